@@ -1,0 +1,29 @@
+package dev.spectra.reactive;
+
+/**
+ * Who a call is attributed to: a user, a team, a tenant's workspace, any owner identified by a type and an id.
+ *
+ * @param type the owner's kind, e.g. {@code "user"}; 1 to 255 characters, not blank
+ * @param id the owner's id; 1 to 255 characters, not blank
+ * @since 0.1
+ */
+public record Trackable(String type, String id) {
+
+    /**
+     * @throws IllegalArgumentException when type or id is null, blank or longer than 255 characters
+     */
+    public Trackable {
+        check("type", type);
+        check("id", id);
+    }
+
+    private static void check(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("trackable " + name + " must not be null or blank");
+        }
+        if (value.length() > 255) {
+            throw new IllegalArgumentException("trackable " + name + " must be at most 255 characters, was "
+                    + value.length());
+        }
+    }
+}

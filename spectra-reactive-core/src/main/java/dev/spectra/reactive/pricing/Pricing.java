@@ -1,0 +1,47 @@
+package dev.spectra.reactive.pricing;
+
+import dev.spectra.reactive.Cost;
+import dev.spectra.reactive.ModelType;
+import dev.spectra.reactive.PricingTier;
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns usage into cost. The tracker asks it once per recorded call; implementations must be thread-safe and
+ * must never guess: a model they do not know is priced {@code null}, never zero.
+ *
+ * @since 0.1
+ */
+public interface Pricing {
+
+    /**
+     * The cost of a call.
+     *
+     * @param provider the provider id
+     * @param model the model name (the answered snapshot is tried first, then the requested name)
+     * @param tier the pricing tier
+     * @param usage what the call consumed
+     * @return the cost, or null when this model (at this tier) is not priced
+     */
+    @Nullable Cost cost(String provider, String model, PricingTier tier, Usage usage);
+
+    /**
+     * The kind of a model, when the pricing data knows it; used when the capture path does not say.
+     *
+     * @param provider the provider id
+     * @param model the model name
+     * @return the model type, or null when unknown
+     */
+    default @Nullable ModelType modelType(String provider, String model) {
+        return null;
+    }
+
+    /**
+     * Pricing that knows no model: every cost is null.
+     *
+     * @return the empty pricing
+     */
+    static Pricing none() {
+        return (provider, model, tier, usage) -> null;
+    }
+}
