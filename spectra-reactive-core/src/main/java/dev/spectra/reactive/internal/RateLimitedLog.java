@@ -1,0 +1,63 @@
+package dev.spectra.reactive.internal;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Logs a warning per kind of problem at most once per interval, with how many were suppressed in between, so a
+ * sink that is down or a provider that keeps sending odd bodies cannot flood the log.
+ */
+public final class RateLimitedLog {
+
+    private static final long INTERVAL_NANOS = 60_000_000_000L;
+
+    private final Logger log;
+    private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+
+    private static final class State {
+        final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
+        final AtomicLong suppressed = new AtomicLong();
+    }
+
+    /** @param owner the class logging */
+    public RateLimitedLog(Class<?> owner) {
+        this.log = Loggers.getLogger(owner);
+    }
+
+    /**
+     * Logs at warn level unless this kind was logged within the last minute.
+     *
+     * @param kind what went wrong, the rate-limit key (keep the set of kinds small)
+     * @param message the message
+     * @param error the error, or null
+     */
+    public void warn(String kind, String message, @Nullable Throwable error) {
+        State s = states.computeIfAbsent(kind, k -> new State());
+        long now = System.nanoTime();
+        long last = s.lastNanos.get();
+        if (last != Long.MIN_VALUE && now - last < INTERVAL_NANOS) {
+            s.suppressed.incrementAndGet();
+            return;
+        }
+        if (!s.lastNanos.compareAndSet(last, now)) {
+            s.suppressed.incrementAndGet();
+            return;
+        }
+        long n = s.suppressed.getAndSet(0);
+        String text = n > 0 ? message + " (" + n + " similar suppressed in the last minute)" : message;
+        if (error != null) {
+            log.warn(text, error);
+        } else {
+            log.warn(text);
+        }
+    }
+
+    /** @return the underlying logger */
+    public Logger logger() {
+        return log;
+    }
+}

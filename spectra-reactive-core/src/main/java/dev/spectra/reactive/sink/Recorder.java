@@ -1,0 +1,376 @@
+package dev.spectra.reactive.sink;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.internal.BoundedMpscQueue;
+import dev.spectra.reactive.internal.EventStream;
+import dev.spectra.reactive.internal.RateLimitedLog;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Puts records in front of a {@link SpectraSink} without ever making the caller wait: a bounded lock-free queue
+ * (many producers, one drain), batches cut by size or by time, one batch in flight, a timeout per write, and
+ * retries with backoff for failures the sink calls transient.
+ *
+ * <ul>
+ *   <li>{@link #record} never blocks: when the queue is full the record is dropped and counted
+ *       ({@link RecorderStats#dropped()}); memory stays bounded.</li>
+ *   <li>A batch is written when {@link RecorderOptions#batchSize()} records wait, or
+ *       {@link RecorderOptions#maxDelay()} after the last write round, whichever comes first.</li>
+ *   <li>A transient failure retries the same batch (backoff {@link RecorderOptions#retryMinBackoff()} doubling to
+ *       {@link RecorderOptions#retryMaxBackoff()}, for up to {@link RecorderOptions#retryTimeout()}); meanwhile
+ *       the queue absorbs new records. {@link RejectedRecordsException} counts only the refused records as
+ *       failed; any other error fails the batch.</li>
+ *   <li>{@link #flush()} completes when every record accepted before it was written or failed;
+ *       {@link #close(Duration)} stops accepting, flushes within the timeout and closes the sink.</li>
+ * </ul>
+ * All bookkeeping runs on one dedicated daemon thread; the sink's own work runs wherever the sink puts it.
+ *
+ * @since 0.1
+ */
+public final class Recorder {
+
+    private static final RateLimitedLog LOG = new RateLimitedLog(Recorder.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final SpectraSink sink;
+    private final RecorderOptions options;
+    private final BoundedMpscQueue<TrackedRequest> queue;
+    private final Scheduler worker;
+    private final Disposable timer;
+    private final EventStream events = new EventStream();
+
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+    /** Only touched on the worker thread. */
+    private boolean inFlight;
+    /** Only touched on the worker thread. */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+
+    private volatile boolean closed;
+    private volatile boolean terminated;
+    private volatile @Nullable Mono<Void> closing;
+
+    private record Waiter(long target, MonoSink<Void> sink) {
+    }
+
+    private Recorder(SpectraSink sink, RecorderOptions options) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.options = Objects.requireNonNull(options, "options");
+        this.queue = new BoundedMpscQueue<>(options.queueCapacity());
+        this.worker = Schedulers.newSingle("spectra-recorder-" + INSTANCES.incrementAndGet(), true);
+        long delay = options.maxDelay().toMillis();
+        this.timer = worker.schedulePeriodically(() -> drain(true), delay, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A recorder with the default options.
+     *
+     * @param sink where batches go
+     * @return the running recorder
+     */
+    public static Recorder create(SpectraSink sink) {
+        return new Recorder(sink, RecorderOptions.defaults());
+    }
+
+    /**
+     * @param sink where batches go
+     * @param options queue, batch, timeout and retry settings
+     * @return the running recorder
+     */
+    public static Recorder create(SpectraSink sink, RecorderOptions options) {
+        return new Recorder(sink, options);
+    }
+
+    /**
+     * Queues a record for the sink; never blocks.
+     *
+     * @param record the record
+     * @return false when it was dropped (queue full, or recorder closed)
+     */
+    public boolean record(TrackedRequest record) {
+        Objects.requireNonNull(record, "record");
+        if (closed) {
+            dropped.incrementAndGet();
+            LOG.warn("closed", "Spectra recorder is closed: record " + record.id() + " dropped", null);
+            return false;
+        }
+        if (!queue.offer(record)) {
+            dropped.incrementAndGet();
+            LOG.warn("full", "Spectra recorder queue is full (" + queue.capacity()
+                    + " records): dropping new records until the sink catches up; see RecorderStats.dropped", null);
+            return false;
+        }
+        queued.incrementAndGet();
+        events.emit(record);
+        if (queue.size() >= options.batchSize()) {
+            scheduleDrain();
+        }
+        return true;
+    }
+
+    /**
+     * Completes when every record accepted before this call has been written or has failed; writes partial
+     * batches right away instead of waiting for the delay.
+     *
+     * @return completes when flushed
+     */
+    public Mono<Void> flush() {
+        return Mono.create(s -> {
+            long target = queued.get();
+            if (settled() >= target) {
+                s.success();
+                return;
+            }
+            Waiter w = new Waiter(target, s);
+            if (!onWorker(() -> {
+                waiters.add(w);
+                drain(true);
+                settleWaiters();
+            })) {
+                s.success();
+                return;
+            }
+            s.onCancel(() -> onWorker(() -> waiters.remove(w)));
+        });
+    }
+
+    /**
+     * Stops accepting records, writes what is queued within the timeout, then closes the sink and the drain
+     * thread. Records still queued when the timeout passes are counted as failed. Idempotent: every call returns
+     * the same (cached) result.
+     *
+     * @param timeout how long to wait for the queue to drain
+     * @return completes when closed
+     */
+    public Mono<Void> close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Mono<Void> c = closing;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (closing == null) {
+                closing = Mono.defer(() -> {
+                            closed = true;
+                            return flush().timeout(timeout).onErrorResume(TimeoutException.class,
+                                    e -> Mono.fromRunnable(this::abandonQueued).subscribeOn(worker).then());
+                        })
+                        .then(Mono.defer(sink::close).onErrorResume(e -> {
+                            LOG.logger().warn("Spectra sink failed to close", e);
+                            return Mono.empty();
+                        }))
+                        .doFinally(s -> {
+                            terminated = true;
+                            timer.dispose();
+                            worker.dispose();
+                            events.complete();
+                        })
+                        .cache();
+            }
+            return closing;
+        }
+    }
+
+    /** @return the counters now */
+    public RecorderStats stats() {
+        return new RecorderStats(queued.get(), written.get(), retried.get(), dropped.get(), failed.get(),
+                queue.size());
+    }
+
+    /**
+     * Records as they are accepted, for reacting (alerts, budgets) without polling. Hot and best effort: a
+     * subscriber that cannot keep up misses records; completes when the recorder closes.
+     *
+     * @return the hot flux of accepted records
+     */
+    public Flux<TrackedRequest> events() {
+        return events.flux();
+    }
+
+    /** @return the options */
+    public RecorderOptions options() {
+        return options;
+    }
+
+    /** @return whether {@link #close} was called */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "Recorder{sink=" + sink + ", " + options + ", " + stats() + "}";
+    }
+
+    private long settled() {
+        return written.get() + failed.get();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true) && !onWorker(() -> drain(false))) {
+            drainScheduled.set(false);
+        }
+    }
+
+    /** Runs a task on the worker; false when the worker is gone. */
+    private boolean onWorker(Runnable task) {
+        if (terminated) {
+            return false;
+        }
+        try {
+            worker.schedule(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Worker thread only. */
+    private void drain(boolean force) {
+        drainScheduled.set(false);
+        if (inFlight) {
+            return;
+        }
+        int size = queue.size();
+        if (size == 0) {
+            settleWaiters();
+            return;
+        }
+        boolean flushing = closed || !waiters.isEmpty();
+        if (!force && !flushing && size < options.batchSize()) {
+            return;
+        }
+        List<TrackedRequest> batch = new ArrayList<>(Math.min(size, options.batchSize()));
+        TrackedRequest r;
+        while (batch.size() < options.batchSize() && (r = queue.poll()) != null) {
+            batch.add(r);
+        }
+        if (batch.isEmpty()) {
+            // a producer has claimed the head slot but not filled it yet: look again shortly
+            if (flushing && !terminated) {
+                worker.schedule(() -> drain(true), 1, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        inFlight = true;
+        write(batch).subscribe(outcome -> {
+            if (!onWorker(() -> onWritten(batch, outcome))) {
+                count(batch, outcome);
+            }
+        });
+    }
+
+    /** Writes with timeout and transient retries; never errors: signals null on success, else the failure. */
+    private Mono<Throwable> write(List<TrackedRequest> batch) {
+        long start = System.nanoTime();
+        long retryNanos = options.retryTimeout().toNanos();
+        Retry retry = Retry.backoff(Long.MAX_VALUE, options.retryMinBackoff())
+                .maxBackoff(options.retryMaxBackoff())
+                .jitter(0.25)
+                .filter(e -> !terminated && System.nanoTime() - start < retryNanos && isTransient(e))
+                .doBeforeRetry(s -> {
+                    retried.incrementAndGet();
+                    LOG.warn("retry", "Spectra sink write of " + batch.size() + " records failed transiently ("
+                            + s.failure() + "); retrying with backoff", null);
+                })
+                .onRetryExhaustedThrow((spec, s) -> s.failure());
+        return Mono.defer(() -> sink.write(batch))
+                .timeout(options.writeTimeout())
+                .retryWhen(retry)
+                .then(Mono.<Throwable>empty())
+                .onErrorResume(Mono::just)
+                .defaultIfEmpty(Ok.INSTANCE);
+    }
+
+    private boolean isTransient(Throwable e) {
+        try {
+            return sink.isTransient(e);
+        } catch (RuntimeException bad) {
+            return false;
+        }
+    }
+
+    /** Worker thread only. */
+    private void onWritten(List<TrackedRequest> batch, Throwable outcome) {
+        inFlight = false;
+        count(batch, outcome);
+        settleWaiters();
+        if (queue.size() >= options.batchSize() || ((closed || !waiters.isEmpty()) && !queue.isEmpty())) {
+            drain(true);
+        }
+    }
+
+    private void count(List<TrackedRequest> batch, Throwable outcome) {
+        if (outcome == Ok.INSTANCE) {
+            written.addAndGet(batch.size());
+        } else if (outcome instanceof RejectedRecordsException rejected) {
+            int bad = Math.min(batch.size(), rejected.rejections().size());
+            failed.addAndGet(bad);
+            written.addAndGet(batch.size() - bad);
+            LOG.warn("rejected", "Spectra sink refused " + bad + " of " + batch.size() + " records: "
+                    + rejected.getMessage(), null);
+        } else {
+            failed.addAndGet(batch.size());
+            LOG.warn("failed", "Spectra sink failed to write " + batch.size() + " records; they are lost", outcome);
+        }
+    }
+
+    /** Worker thread only. */
+    private void settleWaiters() {
+        long done = settled();
+        waiters.removeIf(w -> {
+            if (w.target() <= done) {
+                w.sink().success();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Worker thread only: after a close timeout, what is still queued will not be written. */
+    private void abandonQueued() {
+        long n = 0;
+        while (queue.poll() != null) {
+            n++;
+        }
+        if (n > 0) {
+            failed.addAndGet(n);
+            LOG.logger().warn("Spectra recorder closed before " + n + " queued records could be written");
+        }
+        settleWaiters();
+    }
+
+    /** The success marker of {@link #write}. */
+    private static final class Ok extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final Ok INSTANCE = new Ok();
+
+        private Ok() {
+            super("ok", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.spectra.reactive.sink;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link Recorder}: queue bound, batch size, how long a record may wait for a batch, write timeout
+ * and the retry policy for transient sink failures. Immutable; {@link #defaults()} or {@link #builder()}.
+ *
+ * <p>The defaults follow OpenTelemetry's BatchSpanProcessor, tuned for this job: LLM calls are few per second
+ * but each record matters for money, so the queue is larger ({@value #DEFAULT_QUEUE_CAPACITY}, enough to ride
+ * out a database restart of a minute at ~100 calls/s), the delay shorter (1 s, so dashboards are fresh), and
+ * transient failures are retried for up to 2 minutes instead of dropped.
+ *
+ * @since 0.1
+ */
+public final class RecorderOptions {
+
+    /** Default queue bound: {@value}. A full queue drops the newest record and counts it. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+    /** Default largest batch handed to the sink: {@value}. */
+    public static final int DEFAULT_BATCH_SIZE = 512;
+    /** Default longest wait of a queued record before a (partial) batch is written: 1 s. */
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(1);
+    /** Default timeout of one sink write: 10 s. A timed-out write counts as transient and is retried. */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default first retry backoff: 100 ms (doubling, with jitter). */
+    public static final Duration DEFAULT_RETRY_MIN_BACKOFF = Duration.ofMillis(100);
+    /** Default longest retry backoff: 5 s. */
+    public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Default time a batch is retried for before it is counted as failed: 2 min. */
+    public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofMinutes(2);
+
+    private static final RecorderOptions DEFAULTS = builder().build();
+
+    private final int queueCapacity;
+    private final int batchSize;
+    private final Duration maxDelay;
+    private final Duration writeTimeout;
+    private final Duration retryMinBackoff;
+    private final Duration retryMaxBackoff;
+    private final Duration retryTimeout;
+
+    private RecorderOptions(Builder b) {
+        this.queueCapacity = b.queueCapacity;
+        this.batchSize = b.batchSize;
+        this.maxDelay = b.maxDelay;
+        this.writeTimeout = b.writeTimeout;
+        this.retryMinBackoff = b.retryMinBackoff;
+        this.retryMaxBackoff = b.retryMaxBackoff;
+        this.retryTimeout = b.retryTimeout;
+    }
+
+    /** @return the default options */
+    public static RecorderOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these options */
+    public Builder toBuilder() {
+        return new Builder().queueCapacity(queueCapacity).batchSize(batchSize).maxDelay(maxDelay)
+                .writeTimeout(writeTimeout).retryBackoff(retryMinBackoff, retryMaxBackoff).retryTimeout(retryTimeout);
+    }
+
+    /** @return the queue bound */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** @return the largest batch */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** @return the longest wait before a partial batch is written */
+    public Duration maxDelay() {
+        return maxDelay;
+    }
+
+    /** @return the timeout of one write */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /** @return the first retry backoff */
+    public Duration retryMinBackoff() {
+        return retryMinBackoff;
+    }
+
+    /** @return the longest retry backoff */
+    public Duration retryMaxBackoff() {
+        return retryMaxBackoff;
+    }
+
+    /** @return how long a batch is retried before it counts as failed */
+    public Duration retryTimeout() {
+        return retryTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "RecorderOptions{queueCapacity=" + queueCapacity + ", batchSize=" + batchSize + ", maxDelay="
+                + maxDelay + ", writeTimeout=" + writeTimeout + ", retryBackoff=" + retryMinBackoff + ".."
+                + retryMaxBackoff + ", retryTimeout=" + retryTimeout + "}";
+    }
+
+    /** Builds {@link RecorderOptions}; setters check their argument. */
+    public static final class Builder {
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Duration maxDelay = DEFAULT_MAX_DELAY;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration retryMinBackoff = DEFAULT_RETRY_MIN_BACKOFF;
+        private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
+        private Duration retryTimeout = DEFAULT_RETRY_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /** @param v queue bound, 1 .. 10,000,000 @return this builder */
+        public Builder queueCapacity(int v) {
+            if (v < 1 || v > 10_000_000) {
+                throw new IllegalArgumentException("queueCapacity must be in 1..10000000, was " + v);
+            }
+            this.queueCapacity = v;
+            return this;
+        }
+
+        /** @param v largest batch, 1 .. 10,000 @return this builder */
+        public Builder batchSize(int v) {
+            if (v < 1 || v > 10_000) {
+                throw new IllegalArgumentException("batchSize must be in 1..10000, was " + v);
+            }
+            this.batchSize = v;
+            return this;
+        }
+
+        /** @param v longest wait before a partial batch is written, positive @return this builder */
+        public Builder maxDelay(Duration v) {
+            this.maxDelay = positive("maxDelay", v);
+            return this;
+        }
+
+        /** @param v timeout of one write, positive @return this builder */
+        public Builder writeTimeout(Duration v) {
+            this.writeTimeout = positive("writeTimeout", v);
+            return this;
+        }
+
+        /**
+         * @param min first backoff, positive
+         * @param max longest backoff, at least min
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration min, Duration max) {
+            positive("retryMinBackoff", min);
+            positive("retryMaxBackoff", max);
+            if (max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("retryMaxBackoff (" + max + ") must be at least retryMinBackoff ("
+                        + min + ")");
+            }
+            this.retryMinBackoff = min;
+            this.retryMaxBackoff = max;
+            return this;
+        }
+
+        /** @param v how long a batch is retried; zero disables retries @return this builder */
+        public Builder retryTimeout(Duration v) {
+            Objects.requireNonNull(v, "retryTimeout");
+            if (v.isNegative()) {
+                throw new IllegalArgumentException("retryTimeout must not be negative, was " + v);
+            }
+            this.retryTimeout = v;
+            return this;
+        }
+
+        /**
+         * @return the options
+         * @throws IllegalArgumentException when the batch size exceeds the queue bound
+         */
+        public RecorderOptions build() {
+            if (batchSize > queueCapacity) {
+                throw new IllegalArgumentException("batchSize (" + batchSize + ") must not exceed queueCapacity ("
+                        + queueCapacity + ")");
+            }
+            return new RecorderOptions(this);
+        }
+
+        private static Duration positive(String name, Duration v) {
+            Objects.requireNonNull(v, name);
+            if (v.isZero() || v.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + v);
+            }
+            return v;
+        }
+    }
+}

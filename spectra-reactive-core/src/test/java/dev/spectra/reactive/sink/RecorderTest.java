@@ -1,0 +1,288 @@
+package dev.spectra.reactive.sink;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import dev.spectra.reactive.TrackedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecorderTest {
+
+    private final List<Recorder> recorders = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        Flux.fromIterable(recorders).flatMap(r -> r.close(Duration.ofSeconds(1))).blockLast(Duration.ofSeconds(10));
+    }
+
+    private Recorder recorder(SpectraSink sink, Function<RecorderOptions.Builder, RecorderOptions.Builder> options) {
+        Recorder r = Recorder.create(sink, options.apply(RecorderOptions.builder()).build());
+        recorders.add(r);
+        return r;
+    }
+
+    /** Stores batches; each write can be held open by a gate. */
+    static final class ListSink implements SpectraSink {
+        final List<List<TrackedRequest>> batches = new CopyOnWriteArrayList<>();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+        volatile Mono<Void> gate = Mono.empty();
+
+        @Override
+        public Mono<Void> write(List<TrackedRequest> batch) {
+            return Mono.defer(() -> {
+                int n = inFlight.incrementAndGet();
+                maxInFlight.accumulateAndGet(n, Math::max);
+                return gate.then(Mono.fromRunnable(() -> batches.add(List.copyOf(batch))));
+            }).doOnTerminate(inFlight::decrementAndGet).doOnCancel(inFlight::decrementAndGet).then();
+        }
+
+        List<UUID> ids() {
+            List<UUID> ids = new ArrayList<>();
+            batches.forEach(b -> b.forEach(r -> ids.add(r.id())));
+            return ids;
+        }
+    }
+
+    @Test
+    void fullBatchesAreWrittenAtOnceAndTheRestOnFlush() {
+        ListSink sink = new ListSink();
+        Recorder recorder = recorder(sink, o -> o.batchSize(3).maxDelay(Duration.ofHours(1)));
+
+        for (int i = 0; i < 7; i++) {
+            assertThat(recorder.record(Records.record(i))).isTrue();
+        }
+        StepVerifier.create(recorder.flush()).verifyComplete();
+
+        assertThat(sink.batches).extracting(List::size).containsExactly(3, 3, 1);
+        assertThat(sink.ids()).containsExactly(ids(0, 7));
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(7, 7, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aPartialBatchIsWrittenAfterTheDelay() throws InterruptedException {
+        ListSink sink = new ListSink();
+        CountDownLatch written = new CountDownLatch(1);
+        sink.gate = Mono.fromRunnable(written::countDown);
+        Recorder recorder = recorder(sink, o -> o.batchSize(100).maxDelay(Duration.ofMillis(50)));
+
+        recorder.record(Records.record(1));
+
+        assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
+        StepVerifier.create(recorder.flush()).verifyComplete();
+        assertThat(sink.ids()).containsExactly(new UUID(7, 1));
+    }
+
+    @Test
+    void onlyOneBatchIsInFlight() {
+        ListSink sink = new ListSink();
+        sink.gate = Mono.delay(Duration.ofMillis(5)).then();
+        Recorder recorder = recorder(sink, o -> o.batchSize(10).queueCapacity(1000));
+
+        Flux.range(0, 500).parallel(4).runOn(Schedulers.parallel())
+                .doOnNext(i -> recorder.record(Records.record(i))).sequential().blockLast();
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
+
+        assertThat(sink.maxInFlight.get()).isEqualTo(1);
+        assertThat(sink.ids()).hasSize(500).doesNotHaveDuplicates();
+        assertThat(sink.batches).allSatisfy(b -> assertThat(b.size()).isLessThanOrEqualTo(10));
+    }
+
+    @Test
+    void aFullQueueDropsTheNewestRecordsAndCountsThemExactly() throws InterruptedException {
+        ListSink sink = new ListSink();
+        Sinks.Empty<Void> release = Sinks.empty();
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        sink.gate = Mono.fromRunnable(firstWriteStarted::countDown).then(release.asMono());
+        Recorder recorder = recorder(sink, o -> o.batchSize(5).queueCapacity(10).maxDelay(Duration.ofHours(1)));
+
+        for (int i = 0; i < 5; i++) {
+            recorder.record(Records.record(i));
+        }
+        assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        int accepted = 0;
+        for (int i = 5; i < 105; i++) {
+            accepted += recorder.record(Records.record(i)) ? 1 : 0;
+        }
+
+        assertThat(accepted).isEqualTo(10);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(15, 0, 0, 90, 0, 10));
+        sink.gate = Mono.empty();
+        release.tryEmitEmpty();
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(15, 15, 0, 90, 0, 0));
+        assertThat(sink.ids()).containsExactly(ids(0, 15));
+    }
+
+    @Test
+    void closeWritesEverythingQueuedThenRefusesNewRecords() {
+        ListSink sink = new ListSink();
+        sink.gate = Mono.delay(Duration.ofMillis(2)).then();
+        Recorder recorder = recorder(sink, o -> o.batchSize(64).maxDelay(Duration.ofHours(1)));
+
+        for (int i = 0; i < 1000; i++) {
+            recorder.record(Records.record(i));
+        }
+        StepVerifier.create(recorder.close(Duration.ofSeconds(30))).expectComplete().verify(Duration.ofSeconds(30));
+
+        assertThat(sink.ids()).containsExactly(ids(0, 1000));
+        assertThat(recorder.record(Records.record(5000))).isFalse();
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(1000, 1000, 0, 1, 0, 0));
+        StepVerifier.create(recorder.close(Duration.ofSeconds(1))).verifyComplete();
+    }
+
+    @Test
+    void closeGivesUpAfterItsTimeoutAndCountsWhatWasNotWrittenAsFailed() {
+        ListSink sink = new ListSink();
+        sink.gate = Mono.never();
+        Recorder recorder = recorder(sink, o -> o.batchSize(2).maxDelay(Duration.ofHours(1))
+                .writeTimeout(Duration.ofHours(1)));
+
+        for (int i = 0; i < 6; i++) {
+            recorder.record(Records.record(i));
+        }
+        StepVerifier.create(recorder.close(Duration.ofMillis(200))).expectComplete().verify(Duration.ofSeconds(10));
+
+        RecorderStats s = recorder.stats();
+        assertThat(s.written()).isZero();
+        assertThat(s.queueSize()).isZero();
+        // the batch in flight is still owned by the stuck write; everything still queued is failed
+        assertThat(s.failed()).isEqualTo(4);
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackoffAndCounted() {
+        ListSink sink = new ListSink();
+        AtomicInteger attempts = new AtomicInteger();
+        SpectraSink flaky = batch -> attempts.incrementAndGet() <= 2
+                ? Mono.error(new TransientSinkException("connection reset", new IOException("reset")))
+                : sink.write(batch);
+        Recorder recorder = recorder(flaky, o -> o.batchSize(4).retryBackoff(Duration.ofMillis(5),
+                Duration.ofMillis(20)));
+
+        for (int i = 0; i < 4; i++) {
+            recorder.record(Records.record(i));
+        }
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+
+        assertThat(attempts.get()).isEqualTo(3);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(4, 4, 2, 0, 0, 0));
+        assertThat(sink.ids()).containsExactly(ids(0, 4));
+    }
+
+    @Test
+    void aWriteThatTimesOutIsRetriedUntilTheRetryTimeoutThenFails() {
+        AtomicInteger attempts = new AtomicInteger();
+        SpectraSink stuck = batch -> Mono.<Void>never().doOnSubscribe(s -> attempts.incrementAndGet());
+        Recorder recorder = recorder(stuck, o -> o.batchSize(1).writeTimeout(Duration.ofMillis(20))
+                .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(5)).retryTimeout(Duration.ofMillis(150)));
+
+        recorder.record(Records.record(1));
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+
+        RecorderStats s = recorder.stats();
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(s.written()).isZero();
+        assertThat(s.retried()).isEqualTo(attempts.get() - 1L).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void permanentFailuresAreNotRetried() {
+        AtomicInteger attempts = new AtomicInteger();
+        SpectraSink broken = batch -> Mono.error(new IllegalArgumentException("column does not exist"))
+                .doOnSubscribe(s -> attempts.incrementAndGet()).then();
+        Recorder recorder = recorder(broken, o -> o.batchSize(3));
+
+        for (int i = 0; i < 3; i++) {
+            recorder.record(Records.record(i));
+        }
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+
+        assertThat(attempts.get()).isEqualTo(1);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(3, 0, 0, 0, 3, 0));
+    }
+
+    @Test
+    void rejectedRecordsCountAsFailedAndTheRestAsWritten() {
+        SpectraSink picky = batch -> Mono.error(new RejectedRecordsException(List.of(
+                new RejectedRecordsException.Rejection(batch.get(1), "value too long"))));
+        Recorder recorder = recorder(picky, o -> o.batchSize(3));
+
+        for (int i = 0; i < 3; i++) {
+            recorder.record(Records.record(i));
+        }
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(3, 2, 0, 0, 1, 0));
+    }
+
+    @Test
+    void eventsSeeEveryAcceptedRecord() {
+        Recorder recorder = recorder(new ListSink(), o -> o);
+        List<TrackedRequest> seen = Collections.synchronizedList(new ArrayList<>());
+        var subscription = recorder.events().subscribe(seen::add);
+
+        recorder.record(Records.record(1));
+        recorder.record(Records.record(2));
+        subscription.dispose();
+        recorder.record(Records.record(3));
+
+        assertThat(seen).extracting(TrackedRequest::id).containsExactly(new UUID(7, 1), new UUID(7, 2));
+    }
+
+    @Test
+    void concurrentProducersLoseNothingWithinTheBound() {
+        ListSink sink = new ListSink();
+        Recorder recorder = recorder(sink, o -> o.queueCapacity(100_000).batchSize(500));
+        Set<UUID> offered = ConcurrentHashMap.newKeySet();
+
+        Flux.range(0, 20_000).parallel(8).runOn(Schedulers.parallel()).doOnNext(i -> {
+            TrackedRequest r = Records.record(i);
+            offered.add(r.id());
+            recorder.record(r);
+        }).sequential().blockLast();
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
+
+        assertThat(sink.ids()).hasSize(20_000).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(sink.ids())).isEqualTo(offered);
+        assertThat(recorder.stats().dropped()).isZero();
+    }
+
+    @Test
+    void optionsAreValidatedAndShowTheirDefaults() {
+        assertThat(RecorderOptions.defaults().toString()).isEqualTo("RecorderOptions{queueCapacity=8192, "
+                + "batchSize=512, maxDelay=PT1S, writeTimeout=PT10S, retryBackoff=PT0.1S..PT5S, retryTimeout=PT2M}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecorderOptions.builder().queueCapacity(10)
+                        .batchSize(20).build())
+                .hasMessage("batchSize (20) must not exceed queueCapacity (10)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecorderOptions.builder().maxDelay(Duration.ZERO))
+                .hasMessage("maxDelay must be positive, was PT0S");
+    }
+
+    private static UUID[] ids(int from, int to) {
+        UUID[] ids = new UUID[to - from];
+        for (int i = from; i < to; i++) {
+            ids[i - from] = new UUID(7, i);
+        }
+        return ids;
+    }
+}
