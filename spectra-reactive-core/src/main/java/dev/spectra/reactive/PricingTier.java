@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  */
 public record PricingTier(String name) {
 
+    // before the constants: they are built with it
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,32}");
+
     /** Regular prices. */
     public static final PricingTier STANDARD = new PricingTier("standard");
     /** Batch API prices (typically half of standard). */
@@ -24,8 +27,6 @@ public record PricingTier(String name) {
     public static final PricingTier FLEX = new PricingTier("flex");
     /** Priority processing prices (OpenAI {@code service_tier: priority}, Anthropic priority tier). */
     public static final PricingTier PRIORITY = new PricingTier("priority");
-
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,32}");
 
     /**
      * @throws IllegalArgumentException when the name is not 1-32 characters of {@code [a-z0-9_-]}

@@ -1,0 +1,39 @@
+package dev.spectra.reactive;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
+
+/** {@code mono.transform(Spectra.tracked(...))}: records the source's one call per subscription. */
+final class MonoTracked<T> extends MonoOperator<T, T> {
+
+    private final @Nullable SpectraTracker fixed;
+    private final String provider;
+    private final String model;
+    private final TrackOptions options;
+
+    MonoTracked(Mono<? extends T> source, @Nullable SpectraTracker fixed, String provider, String model,
+                TrackOptions options) {
+        super(source);
+        this.fixed = fixed;
+        this.provider = provider;
+        this.model = model;
+        this.options = options;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super T> actual) {
+        CallState state = SpectraTracker.begin(fixed, provider, model, options, actual.currentContext(), false);
+        if (state == null) {
+            source.subscribe(actual);
+        } else {
+            source.subscribe(new TrackedSubscriber<>(actual, state, true));
+        }
+    }
+
+    @Override
+    public @Nullable Object scanUnsafe(Attr key) {
+        return key == Attr.RUN_STYLE ? Attr.RunStyle.SYNC : super.scanUnsafe(key);
+    }
+}

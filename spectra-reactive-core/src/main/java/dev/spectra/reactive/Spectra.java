@@ -1,0 +1,447 @@
+package dev.spectra.reactive;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import dev.spectra.reactive.internal.Globals;
+import dev.spectra.reactive.internal.Limits;
+import dev.spectra.reactive.internal.Metadata;
+import dev.spectra.reactive.internal.Tags;
+import dev.spectra.reactive.internal.TrackingAttributes;
+import dev.spectra.reactive.testing.SpectraFake;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.util.context.Context;
+
+/**
+ * The entry point: track AI calls made with Reactor, and carry who and what they are for in the Reactor Context.
+ *
+ * <pre>{@code
+ * // operator style
+ * client.chat(request).transform(Spectra.tracked("openai", "gpt-4o"));
+ *
+ * // callback style, with the per-request context
+ * Spectra.track("openai", "gpt-4o", ctx -> {
+ *     ctx.addMetadata("tenant_id", tenantId);
+ *     return client.chat(request);
+ * });
+ *
+ * // streams: time to first chunk, chunk count, usage from the provider's usage events, streaming=true
+ * client.chatStream(request).transform(Spectra.stream("openai", "gpt-4o"));
+ *
+ * // metadata and tags ride the Context, from the edge of the request inward
+ * handler.handle(req).contextWrite(Spectra.metadata(Map.of("tenant_id", t))).contextWrite(Spectra.tags("billing"));
+ * }</pre>
+ *
+ * <p>Every method uses the tracker bound to the subscription's Context ({@link SpectraTracker#bind()},
+ * {@link SpectraFake#bind()}) if any, else the global tracker ({@link #configure}). Out of the box the global
+ * tracker keeps records in a bounded in-memory sink and says so once in the log.
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Signals pass through untouched: the same values, error, cancellation and timing, on the same thread;
+ *       tracking never blocks.</li>
+ *   <li>One record per subscription, on the first of: a Mono's value (or empty completion), a stream's
+ *       completion, an error, a cancellation (outcome {@link Outcome#CANCELLED}). A {@code retry()} above the
+ *       operator records each attempt.</li>
+ *   <li>Tracking failures (sink down, unreadable response, unknown price) are counted and logged, never signalled
+ *       to the user's subscriber.</li>
+ *   <li>Metadata merge, lowest to highest: globals &lt; Context &lt; {@link TrackOptions} &lt;
+ *       {@code ctx.addMetadata}. Tags are unioned in the same order.</li>
+ * </ul>
+ *
+ * @since 0.1
+ */
+public final class Spectra {
+
+    private static final Logger LOG = Loggers.getLogger(Spectra.class);
+    private static final AtomicReference<@Nullable SpectraTracker> GLOBAL = new AtomicReference<>();
+
+    private Spectra() {
+    }
+
+    // ------------------------------------------------------------------------------------------ tracking
+
+    /**
+     * Tracks the call the callback makes. Per subscription, the callback gets a fresh {@link RequestContext}
+     * (add metadata, tags, usage) and returns the call; the returned Mono is that call's first value.
+     *
+     * @param provider provider id, e.g. {@code "openai"}
+     * @param model the requested model, e.g. {@code "gpt-4o"}
+     * @param call makes the call; throwing counts as the call failing
+     * @param <T> the response type
+     * @return the call, tracked
+     * @throws NullPointerException when provider, model or call is null
+     */
+    public static <T> Mono<T> track(String provider, String model,
+                                    Function<? super RequestContext, ? extends Publisher<T>> call) {
+        return track(provider, model, call, TrackOptions.none());
+    }
+
+    /**
+     * Tracks the call the callback makes, with options.
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param call makes the call
+     * @param options per-call options
+     * @param <T> the response type
+     * @return the call, tracked
+     */
+    public static <T> Mono<T> track(String provider, String model,
+                                    Function<? super RequestContext, ? extends Publisher<T>> call,
+                                    TrackOptions options) {
+        SpectraTracker.checkCall(provider, model);
+        return TrackedCallback.mono(null, provider, model, Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(call, "call"));
+    }
+
+    /**
+     * An operator that tracks a Mono: {@code mono.transform(Spectra.tracked("anthropic", "claude-sonnet-4-5"))}.
+     * Usage comes from the value (JSON responses are read by the provider formats; typed ones need a
+     * {@link UsageExtractor}).
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param <T> the value type
+     * @return the operator
+     */
+    public static <T> Function<Mono<T>, Mono<T>> tracked(String provider, String model) {
+        return tracked(provider, model, TrackOptions.none());
+    }
+
+    /**
+     * An operator that tracks a Mono, with options.
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param options per-call options
+     * @param <T> the value type
+     * @return the operator
+     */
+    public static <T> Function<Mono<T>, Mono<T>> tracked(String provider, String model, TrackOptions options) {
+        SpectraTracker.checkCall(provider, model);
+        Objects.requireNonNull(options, "options");
+        return mono -> new MonoTracked<>(mono, null, provider, model, options);
+    }
+
+    /**
+     * An operator that tracks a stream of chunks: {@code flux.transform(Spectra.stream("openai", "gpt-4o"))}.
+     * Records time to first chunk, chunk count, tokens per second, usage from the provider's usage events
+     * (or a {@link UsageExtractor}: last non-null wins), {@code streaming: true} in the metadata.
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param <T> the chunk type
+     * @return the operator
+     */
+    public static <T> Function<Flux<T>, Flux<T>> stream(String provider, String model) {
+        return stream(provider, model, TrackOptions.none());
+    }
+
+    /**
+     * An operator that tracks a stream of chunks, with options.
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param options per-call options
+     * @param <T> the chunk type
+     * @return the operator
+     */
+    public static <T> Function<Flux<T>, Flux<T>> stream(String provider, String model, TrackOptions options) {
+        SpectraTracker.checkCall(provider, model);
+        Objects.requireNonNull(options, "options");
+        return flux -> new FluxTracked<>(flux, null, provider, model, options);
+    }
+
+    /**
+     * Tracks the stream the callback opens, giving the callback the per-request context.
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param call opens the stream
+     * @param options per-call options
+     * @param <T> the chunk type
+     * @return the chunks, tracked
+     */
+    public static <T> Flux<T> trackStream(String provider, String model,
+                                          Function<? super RequestContext, ? extends Publisher<T>> call,
+                                          TrackOptions options) {
+        SpectraTracker.checkCall(provider, model);
+        return TrackedCallback.flux(null, provider, model, Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(call, "call"));
+    }
+
+    // ------------------------------------------------------------------------------------------ manual flows
+
+    /**
+     * Starts a call recorded by hand, for batch APIs and offline pipelines; end it with {@link #recordSuccess}
+     * or {@link #recordFailure}. Uses the global tracker.
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @return the context
+     */
+    public static RequestContext startRequest(String provider, String model) {
+        return tracker().startRequest(provider, model, TrackOptions.none());
+    }
+
+    /**
+     * Starts a call recorded by hand, with options (e.g. {@code pricingTier(PricingTier.BATCH)}).
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param options per-call options
+     * @return the context
+     */
+    public static RequestContext startRequest(String provider, String model, TrackOptions options) {
+        return tracker().startRequest(provider, model, options);
+    }
+
+    /**
+     * Records a started call as a success; nothing happens until the Mono is subscribed (in imperative code,
+     * {@code .subscribe()} it). The subscriber's Context contributes metadata and tags.
+     *
+     * @param ctx the context from {@link #startRequest}
+     * @param response the response (read for usage), may be null
+     * @return the record; empty when tracking is off; an {@link IllegalStateException} when already recorded
+     */
+    public static Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response) {
+        return SpectraTracker.record(ctx, Outcome.SUCCESS, response, null, null, null);
+    }
+
+    /**
+     * Records a started call as a success with usage given by hand.
+     *
+     * @param ctx the context from {@link #startRequest}
+     * @param response the response, may be null
+     * @param usage the usage; wins over what the response says
+     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     */
+    public static Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response, Usage usage) {
+        Objects.requireNonNull(usage, "usage");
+        return SpectraTracker.record(ctx, Outcome.SUCCESS, response, usage, null, null);
+    }
+
+    /**
+     * Records a started call as a failure.
+     *
+     * @param ctx the context from {@link #startRequest}
+     * @param error what went wrong
+     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     */
+    public static Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error) {
+        return SpectraTracker.record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
+    }
+
+    /**
+     * Records a started call as a failure, with its HTTP status.
+     *
+     * @param ctx the context from {@link #startRequest}
+     * @param error what went wrong
+     * @param httpStatus the HTTP status, or null
+     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     */
+    public static Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error,
+                                                     @Nullable Integer httpStatus) {
+        return SpectraTracker.record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"),
+                httpStatus);
+    }
+
+    // ------------------------------------------------------------------------------------------ Context writers
+
+    /**
+     * A Context writer adding one metadata entry: {@code .contextWrite(Spectra.metadata("tenant_id", t))}.
+     * Merges with what the Context holds; the write closest to the tracked call wins for a key.
+     *
+     * @param key the key
+     * @param value a JSON value
+     * @return the writer
+     * @throws IllegalArgumentException naming the key when the key or value is bad or too large
+     */
+    public static Function<Context, Context> metadata(String key, @Nullable Object value) {
+        Metadata m = Metadata.EMPTY.with(key, value, Limits.metadataMaxBytes(), Metadata.EMPTY);
+        return TrackingAttributes.EMPTY.withMetadata(m).writer();
+    }
+
+    /**
+     * A Context writer adding metadata entries.
+     *
+     * @param entries JSON values by key
+     * @return the writer
+     * @throws IllegalArgumentException naming the key when a key or value is bad, or the map is too large
+     */
+    public static Function<Context, Context> metadata(Map<String, ? extends @Nullable Object> entries) {
+        return TrackingAttributes.EMPTY.withMetadata(Metadata.of(entries, Limits.metadataMaxBytes())).writer();
+    }
+
+    /**
+     * A Context writer adding tags (unioned with those already there).
+     *
+     * @param tags the tags
+     * @return the writer
+     * @throws IllegalArgumentException when a tag is null, blank or too long
+     */
+    public static Function<Context, Context> tags(String... tags) {
+        Objects.requireNonNull(tags, "tags");
+        return TrackingAttributes.EMPTY.withTags(Tags.of(Arrays.asList(tags))).writer();
+    }
+
+    /**
+     * A Context writer setting the trace id shared by every call of the subscription (an inbound request).
+     *
+     * @param traceId the trace id, at most 128 characters
+     * @return the writer
+     */
+    public static Function<Context, Context> traceId(String traceId) {
+        return TrackingAttributes.EMPTY.withTraceId(Limits.checkId("trace id", traceId, 128)).writer();
+    }
+
+    /**
+     * A Context writer attributing the subscription's calls to an owner (a user, a team ...).
+     *
+     * @param type the owner's kind, e.g. {@code "user"}
+     * @param id the owner's id
+     * @return the writer
+     */
+    public static Function<Context, Context> trackable(String type, String id) {
+        return TrackingAttributes.EMPTY.withTrackable(new Trackable(type, id)).writer();
+    }
+
+    /**
+     * A Context writer setting the pricing tier of the subscription's calls.
+     *
+     * @param tier the tier
+     * @return the writer
+     */
+    public static Function<Context, Context> pricingTier(PricingTier tier) {
+        return TrackingAttributes.EMPTY.withPricingTier(Objects.requireNonNull(tier, "pricingTier")).writer();
+    }
+
+    /**
+     * A Context writer setting the conversation the subscription's calls belong to.
+     *
+     * @param conversationId the conversation id
+     * @return the writer
+     */
+    public static Function<Context, Context> conversationId(String conversationId) {
+        return TrackingAttributes.EMPTY
+                .withConversationId(Limits.checkId("conversation id", conversationId, 255)).writer();
+    }
+
+    // ------------------------------------------------------------------------------------------ globals
+
+    /**
+     * Adds process-wide metadata, merged under everything else into every record.
+     *
+     * @param entries JSON values by key
+     * @throws IllegalArgumentException naming the key when a key or value is bad
+     */
+    public static void withMetadata(Map<String, ? extends @Nullable Object> entries) {
+        Metadata m = Metadata.of(entries, Limits.metadataMaxBytes());
+        Globals.update(g -> g.withMetadata(g.metadata().merge(m)));
+    }
+
+    /**
+     * Adds process-wide tags.
+     *
+     * @param tags the tags
+     */
+    public static void addGlobalTags(String... tags) {
+        Objects.requireNonNull(tags, "tags");
+        java.util.List<String> t = Tags.of(Arrays.asList(tags));
+        Globals.update(g -> g.withTags(Tags.union(g.tags(), t)));
+    }
+
+    /**
+     * Sets the process-wide pricing tier (for a batch worker, say); any per-call, Context or detected tier wins.
+     *
+     * @param tier the tier
+     */
+    public static void withPricingTier(PricingTier tier) {
+        Objects.requireNonNull(tier, "pricingTier");
+        Globals.update(g -> g.withPricingTier(tier));
+    }
+
+    /**
+     * Attributes every call of the process to one owner (for single-tenant jobs); any per-call or Context owner
+     * wins.
+     *
+     * @param type the owner's kind
+     * @param id the owner's id
+     */
+    public static void withTrackable(String type, String id) {
+        Trackable t = new Trackable(type, id);
+        Globals.update(g -> g.withTrackable(t));
+    }
+
+    /** Forgets every global: metadata, tags, pricing tier, trackable. */
+    public static void clearGlobals() {
+        Globals.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------ configuration
+
+    /**
+     * Installs the global tracker.
+     *
+     * @param tracker the tracker
+     * @return the tracker it replaces, or null (it is not closed: close it if you own it)
+     */
+    public static @Nullable SpectraTracker configure(SpectraTracker tracker) {
+        Objects.requireNonNull(tracker, "tracker");
+        Limits.metadataMaxBytes(tracker.metadataMaxBytes());
+        return GLOBAL.getAndSet(tracker);
+    }
+
+    /**
+     * The global tracker; created on first use with a bounded in-memory sink when none was configured.
+     *
+     * @return the global tracker
+     */
+    public static SpectraTracker tracker() {
+        SpectraTracker t = GLOBAL.get();
+        if (t != null) {
+            return t;
+        }
+        SpectraTracker created = SpectraTracker.builder().build();
+        if (GLOBAL.compareAndSet(null, created)) {
+            LOG.info("Spectra Reactive: no tracker configured; recording to a bounded in-memory sink ("
+                    + dev.spectra.reactive.sink.InMemorySink.DEFAULT_CAPACITY
+                    + " records). Configure a SpectraTracker with a database sink via Spectra.configure(...).");
+            return created;
+        }
+        created.close(java.time.Duration.ZERO).subscribe();
+        return Objects.requireNonNull(GLOBAL.get());
+    }
+
+    /**
+     * Installs a fake as the global tracker: every call tracked through the facade is recorded synchronously in
+     * memory, with the real response reading and pricing, for assertions. {@link SpectraFake#close()} restores the
+     * previous tracker. For tests that run in parallel, prefer {@code SpectraFake.create()} with
+     * {@code .contextWrite(fake.bind())}.
+     *
+     * @return the installed fake
+     */
+    public static SpectraFake fake() {
+        return SpectraFake.install();
+    }
+
+    /**
+     * Forgets the global tracker without closing it; the next use creates the default one again. For tests and
+     * for {@link SpectraFake#close()}.
+     *
+     * @return the tracker that was global, or null
+     */
+    public static @Nullable SpectraTracker resetTracker() {
+        Limits.metadataMaxBytes(Limits.DEFAULT_METADATA_MAX_BYTES);
+        return GLOBAL.getAndSet(null);
+    }
+}

@@ -1,0 +1,669 @@
+package dev.spectra.reactive;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import dev.spectra.reactive.internal.EventStream;
+import dev.spectra.reactive.internal.Limits;
+import dev.spectra.reactive.internal.RateLimitedLog;
+import dev.spectra.reactive.internal.Redactor;
+import dev.spectra.reactive.internal.TrackingAttributes;
+import dev.spectra.reactive.internal.Uuids;
+import dev.spectra.reactive.pricing.Pricing;
+import dev.spectra.reactive.provider.ResponseReader;
+import dev.spectra.reactive.sink.InMemorySink;
+import dev.spectra.reactive.sink.Recorder;
+import dev.spectra.reactive.sink.RecorderOptions;
+import dev.spectra.reactive.sink.RecorderStats;
+import dev.spectra.reactive.sink.SpectraSink;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import dev.spectra.reactive.internal.Fatal;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * A configured tracker: where records go (sink and recorder), how calls are read and priced, the clock and id
+ * generator, which metadata keys are secret and how large metadata may be, and a master switch. Build one with
+ * {@link #builder()}, install it with {@link Spectra#configure}, or bind it to one subscription with
+ * {@link #bind()} (the facade uses a tracker bound in the Context before the global one).
+ *
+ * <p>Its methods mirror the {@link Spectra} facade but always use this tracker.
+ *
+ * @since 0.1
+ */
+public final class SpectraTracker {
+
+    /** Default bound on a request's serialised metadata: {@value} bytes (16 KiB). */
+    public static final int DEFAULT_METADATA_MAX_BYTES = Limits.DEFAULT_METADATA_MAX_BYTES;
+
+    /**
+     * Metadata keys whose values are stored as {@code "[REDACTED]"} by default. A key matches when, ignoring case
+     * and punctuation, it equals or ends with one of these ({@code openai_api_key}, {@code Authorization},
+     * {@code client-secret}, {@code auth_token}; but not {@code max_tokens}).
+     */
+    public static final List<String> DEFAULT_REDACT_KEYS = List.of("api_key", "apikey", "authorization", "password",
+            "passwd", "token", "secret", "access_key", "private_key", "credentials", "cookie");
+
+    private static final RateLimitedLog LOG = new RateLimitedLog(SpectraTracker.class);
+
+    private final SpectraSink sink;
+    private final @Nullable Recorder recorder;
+    private final EventStream directEvents;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final @Nullable Supplier<UUID> idGenerator;
+    private final Redactor redactor;
+    private final int metadataMaxBytes;
+    private final Pricing pricing;
+    private final ResponseReader responseReader;
+    private final Function<ContextView, @Nullable String> traceIdResolver;
+    private volatile boolean enabled;
+
+    private final LongAdder recorded = new LongAdder();
+    private final LongAdder readFailures = new LongAdder();
+    private final LongAdder unpriced = new LongAdder();
+    private final LongAdder trackingErrors = new LongAdder();
+    private final LongAdder directWritten = new LongAdder();
+    private final LongAdder directFailed = new LongAdder();
+
+    private SpectraTracker(Builder b) {
+        this.sink = b.sink != null ? b.sink : new InMemorySink();
+        this.recorder = b.direct ? null : Recorder.create(sink, b.recorderOptions);
+        this.directEvents = new EventStream();
+        this.clock = b.clock;
+        this.nanoTime = b.nanoTime != null ? b.nanoTime
+                : b.clock == Clock.systemUTC() ? System::nanoTime : clockNanos(b.clock);
+        this.idGenerator = b.idGenerator;
+        this.redactor = new Redactor(b.redactKeys);
+        this.metadataMaxBytes = b.metadataMaxBytes;
+        this.pricing = b.pricing;
+        this.responseReader = b.responseReader;
+        this.traceIdResolver = b.traceIdResolver;
+        this.enabled = b.enabled;
+    }
+
+    private static LongSupplier clockNanos(Clock clock) {
+        return () -> {
+            Instant i = clock.instant();
+            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+        };
+    }
+
+    /** @return a builder with the defaults: in-memory sink, default recorder, no pricing, no response reading */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------------------------------ the API
+
+    /**
+     * Tracks the call the callback makes; see {@link Spectra#track(String, String, Function)}.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param call makes the call with the per-request context
+     * @param <T> the response type
+     * @return the call's first value, tracked
+     */
+    public <T> Mono<T> track(String provider, String model,
+                             Function<? super RequestContext, ? extends Publisher<T>> call) {
+        return track(provider, model, call, TrackOptions.none());
+    }
+
+    /**
+     * Tracks the call the callback makes, with options; see {@link Spectra#track(String, String, Function, TrackOptions)}.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param call makes the call with the per-request context
+     * @param options per-call options
+     * @param <T> the response type
+     * @return the call's first value, tracked
+     */
+    public <T> Mono<T> track(String provider, String model,
+                             Function<? super RequestContext, ? extends Publisher<T>> call, TrackOptions options) {
+        checkCall(provider, model);
+        return TrackedCallback.mono(this, provider, model, Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(call, "call"));
+    }
+
+    /**
+     * An operator that tracks a Mono; see {@link Spectra#tracked(String, String)}.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param <T> the value type
+     * @return the operator, for {@code transform}
+     */
+    public <T> Function<Mono<T>, Mono<T>> tracked(String provider, String model) {
+        return tracked(provider, model, TrackOptions.none());
+    }
+
+    /**
+     * An operator that tracks a Mono, with options.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param options per-call options
+     * @param <T> the value type
+     * @return the operator, for {@code transform}
+     */
+    public <T> Function<Mono<T>, Mono<T>> tracked(String provider, String model, TrackOptions options) {
+        checkCall(provider, model);
+        Objects.requireNonNull(options, "options");
+        return mono -> new MonoTracked<>(mono, this, provider, model, options);
+    }
+
+    /**
+     * An operator that tracks a stream of chunks; see {@link Spectra#stream(String, String)}.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param <T> the chunk type
+     * @return the operator, for {@code transform}
+     */
+    public <T> Function<Flux<T>, Flux<T>> stream(String provider, String model) {
+        return stream(provider, model, TrackOptions.none());
+    }
+
+    /**
+     * An operator that tracks a stream of chunks, with options.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param options per-call options
+     * @param <T> the chunk type
+     * @return the operator, for {@code transform}
+     */
+    public <T> Function<Flux<T>, Flux<T>> stream(String provider, String model, TrackOptions options) {
+        checkCall(provider, model);
+        Objects.requireNonNull(options, "options");
+        return flux -> new FluxTracked<>(flux, this, provider, model, options);
+    }
+
+    /**
+     * Tracks the stream the callback opens; see {@link Spectra#trackStream(String, String, Function, TrackOptions)}.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param call opens the stream with the per-request context
+     * @param options per-call options
+     * @param <T> the chunk type
+     * @return the chunks, tracked
+     */
+    public <T> Flux<T> trackStream(String provider, String model,
+                                   Function<? super RequestContext, ? extends Publisher<T>> call,
+                                   TrackOptions options) {
+        checkCall(provider, model);
+        return TrackedCallback.flux(this, provider, model, Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(call, "call"));
+    }
+
+    /**
+     * Starts a call recorded by hand; see {@link Spectra#startRequest(String, String, TrackOptions)}.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param options per-call options
+     * @return the context to record with {@link #recordSuccess} or {@link #recordFailure}
+     */
+    public RequestContext startRequest(String provider, String model, TrackOptions options) {
+        checkCall(provider, model);
+        Objects.requireNonNull(options, "options");
+        return new CallState(this, !enabled, provider, model, options, null, false);
+    }
+
+    /**
+     * Starts a call for a capture path of its own (an HTTP client filter, an SDK interceptor).
+     *
+     * @param provider provider id
+     * @param model requested model (may be updated with {@link TrackedCall#model} later)
+     * @param options per-call options
+     * @param view the Context of the subscription making the call, for metadata, tags and trace id
+     * @return the call; when the tracker is disabled, a call that records nothing
+     */
+    public TrackedCall startCall(String provider, String model, TrackOptions options, ContextView view) {
+        checkCall(provider, model);
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(view, "view");
+        return new CallState(this, !enabled, provider, model, options, view, false);
+    }
+
+    /**
+     * Records a call started with {@link #startRequest} as a success. Nothing is recorded until the returned
+     * Mono is subscribed; the subscriber's Context contributes its metadata and tags.
+     *
+     * @param ctx the context from {@link #startRequest}
+     * @param response the response (JSON node, string, bytes, map, or your own type), read for usage; may be null
+     * @return the record; empty when the tracker is disabled; an {@link IllegalStateException} when the context
+     *         was already recorded
+     */
+    public Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response) {
+        return record(ctx, Outcome.SUCCESS, response, null, null, null);
+    }
+
+    /**
+     * Records a call as a success with usage given by hand (it wins over what the response says).
+     *
+     * @param ctx the context from {@link #startRequest}
+     * @param response the response, may be null
+     * @param usage the usage
+     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     */
+    public Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response, Usage usage) {
+        Objects.requireNonNull(usage, "usage");
+        return record(ctx, Outcome.SUCCESS, response, usage, null, null);
+    }
+
+    /**
+     * Records a call started with {@link #startRequest} as a failure.
+     *
+     * @param ctx the context
+     * @param error what went wrong
+     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     */
+    public Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error) {
+        return record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
+    }
+
+    /**
+     * Records a call as a failure with its HTTP status.
+     *
+     * @param ctx the context
+     * @param error what went wrong
+     * @param httpStatus the HTTP status, or null
+     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     */
+    public Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error, @Nullable Integer httpStatus) {
+        return record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), httpStatus);
+    }
+
+    static Mono<TrackedRequest> record(RequestContext ctx, Outcome outcome, @Nullable Object response,
+                                       @Nullable Usage usage, @Nullable Throwable error, @Nullable Integer status) {
+        Objects.requireNonNull(ctx, "ctx");
+        if (!(ctx instanceof CallState state)) {
+            throw new IllegalArgumentException("ctx must be a RequestContext from startRequest, was "
+                    + ctx.getClass().getName());
+        }
+        return Mono.deferContextual(view -> {
+            if (state.isDetached()) {
+                return Mono.empty();
+            }
+            if (state.isRecorded()) {
+                return Mono.error(new IllegalStateException("request " + state.id() + " was already recorded"));
+            }
+            state.attachContext(view);
+            if (usage != null) {
+                state.usage(usage);
+            }
+            state.statusIfAbsent(status);
+            // null: tracking itself failed (counted and logged), which is not the caller's error
+            return Mono.justOrEmpty(state.finish(outcome, response, error));
+        });
+    }
+
+    /**
+     * A Context writer that makes the facade ({@link Spectra}) use this tracker for the subscription it is
+     * written into, instead of the global one: {@code .contextWrite(tracker.bind())}.
+     *
+     * @return the writer
+     */
+    public Function<Context, Context> bind() {
+        return TrackingAttributes.EMPTY.withTracker(this).writer();
+    }
+
+    /**
+     * Records as they are captured, for alerts and budgets without polling. Hot and best effort: a subscriber
+     * that cannot keep up misses records.
+     *
+     * @return the hot flux
+     */
+    public Flux<TrackedRequest> events() {
+        return recorder != null ? recorder.events() : directEvents.flux();
+    }
+
+    /** @return the counters now */
+    public TrackerStats stats() {
+        RecorderStats delivery = recorder != null ? recorder.stats()
+                : new RecorderStats(recorded.sum(), directWritten.sum(), 0, 0, directFailed.sum(), 0);
+        return new TrackerStats(recorded.sum(), readFailures.sum(), unpriced.sum(), trackingErrors.sum(), delivery);
+    }
+
+    /**
+     * Writes everything recorded so far.
+     *
+     * @return completes when every record captured before the call has been written or has failed
+     */
+    public Mono<Void> flush() {
+        return recorder != null ? recorder.flush() : Mono.empty();
+    }
+
+    /**
+     * Stops recording, writes what is queued within the timeout and closes the sink; records captured after
+     * this are dropped and counted.
+     *
+     * @param timeout how long to wait for queued records
+     * @return completes when closed
+     */
+    public Mono<Void> close(Duration timeout) {
+        return recorder != null ? recorder.close(timeout) : Mono.defer(sink::close);
+    }
+
+    /** @return whether calls are tracked (the master switch) */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** Turns tracking on: new subscriptions are tracked again. */
+    public void enable() {
+        enabled = true;
+    }
+
+    /** Turns tracking off: new subscriptions pass through untouched and nothing is recorded. */
+    public void disable() {
+        enabled = false;
+    }
+
+    /** @return the sink records go to */
+    public SpectraSink sink() {
+        return sink;
+    }
+
+    /** @return the pricing */
+    public Pricing pricing() {
+        return pricing;
+    }
+
+    /** @return the response reader */
+    public ResponseReader responseReader() {
+        return responseReader;
+    }
+
+    /** @return the bound on a request's serialised metadata, in bytes */
+    public int metadataMaxBytes() {
+        return metadataMaxBytes;
+    }
+
+    /** @return the clock of start times */
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "SpectraTracker{sink=" + sink + ", delivery=" + (recorder != null ? recorder.options() : "direct")
+                + ", enabled=" + enabled + ", metadataMaxBytes=" + metadataMaxBytes + ", redactKeys="
+                + redactor.patterns() + ", pricing=" + pricing + ", responseReader=" + responseReader + "}";
+    }
+
+    // ------------------------------------------------------------------------------------------ engine
+
+    /**
+     * Starts the state of one subscription, or returns null when it must pass through untracked (tracker
+     * disabled, or tracking itself failed: never the user's problem).
+     */
+    static @Nullable CallState begin(@Nullable SpectraTracker fixed, String provider, String model,
+                                     TrackOptions options, ContextView view, boolean streaming) {
+        SpectraTracker t = fixed;
+        try {
+            if (t == null) {
+                TrackingAttributes attrs = TrackingAttributes.from(view);
+                t = attrs != null && attrs.tracker() != null ? attrs.tracker() : Spectra.tracker();
+            }
+            if (!t.enabled) {
+                return null;
+            }
+            return new CallState(t, false, provider, model, options, view, streaming);
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            if (t != null) {
+                t.internalError("starting a " + provider + " call", e);
+            } else {
+                LOG.warn("begin", "Spectra could not start tracking a " + provider + " call; it runs untracked", e);
+            }
+            return null;
+        }
+    }
+
+    /** A context for a callback when tracking is off: it accepts everything and records nothing. */
+    static RequestContext detached(@Nullable SpectraTracker fixed, String provider, String model,
+                                   TrackOptions options) {
+        SpectraTracker t = fixed != null ? fixed : Spectra.tracker();
+        return new CallState(t, true, provider, model, options, null, false);
+    }
+
+    static void checkCall(@Nullable String provider, @Nullable String model) {
+        if (provider == null) {
+            throw new NullPointerException("provider must not be null (e.g. \"openai\")");
+        }
+        if (model == null) {
+            throw new NullPointerException("model must not be null (e.g. \"gpt-4o\")");
+        }
+        if (provider.isBlank()) {
+            throw new IllegalArgumentException("provider must not be blank (e.g. \"openai\")");
+        }
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("model must not be blank (e.g. \"gpt-4o\")");
+        }
+    }
+
+    long nanoTime() {
+        return nanoTime.getAsLong();
+    }
+
+    Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    UUID newId(Instant at) {
+        return idGenerator != null ? idGenerator.get() : Uuids.v7(at.toEpochMilli());
+    }
+
+    Redactor redactor() {
+        return redactor;
+    }
+
+    @Nullable String resolveTraceId(ContextView view) {
+        try {
+            String id = traceIdResolver.apply(view);
+            return id == null || id.isBlank() ? null : id.length() > 128 ? id.substring(0, 128) : id;
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            internalError("resolving a trace id", e);
+            return null;
+        }
+    }
+
+    void deliver(TrackedRequest record) {
+        recorded.increment();
+        try {
+            if (recorder != null) {
+                recorder.record(record);
+                return;
+            }
+            directEvents.emit(record);
+            sink.write(List.of(record)).subscribe(null, e -> {
+                directFailed.increment();
+                LOG.warn("direct-write", "Spectra sink failed to write record " + record.id(), e);
+            }, directWritten::increment);
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            internalError("delivering record " + record.id(), e);
+        }
+    }
+
+    void readFailed(String provider, Throwable error) {
+        readFailures.increment();
+        LOG.warn("read:" + provider, "Spectra could not read a " + provider
+                + " response; its usage is recorded as unknown", error);
+    }
+
+    void unpriced(String provider, String model, PricingTier tier) {
+        unpriced.increment();
+        LOG.warn("unpriced", "Spectra has no " + tier + " price for " + provider + "/" + model
+                + "; its cost is recorded as null (add it with PricingCatalog overrides)", null);
+    }
+
+    void internalError(String what, Throwable error) {
+        trackingErrors.increment();
+        LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", error);
+    }
+
+    /** The default trace id source: a W3C {@code traceparent} in the Context ({@code 00-<trace>-<span>-<flags>}). */
+    static @Nullable String traceparent(ContextView view) {
+        Object tp = view.getOrDefault("traceparent", null);
+        if (tp instanceof String s) {
+            String[] parts = s.trim().split("-");
+            if (parts.length >= 3 && parts[1].length() == 32 && !parts[1].equals("00000000000000000000000000000000")) {
+                return parts[1].toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
+    /** Builds a {@link SpectraTracker}. Setters check their argument. */
+    public static final class Builder {
+        private @Nullable SpectraSink sink;
+        private RecorderOptions recorderOptions = RecorderOptions.defaults();
+        private boolean direct;
+        private Clock clock = Clock.systemUTC();
+        private @Nullable LongSupplier nanoTime;
+        private @Nullable Supplier<UUID> idGenerator;
+        private List<String> redactKeys = DEFAULT_REDACT_KEYS;
+        private int metadataMaxBytes = DEFAULT_METADATA_MAX_BYTES;
+        private boolean enabled = true;
+        private Pricing pricing = Pricing.none();
+        private ResponseReader responseReader = ResponseReader.none();
+        private Function<ContextView, @Nullable String> traceIdResolver = SpectraTracker::traceparent;
+
+        private Builder() {
+        }
+
+        /** @param sink where records go (default: a bounded {@link InMemorySink}) @return this builder */
+        public Builder sink(SpectraSink sink) {
+            this.sink = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** @param options the recorder's queue, batch, timeout and retry settings @return this builder */
+        public Builder recorder(RecorderOptions options) {
+            this.recorderOptions = Objects.requireNonNull(options, "recorder options");
+            this.direct = false;
+            return this;
+        }
+
+        /**
+         * Writes each record straight to the sink on the thread that captured it, without a recorder: for tests
+         * and in-memory sinks, not for sinks that do I/O.
+         *
+         * @return this builder
+         */
+        public Builder directDelivery() {
+            this.direct = true;
+            return this;
+        }
+
+        /** @param clock the clock of start times (and of durations, unless {@link #nanoTime} is set) @return this builder */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @param nanoTime the monotonic time source of durations (default {@code System::nanoTime}) @return this builder */
+        public Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /** @param ids the id of each record (default: UUID version 7 of the start time) @return this builder */
+        public Builder idGenerator(Supplier<UUID> ids) {
+            this.idGenerator = Objects.requireNonNull(ids, "idGenerator");
+            return this;
+        }
+
+        /**
+         * Replaces the secret-looking metadata keys (default {@link #DEFAULT_REDACT_KEYS}).
+         *
+         * @param keys the key patterns
+         * @return this builder
+         */
+        public Builder redactKeys(Collection<String> keys) {
+            Objects.requireNonNull(keys, "redactKeys");
+            new Redactor(keys);
+            this.redactKeys = List.copyOf(keys);
+            return this;
+        }
+
+        /**
+         * Adds secret-looking metadata keys to the current ones.
+         *
+         * @param keys more key patterns
+         * @return this builder
+         */
+        public Builder addRedactKeys(String... keys) {
+            List<String> all = new ArrayList<>(redactKeys);
+            all.addAll(Arrays.asList(keys));
+            return redactKeys(all);
+        }
+
+        /** @param bytes bound on a request's serialised metadata, 256 .. 1 MiB (default 16 KiB) @return this builder */
+        public Builder metadataMaxBytes(int bytes) {
+            if (bytes < 256 || bytes > 1024 * 1024) {
+                throw new IllegalArgumentException("metadataMaxBytes must be in 256..1048576, was " + bytes);
+            }
+            this.metadataMaxBytes = bytes;
+            return this;
+        }
+
+        /** @param enabled the master switch's initial position (default on) @return this builder */
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        /** @param pricing turns usage into cost @return this builder */
+        public Builder pricing(Pricing pricing) {
+            this.pricing = Objects.requireNonNull(pricing, "pricing");
+            return this;
+        }
+
+        /** @param reader reads responses and stream chunks @return this builder */
+        public Builder responseReader(ResponseReader reader) {
+            this.responseReader = Objects.requireNonNull(reader, "responseReader");
+            return this;
+        }
+
+        /**
+         * Where a trace id comes from when neither the call nor the Spectra Context entries give one (default: a
+         * W3C {@code traceparent} string under the Context key {@code "traceparent"}). Plug in Micrometer Tracing
+         * or OpenTelemetry here; null means "none", and an id is generated per call.
+         *
+         * @param resolver reads a trace id from the subscriber's Context
+         * @return this builder
+         */
+        public Builder traceIdResolver(Function<ContextView, @Nullable String> resolver) {
+            this.traceIdResolver = Objects.requireNonNull(resolver, "traceIdResolver");
+            return this;
+        }
+
+        /** @return the tracker (its recorder, if any, is running) */
+        public SpectraTracker build() {
+            return new SpectraTracker(this);
+        }
+    }
+}

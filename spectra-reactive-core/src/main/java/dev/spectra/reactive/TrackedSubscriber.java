@@ -1,0 +1,101 @@
+package dev.spectra.reactive;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * Observes one subscription for its {@link CallState} and passes every signal through untouched, on the same
+ * thread, in the same order. The call is recorded before the terminal signal (for a Mono: before its value) is
+ * passed on, so a test that sees the signal also sees the record. Recording never throws.
+ */
+final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Scannable {
+
+    private final CoreSubscriber<? super T> actual;
+    private final CallState state;
+    private final boolean mono;
+    private @Nullable Subscription s;
+
+    TrackedSubscriber(CoreSubscriber<? super T> actual, CallState state, boolean mono) {
+        this.actual = actual;
+        this.state = state;
+        this.mono = mono;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        if (Operators.validate(this.s, s)) {
+            this.s = s;
+            actual.onSubscribe(this);
+        }
+    }
+
+    @Override
+    public void onNext(T t) {
+        if (mono) {
+            state.onValue(t);
+        } else {
+            state.onChunk(t);
+        }
+        actual.onNext(t);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        state.onError(t);
+        actual.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+        state.onComplete();
+        actual.onComplete();
+    }
+
+    @Override
+    public void request(long n) {
+        Subscription sub = s;
+        if (sub != null) {
+            sub.request(n);
+        }
+    }
+
+    @Override
+    public void cancel() {
+        state.onCancel();
+        Subscription sub = s;
+        if (sub != null) {
+            sub.cancel();
+        }
+    }
+
+    @Override
+    public Context currentContext() {
+        return actual.currentContext();
+    }
+
+    @Override
+    public @Nullable Object scanUnsafe(Attr key) {
+        if (key == Attr.PARENT) {
+            return s;
+        }
+        if (key == Attr.ACTUAL) {
+            return actual;
+        }
+        if (key == Attr.TERMINATED || key == Attr.CANCELLED) {
+            return state.isRecorded();
+        }
+        if (key == Attr.RUN_STYLE) {
+            return Attr.RunStyle.SYNC;
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "Spectra.tracked(" + state + ")";
+    }
+}

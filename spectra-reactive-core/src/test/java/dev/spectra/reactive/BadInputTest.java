@@ -1,0 +1,177 @@
+package dev.spectra.reactive;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.spectra.reactive.testing.SpectraFake;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+/** Bad input fails at the call that gave it, naming the key; secrets never reach a record. */
+class BadInputTest {
+
+    private final SpectraFake fake = SpectraFake.create();
+
+    @AfterEach
+    void clearGlobals() {
+        Spectra.clearGlobals();
+    }
+
+    @Test
+    void aValueThatIsNotJsonIsRejectedNamingItsKey() {
+        assertThatThrownBy(() -> Spectra.metadata("tenant", new Object()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metadata key \"tenant\": value of type java.lang.Object is not JSON "
+                        + "(use a String, Number, Boolean, null, or a List or Map of those)");
+        assertThatThrownBy(() -> TrackOptions.metadata("when", java.time.Instant.EPOCH))
+                .hasMessageStartingWith("metadata key \"when\": value of type java.time.Instant is not JSON");
+        assertThatThrownBy(() -> Spectra.withMetadata(Map.of("set", Set.of("a"))))
+                .hasMessageStartingWith("metadata key \"set\": value of type java.util.ImmutableCollections$Set12");
+    }
+
+    @Test
+    void nestedValuesAreCheckedAndTheirPathIsNamed() {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("steps", List.of("parse", new StringBuilder("bad")));
+
+        assertThatThrownBy(() -> Spectra.metadata("job", job))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("metadata key \"job\".steps[1]: value of type java.lang.StringBuilder is not JSON");
+
+        Map<Object, Object> intKeys = new HashMap<>();
+        intKeys.put(1, "one");
+        assertThatThrownBy(() -> Spectra.metadata("lookup", intKeys))
+                .hasMessage("metadata key \"lookup\": map key \"1\" (java.lang.Integer) is not a String; "
+                        + "JSON objects have string keys");
+    }
+
+    @Test
+    void nonFiniteNumbersAreNotJson() {
+        assertThatThrownBy(() -> Spectra.metadata("score", Double.NaN))
+                .hasMessage("metadata key \"score\": NaN is not a JSON number (NaN and infinities are not JSON)");
+        assertThatThrownBy(() -> Spectra.metadata("score", Float.POSITIVE_INFINITY))
+                .hasMessage("metadata key \"score\": Infinity is not a JSON number (NaN and infinities are not JSON)");
+    }
+
+    @Test
+    void nullAndBlankKeysAreRejected() {
+        Map<String, Object> nullKey = new HashMap<>();
+        nullKey.put(null, "v");
+        assertThatThrownBy(() -> Spectra.metadata(nullKey)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metadata key must not be null");
+        assertThatThrownBy(() -> Spectra.metadata("  ", "v")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metadata key \"  \" must not be blank");
+        assertThatThrownBy(() -> TrackOptions.builder().metadata("", 1))
+                .hasMessage("metadata key \"\" must not be blank");
+    }
+
+    @Test
+    void metadataOverTheBoundIsRejectedWithItsSize() {
+        // {"blob":"x...x"} = 2 braces + 6 ("blob") + 1 (:) + 20,002 (the quoted value)
+        assertThatThrownBy(() -> Spectra.metadata("blob", "x".repeat(20_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metadata key \"blob\": metadata would be 20011 bytes serialised, over the limit of "
+                        + "16384 bytes");
+        // {"a":"y...y"} = 2 + 3 ("a") + 1 + 17,002
+        assertThatThrownBy(() -> Spectra.withMetadata(Map.of("a", "y".repeat(17_000))))
+                .hasMessage("metadata is 17008 bytes serialised, over the limit of 16384 bytes (largest key \"a\")");
+    }
+
+    @Test
+    void addMetadataCountsWhatTheLowerLayersAlreadyHold() {
+        SpectraTracker tracker = SpectraTracker.builder().directDelivery().metadataMaxBytes(1024).build();
+
+        Mono<String> call = tracker.track("openai", "gpt-4o", ctx -> {
+            ctx.addMetadata("note", "n".repeat(400));
+            ctx.addMetadata("more", "m".repeat(400));
+            return Mono.just("unreachable");
+        }, TrackOptions.metadata("big", "b".repeat(300)));
+
+        StepVerifier.create(call)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+                        // {"big":"b..","note":"n..","more":"m.."} = 2 + (5+1+302) + (6+1+402) + (6+1+402) + 2 commas
+                        .hasMessage("metadata key \"more\": metadata would be 1130 bytes serialised, over the limit "
+                                + "of 1024 bytes"))
+                .verify();
+        assertThat(tracker.stats().recorded()).isEqualTo(1);
+    }
+
+    @Test
+    void secretLookingKeysAreStoredRedactedAtAnyDepth() {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("password", "hunter2");
+        nested.put("user", "ada");
+        Mono<String> call = Spectra.track("openai", "gpt-4o", ctx -> {
+            ctx.addMetadata("OpenAI-Api-Key", "sk-live-123").addMetadata("db", nested)
+                    .addMetadata("max_tokens", 512).addMetadata("auth_token", null);
+            return Mono.just("ok");
+        });
+
+        StepVerifier.create(call.contextWrite(Spectra.metadata("Authorization", "Bearer abc"))
+                .contextWrite(fake.bind())).expectNext("ok").verifyComplete();
+
+        TrackedRequest r = fake.last();
+        assertThat(r.metadata()).containsExactly(entry("Authorization", "[REDACTED]"),
+                entry("OpenAI-Api-Key", "[REDACTED]"), entry("db", Map.of("password", "[REDACTED]", "user", "ada")),
+                entry("max_tokens", 512), entry("auth_token", null));
+    }
+
+    @Test
+    void redactionKeysAreConfigurable() {
+        SpectraTracker tracker = SpectraTracker.builder().directDelivery().sink(batch -> Mono.empty())
+                .addRedactKeys("ssn").build();
+        RequestContext ctx = tracker.startRequest("openai", "gpt-4o", TrackOptions.none());
+        ctx.addMetadata("customer_ssn", "123-45-6789").addMetadata("secret", "s");
+
+        StepVerifier.create(tracker.recordSuccess(ctx, null))
+                .assertNext(r -> assertThat(r.metadata()).containsExactly(entry("customer_ssn", "[REDACTED]"),
+                        entry("secret", "[REDACTED]")))
+                .verifyComplete();
+    }
+
+    @Test
+    void valuesAreCopiedSoLaterMutationDoesNotChangeTheRecord() {
+        List<Object> steps = new ArrayList<>(List.of("a"));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", steps);
+        var writer = Spectra.metadata(m);
+        steps.add("b");
+        m.put("late", true);
+
+        StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o")).contextWrite(writer)
+                .contextWrite(fake.bind())).expectNext(1).verifyComplete();
+
+        assertThat(fake.last().metadata()).containsExactly(entry("steps", List.of("a")));
+        assertThatThrownBy(() -> fake.last().metadata().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void badTagsIdsTiersAndCountsAreRejected() {
+        assertThatThrownBy(() -> Spectra.tags("ok", " ")).hasMessage("tag \" \" must not be blank");
+        assertThatThrownBy(() -> Spectra.tags((String) null)).hasMessage("tag must not be null");
+        assertThatThrownBy(() -> Spectra.traceId("")).hasMessage("trace id must not be null or blank");
+        assertThatThrownBy(() -> Spectra.trackable("user", " ")).hasMessage("trackable id must not be null or blank");
+        assertThatThrownBy(() -> PricingTier.of("Very Fast!")).hasMessage("pricing tier \"very fast!\" is not a "
+                + "tier name: use 1 to 32 characters of [a-z0-9_-], e.g. standard, batch, flex, priority");
+        assertThatThrownBy(() -> Usage.of(-1, 3)).hasMessage("usage inputTokens must not be negative, was -1");
+        assertThatThrownBy(() -> Usage.builder().inputTokens(10).cachedInputTokens(8).cacheWriteTokens(4).build())
+                .hasMessage("usage cachedInputTokens (8) + cacheWriteTokens (4) must not exceed inputTokens (10): "
+                        + "input counts cache reads and writes");
+        assertThatThrownBy(() -> Usage.builder().outputTokens(5).reasoningTokens(6).build())
+                .hasMessage("usage reasoningTokens (6) must not exceed outputTokens (5): output counts reasoning");
+        assertThatThrownBy(() -> new Cost(BigDecimal.ONE, BigDecimal.ONE, BigDecimal.TEN))
+                .hasMessage("cost total (10.0000000000) must equal input (1.0000000000) + output (1.0000000000)");
+        assertThatThrownBy(() -> Cost.of("-0.01", "0")).hasMessage("cost input must not be negative, was -0.01");
+    }
+}
