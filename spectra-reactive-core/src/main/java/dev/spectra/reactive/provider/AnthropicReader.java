@@ -21,10 +21,11 @@ final class AnthropicReader extends FormatReader {
     static final AnthropicReader INSTANCE = new AnthropicReader();
 
     private static final byte[] TYPE = ByteScan.ascii("\"type\"");
-    private static final byte[] MESSAGE_START = ByteScan.ascii("message_start");
-    private static final byte[] MESSAGE_DELTA = ByteScan.ascii("message_delta");
+    private static final byte[] MESSAGE_STOP = ByteScan.ascii("message_stop");
     private static final byte[] BLOCK_START = ByteScan.ascii("content_block_start");
-    private static final byte[] ERROR = ByteScan.ascii("error");
+    private static final byte[] BLOCK_DELTA = ByteScan.ascii("content_block_delta");
+    private static final byte[] BLOCK_STOP = ByteScan.ascii("content_block_stop");
+    private static final byte[] PING = ByteScan.ascii("ping");
     private static final byte[] TOOL_USE = ByteScan.ascii("tool_use\"");
 
     @Override
@@ -130,18 +131,27 @@ final class AnthropicReader extends FormatReader {
     }
 
     static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
         private final Cumulative cumulative = new Cumulative();
         private boolean sawUsage;
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
+            // skip only the events known to say nothing: text deltas, block stops, pings, message_stop
             long t = ByteScan.stringValue(d, off, len, TYPE);
-            if (t < 0) {
-                return true;
+            if (ByteScan.rangeEquals(d, t, BLOCK_DELTA) || ByteScan.rangeEquals(d, t, BLOCK_STOP)
+                    || ByteScan.rangeEquals(d, t, PING) || ByteScan.rangeEquals(d, t, MESSAGE_STOP)) {
+                return false;
             }
-            return ByteScan.rangeEquals(d, t, MESSAGE_START) || ByteScan.rangeEquals(d, t, MESSAGE_DELTA)
-                    || ByteScan.rangeEquals(d, t, ERROR)
-                    || (ByteScan.rangeEquals(d, t, BLOCK_START) && ByteScan.contains(d, off, len, TOOL_USE));
+            return !ByteScan.rangeEquals(d, t, BLOCK_START) || ByteScan.contains(d, off, len, TOOL_USE);
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            return "message".equals(Json.text(node, "type"));
         }
 
         @Override

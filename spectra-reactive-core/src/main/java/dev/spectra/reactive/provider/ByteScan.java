@@ -137,6 +137,19 @@ final class ByteScan {
         return true;
     }
 
+    /** Whether the packed range of {@link #stringValue} contains the byte; false for no range. */
+    static boolean rangeContains(byte[] b, long range, byte c) {
+        if (range < 0) {
+            return false;
+        }
+        for (int i = (int) (range >>> 32), end = (int) range; i < end; i++) {
+            if (b[i] == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code b[off, off+len)}, trimmed of ASCII whitespace, is exactly {@code value}. */
     static boolean trimmedEquals(byte[] b, int off, int len, byte[] value) {
         int s = skipWs(b, off, off + len);

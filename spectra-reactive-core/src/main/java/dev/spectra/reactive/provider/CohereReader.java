@@ -80,11 +80,24 @@ final class CohereReader extends FormatReader {
 
     static final class Stream extends FormatStream {
 
+        Stream() {
+            super(INSTANCE);
+        }
+
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
             long t = ByteScan.stringValue(d, off, len, TYPE);
-            return t < 0 || ByteScan.rangeEquals(d, t, MESSAGE_START) || ByteScan.rangeEquals(d, t, MESSAGE_END)
+            if (!ByteScan.rangeContains(d, t, (byte) '-')) {
+                return true; // no stream event type: a whole answer or an error
+            }
+            return ByteScan.rangeEquals(d, t, MESSAGE_START) || ByteScan.rangeEquals(d, t, MESSAGE_END)
                     || ByteScan.rangeEquals(d, t, TOOL_CALL_START);
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            String type = Json.text(node, "type");
+            return type == null || type.indexOf('-') < 0;
         }
 
         @Override

@@ -14,9 +14,15 @@ abstract class FormatStream {
     private static final byte[] DONE = ByteScan.ascii("[DONE]");
 
     final DetailsBuilder out = new DetailsBuilder();
+    private final FormatReader reader;
+    private @Nullable Usage wholeUsage;
     long parsed;
     long skipped;
     long malformed;
+
+    FormatStream(FormatReader reader) {
+        this.reader = reader;
+    }
 
     /** One payload as bytes; {@code name} is the SSE event name (length 0 when none). */
     final void onPayload(byte[] name, int nameLen, byte[] data, int off, int len) {
@@ -33,18 +39,45 @@ abstract class FormatStream {
             return;
         }
         beforeParsed();
-        onJson(node);
+        apply(node);
     }
 
     /** One payload already parsed (a {@code JsonNode} or a {@code Map} the caller handed over). */
     final void onParsed(JsonNode node) {
         beforeParsed();
-        onJson(node);
+        apply(node);
     }
 
     private void beforeParsed() {
         parsed++;
         flushPending();
+    }
+
+    private void apply(JsonNode node) {
+        if (!isWholeBody(node)) {
+            onJson(node);
+            return;
+        }
+        // a whole (non-streamed) answer handed to a stream reader: read it as the format reads bodies
+        DetailsBuilder whole = new DetailsBuilder();
+        reader.read(node, whole);
+        out.header(whole.responseModel, whole.responseId);
+        if (whole.usage != null) {
+            wholeUsage = whole.usage;
+        }
+        if (whole.finishReason != null) {
+            out.finishReason = whole.finishReason;
+        }
+        whole.toolCalls.forEach((k, v) -> out.toolCalls.merge(k, v, Integer::sum));
+        if (whole.pricingTier != null) {
+            out.pricingTier = whole.pricingTier;
+        }
+        out.error(whole.errorType, whole.errorMessage);
+    }
+
+    /** Whether a payload is a whole answer rather than a stream event (e.g. a body fed through a stream). */
+    boolean isWholeBody(JsonNode node) {
+        return false;
     }
 
     /** Cheap test: could this payload change what the stream says? False only when surely not. */
@@ -61,6 +94,9 @@ abstract class FormatStream {
     ResponseDetails details() {
         flushPending();
         Usage u = usage();
+        if (u == null) {
+            u = wholeUsage;
+        }
         if (u != null) {
             out.usage = u;
         }

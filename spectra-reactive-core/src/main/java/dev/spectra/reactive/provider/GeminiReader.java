@@ -110,6 +110,10 @@ final class GeminiReader extends FormatReader {
     }
 
     static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
         private byte[] pending = new byte[0];
         private int pendingLen = -1;
 

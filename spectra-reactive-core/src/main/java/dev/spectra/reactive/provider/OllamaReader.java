@@ -60,6 +60,10 @@ final class OllamaReader extends FormatReader {
     }
 
     static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
         private int headerTries;
 
         @Override

@@ -80,6 +80,10 @@ final class OpenAiChatReader extends FormatReader {
     }
 
     static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
         private @Nullable Usage usage;
 
         @Override
@@ -90,6 +94,12 @@ final class OpenAiChatReader extends FormatReader {
                     || ByteScan.keyWithValue(d, off, len, TOOL_CALLS, (byte) '[')
                     || ByteScan.keyWithValue(d, off, len, FUNCTION_CALL, (byte) '{')
                     || ByteScan.contains(d, off, len, ERROR);
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            String object = Json.text(node, "object");
+            return "chat.completion".equals(object) || "text_completion".equals(object) || "list".equals(object);
         }
 
         @Override

@@ -30,6 +30,7 @@ final class OpenAiMediaReader extends FormatReader {
     private static final byte[] TYPE = ByteScan.ascii("\"type\"");
     private static final byte[] COMPLETED = ByteScan.ascii(".completed");
     private static final byte[] ERROR = ByteScan.ascii("\"error\"");
+    private static final byte[] DURATION = ByteScan.ascii("\"duration\"");
 
     private final boolean images;
 
@@ -75,7 +76,13 @@ final class OpenAiMediaReader extends FormatReader {
         private @Nullable UsageParts parts;
 
         Stream(boolean images) {
+            super(images ? IMAGES : AUDIO);
             this.images = images;
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            return Json.text(node, "type") == null;
         }
 
         @Override
@@ -91,10 +98,11 @@ final class OpenAiMediaReader extends FormatReader {
                     if (end - start >= COMPLETED.length) {
                         return ByteScan.rangeEquals(d, ((long) (end - COMPLETED.length) << 32) | end, COMPLETED);
                     }
+                    return false;
                 }
-                return false;
+                return true; // no event type: a whole answer
             }
-            return ByteScan.keyWithValue(d, off, len, USAGE, (byte) '{');
+            return ByteScan.keyWithValue(d, off, len, USAGE, (byte) '{') || ByteScan.contains(d, off, len, DURATION);
         }
 
         @Override

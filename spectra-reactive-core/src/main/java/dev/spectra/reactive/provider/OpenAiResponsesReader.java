@@ -87,6 +87,10 @@ final class OpenAiResponsesReader extends FormatReader {
     }
 
     static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
         private @Nullable Usage usage;
         private final Map<String, Integer> streamedTools = new LinkedHashMap<>();
 
@@ -106,7 +110,11 @@ final class OpenAiResponsesReader extends FormatReader {
         void onJson(JsonNode event) {
             String type = Json.text(event, "type");
             if (type == null) {
-                readError(event, out);
+                if ("response".equals(Json.text(event, "object"))) {
+                    terminal(event); // a whole answer fed through a stream reader
+                } else {
+                    readError(event, out);
+                }
                 return;
             }
             switch (type) {
@@ -127,25 +135,8 @@ final class OpenAiResponsesReader extends FormatReader {
                 case "response.incomplete":
                 case "response.failed": {
                     JsonNode r = Json.obj(event, "response");
-                    if (r == null) {
-                        break;
-                    }
-                    DetailsBuilder full = new DetailsBuilder();
-                    readResponse(r, full, true);
-                    out.header(full.responseModel, full.responseId);
-                    if (full.usage != null) {
-                        usage = full.usage;
-                    }
-                    if (full.finishReason != null) {
-                        out.finishReason = full.finishReason;
-                    }
-                    if (full.pricingTier != null) {
-                        out.pricingTier = full.pricingTier;
-                    }
-                    out.error(full.errorType, full.errorMessage);
-                    if (Json.array(r, "output") != null) { // the terminal event states the whole output
-                        streamedTools.clear();
-                        streamedTools.putAll(full.toolCalls);
+                    if (r != null) {
+                        terminal(r);
                     }
                     break;
                 }
@@ -156,6 +147,26 @@ final class OpenAiResponsesReader extends FormatReader {
                 default:
                     break;
             }
+        }
+
+        private void terminal(JsonNode r) {
+            DetailsBuilder full = new DetailsBuilder();
+            readResponse(r, full, true);
+            out.header(full.responseModel, full.responseId);
+            if (full.usage != null) {
+                usage = full.usage;
+            }
+            if (full.finishReason != null) {
+                out.finishReason = full.finishReason;
+            }
+            if (full.pricingTier != null) {
+                out.pricingTier = full.pricingTier;
+            }
+            out.error(full.errorType, full.errorMessage);
+            if (Json.array(r, "output") != null) { // the terminal event states the whole output
+                streamedTools.clear();
+                streamedTools.putAll(full.toolCalls);
+                    }
         }
 
         @Override

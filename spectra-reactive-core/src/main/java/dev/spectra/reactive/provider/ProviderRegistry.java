@@ -55,6 +55,8 @@ public final class ProviderRegistry implements ResponseReader {
             Map.entry("azure_openai", "azure"), Map.entry("azure.ai.openai", "azure"),
             Map.entry("cohere_chat", "cohere"));
 
+    private static final byte[] NEWLINE_BRACE = ByteScan.ascii("\n{");
+
     private static volatile @Nullable ProviderRegistry builtIn;
 
     private final Map<String, Provider> providers;
@@ -416,6 +418,14 @@ public final class ProviderRegistry implements ResponseReader {
             }
             JsonNode node = Json.parse(b, off, len);
             if (node == null) {
+                if (b[first] == '{' && ByteScan.indexOf(b, first, off + len, NEWLINE_BRACE) >= 0) {
+                    StreamReader s = newStreamReader(format, fallback); // NDJSON lines read whole
+                    s.feed(b, off, len);
+                    ResponseDetails d = s.details();
+                    if (s.malformedEvents() == 0) {
+                        return d;
+                    }
+                }
                 malformed.increment();
                 return ResponseDetails.EMPTY;
             }
