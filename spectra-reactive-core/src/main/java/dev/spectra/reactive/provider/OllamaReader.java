@@ -79,7 +79,7 @@ final class OllamaReader extends FormatReader {
             readError(line, out);
             out.header(Json.text(line, "model"), null);
             countTools(line, out);
-            if (Boolean.TRUE.equals(Json.bool(line, "done"))) {
+            if (!Boolean.FALSE.equals(Json.bool(line, "done"))) { // the final line, or an /api/embed answer
                 Usage u = OllamaReader.usage(line);
                 if (u != null) {
                     out.usage = u;

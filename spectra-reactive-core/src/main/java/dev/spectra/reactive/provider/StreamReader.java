@@ -42,6 +42,7 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     private static final int MODE_UNKNOWN = 0;
     private static final int MODE_SSE = 1;
     private static final int MODE_SEQ = 2;
+    private static final int MODE_RAW_SEQ = 3;
     private static final int SCRATCH = 8192;
     private static final ClassValue<Method @Nullable []> SSE_ACCESSORS = new ClassValue<>() {
         @Override
@@ -249,12 +250,14 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             if (t.isEmpty()) {
                 return;
             }
-            stringMode = startsWithSseField(t) ? MODE_SSE : MODE_SEQ;
+            // raw SSE text, or a JSON array split into lines (bodyToFlux(String) of a JSON body): read as bytes;
+            // anything else is one payload (or whole NDJSON lines) per String
+            stringMode = startsWithSseField(t) ? MODE_SSE : t.startsWith("[") ? MODE_RAW_SEQ : MODE_SEQ;
         }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (stringMode == MODE_SSE) {
+        if (stringMode == MODE_SSE || stringMode == MODE_RAW_SEQ) {
             if (byteMode == MODE_UNKNOWN) {
-                byteMode = MODE_SSE;
+                byteMode = stringMode == MODE_SSE ? MODE_SSE : MODE_SEQ;
             }
             feed(b, 0, b.length);
             return;

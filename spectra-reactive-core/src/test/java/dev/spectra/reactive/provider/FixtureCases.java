@@ -4,8 +4,12 @@ import static dev.spectra.reactive.provider.FixtureCase.error;
 import static dev.spectra.reactive.provider.FixtureCase.ok;
 import static dev.spectra.reactive.provider.FixtureCase.usage;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+
+import dev.spectra.reactive.PricingTier;
+import dev.spectra.reactive.Usage;
 
 /** Every fixture file and its exact expected reading. A fixture without an entry fails the suite. */
 final class FixtureCases {
@@ -94,7 +98,51 @@ final class FixtureCases {
                         "stop", Map.of()),
                 // xAI counts reasoning outside completion: total 241 = 12 + 1 + 228, so output = 1 + 228
                 ok("xai__chat__json__1.json", "xai", "api.x.ai", "/v1/chat/completions", false, "grok-3-mini",
-                        "2af5c888-e886-6dcb-7844-95f8fe010b00", usage(12, 229, 2, 0, 228, 241), "stop", Map.of())
+                        "2af5c888-e886-6dcb-7844-95f8fe010b00", usage(12, 229, 2, 0, 228, 241), "stop", Map.of()),
+
+                // --- added fixtures (see fixtures/ADDED.md) ---
+                // latest cumulative message_delta: 2210 + 2048 reads + 188 writes = 4446 input; never a sum
+                ok("anthropic__messages__stream__cache.sse", "anthropic", "api.anthropic.com", "/v1/messages", true,
+                        "claude-sonnet-4-5-20250929", "msg_01CacheStream7k", usage(4446, 512, 2048, 188, 0, 4958),
+                        "end_turn", Map.of("web_search", 1)),
+                ok("azure__chat__stream__1.sse", "azure", "myres.openai.azure.com",
+                        "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", true,
+                        "gpt-4o-2024-11-20", "chatcmpl-BAz9Azure1stream", usage(1200, 3, 1024, 0, 0, 1203), "stop",
+                        Map.of()),
+                ok("openai__chat__stream__nousage.sse", "openai", OPENAI, "/v1/chat/completions", true,
+                        "gpt-4o-2024-08-06", "chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL", null, "stop", Map.of()),
+                ok("openai__responses__stream__tools.sse", "openai", OPENAI, "/v1/responses", true,
+                        "gpt-4.1-2025-04-14", "resp_67ccd3a9da748190baa7f1570fe91ac604becb25c45c1d41",
+                        usage(291, 23, 128, 0, 0, 314), "max_output_tokens",
+                        Map.of("function", 1, "web_search", 1)).withTier(PricingTier.FLEX),
+                ok("openai__images__json__1.json", "openai", OPENAI, "/v1/images/generations", false, null, null,
+                        Usage.builder().inputTokens(50).outputTokens(544).totalTokens(594).images(2).build(), null,
+                        Map.of()),
+                ok("openai__audio_transcription__json__1.json", "openai", OPENAI, "/v1/audio/transcriptions", false,
+                        null, null, usage(14, 45, 0, 0, 0, 59), null, Map.of()),
+                ok("openai__audio_transcription__json__2.json", "openai", OPENAI, "/v1/audio/transcriptions", false,
+                        null, null, Usage.builder().audioSeconds(new BigDecimal("9")).build(), null, Map.of()),
+                ok("ollama__generate__stream__1.ndjson", "ollama", "localhost:11434", "/api/generate", true,
+                        "llama3.2", null, usage(26, 259, 0, 0, 0, 285), "stop", Map.of()),
+                ok("ollama__embed__json__1.json", "ollama", "localhost:11434", "/api/embed", false, "all-minilm", null,
+                        usage(8, 0, 0, 0, 0, 8), null, Map.of()),
+                ok("gemini__embedContent__json__1.json", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-embedding-001:embedContent", false, null, null, null, null, Map.of()),
+                // last element's usage: prompt 52 (32 cached), output 15 + 40 thoughts
+                ok("gemini__streamGenerateContent__json__1.json", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-2.5-pro:streamGenerateContent", true, "gemini-2.5-pro",
+                        "Zx3kaJ6kBu2Wz7IP-Arr4Qg", usage(52, 55, 32, 0, 40, 107), "STOP", Map.of("function", 1)),
+                ok("cohere__chat__stream__1.sse", "cohere", "api.cohere.com", "/v2/chat", true, null,
+                        "29f14a5a-11de-4cae-9800-25e4747408ea", usage(1050, 66, 512, 0, 0, 1116), "TOOL_CALL",
+                        Map.of("function", 1)),
+                new FixtureCase("groq__chat__stream__error.sse", "groq", "api.groq.com", "/openai/v1/chat/completions",
+                        true, "llama-3.3-70b-versatile", "chatcmpl-2bd6c44f-groqerr", null, null, Map.of(), null,
+                        "invalid_request_error", "Failed to call a function. Please adjust your prompt. See "
+                        + "'failed_generation' for more details."),
+                ok("openrouter__chat__stream__1.sse", "openrouter", "openrouter.ai", "/api/v1/chat/completions", true,
+                        "openai/gpt-4o-mini", "gen-1771500000-OrStream", usage(9, 2, 0, 0, 0, 11), "stop", Map.of()),
+                ok("deepseek__chat__stream__1.sse", "deepseek", "api.deepseek.com", "/chat/completions", true,
+                        "deepseek-chat", "5d1c2b7e-ds-stream", usage(1100, 12, 1024, 0, 0, 1112), "stop", Map.of())
         );
     }
 }

@@ -16,6 +16,12 @@ final class SimpleSse {
     static List<String[]> events(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n").replace('\r', '\n');
         List<String[]> out = new ArrayList<>();
+        if (text.stripLeading().startsWith("[")) {
+            for (tools.jackson.databind.JsonNode element : Json.MAPPER.readTree(text).values()) {
+                out.add(new String[] {"", element.toString()});
+            }
+            return out;
+        }
         if (text.stripLeading().startsWith("{")) {
             for (String line : text.split("\n")) {
                 if (!line.isBlank()) {
