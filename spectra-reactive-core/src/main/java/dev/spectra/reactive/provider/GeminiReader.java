@@ -24,11 +24,10 @@ final class GeminiReader extends FormatReader {
 
     static final GeminiReader INSTANCE = new GeminiReader();
 
-    private static final byte[] USAGE_METADATA = ByteScan.ascii("\"usageMetadata\"");
-    private static final byte[] FUNCTION_CALL = ByteScan.ascii("\"functionCall\"");
-    private static final byte[] EXECUTABLE_CODE = ByteScan.ascii("\"executableCode\"");
-    private static final byte[] FINISH = ByteScan.ascii("\"finishReason\"");
-    private static final byte[] ERROR = ByteScan.ascii("\"error\"");
+    /** Bits 0-2 must be parsed at once (tool calls are counted per chunk); bits 3-4 can wait (latest wins). */
+    private static final KeyScan KEYS = new KeyScan("functionCall", "", "executableCode", "", "error", "",
+            "usageMetadata", "", "finishReason", "");
+    private static final int MUST_PARSE = 0b111;
 
     @Override
     void read(JsonNode body, DetailsBuilder out) {
@@ -119,11 +118,11 @@ final class GeminiReader extends FormatReader {
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
-            if (needsHeader() || ByteScan.contains(d, off, len, FUNCTION_CALL)
-                    || ByteScan.contains(d, off, len, EXECUTABLE_CODE) || ByteScan.contains(d, off, len, ERROR)) {
+            int found = KEYS.scan(d, off, len, 0);
+            if (needsHeader() || (found & MUST_PARSE) != 0) {
                 return true;
             }
-            if (ByteScan.contains(d, off, len, USAGE_METADATA) || ByteScan.contains(d, off, len, FINISH)) {
+            if (found != 0) {
                 // keep the latest for later: its usage, finish reason, model and id replace what came before
                 if (pending.length < len) {
                     pending = new byte[Math.max(len, 256)];

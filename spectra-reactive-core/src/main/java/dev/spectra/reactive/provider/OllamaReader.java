@@ -14,9 +14,9 @@ final class OllamaReader extends FormatReader {
 
     static final OllamaReader INSTANCE = new OllamaReader();
 
-    private static final byte[] DONE = ByteScan.ascii("\"done\"");
-    private static final byte[] TOOL_CALLS = ByteScan.ascii("\"tool_calls\"");
-    private static final byte[] ERROR = ByteScan.ascii("\"error\"");
+    /** The final line ({@code "done": true}), a tool call, an error, an embed answer. */
+    private static final KeyScan KEYS = new KeyScan("done", "t", "tool_calls", "[", "error", "",
+            "prompt_eval_count", "");
 
     @Override
     void read(JsonNode body, DetailsBuilder out) {
@@ -69,9 +69,7 @@ final class OllamaReader extends FormatReader {
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
             return (out.responseModel == null && headerTries++ < 4)
-                    || ByteScan.keyWithValue(d, off, len, DONE, (byte) 't')
-                    || ByteScan.keyWithValue(d, off, len, TOOL_CALLS, (byte) '[')
-                    || ByteScan.contains(d, off, len, ERROR);
+                    || KEYS.scan(d, off, len, 0) != 0;
         }
 
         @Override

@@ -18,11 +18,9 @@ final class OpenAiChatReader extends FormatReader {
 
     static final OpenAiChatReader INSTANCE = new OpenAiChatReader();
 
-    private static final byte[] USAGE = ByteScan.ascii("\"usage\"");
-    private static final byte[] FINISH = ByteScan.ascii("\"finish_reason\"");
-    private static final byte[] TOOL_CALLS = ByteScan.ascii("\"tool_calls\"");
-    private static final byte[] FUNCTION_CALL = ByteScan.ascii("\"function_call\"");
-    private static final byte[] ERROR = ByteScan.ascii("\"error\"");
+    /** What makes a chunk worth parsing: a usage object, a finish reason, a tool call, an error. */
+    private static final KeyScan KEYS = new KeyScan("usage", "{", "finish_reason", "\"", "tool_calls", "[",
+            "function_call", "{", "error", "");
 
     @Override
     void read(JsonNode body, DetailsBuilder out) {
@@ -88,12 +86,7 @@ final class OpenAiChatReader extends FormatReader {
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
-            return needsHeader()
-                    || ByteScan.keyWithValue(d, off, len, USAGE, (byte) '{')
-                    || ByteScan.keyWithValue(d, off, len, FINISH, (byte) '"')
-                    || ByteScan.keyWithValue(d, off, len, TOOL_CALLS, (byte) '[')
-                    || ByteScan.keyWithValue(d, off, len, FUNCTION_CALL, (byte) '{')
-                    || ByteScan.contains(d, off, len, ERROR);
+            return needsHeader() || KEYS.scan(d, off, len, 0) != 0;
         }
 
         @Override
