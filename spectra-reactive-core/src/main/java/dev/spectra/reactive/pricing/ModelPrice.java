@@ -82,42 +82,64 @@ public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tier
         private Builder() {
         }
 
-        /** @param t the kind of model @return this builder */
+        /**
+         * @param t the kind of model
+         * @return this builder
+         */
         public Builder type(@Nullable ModelType t) {
             this.type = t;
             return this;
         }
 
-        /** @param p standard-tier token prices @return this builder */
+        /**
+         * @param p standard-tier token prices
+         * @return this builder
+         */
         public Builder standard(TokenPrices p) {
             return tier(PricingTier.STANDARD, p);
         }
 
-        /** @param tier a tier @param p its token prices @return this builder */
+        /**
+         * @param tier a tier
+         * @param p its token prices
+         * @return this builder
+         */
         public Builder tier(PricingTier tier, TokenPrices p) {
             tiers.put(tier.name(), Objects.requireNonNull(p, "prices"));
             return this;
         }
 
-        /** @param usd USD per generated image @return this builder */
+        /**
+         * @param usd USD per generated image
+         * @return this builder
+         */
         public Builder perImage(@Nullable BigDecimal usd) {
             this.perImage = usd;
             return this;
         }
 
-        /** @param usd USD per second of input audio @return this builder */
+        /**
+         * @param usd USD per second of input audio
+         * @return this builder
+         */
         public Builder perInputSecond(@Nullable BigDecimal usd) {
             this.perInputSecond = usd;
             return this;
         }
 
-        /** @param usd USD per second of output audio @return this builder */
+        /**
+         * @param usd USD per second of output audio
+         * @return this builder
+         */
         public Builder perOutputSecond(@Nullable BigDecimal usd) {
             this.perOutputSecond = usd;
             return this;
         }
 
-        /** @param usd USD per 1M input characters @return this builder */
+        /**
+         * @param usd USD per 1M input characters
+         * @return this builder
+         */
         public Builder perMillionInputCharacters(@Nullable BigDecimal usd) {
             this.perMillionInputCharacters = usd;
             return this;
@@ -134,13 +156,18 @@ public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tier
             return this;
         }
 
-        /** @param v whether dated snapshots share these prices @return this builder */
+        /**
+         * @param v whether dated snapshots share these prices
+         * @return this builder
+         */
         public Builder datedSnapshots(boolean v) {
             this.datedSnapshots = v;
             return this;
         }
 
-        /** @return the price */
+        /**
+         * @return the price
+         */
         public ModelPrice build() {
             return new ModelPrice(type, tiers, perImage, perInputSecond, perOutputSecond, perMillionInputCharacters,
                     longContext, longContextAbove, datedSnapshots);
