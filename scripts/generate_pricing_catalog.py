@@ -25,7 +25,6 @@ What it does, and why:
   catalog price any dated snapshot of it. When one differs (gpt-4o-2024-05-13 vs gpt-4o), every variant is
   kept as listed and an unlisted snapshot stays unpriced.
 """
-import datetime
 import hashlib
 import json
 import re
@@ -201,8 +200,7 @@ def main(argv):
                  'Prices: Copyright (c) 2023 Berri AI, MIT License (https://github.com/BerriAI/litellm/blob/main/LICENSE). '
                  'Do not edit by hand: regenerate.",')
     lines.append('  "_source": ' + json.dumps({
-        "file": source.name, "sha256": hashlib.sha256(raw).hexdigest(), "entries": len(data),
-        "generated": datetime.date.today().isoformat()}) + ",")
+        "file": source.name, "sha256": hashlib.sha256(raw).hexdigest(), "entries": len(data)}) + ",")
     lines.append('  "_units": "input, output, cached_input, cache_write: USD per 1M tokens; input_character: USD per 1M '
                  'characters; image: USD per image; input_second, output_second: USD per second of audio; '
                  'long_context applies to the whole request once input tokens exceed above_input_tokens; '
