@@ -1,0 +1,203 @@
+package dev.spectra.reactive.provider;
+
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Anthropic Messages ({@code /v1/messages}).
+ *
+ * <p>Anthropic's {@code input_tokens} excludes cache reads and writes; here input =
+ * {@code input_tokens + cache_read_input_tokens + cache_creation_input_tokens}, cached input = cache reads,
+ * cache writes = {@code cache_creation_input_tokens}. Thinking tokens are not reported apart, so reasoning is 0.
+ *
+ * <p>Streams: {@code message_start} carries id, model and the first usage (its {@code output_tokens} is a
+ * placeholder); each {@code message_delta} carries <em>cumulative</em> usage: every field it states replaces the
+ * earlier value, never adds to it. Tool calls: {@code tool_use} blocks count as {@code function}; server tools
+ * ({@code server_tool_use}) count by their name, e.g. {@code web_search}; {@code mcp_tool_use} as {@code mcp}.
+ */
+final class AnthropicReader extends FormatReader {
+
+    static final AnthropicReader INSTANCE = new AnthropicReader();
+
+    private static final byte[] TYPE = ByteScan.ascii("\"type\"");
+    private static final byte[] MESSAGE_STOP = ByteScan.ascii("message_stop");
+    private static final byte[] BLOCK_START = ByteScan.ascii("content_block_start");
+    private static final byte[] BLOCK_DELTA = ByteScan.ascii("content_block_delta");
+    private static final byte[] BLOCK_STOP = ByteScan.ascii("content_block_stop");
+    private static final byte[] PING = ByteScan.ascii("ping");
+    private static final byte[] TOOL_USE = ByteScan.ascii("tool_use\"");
+
+    @Override
+    void read(JsonNode body, DetailsBuilder out) {
+        readError(body, out);
+        out.header(Json.text(body, "model"), Json.text(body, "id"));
+        Cumulative c = new Cumulative();
+        JsonNode usage = Json.obj(body, "usage");
+        if (c.apply(usage)) {
+            out.usage = c.toUsage();
+        }
+        tier(usage, out);
+        String stop = Json.text(body, "stop_reason");
+        if (stop != null) {
+            out.finishReason = stop;
+        }
+        JsonNode content = Json.array(body, "content");
+        if (content != null) {
+            for (JsonNode block : content.values()) {
+                String key = toolKey(block);
+                if (key != null) {
+                    Json.increment(out.toolCalls, key);
+                }
+            }
+        }
+    }
+
+    static void tier(@Nullable JsonNode usage, DetailsBuilder out) {
+        String t = Json.text(usage, "service_tier");
+        if (t != null) {
+            out.pricingTier = DetailsBuilder.servedTier(t);
+        }
+    }
+
+    static @Nullable String toolKey(JsonNode block) {
+        String type = Json.text(block, "type");
+        if (type == null) {
+            return null;
+        }
+        switch (type) {
+            case "tool_use":
+                return "function";
+            case "server_tool_use": {
+                String name = Json.text(block, "name");
+                return name == null ? "server_tool" : name;
+            }
+            case "mcp_tool_use":
+                return "mcp";
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    FormatStream newStream() {
+        return new Stream();
+    }
+
+    /** Usage fields as last stated; a field a later event states replaces the earlier value. */
+    static final class Cumulative {
+        @Nullable Long input;
+        @Nullable Long cacheRead;
+        @Nullable Long cacheWrite;
+        @Nullable Long output;
+
+        /** Applies a usage object; true when it stated any token count. */
+        boolean apply(@Nullable JsonNode u) {
+            if (u == null) {
+                return false;
+            }
+            boolean any = false;
+            Long v = Json.count(u, "input_tokens");
+            if (v != null) {
+                input = v;
+                any = true;
+            }
+            v = Json.count(u, "cache_read_input_tokens");
+            if (v != null) {
+                cacheRead = v;
+                any = true;
+            }
+            v = Json.count(u, "cache_creation_input_tokens");
+            if (v != null) {
+                cacheWrite = v;
+                any = true;
+            }
+            v = Json.count(u, "output_tokens");
+            if (v != null) {
+                output = v;
+                any = true;
+            }
+            return any;
+        }
+
+        Usage toUsage() {
+            UsageParts p = new UsageParts();
+            p.cached = UsageParts.nz(cacheRead);
+            p.cacheWrite = UsageParts.nz(cacheWrite);
+            p.input = UsageParts.nz(input) + p.cached + p.cacheWrite;
+            p.output = UsageParts.nz(output);
+            return p.toUsage();
+        }
+    }
+
+    static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
+        private final Cumulative cumulative = new Cumulative();
+        private boolean sawUsage;
+
+        @Override
+        boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
+            // skip only the events known to say nothing: text deltas, block stops, pings, message_stop
+            long t = ByteScan.stringValue(d, off, len, TYPE);
+            if (ByteScan.rangeEquals(d, t, BLOCK_DELTA) || ByteScan.rangeEquals(d, t, BLOCK_STOP)
+                    || ByteScan.rangeEquals(d, t, PING) || ByteScan.rangeEquals(d, t, MESSAGE_STOP)) {
+                return false;
+            }
+            return !ByteScan.rangeEquals(d, t, BLOCK_START) || ByteScan.contains(d, off, len, TOOL_USE);
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            return "message".equals(Json.text(node, "type"));
+        }
+
+        @Override
+        void onJson(JsonNode event) {
+            String type = Json.text(event, "type");
+            if (type == null) {
+                readError(event, out);
+                return;
+            }
+            switch (type) {
+                case "message_start": {
+                    JsonNode m = Json.obj(event, "message");
+                    out.header(Json.text(m, "model"), Json.text(m, "id"));
+                    JsonNode u = Json.obj(m, "usage");
+                    sawUsage |= cumulative.apply(u);
+                    tier(u, out);
+                    break;
+                }
+                case "message_delta": {
+                    JsonNode u = Json.obj(event, "usage");
+                    sawUsage |= cumulative.apply(u);
+                    String stop = Json.text(Json.obj(event, "delta"), "stop_reason");
+                    if (stop != null) {
+                        out.finishReason = stop;
+                    }
+                    break;
+                }
+                case "content_block_start": {
+                    JsonNode block = Json.obj(event, "content_block");
+                    String key = block == null ? null : toolKey(block);
+                    if (key != null) {
+                        Json.increment(out.toolCalls, key);
+                    }
+                    break;
+                }
+                case "error":
+                    readError(event, out);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        @Override
+        @Nullable Usage usage() {
+            return sawUsage ? cumulative.toUsage() : null;
+        }
+    }
+}

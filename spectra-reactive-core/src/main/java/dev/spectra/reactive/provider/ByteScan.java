@@ -1,0 +1,181 @@
+package dev.spectra.reactive.provider;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Cheap byte-level checks on a payload before it is parsed: most stream chunks are text deltas that cannot
+ * hold usage, and a substring test is far cheaper than a JSON parse. A check may say "maybe" for a chunk that
+ * turns out uninteresting (the parse then decides) but must never say "no" for one that matters. Inside JSON
+ * strings quotes are escaped, so a quoted key found here is a real key or the tail of an escaped text, never a
+ * false negative.
+ */
+final class ByteScan {
+
+    private ByteScan() {
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Index of {@code needle} in {@code b[from, end)}, or -1. */
+    static int indexOf(byte[] b, int from, int end, byte[] needle) {
+        int n = needle.length;
+        if (n == 0) {
+            return from;
+        }
+        byte first = needle[0];
+        int last = end - n;
+        outer:
+        for (int i = from; i <= last; i++) {
+            if (b[i] != first) {
+                continue;
+            }
+            for (int k = 1; k < n; k++) {
+                if (b[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    static boolean contains(byte[] b, int off, int len, byte[] needle) {
+        return indexOf(b, off, off + len, needle) >= 0;
+    }
+
+    /**
+     * Whether some occurrence of the quoted key {@code "key"} is followed (after optional whitespace, a colon
+     * and optional whitespace) by a value starting with {@code first}: e.g. {@code "usage"} then <code>{</code>
+     * tells a usage object from {@code "usage":null}.
+     */
+    static boolean keyWithValue(byte[] b, int off, int len, byte[] quotedKey, byte first) {
+        int end = off + len;
+        int i = off;
+        while (true) {
+            int at = indexOf(b, i, end, quotedKey);
+            if (at < 0) {
+                return false;
+            }
+            int j = skipWs(b, at + quotedKey.length, end);
+            if (j < end && b[j] == ':') {
+                j = skipWs(b, j + 1, end);
+                if (j < end && b[j] == first) {
+                    return true;
+                }
+            }
+            i = at + quotedKey.length;
+        }
+    }
+
+    /**
+     * Where the string value of the first occurrence of the quoted key starts and ends, packed as
+     * {@code start << 32 | end}; -1 when the key is absent or its value is not a string.
+     */
+    static long stringValue(byte[] b, int off, int len, byte[] quotedKey) {
+        int end = off + len;
+        int at = indexOf(b, off, end, quotedKey);
+        if (at < 0) {
+            return -1;
+        }
+        int j = skipWs(b, at + quotedKey.length, end);
+        if (j >= end || b[j] != ':') {
+            return -1;
+        }
+        j = skipWs(b, j + 1, end);
+        if (j >= end || b[j] != '"') {
+            return -1;
+        }
+        int start = j + 1;
+        int k = start;
+        while (k < end && b[k] != '"') {
+            if (b[k] == '\\') {
+                k++;
+            }
+            k++;
+        }
+        if (k >= end) {
+            return -1;
+        }
+        return ((long) start << 32) | k;
+    }
+
+    /** Whether the packed range of {@link #stringValue} equals {@code value}. */
+    static boolean rangeEquals(byte[] b, long range, byte[] value) {
+        if (range < 0) {
+            return false;
+        }
+        int start = (int) (range >>> 32);
+        int end = (int) range;
+        if (end - start != value.length) {
+            return false;
+        }
+        for (int i = 0; i < value.length; i++) {
+            if (b[start + i] != value[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the packed range of {@link #stringValue} starts with {@code prefix}. */
+    static boolean rangeStartsWith(byte[] b, long range, byte[] prefix) {
+        if (range < 0) {
+            return false;
+        }
+        int start = (int) (range >>> 32);
+        int end = (int) range;
+        if (end - start < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[start + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the packed range of {@link #stringValue} contains the byte; false for no range. */
+    static boolean rangeContains(byte[] b, long range, byte c) {
+        if (range < 0) {
+            return false;
+        }
+        for (int i = (int) (range >>> 32), end = (int) range; i < end; i++) {
+            if (b[i] == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code b[off, off+len)}, trimmed of ASCII whitespace, is exactly {@code value}. */
+    static boolean trimmedEquals(byte[] b, int off, int len, byte[] value) {
+        int s = skipWs(b, off, off + len);
+        int e = off + len;
+        while (e > s && isWs(b[e - 1])) {
+            e--;
+        }
+        if (e - s != value.length) {
+            return false;
+        }
+        for (int i = 0; i < value.length; i++) {
+            if (b[s + i] != value[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int skipWs(byte[] b, int i, int end) {
+        while (i < end && isWs(b[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    static boolean isWs(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+}

@@ -1,0 +1,145 @@
+package dev.spectra.reactive.provider;
+
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Cohere v2 chat ({@code /v2/chat}) and embed ({@code /v2/embed}).
+ *
+ * <p>Cohere states two usages: {@code usage.tokens} (tokens the model actually processed) and
+ * {@code usage.billed_units} (what Cohere bills, which can be fewer). Token semantics here are the processed
+ * tokens, like every other provider's; {@code billed_units} is used only when {@code tokens} is absent (embed
+ * answers carry only {@code meta.billed_units}). {@code usage.cached_tokens} is the cache read, part of the
+ * input. Streams (SSE, typed events): id from {@code message-start}, tool calls from {@code tool-call-start},
+ * usage and finish reason from {@code message-end}.
+ */
+final class CohereReader extends FormatReader {
+
+    static final CohereReader INSTANCE = new CohereReader();
+
+    private static final byte[] TYPE = ByteScan.ascii("\"type\"");
+    private static final byte[] MESSAGE_START = ByteScan.ascii("message-start");
+    private static final byte[] MESSAGE_END = ByteScan.ascii("message-end");
+    private static final byte[] TOOL_CALL_START = ByteScan.ascii("tool-call-start");
+
+    @Override
+    void read(JsonNode body, DetailsBuilder out) {
+        readError(body, out);
+        JsonNode msg = body.get("message");
+        if (msg != null && msg.isString() && Json.obj(body, "usage") == null) {
+            out.error(null, msg.stringValue()); // Cohere error bodies: {"id": ..., "message": "..."}
+        }
+        out.header(Json.text(body, "model"), Json.text(body, "id"));
+        Usage u = usage(Json.obj(body, "usage"));
+        if (u == null) {
+            u = usage(Json.obj(body, "meta"));
+        }
+        if (u != null) {
+            out.usage = u;
+        }
+        String fr = Json.text(body, "finish_reason");
+        if (fr != null) {
+            out.finishReason = fr;
+        }
+        JsonNode calls = Json.array(Json.obj(body, "message"), "tool_calls");
+        if (calls != null) {
+            for (JsonNode call : calls.values()) {
+                Json.increment(out.toolCalls, OpenAiChatReader.toolType(call));
+            }
+        }
+    }
+
+    static @Nullable Usage usage(@Nullable JsonNode u) {
+        if (u == null) {
+            return null;
+        }
+        JsonNode counts = Json.obj(u, "tokens");
+        if (counts == null) {
+            counts = Json.obj(u, "billed_units");
+        }
+        if (counts == null) {
+            return null;
+        }
+        Long in = Json.count(counts, "input_tokens");
+        Long out = Json.count(counts, "output_tokens");
+        if (in == null && out == null) {
+            return null;
+        }
+        UsageParts p = new UsageParts();
+        p.input = UsageParts.nz(in);
+        p.output = UsageParts.nz(out);
+        p.cached = UsageParts.nz(Json.count(u, "cached_tokens"));
+        return p.toUsage();
+    }
+
+    @Override
+    FormatStream newStream() {
+        return new Stream();
+    }
+
+    static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
+
+        @Override
+        boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
+            long t = ByteScan.stringValue(d, off, len, TYPE);
+            if (!ByteScan.rangeContains(d, t, (byte) '-')) {
+                return true; // no stream event type: a whole answer or an error
+            }
+            return ByteScan.rangeEquals(d, t, MESSAGE_START) || ByteScan.rangeEquals(d, t, MESSAGE_END)
+                    || ByteScan.rangeEquals(d, t, TOOL_CALL_START);
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            String type = Json.text(node, "type");
+            return type == null || type.indexOf('-') < 0;
+        }
+
+        @Override
+        void onJson(JsonNode event) {
+            String type = Json.text(event, "type");
+            if (type == null) {
+                readError(event, out);
+                return;
+            }
+            JsonNode delta = Json.obj(event, "delta");
+            switch (type) {
+                case "message-start":
+                    out.header(null, Json.text(event, "id"));
+                    break;
+                case "tool-call-start": {
+                    JsonNode call = Json.obj(Json.obj(delta, "message"), "tool_calls");
+                    Json.increment(out.toolCalls, call == null ? "function" : OpenAiChatReader.toolType(call));
+                    break;
+                }
+                case "message-end": {
+                    Usage u = CohereReader.usage(Json.obj(delta, "usage"));
+                    if (u != null) {
+                        out.usage = u;
+                    }
+                    String fr = Json.text(delta, "finish_reason");
+                    if (fr != null) {
+                        out.finishReason = fr;
+                    }
+                    String err = Json.text(delta, "error");
+                    if (err != null) {
+                        out.error("error", err);
+                    }
+                    break;
+                }
+                default:
+                    break;
+            }
+        }
+
+        @Override
+        @Nullable Usage usage() {
+            return out.usage;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.spectra.reactive.provider;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.spectra.reactive.PricingTier;
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+
+/** Mutable collector of what a response or a stream says; one per read or per stream. */
+final class DetailsBuilder {
+    @Nullable String responseModel;
+    @Nullable String responseId;
+    @Nullable Usage usage;
+    @Nullable String finishReason;
+    final Map<String, Integer> toolCalls = new LinkedHashMap<>();
+    @Nullable PricingTier pricingTier;
+    @Nullable String errorType;
+    @Nullable String errorMessage;
+
+    ResponseDetails build() {
+        if (responseModel == null && responseId == null && usage == null && finishReason == null
+                && toolCalls.isEmpty() && pricingTier == null && errorType == null && errorMessage == null) {
+            return ResponseDetails.EMPTY;
+        }
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCalls, pricingTier,
+                errorType, errorMessage);
+    }
+
+    /** Sets model and id when not yet known (the first non-empty value wins, as in the stream's first chunk). */
+    void header(@Nullable String model, @Nullable String id) {
+        if (responseModel == null && model != null) {
+            responseModel = model;
+        }
+        if (responseId == null && id != null) {
+            responseId = id;
+        }
+    }
+
+    void error(@Nullable String type, @Nullable String message) {
+        if (type != null) {
+            errorType = type;
+        }
+        if (message != null) {
+            errorMessage = message;
+        }
+    }
+
+    /**
+     * The tier a provider reports having served, when it is one that prices differently: {@code flex},
+     * {@code priority} and {@code batch}. {@code default}, {@code auto}, {@code standard} and
+     * {@code standard_only} say nothing beyond the call's own tier and give null.
+     */
+    static @Nullable PricingTier servedTier(@Nullable String serviceTier) {
+        if (serviceTier == null) {
+            return null;
+        }
+        switch (serviceTier.trim().toLowerCase(Locale.ROOT)) {
+            case "flex":
+                return PricingTier.FLEX;
+            case "priority":
+                return PricingTier.PRIORITY;
+            case "batch":
+                return PricingTier.BATCH;
+            default:
+                return null;
+        }
+    }
+}

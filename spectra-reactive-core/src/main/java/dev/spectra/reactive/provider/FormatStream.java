@@ -1,0 +1,121 @@
+package dev.spectra.reactive.provider;
+
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The per-stream state of a wire format: takes payloads (raw bytes from a decoder, or JSON already parsed by
+ * the caller), skips those that cannot matter with a cheap byte test, parses the rest and keeps what they say.
+ * Used by one thread at a time.
+ */
+abstract class FormatStream {
+
+    private static final byte[] DONE = ByteScan.ascii("[DONE]");
+
+    final DetailsBuilder out = new DetailsBuilder();
+    private final FormatReader reader;
+    private @Nullable Usage wholeUsage;
+    long parsed;
+    long skipped;
+    long malformed;
+
+    FormatStream(FormatReader reader) {
+        this.reader = reader;
+    }
+
+    /** One payload as bytes; {@code name} is the SSE event name (length 0 when none). */
+    final void onPayload(byte[] name, int nameLen, byte[] data, int off, int len) {
+        if (len == 0 || ByteScan.trimmedEquals(data, off, len, DONE)) {
+            return;
+        }
+        if (!mayMatter(name, nameLen, data, off, len)) {
+            skipped++;
+            return;
+        }
+        JsonNode node = Json.parse(data, off, len);
+        if (node == null) {
+            malformed++;
+            return;
+        }
+        beforeParsed();
+        apply(node);
+    }
+
+    /** One payload already parsed (a {@code JsonNode} or a {@code Map} the caller handed over). */
+    final void onParsed(JsonNode node) {
+        beforeParsed();
+        apply(node);
+    }
+
+    private void beforeParsed() {
+        parsed++;
+        flushPending();
+    }
+
+    private void apply(JsonNode node) {
+        if (!isWholeBody(node)) {
+            onJson(node);
+            return;
+        }
+        // a whole (non-streamed) answer handed to a stream reader: read it as the format reads bodies
+        DetailsBuilder whole = new DetailsBuilder();
+        reader.read(node, whole);
+        out.header(whole.responseModel, whole.responseId);
+        if (whole.usage != null) {
+            wholeUsage = whole.usage;
+        }
+        if (whole.finishReason != null) {
+            out.finishReason = whole.finishReason;
+        }
+        whole.toolCalls.forEach((k, v) -> out.toolCalls.merge(k, v, Integer::sum));
+        if (whole.pricingTier != null) {
+            out.pricingTier = whole.pricingTier;
+        }
+        out.error(whole.errorType, whole.errorMessage);
+    }
+
+    /** Whether a payload is a whole answer rather than a stream event (e.g. a body fed through a stream). */
+    boolean isWholeBody(JsonNode node) {
+        return false;
+    }
+
+    /** Cheap test: could this payload change what the stream says? False only when surely not. */
+    abstract boolean mayMatter(byte[] name, int nameLen, byte[] data, int off, int len);
+
+    /** Applies a parsed payload. */
+    abstract void onJson(JsonNode node);
+
+    /** Applies a payload whose parse was deferred (Gemini), before a later one or the final details. */
+    void flushPending() {
+    }
+
+    /** What the stream said so far. */
+    ResponseDetails details() {
+        flushPending();
+        Usage u = usage();
+        if (u == null) {
+            u = wholeUsage;
+        }
+        if (u != null) {
+            out.usage = u;
+        }
+        return out.build();
+    }
+
+    /** The usage accumulated, or null when the stream has reported none. */
+    abstract @Nullable Usage usage();
+
+    private int headerTries;
+
+    /**
+     * Whether the header (model and id) is still missing, so the next chunk is worth parsing for it. Gives up
+     * after a few chunks, so a server that never sends an id does not get every chunk parsed.
+     */
+    final boolean needsHeader() {
+        if (out.responseModel != null && out.responseId != null) {
+            return false;
+        }
+        return headerTries++ < 4;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.spectra.reactive.provider;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON mapper of the provider package and the tolerant accessors every wire format uses: a field of
+ * the wrong type, a negative count or a number beyond {@code long} reads as absent, never as an exception.
+ */
+final class Json {
+
+    /** Floats as BigDecimal (audio seconds stay exact); trailing garbage after a value is malformed. */
+    static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Json() {
+    }
+
+    /** Parses a JSON value; null when the bytes are not JSON (truncated, invalid UTF-8, too deep ...). */
+    static @Nullable JsonNode parse(byte[] bytes, int off, int len) {
+        try {
+            return MAPPER.readTree(bytes, off, len);
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static @Nullable JsonNode parse(String json) {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        return parse(b, 0, b.length);
+    }
+
+    /** A JSON value of a Java value (Map, List ...) as the operators may hand them; null when not convertible. */
+    static @Nullable JsonNode tree(Object value) {
+        try {
+            return MAPPER.valueToTree(value);
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The object member, or null when absent or not an object. */
+    static @Nullable JsonNode obj(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v != null && v.isObject() ? v : null;
+    }
+
+    /** The array member, or null when absent or not an array. */
+    static @Nullable JsonNode array(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v != null && v.isArray() ? v : null;
+    }
+
+    /** A non-empty string member, or null. */
+    static @Nullable String text(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        if (v == null || !v.isString()) {
+            return null;
+        }
+        String s = v.stringValue();
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** A string member, or a number member as its text (error codes are either), or null. */
+    static @Nullable String textOrNumber(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        if (v != null && v.isNumber()) {
+            return v.asString();
+        }
+        return text(node, field);
+    }
+
+    /** A token count: a non-negative integral number that fits a long; else null (absent or malformed). */
+    static @Nullable Long count(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        if (v == null || !v.isNumber()) {
+            return null;
+        }
+        if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) {
+                return null;
+            }
+            long l = v.longValue();
+            return l < 0 ? null : l;
+        }
+        // 12.0 is a count; 12.5 is not
+        BigDecimal d = v.decimalValue();
+        try {
+            long l = d.longValueExact();
+            return l < 0 ? null : l;
+        } catch (ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** A non-negative decimal (audio seconds); null when absent, negative or not a number. */
+    static @Nullable BigDecimal decimal(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        if (v == null || !v.isNumber()) {
+            return null;
+        }
+        BigDecimal d = v.decimalValue();
+        return d.signum() < 0 ? null : d;
+    }
+
+    /** The boolean member, or null. */
+    static @Nullable Boolean bool(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v != null && v.isBoolean() ? v.booleanValue() : null;
+    }
+
+    /** Adds one to a counter map. */
+    static void increment(Map<String, Integer> counts, String key) {
+        counts.merge(key, 1, Integer::sum);
+    }
+}

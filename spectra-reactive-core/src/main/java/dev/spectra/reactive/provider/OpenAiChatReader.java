@@ -1,0 +1,137 @@
+package dev.spectra.reactive.provider;
+
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * OpenAI Chat Completions and every API that copies it (completions, embeddings, Azure OpenAI, Groq, Mistral,
+ * DeepSeek, xAI, OpenRouter, Together, Ollama's {@code /v1}, vLLM ...).
+ *
+ * <p>Streams: usage comes from the chunk that carries a {@code usage} object: OpenAI's final chunk with empty
+ * {@code choices} (only when the request set {@code stream_options.include_usage}), Groq's last content chunk
+ * ({@code x_groq.usage} and/or {@code usage}), OpenRouter's error chunks. The latest one wins. Without one, usage
+ * stays unknown. Model and id come from the first chunk that has them (Azure's first chunk has neither); a tool
+ * call is counted on the chunk that opens it (its {@code id}).
+ */
+final class OpenAiChatReader extends FormatReader {
+
+    static final OpenAiChatReader INSTANCE = new OpenAiChatReader();
+
+    /** What makes a chunk worth parsing: a usage object, a finish reason, a tool call, an error. */
+    private static final KeyScan KEYS = new KeyScan("usage", "{", "finish_reason", "\"", "tool_calls", "[",
+            "function_call", "{", "error", "");
+
+    @Override
+    void read(JsonNode body, DetailsBuilder out) {
+        readError(body, out);
+        out.header(Json.text(body, "model"), Json.text(body, "id"));
+        UsageParts p = usageOf(body);
+        if (p != null) {
+            out.usage = p.toUsage();
+        }
+        JsonNode choices = Json.array(body, "choices");
+        if (choices != null) {
+            for (JsonNode c : choices.values()) {
+                String fr = Json.text(c, "finish_reason");
+                if (fr != null && out.finishReason == null) {
+                    out.finishReason = fr;
+                }
+                JsonNode msg = Json.obj(c, "message");
+                JsonNode calls = Json.array(msg, "tool_calls");
+                if (calls != null) {
+                    for (JsonNode call : calls.values()) {
+                        Json.increment(out.toolCalls, toolType(call));
+                    }
+                }
+                if (Json.obj(msg, "function_call") != null) {
+                    Json.increment(out.toolCalls, "function");
+                }
+            }
+        }
+        tier(body, out);
+    }
+
+    static @Nullable UsageParts usageOf(JsonNode body) {
+        UsageParts p = OpenAiUsage.read(Json.obj(body, "usage"));
+        if (p == null) {
+            p = OpenAiUsage.read(Json.obj(Json.obj(body, "x_groq"), "usage"));
+        }
+        return p;
+    }
+
+    static void tier(JsonNode body, DetailsBuilder out) {
+        String t = Json.text(body, "service_tier");
+        if (t != null) {
+            out.pricingTier = DetailsBuilder.servedTier(t);
+        }
+    }
+
+    static String toolType(JsonNode call) {
+        String type = Json.text(call, "type");
+        return type == null ? "function" : type;
+    }
+
+    @Override
+    FormatStream newStream() {
+        return new Stream();
+    }
+
+    static final class Stream extends FormatStream {
+
+        Stream() {
+            super(INSTANCE);
+        }
+        private @Nullable Usage usage;
+
+        @Override
+        boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
+            return needsHeader() || KEYS.scan(d, off, len, 0) != 0;
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            String object = Json.text(node, "object");
+            return "chat.completion".equals(object) || "text_completion".equals(object) || "list".equals(object);
+        }
+
+        @Override
+        void onJson(JsonNode chunk) {
+            readError(chunk, out);
+            out.header(Json.text(chunk, "model"), Json.text(chunk, "id"));
+            UsageParts p = usageOf(chunk);
+            if (p != null) {
+                usage = p.toUsage();
+                tier(chunk, out);
+            }
+            JsonNode choices = Json.array(chunk, "choices");
+            if (choices == null) {
+                return;
+            }
+            for (JsonNode c : choices.values()) {
+                String fr = Json.text(c, "finish_reason");
+                if (fr != null) {
+                    out.finishReason = fr;
+                }
+                JsonNode delta = Json.obj(c, "delta");
+                JsonNode calls = Json.array(delta, "tool_calls");
+                if (calls != null) {
+                    for (JsonNode call : calls.values()) {
+                        if (Json.text(call, "id") != null) { // the chunk that opens a call; later ones append arguments
+                            Json.increment(out.toolCalls, toolType(call));
+                        }
+                    }
+                }
+                JsonNode fc = Json.obj(delta, "function_call");
+                if (fc != null && Json.text(fc, "name") != null) {
+                    Json.increment(out.toolCalls, "function");
+                }
+            }
+        }
+
+        @Override
+        @Nullable Usage usage() {
+            return usage;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.spectra.reactive.provider;
+
+import java.math.BigDecimal;
+
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * OpenAI's image and audio endpoints, whose usage is partly in units.
+ *
+ * <ul>
+ *   <li>Images ({@code /v1/images/generations}, {@code edits}, {@code variations}): images = number of
+ *       {@code data} entries; tokens from {@code usage} when the model reports them ({@code gpt-image-1}).
+ *       Streamed ({@code gpt-image-1} with {@code stream: true}): each {@code image_generation.completed} or
+ *       {@code image_edit.completed} event counts one image and carries the usage.</li>
+ *   <li>Audio (transcriptions, translations, speech): tokens from {@code usage} ({@code gpt-4o-transcribe}), or
+ *       audio seconds
+ *       from {@code usage.seconds} ({@code "type": "duration"}) or the verbose answer's {@code duration}.
+ *       Streamed: the event with a {@code usage} object ({@code transcript.text.done}, {@code speech.audio.done})
+ *       carries it.</li>
+ * </ul>
+ */
+final class OpenAiMediaReader extends FormatReader {
+
+    static final OpenAiMediaReader IMAGES = new OpenAiMediaReader(true);
+    static final OpenAiMediaReader AUDIO = new OpenAiMediaReader(false);
+
+    private static final byte[] USAGE = ByteScan.ascii("\"usage\"");
+    private static final byte[] TYPE = ByteScan.ascii("\"type\"");
+    private static final byte[] COMPLETED = ByteScan.ascii(".completed");
+    private static final byte[] ERROR = ByteScan.ascii("\"error\"");
+    private static final byte[] DURATION = ByteScan.ascii("\"duration\"");
+
+    private final boolean images;
+
+    private OpenAiMediaReader(boolean images) {
+        this.images = images;
+    }
+
+    @Override
+    void read(JsonNode body, DetailsBuilder out) {
+        readError(body, out);
+        out.header(Json.text(body, "model"), Json.text(body, "id"));
+        UsageParts p = OpenAiUsage.read(Json.obj(body, "usage"));
+        if (images) {
+            JsonNode data = Json.array(body, "data");
+            if (data != null || p != null) {
+                if (p == null) {
+                    p = new UsageParts();
+                }
+                p.images = data == null ? 0 : data.size();
+            }
+        } else {
+            BigDecimal duration = Json.decimal(body, "duration");
+            if (duration != null && (p == null || p.audioSeconds.signum() == 0)) {
+                if (p == null) {
+                    p = new UsageParts();
+                }
+                p.audioSeconds = duration;
+            }
+        }
+        if (p != null) {
+            out.usage = p.toUsage();
+        }
+    }
+
+    @Override
+    FormatStream newStream() {
+        return new Stream(images);
+    }
+
+    static final class Stream extends FormatStream {
+        private final boolean images;
+        private long imageCount;
+        private @Nullable UsageParts parts;
+
+        Stream(boolean images) {
+            super(images ? IMAGES : AUDIO);
+            this.images = images;
+        }
+
+        @Override
+        boolean isWholeBody(JsonNode node) {
+            return Json.text(node, "type") == null;
+        }
+
+        @Override
+        boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
+            if (ByteScan.contains(d, off, len, ERROR)) {
+                return true;
+            }
+            if (images) {
+                long t = ByteScan.stringValue(d, off, len, TYPE);
+                if (t >= 0) {
+                    int end = (int) t;
+                    int start = (int) (t >>> 32);
+                    if (end - start >= COMPLETED.length) {
+                        return ByteScan.rangeEquals(d, ((long) (end - COMPLETED.length) << 32) | end, COMPLETED);
+                    }
+                    return false;
+                }
+                return true; // no event type: a whole answer
+            }
+            return ByteScan.keyWithValue(d, off, len, USAGE, (byte) '{') || ByteScan.contains(d, off, len, DURATION);
+        }
+
+        @Override
+        void onJson(JsonNode event) {
+            readError(event, out);
+            String type = Json.text(event, "type");
+            if (images && type != null && type.endsWith(".completed")) {
+                imageCount++;
+            }
+            UsageParts p = OpenAiUsage.read(Json.obj(event, "usage"));
+            if (p != null) {
+                parts = p;
+            }
+        }
+
+        @Override
+        @Nullable Usage usage() {
+            if (parts == null && imageCount == 0) {
+                return null;
+            }
+            UsageParts p = parts == null ? new UsageParts() : parts;
+            if (images) {
+                p.images = imageCount;
+            }
+            return p.toUsage();
+        }
+    }
+}

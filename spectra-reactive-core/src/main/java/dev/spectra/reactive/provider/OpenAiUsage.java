@@ -1,0 +1,80 @@
+package dev.spectra.reactive.provider;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAI-style {@code usage} object and its relatives, normalised: Chat Completions
+ * ({@code prompt_tokens}/{@code completion_tokens}), Responses and images ({@code input_tokens}/{@code output_tokens}),
+ * DeepSeek ({@code prompt_cache_hit_tokens}), Mistral ({@code num_cached_tokens}), Together and Cohere
+ * ({@code cached_tokens}), OpenAI's {@code cache_write_tokens}, xAI's reasoning outside the completion count,
+ * transcription's {@code seconds}.
+ */
+final class OpenAiUsage {
+
+    private OpenAiUsage() {
+    }
+
+    /** The parts, or null when the object states neither input nor output. */
+    static @Nullable UsageParts read(@Nullable JsonNode u) {
+        if (u == null || !u.isObject()) {
+            return null;
+        }
+        Long input = Json.count(u, "prompt_tokens");
+        if (input == null) {
+            input = Json.count(u, "input_tokens");
+        }
+        Long completion = Json.count(u, "completion_tokens");
+        if (completion == null) {
+            completion = Json.count(u, "output_tokens");
+        }
+        UsageParts p = new UsageParts();
+        if ("duration".equals(Json.text(u, "type"))) { // whisper-1: {"type":"duration","seconds":9}
+            java.math.BigDecimal s = Json.decimal(u, "seconds");
+            if (s == null) {
+                return null;
+            }
+            p.audioSeconds = s;
+            return p;
+        }
+        if (input == null && completion == null) {
+            return null;
+        }
+        long in = UsageParts.nz(input);
+        long comp = UsageParts.nz(completion);
+        JsonNode inDetails = Json.obj(u, "prompt_tokens_details");
+        if (inDetails == null) {
+            inDetails = Json.obj(u, "input_tokens_details");
+        }
+        if (inDetails == null) {
+            inDetails = Json.obj(u, "input_token_details"); // audio transcriptions spell it so
+        }
+        Long cached = Json.count(inDetails, "cached_tokens");
+        if (cached == null) {
+            cached = Json.count(u, "prompt_cache_hit_tokens"); // DeepSeek
+        }
+        if (cached == null) {
+            cached = Json.count(u, "num_cached_tokens"); // Mistral
+        }
+        if (cached == null) {
+            cached = Json.count(u, "cached_tokens"); // Together, Cohere
+        }
+        Long write = Json.count(inDetails, "cache_write_tokens");
+        if (write == null) {
+            write = Json.count(inDetails, "cache_creation_tokens");
+        }
+        JsonNode outDetails = Json.obj(u, "completion_tokens_details");
+        if (outDetails == null) {
+            outDetails = Json.obj(u, "output_tokens_details");
+        }
+        long reasoning = UsageParts.nz(Json.count(outDetails, "reasoning_tokens"));
+        Long total = Json.count(u, "total_tokens");
+        p.input = in;
+        p.cached = UsageParts.nz(cached);
+        p.cacheWrite = UsageParts.nz(write);
+        p.output = UsageParts.outputWithReasoning(in, comp, reasoning, total);
+        p.reasoning = reasoning;
+        p.total = total;
+        return p;
+    }
+}

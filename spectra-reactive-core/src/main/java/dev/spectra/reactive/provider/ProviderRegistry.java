@@ -1,0 +1,578 @@
+package dev.spectra.reactive.provider;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The providers Spectra knows: which hosts serve them, which of their paths are trackable AI calls, and how to
+ * read each endpoint's answers. It is also the {@link ResponseReader} the operators use.
+ *
+ * <p>{@link #builtIn()} knows OpenAI, Azure OpenAI, Anthropic, Google Gemini, Groq, Mistral (with the codestral
+ * host), DeepSeek, xAI, OpenRouter, Together, Cohere and Ollama (native API and its OpenAI-compatible
+ * {@code /v1}). Add your own hosts and providers with {@link #toBuilder()}:
+ *
+ * <pre>{@code
+ * ProviderRegistry registry = ProviderRegistry.builtIn().toBuilder()
+ *         .host("openai", "llm-gateway.internal:8080")                    // a gateway in front of OpenAI
+ *         .provider(Provider.openAiCompatible("vllm", "vllm.internal:8000")) // a vLLM speaking the OpenAI API
+ *         .build();
+ * }</pre>
+ *
+ * Host matching tries {@code host:port} first, then the host alone, then wildcards; a host registered later
+ * wins over an earlier one. Provider ids are also accepted by their common aliases ({@code google},
+ * {@code gcp.gemini}, {@code x_ai}, {@code mistral_ai}, {@code together_ai}, {@code azure_openai} ...).
+ *
+ * <p>Immutable and thread-safe. Readers never throw on odd input; bodies that cannot be read are counted in
+ * {@link #malformedResponses()}.
+ *
+ * @since 0.1
+ */
+public final class ProviderRegistry implements ResponseReader {
+
+    /** Default bound on one streamed event: {@value} bytes (8 MiB; a streamed image is a few MiB). */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("google", "gemini"), Map.entry("gcp.gemini", "gemini"), Map.entry("google_ai", "gemini"),
+            Map.entry("x_ai", "xai"), Map.entry("grok", "xai"), Map.entry("mistral_ai", "mistral"),
+            Map.entry("codestral", "mistral"), Map.entry("together_ai", "together"),
+            Map.entry("azure_openai", "azure"), Map.entry("azure.ai.openai", "azure"),
+            Map.entry("cohere_chat", "cohere"));
+
+    private static final byte[] NEWLINE_BRACE = ByteScan.ascii("\n{");
+
+    private static volatile @Nullable ProviderRegistry builtIn;
+
+    private final Map<String, Provider> providers;
+    private final Map<String, String> exactHosts;
+    private final List<String[]> wildcardHosts; // {suffix (".openai.azure.com"), port or "", provider}
+    private final Map<String, List<Compiled>> endpoints;
+    private final int maxEventBytes;
+    private final LongAdder malformed = new LongAdder();
+
+    private ProviderRegistry(Builder b) {
+        this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(b.providers));
+        this.maxEventBytes = b.maxEventBytes;
+        Map<String, String> exact = new HashMap<>();
+        List<String[]> wild = new ArrayList<>();
+        Map<String, List<Compiled>> eps = new HashMap<>();
+        for (Provider p : providers.values()) {
+            for (String h : p.hosts()) {
+                if (h.startsWith("*.")) {
+                    int colon = h.lastIndexOf(':');
+                    String suffix = colon > 0 ? h.substring(1, colon) : h.substring(1);
+                    String port = colon > 0 ? h.substring(colon + 1) : "";
+                    wild.add(0, new String[] {suffix, port, p.id()}); // later registrations first
+                } else {
+                    exact.put(h, p.id());
+                }
+            }
+            List<Compiled> list = new ArrayList<>();
+            for (Endpoint e : p.endpoints()) {
+                list.add(new Compiled(e));
+            }
+            eps.put(p.id(), List.copyOf(list));
+        }
+        this.exactHosts = exact;
+        this.wildcardHosts = List.copyOf(wild);
+        this.endpoints = eps;
+    }
+
+    /**
+     * The built-in providers, shared.
+     *
+     * @return the registry of built-in providers
+     */
+    public static ProviderRegistry builtIn() {
+        ProviderRegistry r = builtIn;
+        if (r == null) {
+            synchronized (ProviderRegistry.class) {
+                r = builtIn;
+                if (r == null) {
+                    Builder b = new Builder();
+                    BuiltInProviders.all().forEach(b::provider);
+                    r = b.build();
+                    builtIn = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * A builder with no provider at all.
+     *
+     * @return an empty builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this registry's providers, to add or replace some.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        providers.values().forEach(b::provider);
+        b.maxEventBytes = maxEventBytes;
+        return b;
+    }
+
+    /**
+     * The providers, in registration order.
+     *
+     * @return the providers
+     */
+    public List<Provider> providers() {
+        return List.copyOf(providers.values());
+    }
+
+    /**
+     * A provider by id or alias.
+     *
+     * @param id the id, e.g. {@code openai}, or an alias such as {@code google}
+     * @return the provider or null
+     */
+    public @Nullable Provider provider(String id) {
+        return providers.get(canonicalId(id));
+    }
+
+    /**
+     * The id a provider is stored under: the id itself, lower-cased, or what an alias stands for.
+     *
+     * @param id a provider id or alias
+     * @return the canonical id
+     */
+    public static String canonicalId(String id) {
+        String l = id.trim().toLowerCase(Locale.ROOT);
+        return ALIASES.getOrDefault(l, l);
+    }
+
+    /**
+     * Matches a request URL; null when the host is no known provider or the path is not trackable.
+     *
+     * @param uri the request URL
+     * @return the match or null
+     */
+    public @Nullable EndpointMatch match(URI uri) {
+        String host = uri.getHost();
+        if (host == null) {
+            return null;
+        }
+        String path = uri.getRawPath();
+        return match(host, uri.getPort(), path == null ? "/" : path);
+    }
+
+    /**
+     * Matches a request by host, port and path; null when the host is no known provider or the path is not a
+     * trackable endpoint (e.g. {@code /v1/models}).
+     *
+     * @param host the host name or IP literal
+     * @param port the port, or -1 when the URL has none
+     * @param path the path, raw or decoded; a query string is ignored
+     * @return the match or null
+     */
+    public @Nullable EndpointMatch match(String host, int port, String path) {
+        String providerId = providerForHost(host, port);
+        if (providerId == null) {
+            return null;
+        }
+        return matchPath(providerId, path);
+    }
+
+    /**
+     * The provider serving a host, or null.
+     *
+     * @param host the host
+     * @param port the port, or -1
+     * @return the provider id or null
+     */
+    public @Nullable String providerForHost(String host, int port) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.indexOf(':') >= 0 && !h.startsWith("[")) {
+            h = "[" + h + "]"; // IPv6 literal as URI.getHost() may give it
+        }
+        if (port >= 0) {
+            String id = exactHosts.get(h + ":" + port);
+            if (id != null) {
+                return id;
+            }
+        }
+        String id = exactHosts.get(h);
+        if (id != null) {
+            return id;
+        }
+        for (String[] w : wildcardHosts) {
+            if (h.endsWith(w[0]) && h.length() > w[0].length()
+                    && h.lastIndexOf('.', h.length() - w[0].length() - 1) < 0
+                    && (w[1].isEmpty() || w[1].equals(Integer.toString(port)))) {
+                return w[2];
+            }
+        }
+        return null;
+    }
+
+    private @Nullable EndpointMatch matchPath(String providerId, String rawPath) {
+        List<Compiled> list = endpoints.get(providerId);
+        if (list == null) {
+            return null;
+        }
+        String path = normalisePath(rawPath);
+        for (Compiled c : list) {
+            Matcher m = c.regex.matcher(path);
+            if (m.matches()) {
+                Map<String, String> params = new LinkedHashMap<>();
+                for (String name : c.params) {
+                    params.put(name, m.group(name));
+                }
+                return new EndpointMatch(this, providerId, c.endpoint, path, params);
+            }
+        }
+        return null;
+    }
+
+    static String normalisePath(String raw) {
+        String p = raw;
+        int q = p.indexOf('?');
+        if (q >= 0) {
+            p = p.substring(0, q);
+        }
+        int f = p.indexOf('#');
+        if (f >= 0) {
+            p = p.substring(0, f);
+        }
+        if (p.indexOf('%') >= 0) {
+            p = percentDecode(p);
+        }
+        while (p.length() > 1 && p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.isEmpty() ? "/" : p;
+    }
+
+    private static String percentDecode(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                int v = (Character.digit(s.charAt(i + 1), 16) << 4) | Character.digit(s.charAt(i + 2), 16);
+                if (v == '/') { // an encoded slash stays encoded: it is not a segment separator
+                    out.write('%');
+                    continue;
+                }
+                out.write(v);
+                i += 2;
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a whole response of a call made through the operators. The format comes from the endpoint when it
+     * is given and trackable, else from the response's shape, else from the provider's default.
+     *
+     * @param provider the provider id (or alias)
+     * @param endpoint the URL path called, when known
+     * @param response a Jackson {@code JsonNode}, a JSON {@code String}, a {@code byte[]}, a {@code ByteBuffer},
+     *        or a {@code Map}/{@code List}; anything else gives {@link ResponseDetails#EMPTY}
+     * @return what it says
+     */
+    @Override
+    public ResponseDetails read(String provider, @Nullable String endpoint, Object response) {
+        try {
+            String id = canonicalId(provider);
+            WireFormat format = formatOf(id, endpoint);
+            WireFormat fallback = fallbackOf(id);
+            if (response instanceof JsonNode) {
+                return readNode((JsonNode) response, format, fallback);
+            }
+            if (response instanceof CharSequence) {
+                byte[] b = response.toString().getBytes(StandardCharsets.UTF_8);
+                return readBytes(b, 0, b.length, format, fallback);
+            }
+            if (response instanceof byte[]) {
+                byte[] b = (byte[]) response;
+                return readBytes(b, 0, b.length, format, fallback);
+            }
+            if (response instanceof ByteBuffer) {
+                byte[] b = bytes((ByteBuffer) response);
+                return readBytes(b, 0, b.length, format, fallback);
+            }
+            if (response instanceof Map || response instanceof List) {
+                JsonNode node = Json.tree(response);
+                if (node == null) {
+                    malformed.increment();
+                    return ResponseDetails.EMPTY;
+                }
+                return readNode(node, format, fallback);
+            }
+            return ResponseDetails.EMPTY;
+        } catch (RuntimeException e) {
+            malformed.increment();
+            return ResponseDetails.EMPTY;
+        }
+    }
+
+    /**
+     * A reader for the chunks of one stream of a call made through the operators; format chosen as in
+     * {@link #read}, recognised from the first payload when the endpoint does not fix it.
+     *
+     * @param provider the provider id (or alias)
+     * @param endpoint the URL path called, when known
+     * @return a new stream reader
+     */
+    @Override
+    public StreamReader newChunkReader(String provider, @Nullable String endpoint) {
+        String id = canonicalId(provider);
+        return newStreamReader(formatOf(id, endpoint), fallbackOf(id));
+    }
+
+    /**
+     * Whole bodies that could not be read (not JSON, or a reader failure) since this registry was built.
+     *
+     * @return the count
+     */
+    public long malformedResponses() {
+        return malformed.sum();
+    }
+
+    /**
+     * The bound on one streamed event, in bytes.
+     *
+     * @return the bound
+     */
+    public int maxEventBytes() {
+        return maxEventBytes;
+    }
+
+    StreamReader newStreamReader(@Nullable WireFormat format, @Nullable WireFormat fallback) {
+        return new StreamReader(format, fallback, maxEventBytes);
+    }
+
+    private @Nullable WireFormat formatOf(String providerId, @Nullable String endpoint) {
+        if (endpoint == null || endpoint.isEmpty()) {
+            return null;
+        }
+        String path = endpoint;
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            try {
+                URI uri = URI.create(path);
+                EndpointMatch m = match(uri);
+                if (m != null) {
+                    return m.endpoint().format();
+                }
+                path = uri.getRawPath() == null ? "/" : uri.getRawPath();
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        EndpointMatch m = matchPath(providerId, path);
+        return m == null ? null : m.endpoint().format();
+    }
+
+    private @Nullable WireFormat fallbackOf(String providerId) {
+        Provider p = providers.get(providerId);
+        return p == null ? null : p.defaultFormat();
+    }
+
+    ResponseDetails readBytes(byte[] b, int off, int len, @Nullable WireFormat format,
+                              @Nullable WireFormat fallback) {
+        try {
+            int first = ByteScan.skipWs(b, off, off + len);
+            if (first == off + len) {
+                return ResponseDetails.EMPTY;
+            }
+            if (b[first] != '{' && b[first] != '[') {
+                if (b[first] == 'd' || b[first] == 'e' || b[first] == ':' || b[first] == 'i') {
+                    StreamReader s = newStreamReader(format, fallback); // an SSE body read whole
+                    s.feed(b, off, len);
+                    return s.details();
+                }
+                malformed.increment();
+                return ResponseDetails.EMPTY;
+            }
+            JsonNode node = Json.parse(b, off, len);
+            if (node == null) {
+                if (b[first] == '{' && ByteScan.indexOf(b, first, off + len, NEWLINE_BRACE) >= 0) {
+                    StreamReader s = newStreamReader(format, fallback); // NDJSON lines read whole
+                    s.feed(b, off, len);
+                    ResponseDetails d = s.details();
+                    if (s.malformedEvents() == 0) {
+                        return d;
+                    }
+                }
+                malformed.increment();
+                return ResponseDetails.EMPTY;
+            }
+            return readNode(node, format, fallback);
+        } catch (RuntimeException e) {
+            malformed.increment();
+            return ResponseDetails.EMPTY;
+        }
+    }
+
+    private ResponseDetails readNode(JsonNode node, @Nullable WireFormat format, @Nullable WireFormat fallback) {
+        WireFormat f = format;
+        if (f == null) {
+            f = WireFormat.detect(node);
+        }
+        if (f == null) {
+            f = fallback != null ? fallback : WireFormat.OPENAI_CHAT;
+        }
+        DetailsBuilder out = new DetailsBuilder();
+        f.reader().read(node, out);
+        return out.build();
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), b, 0, b.length);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderRegistry" + providers.keySet();
+    }
+
+    /** An endpoint with its pattern compiled. */
+    private static final class Compiled {
+        final Endpoint endpoint;
+        final Pattern regex;
+        final List<String> params = new ArrayList<>();
+
+        Compiled(Endpoint e) {
+            this.endpoint = e;
+            String p = e.pattern();
+            StringBuilder re = new StringBuilder();
+            if (p.startsWith("**/")) {
+                re.append("(?:/[^/]+)*?");
+                p = p.substring(2);
+            }
+            int i = 0;
+            while (i < p.length()) {
+                int open = p.indexOf('{', i);
+                if (open < 0) {
+                    re.append(Pattern.quote(p.substring(i)));
+                    break;
+                }
+                if (open > i) {
+                    re.append(Pattern.quote(p.substring(i, open)));
+                }
+                int close = p.indexOf('}', open);
+                String name = p.substring(open + 1, close);
+                if (!name.matches("[a-zA-Z][a-zA-Z0-9]*")) {
+                    throw new IllegalArgumentException("endpoint pattern \"" + e.pattern() + "\": parameter {"
+                            + name + "} must be letters and digits, starting with a letter");
+                }
+                params.add(name);
+                re.append("(?<").append(name).append(">[^/]+?)");
+                i = close + 1;
+            }
+            this.regex = Pattern.compile(re.toString());
+        }
+    }
+
+    /**
+     * Builds a {@link ProviderRegistry}. Later registrations win: a provider registered again replaces the
+     * earlier one, and its hosts take precedence over every host registered before.
+     */
+    public static final class Builder {
+        private final LinkedHashMap<String, Provider> providers = new LinkedHashMap<>();
+        private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a provider, or replaces the one with the same id.
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder provider(Provider provider) {
+            Objects.requireNonNull(provider, "provider");
+            providers.remove(provider.id());
+            providers.put(provider.id(), provider);
+            return this;
+        }
+
+        /**
+         * Adds a host (a gateway, a proxy, a self-hosted copy) to a provider already registered; it serves the
+         * provider's endpoints and formats.
+         *
+         * @param providerId the provider id or alias, e.g. {@code openai}
+         * @param hostPattern e.g. {@code llm-gateway.internal:8080}
+         * @return this builder
+         * @throws IllegalArgumentException when no such provider is registered, or the pattern is not a host
+         */
+        public Builder host(String providerId, String hostPattern) {
+            String id = canonicalId(providerId);
+            Provider p = providers.get(id);
+            if (p == null) {
+                throw new IllegalArgumentException("provider \"" + providerId + "\" is not registered; known: "
+                        + providers.keySet() + ". Register it first with provider(...)");
+            }
+            return provider(p.withHost(hostPattern));
+        }
+
+        /**
+         * Removes a provider.
+         *
+         * @param providerId the provider id
+         * @return this builder
+         */
+        public Builder remove(String providerId) {
+            providers.remove(canonicalId(providerId));
+            return this;
+        }
+
+        /**
+         * The bound on one streamed event; a larger event is skipped and counted.
+         *
+         * @param bytes at least 1024; default {@value ProviderRegistry#DEFAULT_MAX_EVENT_BYTES}
+         * @return this builder
+         */
+        public Builder maxEventBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxEventBytes must be at least 1024, was " + bytes);
+            }
+            this.maxEventBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The registry.
+         *
+         * @return a new immutable registry
+         */
+        public ProviderRegistry build() {
+            return new ProviderRegistry(this);
+        }
+    }
+}

@@ -1,0 +1,430 @@
+package dev.spectra.reactive.provider;
+
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads what one streamed answer says, incrementally and in constant memory: the chunk reader of
+ * {@link ProviderRegistry#newChunkReader} and of {@link EndpointMatch#newStreamReader()}.
+ *
+ * <p>Two ways in, not to be mixed within one stream:
+ * <ul>
+ *   <li><b>Wire bytes</b> ({@link #feed(ByteBuffer)}, {@link #feed(byte[], int, int)}, {@code byte[]} chunks):
+ *       the raw body as it arrives, split anywhere (inside a line, a CRLF or a multi-byte character). The framing
+ *       is recognised from the first non-blank byte: <code>{</code> or {@code [} is a sequence of JSON objects
+ *       (NDJSON, a streamed JSON array), anything else is SSE. Buffers are read with absolute gets: their
+ *       position, limit and content are never changed, and they are not kept after the call returns.</li>
+ *   <li><b>Decoded chunks</b> ({@link #onChunk(Object)}): an SSE {@code data} payload or NDJSON line as a
+ *       {@code String} (WebClient's {@code bodyToFlux(String.class)}), a Jackson {@code JsonNode}, a {@code Map},
+ *       or a Spring {@code ServerSentEvent} (read reflectively through its {@code data()} and {@code event()}
+ *       methods, so core does not depend on Spring). A {@code String} that starts with an SSE field
+ *       ({@code data:}, {@code event:}, {@code :}) switches the stream to raw SSE text.</li>
+ * </ul>
+ *
+ * <p>Chunks that cannot change the result (text deltas) are recognised by a cheap byte test and not parsed.
+ * Malformed chunks (truncated or invalid JSON, invalid UTF-8) are skipped and counted, never thrown. A stream
+ * that reports no usage gives {@code usage == null}, never zeros. An event larger than the bound is skipped and
+ * counted in {@link #oversizedEvents()}.
+ *
+ * <p>{@link #details()} ends the input: an event whose closing blank line never came is read as it is. Call it
+ * once the stream has ended (completed, failed or cancelled). Used by one thread at a time.
+ *
+ * @since 0.1
+ */
+public final class StreamReader implements ResponseReader.ChunkReader {
+
+    private static final int MODE_UNKNOWN = 0;
+    private static final int MODE_SSE = 1;
+    private static final int MODE_SEQ = 2;
+    private static final int MODE_RAW_SEQ = 3;
+    private static final int SCRATCH = 8192;
+    private static final ClassValue<Method @Nullable []> SSE_ACCESSORS = new ClassValue<>() {
+        @Override
+        protected Method @Nullable [] computeValue(Class<?> type) {
+            try {
+                Method data = type.getMethod("data");
+                Method event = type.getMethod("event");
+                data.setAccessible(true);
+                event.setAccessible(true);
+                return new Method[] {data, event};
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
+
+    private final @Nullable WireFormat format;
+    private final @Nullable WireFormat fallback;
+    private final int maxEventBytes;
+    private final EventSink sink = this::onEvent;
+
+    private @Nullable FormatStream stream;
+    private int byteMode = MODE_UNKNOWN;
+    private @Nullable SseDecoder sse;
+    private @Nullable JsonSeqDecoder seq;
+    private @Nullable JsonSeqDecoder stringSeq;
+    private int stringMode = MODE_UNKNOWN;
+    private byte @Nullable [] scratch;
+    private long malformed;
+    private long chunks;
+
+    StreamReader(@Nullable WireFormat format, @Nullable WireFormat fallback, int maxEventBytes) {
+        this.format = format;
+        this.fallback = fallback;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /**
+     * The wire format, when fixed by the endpoint or recognised from the first payload; null before that.
+     *
+     * @return the format or null
+     */
+    public @Nullable WireFormat format() {
+        return stream == null ? format : formatOfStream;
+    }
+
+    private @Nullable WireFormat formatOfStream;
+
+    /**
+     * Reads the next bytes of the body. The buffer's position, limit and content are left as they were.
+     *
+     * @param chunk the bytes between position and limit
+     */
+    public void feed(ByteBuffer chunk) {
+        int pos = chunk.position();
+        int rem = chunk.remaining();
+        if (rem == 0) {
+            return;
+        }
+        if (chunk.hasArray()) {
+            feed(chunk.array(), chunk.arrayOffset() + pos, rem);
+            return;
+        }
+        byte[] s = scratch;
+        if (s == null) {
+            s = new byte[Math.min(SCRATCH, Math.max(rem, 256))];
+            scratch = s;
+        }
+        for (int done = 0; done < rem; ) {
+            int n = Math.min(s.length, rem - done);
+            chunk.get(pos + done, s, 0, n);
+            feed(s, 0, n);
+            done += n;
+        }
+    }
+
+    /**
+     * Reads the next bytes of the body from an array, which is neither changed nor kept.
+     *
+     * @param bytes the array
+     * @param off first byte
+     * @param len number of bytes
+     */
+    public void feed(byte[] bytes, int off, int len) {
+        if (len <= 0) {
+            return;
+        }
+        chunks++;
+        if (byteMode == MODE_UNKNOWN) {
+            int i = ByteScan.skipWs(bytes, off, off + len);
+            if (i == off + len) {
+                return; // blank so far
+            }
+            byteMode = bytes[i] == '{' || bytes[i] == '[' ? MODE_SEQ : MODE_SSE;
+            len -= i - off;
+            off = i;
+        }
+        try {
+            if (byteMode == MODE_SSE) {
+                sse().feed(bytes, off, len);
+            } else {
+                seq().feed(bytes, off, len);
+            }
+        } catch (RuntimeException e) {
+            malformed++; // a reader bug must not reach the user's stream
+        }
+    }
+
+    /**
+     * Reads one decoded chunk; see the class description for what is understood. Anything else is ignored.
+     *
+     * @param chunk the chunk, not kept
+     */
+    @Override
+    public void onChunk(@Nullable Object chunk) {
+        if (chunk == null) {
+            return;
+        }
+        try {
+            onChunk(chunk, null);
+        } catch (RuntimeException e) {
+            malformed++;
+        }
+    }
+
+    private void onChunk(Object chunk, @Nullable String eventName) {
+        if (chunk instanceof Payload) {
+            onString(chunk.toString(), eventName, true);
+        } else if (chunk instanceof String) {
+            onString((String) chunk, eventName, false);
+        } else if (chunk instanceof byte[]) {
+            byte[] b = (byte[]) chunk;
+            feed(b, 0, b.length);
+        } else if (chunk instanceof ByteBuffer) {
+            feed((ByteBuffer) chunk);
+        } else if (chunk instanceof JsonNode) {
+            chunks++;
+            onNode((JsonNode) chunk);
+        } else if (chunk instanceof Map || chunk instanceof List) {
+            chunks++;
+            JsonNode node = Json.tree(chunk);
+            if (node == null) {
+                malformed++;
+            } else {
+                onNode(node);
+            }
+        } else if (chunk instanceof CharSequence) {
+            onString(chunk.toString(), eventName, false);
+        } else {
+            Method[] accessors = SSE_ACCESSORS.get(chunk.getClass());
+            if (accessors == null) {
+                return;
+            }
+            Object data;
+            Object event;
+            try {
+                data = accessors[0].invoke(chunk);
+                event = accessors[1].invoke(chunk);
+            } catch (ReflectiveOperationException e) {
+                malformed++;
+                return;
+            }
+            if (data != null) {
+                onChunk(data instanceof String ? new Payload((String) data) : data,
+                        event instanceof String ? (String) event : null);
+            }
+        }
+    }
+
+    /** A ServerSentEvent's data: always one payload, never raw SSE text. */
+    private static final class Payload implements CharSequence {
+        final String text;
+
+        Payload(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public char charAt(int index) {
+            return text.charAt(index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private void onString(String s, @Nullable String eventName, boolean payload) {
+        if (payload && stringMode == MODE_UNKNOWN) {
+            stringMode = MODE_SEQ;
+        }
+        if (stringMode == MODE_UNKNOWN) {
+            String t = s.stripLeading();
+            if (t.isEmpty()) {
+                return;
+            }
+            // raw SSE text, or a JSON array split into lines (bodyToFlux(String) of a JSON body): read as bytes;
+            // anything else is one payload (or whole NDJSON lines) per String
+            stringMode = startsWithSseField(t) ? MODE_SSE : t.startsWith("[") ? MODE_RAW_SEQ : MODE_SEQ;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        if (stringMode == MODE_SSE || stringMode == MODE_RAW_SEQ) {
+            if (byteMode == MODE_UNKNOWN) {
+                byteMode = stringMode == MODE_SSE ? MODE_SSE : MODE_SEQ;
+            }
+            feed(b, 0, b.length);
+            return;
+        }
+        chunks++;
+        if (eventName != null && !eventName.isEmpty()) {
+            pendingName = eventName.getBytes(StandardCharsets.US_ASCII);
+        }
+        JsonSeqDecoder d = stringSeq;
+        if (d == null) {
+            d = new JsonSeqDecoder(sink, maxEventBytes);
+            stringSeq = d;
+        }
+        d.feed(b, 0, b.length);
+        d.finish(); // one String is one payload (or several whole NDJSON lines)
+        pendingName = NO_NAME;
+    }
+
+    private static final byte[] NO_NAME = new byte[0];
+    private byte[] pendingName = NO_NAME;
+
+    private static boolean startsWithSseField(String t) {
+        return t.startsWith("data:") || t.startsWith("event:") || t.startsWith(":") || t.startsWith("id:")
+                || t.startsWith("retry:");
+    }
+
+    private SseDecoder sse() {
+        SseDecoder d = sse;
+        if (d == null) {
+            d = new SseDecoder(sink, maxEventBytes);
+            sse = d;
+        }
+        return d;
+    }
+
+    private JsonSeqDecoder seq() {
+        JsonSeqDecoder d = seq;
+        if (d == null) {
+            d = new JsonSeqDecoder(sink, maxEventBytes);
+            seq = d;
+        }
+        return d;
+    }
+
+    private void onEvent(byte[] name, int nameLen, byte[] data, int dataLen) {
+        if (nameLen == 0 && pendingName.length > 0) {
+            name = pendingName;
+            nameLen = pendingName.length;
+        }
+        FormatStream s = stream;
+        if (s != null) {
+            s.onPayload(name, nameLen, data, 0, dataLen);
+            return;
+        }
+        if (format != null) {
+            s = start(format);
+            s.onPayload(name, nameLen, data, 0, dataLen);
+            return;
+        }
+        int i = ByteScan.skipWs(data, 0, dataLen);
+        if (i == dataLen || data[i] != '{' && data[i] != '[') {
+            return; // [DONE], empty: nothing to recognise a format by
+        }
+        JsonNode node = Json.parse(data, 0, dataLen);
+        if (node == null) {
+            malformed++;
+            return;
+        }
+        onNode(node);
+    }
+
+    private void onNode(JsonNode node) {
+        FormatStream s = stream;
+        if (s == null) {
+            WireFormat f = format;
+            if (f == null) {
+                f = WireFormat.detect(node);
+            }
+            if (f == null) {
+                f = fallback != null ? fallback : WireFormat.OPENAI_CHAT;
+            }
+            s = start(f);
+        }
+        s.onParsed(node);
+    }
+
+    private FormatStream start(WireFormat f) {
+        FormatStream s = f.reader().newStream();
+        stream = s;
+        formatOfStream = f;
+        return s;
+    }
+
+    /**
+     * What the stream said; ends the input (see the class description).
+     *
+     * @return the details; usage null when the stream reported none
+     */
+    @Override
+    public ResponseDetails details() {
+        try {
+            if (sse != null) {
+                sse.finish();
+            }
+            if (seq != null) {
+                seq.finish();
+            }
+            FormatStream s = stream;
+            return s == null ? ResponseDetails.EMPTY : s.details();
+        } catch (RuntimeException e) {
+            malformed++;
+            return ResponseDetails.EMPTY;
+        }
+    }
+
+    /**
+     * Chunks read so far (byte chunks and decoded chunks).
+     *
+     * @return the count
+     */
+    public long chunks() {
+        return chunks;
+    }
+
+    /**
+     * Events or lines cut out of the wire bytes so far.
+     *
+     * @return the count
+     */
+    public long events() {
+        return (sse == null ? 0 : sse.events()) + (seq == null ? 0 : seq.events());
+    }
+
+    /**
+     * Events skipped because they were larger than the bound (their usage, if any, is lost).
+     *
+     * @return the count
+     */
+    public long oversizedEvents() {
+        return (sse == null ? 0 : sse.oversized()) + (seq == null ? 0 : seq.oversized())
+                + (stringSeq == null ? 0 : stringSeq.oversized());
+    }
+
+    /**
+     * Payloads that were not valid JSON (truncated, invalid UTF-8, wrong nesting) and were skipped.
+     *
+     * @return the count
+     */
+    public long malformedEvents() {
+        FormatStream s = stream;
+        return malformed + (s == null ? 0 : s.malformed) + (seq == null ? 0 : seq.broken())
+                + (stringSeq == null ? 0 : stringSeq.broken());
+    }
+
+    /**
+     * Payloads parsed as JSON so far; the rest were skipped by the cheap byte test.
+     *
+     * @return the count
+     */
+    public long parsedEvents() {
+        FormatStream s = stream;
+        return s == null ? 0 : s.parsed;
+    }
+
+    @Override
+    public String toString() {
+        return "StreamReader{format=" + format() + ", chunks=" + chunks + ", events=" + events() + ", parsed="
+                + parsedEvents() + ", malformed=" + malformedEvents() + ", oversized=" + oversizedEvents() + '}';
+    }
+}

@@ -1,0 +1,61 @@
+package dev.spectra.reactive.provider;
+
+import java.math.BigDecimal;
+
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Usage as a provider states it, already in OpenTelemetry semantics (input inclusive of cache reads and writes,
+ * output inclusive of reasoning), before it is checked into a {@link Usage}. Formats fill what they read;
+ * {@link #toUsage()} repairs what a provider got inconsistent instead of throwing.
+ */
+final class UsageParts {
+    long input;
+    long output;
+    long cached;
+    long cacheWrite;
+    long reasoning;
+    @Nullable Long total;
+    long images;
+    BigDecimal audioSeconds = BigDecimal.ZERO;
+    long characters;
+
+    /**
+     * The usage; counts that break {@link Usage}'s invariants are clamped (cache reads and writes to the input,
+     * reasoning to the output), because a provider's odd numbers must never fail a user's call.
+     */
+    Usage toUsage() {
+        long in = Math.max(0, input);
+        long out = Math.max(0, output);
+        long cr = Math.min(Math.max(0, cached), in);
+        long cw = Math.min(Math.max(0, cacheWrite), in - cr);
+        long rs = Math.min(Math.max(0, reasoning), out);
+        Usage.Builder b = Usage.builder().inputTokens(in).outputTokens(out).cachedInputTokens(cr)
+                .cacheWriteTokens(cw).reasoningTokens(rs).images(Math.max(0, images))
+                .audioSeconds(audioSeconds.signum() < 0 ? BigDecimal.ZERO : audioSeconds)
+                .characters(Math.max(0, characters));
+        if (total != null && total >= 0) {
+            b.totalTokens(total);
+        }
+        return b.build();
+    }
+
+    static long nz(@Nullable Long v) {
+        return v == null ? 0 : v;
+    }
+
+    /**
+     * Output including reasoning. OpenAI, DeepSeek and Groq count reasoning inside {@code completion_tokens};
+     * xAI and Gemini count it outside. The numbers say which: reasoning beyond the completion count, or a total
+     * that is exactly input + completion + reasoning, means it was outside.
+     */
+    static long outputWithReasoning(long input, long completion, long reasoning, @Nullable Long total) {
+        if (reasoning <= 0) {
+            return completion;
+        }
+        boolean outside = reasoning > completion
+                || (total != null && total == input + completion + reasoning && total != input + completion);
+        return outside ? completion + reasoning : completion;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.spectra.reactive.provider;
+
+import static dev.spectra.reactive.provider.FixtureCase.error;
+import static dev.spectra.reactive.provider.FixtureCase.ok;
+import static dev.spectra.reactive.provider.FixtureCase.usage;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import dev.spectra.reactive.PricingTier;
+import dev.spectra.reactive.Usage;
+
+/** Every fixture file and its exact expected reading. A fixture without an entry fails the suite. */
+final class FixtureCases {
+
+    private FixtureCases() {
+    }
+
+    static final String OPENAI = "api.openai.com";
+
+    static List<FixtureCase> all() {
+        return List.of(
+                // --- shared fixtures (../shared/fixtures, copied) ---
+                error("anthropic__messages__error__1.json", "anthropic", "api.anthropic.com", "/v1/messages?beta=true",
+                        "not_found_error", "model: claude-sonet-4-5"),
+                // input 3 uncached + 1111 cache reads + 0 writes = 1114; total 1114 + 406
+                ok("anthropic__messages__json__1.json", "anthropic", "api.anthropic.com", "/v1/messages?beta=true",
+                        false, "claude-sonnet-4-5-20250929", "msg_01UUPT9QdZnZSRzcQJkjG25U",
+                        usage(1114, 406, 1111, 0, 0, 1520), "end_turn", Map.of()),
+                // message_start output_tokens=1 is a placeholder; message_delta's 65 replaces it
+                ok("anthropic__messages__stream__1.sse", "anthropic", "api.anthropic.com", "/v1/messages", true,
+                        "claude-sonnet-4-20250514", "msg_019Q1hrJbZG26Fb9BQhrkHEr", usage(377, 65, 0, 0, 0, 442),
+                        "tool_use", Map.of("function", 1)),
+                ok("azure__chat__json__1.json", "azure", "pydanticai7521574644.openai.azure.com",
+                        "/openai/deployments/gpt-4o/chat/completions?api-version=2024-12-01-preview", false,
+                        "gpt-4o-2024-11-20", "chatcmpl-BAeyRj7gU6aCNSSAskAFbupBWYMIT", usage(14, 9, 0, 0, 0, 23),
+                        "stop", Map.of()),
+                // usage.tokens (processed), not billed_units; cached_tokens is the cache read
+                ok("cohere__chat__json__1.json", "cohere", "api.cohere.com", "/v2/chat", false, null,
+                        "0bf8e1a5-2af6-4014-a539-c12363a043a3", usage(2935, 4, 2928, 0, 0, 2939), "COMPLETE",
+                        Map.of()),
+                ok("deepseek__chat__json__1.json", "deepseek", "api.deepseek.com", "/chat/completions", false,
+                        "deepseek-v4-flash", "0841b0a3-0321-47fa-a8a5-f08e5a4b3cb3", usage(563, 116, 512, 0, 60, 679),
+                        "tool_calls", Map.of("function", 1)),
+                error("gemini__generateContent__error__1.json", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-3.6-flahs:generateContent", "NOT_FOUND",
+                        "models/gemini-3.6-flahs is not found for API version v1beta, or is not supported for "
+                                + "generateContent. Call ModelService.ListModels to see the list of available models "
+                                + "and their supported methods."),
+                // thoughts (167) are outside candidates (89): output 256, reasoning 167; cached 204 inside prompt 373
+                ok("gemini__generateContent__json__1.json", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-2.5-flash:generateContent", false, "gemini-2.5-flash",
+                        "L-uTaaHQEdOLqtsP_efNqAg", usage(373, 256, 204, 0, 167, 629), "STOP", Map.of()),
+                // last usageMetadata wins: prompt 15 -> 13
+                ok("gemini__generateContent__stream__1.sse", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-2.0-flash-exp:streamGenerateContent?alt=sse", true,
+                        "gemini-2.0-flash-exp", "w1peaMz6INOvnvgPgYfPiQY", usage(13, 8, 0, 0, 0, 21), "STOP",
+                        Map.of()),
+                ok("groq__chat__json__1.json", "groq", "api.groq.com", "/openai/v1/chat/completions", false,
+                        "llama-3.3-70b-versatile", "chatcmpl-7586b6a9-fb4b-4ec7-86a0-59f0a77844cf",
+                        usage(48, 8, 0, 0, 0, 56), "stop", Map.of()),
+                // Groq counts reasoning inside completion: 304 + 49 = 353
+                ok("groq__chat__stream__1.sse", "groq", "api.groq.com", "/openai/v1/chat/completions", true,
+                        "openai/gpt-oss-120b", "chatcmpl-e35442a8-12c0-4fb4-8be4-0e51727ce7b7",
+                        usage(304, 49, 0, 0, 23, 353), "tool_calls", Map.of("function", 1)),
+                ok("mistral__chat__json__1.json", "mistral", "api.mistral.ai", "/v1/chat/completions", false,
+                        "mistral-large-latest", "1ecfb2eb89144df48968ae279308e0ee", usage(77, 12, 76, 0, 0, 89),
+                        "tool_calls", Map.of("function", 1)),
+                ok("ollama__chat__json__1.json", "ollama", "localhost:11434", "/api/chat", false, "llama3.2", null,
+                        usage(26, 298, 0, 0, 0, 324), null, Map.of()),
+                ok("ollama__chat__stream__2.ndjson", "ollama", "localhost:11434", "/api/chat", true, "llama3.2", null,
+                        usage(26, 282, 0, 0, 0, 308), null, Map.of()),
+                error("openai__chat__error__1.json", "openai", OPENAI, "/v1/chat/completions", "invalid_request_error",
+                        "The model `gpt-5.2-proo` does not exist or you do not have access to it."),
+                ok("openai__chat__json__1.json", "openai", OPENAI, "/v1/chat/completions", false, "gpt-4o-2024-08-06",
+                        "chatcmpl-ABfvaueLEMLNYbT8YzpJxsmiQ6HSY", usage(14, 37, 0, 0, 0, 51), "stop", Map.of()),
+                ok("openai__chat__json__3.json", "openai", OPENAI, "/v1/chat/completions", false, "gpt-5.6-sol",
+                        "chatcmpl-E1mBQt42vYTsKNd5wnyJlT0db7v9S", usage(4020, 4, 4012, 0, 0, 4024), "stop", Map.of()),
+                ok("openai__chat__json__4.json", "openai", OPENAI, "/v1/chat/completions", false,
+                        "o3-mini-2025-01-31", "chatcmpl-CENUmtwDD0HdvTUYL6lUeijDtxrZL",
+                        usage(577, 2320, 0, 0, 1792, 2897), "stop", Map.of()),
+                ok("openai__chat__stream__1.sse", "openai", OPENAI, "/v1/chat/completions", true, "gpt-4o-2024-08-06",
+                        "chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL", usage(14, 30, 0, 0, 0, 44), "stop", Map.of()),
+                ok("openai__embeddings__json__1.json", "openai", OPENAI, "/v1/embeddings", false,
+                        "text-embedding-3-small", null, usage(4, 0, 0, 0, 0, 4), null, Map.of()),
+                ok("openai__responses__json__2.json", "openai", OPENAI, "/v1/responses", false, "gpt-5-2025-08-07",
+                        "resp_68cdba511c7081a389e67b16621029c609b7445677780c8f", usage(1493, 125, 1280, 0, 64, 1618),
+                        "completed", Map.of("code_interpreter", 1)),
+                ok("openai__responses__stream__1.sse", "openai", OPENAI, "/v1/responses", true, "gpt-5.5-2026-04-23",
+                        "resp_0fabc13af1ee0049006a691dffc71481a18c5ea1841dec14ce", usage(147, 16, 0, 0, 0, 163),
+                        "completed", Map.of()),
+                ok("openrouter__chat__json__1.json", "openrouter", "openrouter.ai", "/api/v1/chat/completions", false,
+                        "anthropic/claude-4.5-sonnet-20250929", "gen-1778777138-y0iwbTSBFZ0eELM0EhLt",
+                        usage(43, 51, 0, 0, 47, 94), "stop", Map.of()),
+                ok("together__chat__json__1.json", "together", "api.together.xyz", "/v1/chat/completions", false,
+                        "deepseek-ai/DeepSeek-R1", "oV1mmQk-28Eivz-9c4b14712ea45a45", usage(4, 197, 0, 0, 0, 201),
+                        "stop", Map.of()),
+                // xAI counts reasoning outside completion: total 241 = 12 + 1 + 228, so output = 1 + 228
+                ok("xai__chat__json__1.json", "xai", "api.x.ai", "/v1/chat/completions", false, "grok-3-mini",
+                        "2af5c888-e886-6dcb-7844-95f8fe010b00", usage(12, 229, 2, 0, 228, 241), "stop", Map.of()),
+
+                // --- added fixtures (see fixtures/ADDED.md) ---
+                // latest cumulative message_delta: 2210 + 2048 reads + 188 writes = 4446 input; never a sum
+                ok("anthropic__messages__stream__cache.sse", "anthropic", "api.anthropic.com", "/v1/messages", true,
+                        "claude-sonnet-4-5-20250929", "msg_01CacheStream7k", usage(4446, 512, 2048, 188, 0, 4958),
+                        "end_turn", Map.of("web_search", 1)),
+                ok("azure__chat__stream__1.sse", "azure", "myres.openai.azure.com",
+                        "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", true,
+                        "gpt-4o-2024-11-20", "chatcmpl-BAz9Azure1stream", usage(1200, 3, 1024, 0, 0, 1203), "stop",
+                        Map.of()),
+                ok("openai__chat__stream__nousage.sse", "openai", OPENAI, "/v1/chat/completions", true,
+                        "gpt-4o-2024-08-06", "chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL", null, "stop", Map.of()),
+                ok("openai__responses__stream__tools.sse", "openai", OPENAI, "/v1/responses", true,
+                        "gpt-4.1-2025-04-14", "resp_67ccd3a9da748190baa7f1570fe91ac604becb25c45c1d41",
+                        usage(291, 23, 128, 0, 0, 314), "max_output_tokens",
+                        Map.of("function", 1, "web_search", 1)).withTier(PricingTier.FLEX),
+                ok("openai__images__json__1.json", "openai", OPENAI, "/v1/images/generations", false, null, null,
+                        Usage.builder().inputTokens(50).outputTokens(544).totalTokens(594).images(2).build(), null,
+                        Map.of()),
+                ok("openai__audio_transcription__json__1.json", "openai", OPENAI, "/v1/audio/transcriptions", false,
+                        null, null, usage(14, 45, 0, 0, 0, 59), null, Map.of()),
+                ok("openai__audio_transcription__json__2.json", "openai", OPENAI, "/v1/audio/transcriptions", false,
+                        null, null, Usage.builder().audioSeconds(new BigDecimal("9")).build(), null, Map.of()),
+                ok("ollama__generate__stream__1.ndjson", "ollama", "localhost:11434", "/api/generate", true,
+                        "llama3.2", null, usage(26, 259, 0, 0, 0, 285), "stop", Map.of()),
+                ok("ollama__embed__json__1.json", "ollama", "localhost:11434", "/api/embed", false, "all-minilm", null,
+                        usage(8, 0, 0, 0, 0, 8), null, Map.of()),
+                ok("gemini__embedContent__json__1.json", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-embedding-001:embedContent", false, null, null, null, null, Map.of()),
+                // last element's usage: prompt 52 (32 cached), output 15 + 40 thoughts
+                ok("gemini__streamGenerateContent__json__1.json", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-2.5-pro:streamGenerateContent", true, "gemini-2.5-pro",
+                        "Zx3kaJ6kBu2Wz7IP-Arr4Qg", usage(52, 55, 32, 0, 40, 107), "STOP", Map.of("function", 1)),
+                ok("cohere__chat__stream__1.sse", "cohere", "api.cohere.com", "/v2/chat", true, null,
+                        "29f14a5a-11de-4cae-9800-25e4747408ea", usage(1050, 66, 512, 0, 0, 1116), "TOOL_CALL",
+                        Map.of("function", 1)),
+                new FixtureCase("groq__chat__stream__error.sse", "groq", "api.groq.com", "/openai/v1/chat/completions",
+                        true, "llama-3.3-70b-versatile", "chatcmpl-2bd6c44f-groqerr", null, null, Map.of(), null,
+                        "invalid_request_error", "Failed to call a function. Please adjust your prompt. See "
+                        + "'failed_generation' for more details."),
+                ok("openrouter__chat__stream__1.sse", "openrouter", "openrouter.ai", "/api/v1/chat/completions", true,
+                        "openai/gpt-4o-mini", "gen-1771500000-OrStream", usage(9, 2, 0, 0, 0, 11), "stop", Map.of()),
+                ok("deepseek__chat__stream__1.sse", "deepseek", "api.deepseek.com", "/chat/completions", true,
+                        "deepseek-chat", "5d1c2b7e-ds-stream", usage(1100, 12, 1024, 0, 0, 1112), "stop", Map.of())
+        );
+    }
+}

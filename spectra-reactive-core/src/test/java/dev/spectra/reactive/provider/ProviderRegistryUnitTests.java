@@ -1,0 +1,169 @@
+package dev.spectra.reactive.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import dev.spectra.reactive.ModelType;
+import dev.spectra.reactive.PricingTier;
+import org.junit.jupiter.api.Test;
+
+class ProviderRegistryUnitTests {
+
+    private static final ProviderRegistry R = ProviderRegistry.builtIn();
+
+    @Test
+    void builtInProviders() {
+        assertThat(R.providers()).extracting(Provider::id).containsExactly("openai", "azure", "anthropic", "gemini",
+                "groq", "mistral", "deepseek", "xai", "openrouter", "together", "cohere", "ollama");
+    }
+
+    @Test
+    void matchesHostsExactlyByPortAndByOneWildcardLabel() {
+        assertThat(R.match("API.OpenAI.com", 443, "/v1/chat/completions").provider()).isEqualTo("openai");
+        assertThat(R.match("codestral.mistral.ai", -1, "/v1/fim/completions").endpoint().operation()).isEqualTo("fim");
+        assertThat(R.match("localhost", 11434, "/api/chat").provider()).isEqualTo("ollama");
+        assertThat(R.match("localhost", 8080, "/api/chat")).as("host:port pattern needs its port").isNull();
+        assertThat(R.match("::1", 11434, "/api/chat").provider()).as("IPv6 literal").isEqualTo("ollama");
+        assertThat(R.match("my-res.openai.azure.com", -1, "/openai/deployments/d/chat/completions").provider())
+                .isEqualTo("azure");
+        assertThat(R.match("a.b.openai.azure.com", -1, "/openai/deployments/d/chat/completions"))
+                .as("a wildcard is one label").isNull();
+        assertThat(R.match("openai.azure.com", -1, "/openai/deployments/d/chat/completions")).isNull();
+        assertThat(R.match("example.com", -1, "/v1/chat/completions")).isNull();
+    }
+
+    @Test
+    void nonTrackablePathsAreIgnored() {
+        assertThat(R.match("api.openai.com", -1, "/v1/models")).isNull();
+        assertThat(R.match("api.openai.com", -1, "/v1/files/abc")).isNull();
+        assertThat(R.match("api.anthropic.com", -1, "/v1/messages/count_tokens")).isNull();
+        assertThat(R.match("localhost", 11434, "/api/tags")).isNull();
+    }
+
+    @Test
+    void pathsLoseQueryStringsAndTrailingSlashesAndCaptureParameters() {
+        EndpointMatch g = R.match(URI.create(
+                "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse&key=SECRET"));
+        assertThat(g.provider()).isEqualTo("gemini");
+        assertThat(g.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent").doesNotContain("SECRET");
+        assertThat(g.pathModel()).isEqualTo("gemini-2.5-flash");
+        assertThat(g.endpoint().streamsByDefault()).isTrue();
+        assertThat(g.endpoint().operation()).isEqualTo("generate_content");
+        EndpointMatch encoded = R.match("generativelanguage.googleapis.com", -1,
+                "/v1beta/models/gemini-2.5-flash%3AgenerateContent");
+        assertThat(encoded.pathModel()).isEqualTo("gemini-2.5-flash");
+        EndpointMatch a = R.match("res.openai.azure.com", -1,
+                "/openai/deployments/prod-4o/chat/completions/?api-version=2024-10-21");
+        assertThat(a.pathParameters()).isEqualTo(Map.of("deployment", "prod-4o"));
+        assertThat(a.path()).isEqualTo("/openai/deployments/prod-4o/chat/completions");
+        assertThat(R.match("generativelanguage.googleapis.com", -1, "/v1beta/models/text-embedding-004:embedContent")
+                .endpoint().modelType()).isEqualTo(ModelType.EMBEDDING);
+    }
+
+    @Test
+    void endpointsSayOperationModelTypeAndFormat() {
+        EndpointMatch speech = R.match("api.openai.com", -1, "/v1/audio/speech");
+        assertThat(speech.endpoint()).isEqualTo(Endpoint.of("/v1/audio/speech", "audio_speech", ModelType.TTS,
+                WireFormat.OPENAI_AUDIO));
+        assertThat(R.match("api.openai.com", -1, "/v1/responses").endpoint().format())
+                .isEqualTo(WireFormat.OPENAI_RESPONSES);
+        assertThat(R.match("api.groq.com", -1, "/openai/v1/audio/transcriptions").endpoint().modelType())
+                .isEqualTo(ModelType.STT);
+        assertThat(R.match("localhost", 11434, "/v1/chat/completions").endpoint().format())
+                .isEqualTo(WireFormat.OPENAI_CHAT);
+    }
+
+    @Test
+    void usersAddHostsAndProvidersThatWinOverBuiltIns() {
+        ProviderRegistry r = R.toBuilder()
+                .host("openai", "llm-gateway.internal:8080")
+                .provider(Provider.openAiCompatible("vllm", "localhost:11434", "*.vllm.internal"))
+                .build();
+        assertThat(r.match("llm-gateway.internal", 8080, "/v1/chat/completions").provider()).isEqualTo("openai");
+        assertThat(r.match("localhost", 11434, "/v1/chat/completions").provider()).as("registered later wins")
+                .isEqualTo("vllm");
+        assertThat(r.match("gpu1.vllm.internal", -1, "/serving/v1/chat/completions").endpoint().operation())
+                .as("any prefix").isEqualTo("chat");
+        assertThat(r.match("gpu1.vllm.internal", -1, "/v1/models")).isNull();
+        assertThat(R.match("localhost", 11434, "/v1/chat/completions").provider()).as("built-in untouched")
+                .isEqualTo("ollama");
+        assertThatThrownBy(() -> R.toBuilder().host("nobody", "x.com")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"nobody\" is not registered");
+        assertThatThrownBy(() -> Provider.openAiCompatible("Bad Id", "x.com"))
+                .hasMessageContaining("provider id \"Bad Id\"");
+        assertThatThrownBy(() -> Provider.openAiCompatible("ok", "*.*.x.com")).hasMessageContaining("host pattern");
+        assertThatThrownBy(() -> Endpoint.of("v1/chat", "chat", ModelType.TEXT, WireFormat.OPENAI_CHAT))
+                .hasMessageContaining("must start with /");
+    }
+
+    @Test
+    void aliasesNameTheSameProvider() {
+        assertThat(ProviderRegistry.canonicalId("Google")).isEqualTo("gemini");
+        assertThat(ProviderRegistry.canonicalId("x_ai")).isEqualTo("xai");
+        assertThat(R.provider("together_ai").id()).isEqualTo("together");
+    }
+
+    private static RequestDetails request(String host, int port, String path, String body) {
+        return R.match(host, port, path).readRequest(ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void readsTheRequestModelStreamFlagAndTier() {
+        RequestDetails r = request("api.openai.com", -1, "/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                        + "\"service_tier\":\"flex\",\"messages\":[]}");
+        assertThat(r).isEqualTo(new RequestDetails("gpt-4o", true, true, PricingTier.FLEX, null));
+        assertThat(request("api.openai.com", -1, "/v1/chat/completions", "{\"model\":\"gpt-4o\"}"))
+                .isEqualTo(new RequestDetails("gpt-4o", false, null, null, null));
+        assertThat(request("api.anthropic.com", -1, "/v1/messages",
+                "{\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"auto\",\"stream\":true}").pricingTier()).isNull();
+    }
+
+    @Test
+    void ollamaStreamsUnlessToldNotToAndGeminiTakesTheModelFromThePath() {
+        assertThat(request("localhost", 11434, "/api/chat", "{\"model\":\"llama3.2\"}").stream()).isTrue();
+        assertThat(request("localhost", 11434, "/api/chat", "{\"model\":\"llama3.2\",\"stream\":false}").stream())
+                .isFalse();
+        RequestDetails g = request("generativelanguage.googleapis.com", -1,
+                "/v1beta/models/gemini-2.5-pro:streamGenerateContent", "{\"contents\":[]}");
+        assertThat(g.model()).isEqualTo("gemini-2.5-pro");
+        assertThat(g.stream()).isTrue();
+        assertThat(request("x.openai.azure.com", -1, "/openai/deployments/prod/chat/completions", "{}").model())
+                .isEqualTo("prod");
+    }
+
+    @Test
+    void speechRequestsCountTheirInputCharactersAsCodePoints() {
+        RequestDetails r = request("api.openai.com", -1, "/v1/audio/speech",
+                "{\"model\":\"tts-1\",\"input\":\"Hi 😀 ü\",\"voice\":\"alloy\"}");
+        assertThat(r.model()).isEqualTo("tts-1");
+        assertThat(r.usage().characters()).isEqualTo(6);
+        assertThat(r.usage().inputTokens()).isZero();
+    }
+
+    @Test
+    void multipartUploadsGiveTheirModelField() {
+        String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.mp3\"\r\n\r\n\u0001\u0002\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--b--\r\n";
+        assertThat(request("api.openai.com", -1, "/v1/audio/transcriptions", body).model()).isEqualTo("whisper-1");
+        assertThat(request("api.openai.com", -1, "/v1/audio/transcriptions", "not json").model()).isNull();
+    }
+
+    @Test
+    void theRegistryIsTheOperatorsReader() {
+        ResponseReader reader = R;
+        assertThat(reader.read("openai", null, new Object())).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(reader.read("openai", null, List.of())).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(reader.read("unknown-provider", null,
+                "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}").usage().totalTokens()).isEqualTo(7);
+        assertThat(reader.read("openai", "https://api.openai.com/v1/responses?x=1",
+                "{\"object\":\"response\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}").usage().outputTokens())
+                .isEqualTo(2);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.spectra.reactive.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import dev.spectra.reactive.Usage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Malformed and hostile input never throws out of a reader: usage stays unknown, and it is counted. */
+class ReaderRobustnessUnitTests {
+
+    private static final ProviderRegistry R = ProviderRegistry.builtIn();
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":",              // truncated
+        "{\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":true}}",     // wrong types
+        "{\"usage\":{\"prompt_tokens\":1e400,\"completion_tokens\":-5}}",        // huge and negative
+        "{\"usage\":{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":12.5}}",
+        "{\"usage\":[1,2,3],\"choices\":\"none\",\"model\":7,\"id\":{}}",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        "null", "42", "\"text\"", "", "   ", "garbage", "data: {\"broken\n\n"
+    })
+    void oddBodiesGiveNoUsageAndNeverThrow(String body) {
+        for (String provider : new String[] {"openai", "anthropic", "gemini", "ollama", "cohere", "nobody"}) {
+            ResponseDetails d = R.read(provider, null, body);
+            assertThat(d.usage()).as(provider).isNull();
+            StreamReader s = R.newChunkReader(provider, null);
+            s.onChunk(body);
+            s.onChunk(body.getBytes(StandardCharsets.UTF_8));
+            assertThat(s.details().usage()).isNull();
+        }
+    }
+
+    @Test
+    void invalidUtf8IsMalformedNotAnException() {
+        byte[] bad = {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThat(R.read("openai", null, bad)).isEqualTo(ResponseDetails.EMPTY);
+        StreamReader s = R.newChunkReader("openai", "/v1/chat/completions");
+        byte[] sse = new byte[bad.length + 8];
+        System.arraycopy("data: ".getBytes(StandardCharsets.US_ASCII), 0, sse, 0, 6);
+        System.arraycopy(bad, 0, sse, 6, bad.length);
+        sse[sse.length - 2] = '\n';
+        sse[sse.length - 1] = '\n';
+        s.feed(sse, 0, sse.length);
+        assertThat(s.details()).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(s.malformedEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void inconsistentCountsAreClampedNotRejected() {
+        // cached beyond input, reasoning beyond output with a total that says it is inside: clamp, keep the call
+        Usage u = R.read("openai", null, "{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":50,\"cache_write_tokens\":7}}}").usage();
+        assertThat(u).isEqualTo(Usage.builder().inputTokens(10).cachedInputTokens(10).outputTokens(5).build());
+    }
+
+    @Test
+    void aStreamWithoutUsageIsUnknownNeverZero() {
+        StreamReader s = R.newChunkReader("openai", "/v1/chat/completions");
+        s.onChunk("{\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"usage\":null}");
+        s.onChunk("[DONE]");
+        ResponseDetails d = s.details();
+        assertThat(d.usage()).isNull();
+        assertThat(d.responseModel()).isEqualTo("gpt-4o");
+    }
+
+    @Test
+    void anOversizedStreamEventIsCountedAndSkipped() {
+        ProviderRegistry small = R.toBuilder().maxEventBytes(1024).build();
+        StreamReader s = small.newChunkReader("openai", "/v1/chat/completions");
+        String big = "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"" + "x".repeat(4000)
+                + "\"}}]}\n\n";
+        String usage = "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+                + "\"completion_tokens\":2,\"total_tokens\":3}}\n\n";
+        s.feed((big + usage).getBytes(StandardCharsets.US_ASCII), 0, big.length() + usage.length());
+        assertThat(s.details().usage()).isEqualTo(Usage.of(1, 2));
+        assertThat(s.oversizedEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void serverSentEventLookAlikesWithTreeDataAndUnknownObjectsAreHandled() {
+        StreamReader s = R.newChunkReader("anthropic", null);
+        s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_start", Json.MAPPER.readTree(
+                "{\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"claude\",\"usage\":"
+                        + "{\"input_tokens\":5,\"cache_read_input_tokens\":10,\"output_tokens\":1}}}")));
+        s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_delta", Map.of("type", "message_delta",
+                "usage", Map.of("output_tokens", 9))));
+        s.onChunk(new Object());
+        s.onChunk(null);
+        assertThat(s.details().usage()).isEqualTo(Usage.builder().inputTokens(15).cachedInputTokens(10)
+                .outputTokens(9).build());
+    }
+
+    @Test
+    void anthropicDeltasAreCumulativeNeverSummed() {
+        StreamReader s = R.newChunkReader("anthropic", "/v1/messages");
+        s.onChunk("{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\",\"usage\":{\"input_tokens\":100,"
+                + "\"output_tokens\":1}}}");
+        s.onChunk("{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":10}}");
+        s.onChunk("{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":25}}");
+        assertThat(s.details().usage()).isEqualTo(Usage.of(100, 25));
+    }
+}
