@@ -22,6 +22,8 @@ import dev.spectra.reactive.internal.Redactor;
 import dev.spectra.reactive.internal.TrackingAttributes;
 import dev.spectra.reactive.internal.Uuids;
 import dev.spectra.reactive.pricing.Pricing;
+import dev.spectra.reactive.pricing.PricingCatalog;
+import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.provider.ResponseReader;
 import dev.spectra.reactive.sink.InMemorySink;
 import dev.spectra.reactive.sink.Recorder;
@@ -70,6 +72,7 @@ public final class SpectraTracker {
     private final Redactor redactor;
     private final int metadataMaxBytes;
     private final Pricing pricing;
+    private final ProviderRegistry providers;
     private final ResponseReader responseReader;
     private final Function<ContextView, @Nullable String> traceIdResolver;
     private volatile boolean enabled;
@@ -91,8 +94,9 @@ public final class SpectraTracker {
         this.idGenerator = b.idGenerator;
         this.redactor = new Redactor(b.redactKeys);
         this.metadataMaxBytes = b.metadataMaxBytes;
-        this.pricing = b.pricing;
-        this.responseReader = b.responseReader;
+        this.pricing = b.pricing != null ? b.pricing : PricingCatalog.bundled();
+        this.providers = b.providers != null ? b.providers : ProviderRegistry.builtIn();
+        this.responseReader = b.responseReader != null ? b.responseReader : this.providers;
         this.traceIdResolver = b.traceIdResolver;
         this.enabled = b.enabled;
     }
@@ -104,7 +108,10 @@ public final class SpectraTracker {
         };
     }
 
-    /** @return a builder with the defaults: in-memory sink, default recorder, no pricing, no response reading */
+    /**
+     * @return a builder with the defaults: in-memory sink, default recorder, the bundled pricing catalog and the
+     *         built-in provider formats
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -389,9 +396,14 @@ public final class SpectraTracker {
         return pricing;
     }
 
-    /** @return the response reader */
+    /** @return the response reader (by default, the provider registry) */
     public ResponseReader responseReader() {
         return responseReader;
+    }
+
+    /** @return the providers this tracker recognises by host and path (capture paths such as the WebClient filter) */
+    public ProviderRegistry providers() {
+        return providers;
     }
 
     /** @return the bound on a request's serialised metadata, in bytes */
@@ -547,8 +559,9 @@ public final class SpectraTracker {
         private List<String> redactKeys = DEFAULT_REDACT_KEYS;
         private int metadataMaxBytes = DEFAULT_METADATA_MAX_BYTES;
         private boolean enabled = true;
-        private Pricing pricing = Pricing.none();
-        private ResponseReader responseReader = ResponseReader.none();
+        private @Nullable Pricing pricing;
+        private @Nullable ProviderRegistry providers;
+        private @Nullable ResponseReader responseReader;
         private Function<ContextView, @Nullable String> traceIdResolver = SpectraTracker::traceparent;
 
         private Builder() {
@@ -636,13 +649,37 @@ public final class SpectraTracker {
             return this;
         }
 
-        /** @param pricing turns usage into cost @return this builder */
+        /**
+         * Turns usage into cost (default: {@link PricingCatalog#bundled()}; add or override prices with
+         * {@code PricingCatalog.bundled().toBuilder().price(...).load(path).build()}).
+         *
+         * @param pricing the pricing
+         * @return this builder
+         */
         public Builder pricing(Pricing pricing) {
             this.pricing = Objects.requireNonNull(pricing, "pricing");
             return this;
         }
 
-        /** @param reader reads responses and stream chunks @return this builder */
+        /**
+         * The providers recognised by host and path, whose wire formats read responses (default
+         * {@link ProviderRegistry#builtIn()}; register a vLLM or gateway host with
+         * {@code ProviderRegistry.builtIn().toBuilder().host("openai", "llm-gateway:8080").build()}).
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder providers(ProviderRegistry registry) {
+            this.providers = Objects.requireNonNull(registry, "providers");
+            return this;
+        }
+
+        /**
+         * Reads responses and stream chunks of the operators and manual flows (default: the provider registry).
+         *
+         * @param reader the reader
+         * @return this builder
+         */
         public Builder responseReader(ResponseReader reader) {
             this.responseReader = Objects.requireNonNull(reader, "responseReader");
             return this;
