@@ -28,6 +28,9 @@ public record Cost(BigDecimal input, BigDecimal output, BigDecimal total) {
     /**
      * Normalises the amounts to {@value #SCALE} decimals (half-even) and checks that total = input + output.
      *
+     * @param input cost of the input side, USD
+     * @param output cost of the output side, USD
+     * @param total input + output, USD
      * @throws IllegalArgumentException when an amount is negative or the total is not the sum
      */
     public Cost {

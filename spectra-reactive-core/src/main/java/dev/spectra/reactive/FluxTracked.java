@@ -33,6 +33,7 @@ final class FluxTracked<T> extends FluxOperator<T, T> {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Reactor's own signature
     public @Nullable Object scanUnsafe(Attr key) {
         return key == Attr.RUN_STYLE ? Attr.RunStyle.SYNC : super.scanUnsafe(key);
     }

@@ -29,6 +29,8 @@ public record PricingTier(String name) {
     public static final PricingTier PRIORITY = new PricingTier("priority");
 
     /**
+     *
+     * @param name the tier's name, lower case, 1 to 32 characters of {@code [a-z0-9_-]}
      * @throws IllegalArgumentException when the name is not 1-32 characters of {@code [a-z0-9_-]}
      */
     public PricingTier {

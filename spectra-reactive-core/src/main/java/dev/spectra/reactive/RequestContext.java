@@ -20,16 +20,24 @@ import org.jspecify.annotations.Nullable;
  */
 public interface RequestContext {
 
-    /** @return the id the record will have (UUID version 7) */
+    /**
+     * @return the id the record will have (UUID version 7)
+     */
     UUID id();
 
-    /** @return the provider id */
+    /**
+     * @return the provider id
+     */
     String provider();
 
-    /** @return the requested model */
+    /**
+     * @return the requested model
+     */
     String model();
 
-    /** @return when the call started */
+    /**
+     * @return when the call started
+     */
     Instant startedAt();
 
     /**
@@ -110,12 +118,18 @@ public interface RequestContext {
      */
     RequestContext conversationId(String conversationId);
 
-    /** @return the metadata merged so far: globals, Context, options, and what was added here */
+    /**
+     * @return the metadata merged so far: globals, Context, options, and what was added here
+     */
     Map<String, @Nullable Object> metadata();
 
-    /** @return the tags so far */
+    /**
+     * @return the tags so far
+     */
     List<String> tags();
 
-    /** @return the usage set by hand, or null */
+    /**
+     * @return the usage set by hand, or null
+     */
     @Nullable Usage usage();
 }

@@ -344,7 +344,9 @@ public final class SpectraTracker {
         return recorder != null ? recorder.events() : directEvents.flux();
     }
 
-    /** @return the counters now */
+    /**
+     * @return the counters now
+     */
     public TrackerStats stats() {
         RecorderStats delivery = recorder != null ? recorder.stats()
                 : new RecorderStats(recorded.sum(), directWritten.sum(), 0, 0, directFailed.sum(), 0);
@@ -371,7 +373,9 @@ public final class SpectraTracker {
         return recorder != null ? recorder.close(timeout) : Mono.defer(sink::close);
     }
 
-    /** @return whether calls are tracked (the master switch) */
+    /**
+     * @return whether calls are tracked (the master switch)
+     */
     public boolean isEnabled() {
         return enabled;
     }
@@ -386,32 +390,44 @@ public final class SpectraTracker {
         enabled = false;
     }
 
-    /** @return the sink records go to */
+    /**
+     * @return the sink records go to
+     */
     public SpectraSink sink() {
         return sink;
     }
 
-    /** @return the pricing */
+    /**
+     * @return the pricing
+     */
     public Pricing pricing() {
         return pricing;
     }
 
-    /** @return the response reader (by default, the provider registry) */
+    /**
+     * @return the response reader (by default, the provider registry)
+     */
     public ResponseReader responseReader() {
         return responseReader;
     }
 
-    /** @return the providers this tracker recognises by host and path (capture paths such as the WebClient filter) */
+    /**
+     * @return the providers this tracker recognises by host and path (capture paths such as the WebClient filter)
+     */
     public ProviderRegistry providers() {
         return providers;
     }
 
-    /** @return the bound on a request's serialised metadata, in bytes */
+    /**
+     * @return the bound on a request's serialised metadata, in bytes
+     */
     public int metadataMaxBytes() {
         return metadataMaxBytes;
     }
 
-    /** @return the clock of start times */
+    /**
+     * @return the clock of start times
+     */
     public Clock clock() {
         return clock;
     }
@@ -567,13 +583,19 @@ public final class SpectraTracker {
         private Builder() {
         }
 
-        /** @param sink where records go (default: a bounded {@link InMemorySink}) @return this builder */
+        /**
+         * @param sink where records go (default: a bounded {@link InMemorySink})
+         * @return this builder
+         */
         public Builder sink(SpectraSink sink) {
             this.sink = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
-        /** @param options the recorder's queue, batch, timeout and retry settings @return this builder */
+        /**
+         * @param options the recorder's queue, batch, timeout and retry settings
+         * @return this builder
+         */
         public Builder recorder(RecorderOptions options) {
             this.recorderOptions = Objects.requireNonNull(options, "recorder options");
             this.direct = false;
@@ -591,19 +613,28 @@ public final class SpectraTracker {
             return this;
         }
 
-        /** @param clock the clock of start times (and of durations, unless {@link #nanoTime} is set) @return this builder */
+        /**
+         * @param clock the clock of start times (and of durations, unless {@link #nanoTime} is set)
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @param nanoTime the monotonic time source of durations (default {@code System::nanoTime}) @return this builder */
+        /**
+         * @param nanoTime the monotonic time source of durations (default {@code System::nanoTime})
+         * @return this builder
+         */
         public Builder nanoTime(LongSupplier nanoTime) {
             this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 
-        /** @param ids the id of each record (default: UUID version 7 of the start time) @return this builder */
+        /**
+         * @param ids the id of each record (default: UUID version 7 of the start time)
+         * @return this builder
+         */
         public Builder idGenerator(Supplier<UUID> ids) {
             this.idGenerator = Objects.requireNonNull(ids, "idGenerator");
             return this;
@@ -634,7 +665,10 @@ public final class SpectraTracker {
             return redactKeys(all);
         }
 
-        /** @param bytes bound on a request's serialised metadata, 256 .. 1 MiB (default 16 KiB) @return this builder */
+        /**
+         * @param bytes bound on a request's serialised metadata, 256 .. 1 MiB (default 16 KiB)
+         * @return this builder
+         */
         public Builder metadataMaxBytes(int bytes) {
             if (bytes < 256 || bytes > 1024 * 1024) {
                 throw new IllegalArgumentException("metadataMaxBytes must be in 256..1048576, was " + bytes);
@@ -643,7 +677,10 @@ public final class SpectraTracker {
             return this;
         }
 
-        /** @param enabled the master switch's initial position (default on) @return this builder */
+        /**
+         * @param enabled the master switch's initial position (default on)
+         * @return this builder
+         */
         public Builder enabled(boolean enabled) {
             this.enabled = enabled;
             return this;
@@ -698,7 +735,9 @@ public final class SpectraTracker {
             return this;
         }
 
-        /** @return the tracker (its recorder, if any, is running) */
+        /**
+         * @return the tracker (its recorder, if any, is running)
+         */
         public SpectraTracker build() {
             return new SpectraTracker(this);
         }

@@ -49,12 +49,16 @@ public final class TrackOptions {
         this.usageExtractor = b.usageExtractor;
     }
 
-    /** @return options that set nothing */
+    /**
+     * @return options that set nothing
+     */
     public static TrackOptions none() {
         return NONE;
     }
 
-    /** @return a builder */
+    /**
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -92,7 +96,9 @@ public final class TrackOptions {
         return builder().tags(tags).build();
     }
 
-    /** @return a builder holding these options */
+    /**
+     * @return a builder holding these options
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.metadata = metadata;
@@ -108,52 +114,72 @@ public final class TrackOptions {
         return b;
     }
 
-    /** @return the metadata */
+    /**
+     * @return the metadata
+     */
     public Map<String, @Nullable Object> metadata() {
         return metadata.values();
     }
 
-    /** @return the metadata layer (internal use) */
+    /**
+     * @return the metadata layer (internal use)
+     */
     Metadata metadataLayer() {
         return metadata;
     }
 
-    /** @return the tags */
+    /**
+     * @return the tags
+     */
     public List<String> tags() {
         return tags;
     }
 
-    /** @return the trace id, or null */
+    /**
+     * @return the trace id, or null
+     */
     public @Nullable String traceId() {
         return traceId;
     }
 
-    /** @return the owner, or null */
+    /**
+     * @return the owner, or null
+     */
     public @Nullable Trackable trackable() {
         return trackable;
     }
 
-    /** @return the pricing tier, or null */
+    /**
+     * @return the pricing tier, or null
+     */
     public @Nullable PricingTier pricingTier() {
         return pricingTier;
     }
 
-    /** @return the conversation id, or null */
+    /**
+     * @return the conversation id, or null
+     */
     public @Nullable String conversationId() {
         return conversationId;
     }
 
-    /** @return the endpoint (URL path), or null */
+    /**
+     * @return the endpoint (URL path), or null
+     */
     public @Nullable String endpoint() {
         return endpoint;
     }
 
-    /** @return the operation, or null */
+    /**
+     * @return the operation, or null
+     */
     public @Nullable String operation() {
         return operation;
     }
 
-    /** @return the model type, or null */
+    /**
+     * @return the model type, or null
+     */
     public @Nullable ModelType modelType() {
         return modelType;
     }
@@ -256,31 +282,47 @@ public final class TrackOptions {
             return this;
         }
 
-        /** @param id the trace id @return this builder */
+        /**
+         * @param id the trace id
+         * @return this builder
+         */
         public Builder traceId(String id) {
             this.traceId = Limits.checkId("trace id", id, 128);
             return this;
         }
 
-        /** @param type the owner's kind @param id the owner's id @return this builder */
+        /**
+         * @param type the owner's kind
+         * @param id the owner's id
+         * @return this builder
+         */
         public Builder trackable(String type, String id) {
             this.trackable = new Trackable(type, id);
             return this;
         }
 
-        /** @param tier the pricing tier @return this builder */
+        /**
+         * @param tier the pricing tier
+         * @return this builder
+         */
         public Builder pricingTier(PricingTier tier) {
             this.pricingTier = Objects.requireNonNull(tier, "pricingTier");
             return this;
         }
 
-        /** @param tier a pricing tier name, e.g. {@code "batch"} @return this builder */
+        /**
+         * @param tier a pricing tier name, e.g. {@code "batch"}
+         * @return this builder
+         */
         public Builder pricingTier(String tier) {
             this.pricingTier = PricingTier.of(tier);
             return this;
         }
 
-        /** @param id the conversation id @return this builder */
+        /**
+         * @param id the conversation id
+         * @return this builder
+         */
         public Builder conversationId(String id) {
             this.conversationId = Limits.checkId("conversation id", id, 255);
             return this;
@@ -296,13 +338,19 @@ public final class TrackOptions {
             return this;
         }
 
-        /** @param operation e.g. {@code chat}, {@code embeddings} @return this builder */
+        /**
+         * @param operation e.g. {@code chat}, {@code embeddings}
+         * @return this builder
+         */
         public Builder operation(String operation) {
             this.operation = Limits.checkId("operation", operation, 64);
             return this;
         }
 
-        /** @param type the model type @return this builder */
+        /**
+         * @param type the model type
+         * @return this builder
+         */
         public Builder modelType(ModelType type) {
             this.modelType = Objects.requireNonNull(type, "modelType");
             return this;
@@ -323,7 +371,9 @@ public final class TrackOptions {
             return this;
         }
 
-        /** @return the options */
+        /**
+         * @return the options
+         */
         public TrackOptions build() {
             return new TrackOptions(this);
         }

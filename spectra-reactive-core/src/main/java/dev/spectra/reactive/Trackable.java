@@ -10,6 +10,9 @@ package dev.spectra.reactive;
 public record Trackable(String type, String id) {
 
     /**
+     *
+     * @param type the owner's kind, e.g. {@code "user"}; 1 to 255 characters, not blank
+     * @param id the owner's id; 1 to 255 characters, not blank
      * @throws IllegalArgumentException when type or id is null, blank or longer than 255 characters
      */
     public Trackable {

@@ -16,22 +16,40 @@ import org.jspecify.annotations.Nullable;
  */
 public interface TrackedCall extends RequestContext {
 
-    /** @param model the requested model, when only known after the start (e.g. read from the request body) @return this call */
+    /**
+     * @param model the requested model, when only known after the start (e.g. read from the request body)
+     * @return this call
+     */
     TrackedCall model(String model);
 
-    /** @param path the URL path called; a query string is dropped @return this call */
+    /**
+     * @param path the URL path called; a query string is dropped
+     * @return this call
+     */
     TrackedCall endpoint(String path);
 
-    /** @param operation e.g. {@code chat}, {@code embeddings} @return this call */
+    /**
+     * @param operation e.g. {@code chat}, {@code embeddings}
+     * @return this call
+     */
     TrackedCall operation(String operation);
 
-    /** @param type the model type @return this call */
+    /**
+     * @param type the model type
+     * @return this call
+     */
     TrackedCall modelType(ModelType type);
 
-    /** @param streaming whether the response is streamed (adds {@code streaming: true} to the metadata) @return this call */
+    /**
+     * @param streaming whether the response is streamed (adds {@code streaming: true} to the metadata)
+     * @return this call
+     */
     TrackedCall streaming(boolean streaming);
 
-    /** @param status the HTTP status of the response @return this call */
+    /**
+     * @param status the HTTP status of the response
+     * @return this call
+     */
     TrackedCall httpStatus(int status);
 
     /**
@@ -69,6 +87,8 @@ public interface TrackedCall extends RequestContext {
      */
     boolean cancel();
 
-    /** @return whether the call has been recorded (or ended untracked) */
+    /**
+     * @return whether the call has been recorded (or ended untracked)
+     */
     boolean isRecorded();
 }

@@ -82,6 +82,36 @@ public record TrackedRequest(
     /**
      * Checks required fields and invariants and makes the collections immutable.
      *
+     * @param id time-ordered id (UUID version 7)
+     * @param traceId correlation id shared by the calls of one inbound request (from the Context, else generated)
+     * @param responseId the provider's response id ({@code chatcmpl-…}, {@code msg_…}, {@code responseId}); one call captured twice is stored once
+     * @param provider provider id, e.g. {@code openai}
+     * @param model the model as requested
+     * @param responseModel the model snapshot the provider answered with, e.g. {@code gpt-4o-2024-08-06}
+     * @param modelType the kind of model, when known
+     * @param endpoint the URL path called, never its query string (Gemini puts the API key there)
+     * @param operation what was done: chat, responses, messages, generate_content, embeddings, images, audio …
+     * @param httpStatus the HTTP status, when there was a response
+     * @param outcome success, failure or cancelled
+     * @param errorType the provider's error type or the exception class, for failures
+     * @param errorMessage the error message with secrets scrubbed, for failures
+     * @param finishReason why generation stopped, as the provider says ({@code stop}, {@code end_turn}, …)
+     * @param toolCallCounts tool calls by type, e.g. {@code {function=2}}; empty when none
+     * @param streaming whether the response was streamed
+     * @param usage tokens and units consumed; null when unknown (never zeros for unknown)
+     * @param cost cost in USD; null when the usage is unknown or the model is not priced
+     * @param pricingTier the tier the cost was computed at
+     * @param pricingStatus whether the call was priced, and if not why
+     * @param latencyMs wall time from subscription (or start) to the end of the call, in milliseconds
+     * @param timeToFirstTokenMs time from start to the first streamed chunk, for streams
+     * @param tokensPerSecond output tokens per second after the first chunk, for streams with known usage
+     * @param chunkCount number of chunks streamed, for streams
+     * @param trackable who the call is attributed to
+     * @param conversationId the conversation (chat thread, session) the call belongs to
+     * @param tags labels for quick filtering, in the order first added
+     * @param metadata structured JSON context (tenant, feature, job, experiment …)
+     * @param startedAt when the call started, microsecond precision
+     * @param completedAt when the call ended, microsecond precision
      * @throws NullPointerException naming a required field that is null
      * @throws IllegalArgumentException when the pricing status contradicts the cost, or a value is out of range
      */
@@ -216,181 +246,271 @@ public record TrackedRequest(
         private Builder() {
         }
 
-        /** @param v the id @return this builder */
+        /**
+         * @param v the id
+         * @return this builder
+         */
         public Builder id(UUID v) {
             this.id = v;
             return this;
         }
 
-        /** @param v the trace id @return this builder */
+        /**
+         * @param v the trace id
+         * @return this builder
+         */
         public Builder traceId(String v) {
             this.traceId = v;
             return this;
         }
 
-        /** @param v the provider's response id @return this builder */
+        /**
+         * @param v the provider's response id
+         * @return this builder
+         */
         public Builder responseId(@Nullable String v) {
             this.responseId = v;
             return this;
         }
 
-        /** @param v the provider id @return this builder */
+        /**
+         * @param v the provider id
+         * @return this builder
+         */
         public Builder provider(String v) {
             this.provider = v;
             return this;
         }
 
-        /** @param v the requested model @return this builder */
+        /**
+         * @param v the requested model
+         * @return this builder
+         */
         public Builder model(String v) {
             this.model = v;
             return this;
         }
 
-        /** @param v the answered model snapshot @return this builder */
+        /**
+         * @param v the answered model snapshot
+         * @return this builder
+         */
         public Builder responseModel(@Nullable String v) {
             this.responseModel = v;
             return this;
         }
 
-        /** @param v the model type @return this builder */
+        /**
+         * @param v the model type
+         * @return this builder
+         */
         public Builder modelType(@Nullable ModelType v) {
             this.modelType = v;
             return this;
         }
 
-        /** @param v the URL path, without query string @return this builder */
+        /**
+         * @param v the URL path, without query string
+         * @return this builder
+         */
         public Builder endpoint(@Nullable String v) {
             this.endpoint = v;
             return this;
         }
 
-        /** @param v the operation @return this builder */
+        /**
+         * @param v the operation
+         * @return this builder
+         */
         public Builder operation(@Nullable String v) {
             this.operation = v;
             return this;
         }
 
-        /** @param v the HTTP status @return this builder */
+        /**
+         * @param v the HTTP status
+         * @return this builder
+         */
         public Builder httpStatus(@Nullable Integer v) {
             this.httpStatus = v;
             return this;
         }
 
-        /** @param v the outcome @return this builder */
+        /**
+         * @param v the outcome
+         * @return this builder
+         */
         public Builder outcome(Outcome v) {
             this.outcome = v;
             return this;
         }
 
-        /** @param v the error type @return this builder */
+        /**
+         * @param v the error type
+         * @return this builder
+         */
         public Builder errorType(@Nullable String v) {
             this.errorType = v;
             return this;
         }
 
-        /** @param v the error message, without secrets @return this builder */
+        /**
+         * @param v the error message, without secrets
+         * @return this builder
+         */
         public Builder errorMessage(@Nullable String v) {
             this.errorMessage = v;
             return this;
         }
 
-        /** @param v the finish reason @return this builder */
+        /**
+         * @param v the finish reason
+         * @return this builder
+         */
         public Builder finishReason(@Nullable String v) {
             this.finishReason = v;
             return this;
         }
 
-        /** @param v tool calls by type @return this builder */
+        /**
+         * @param v tool calls by type
+         * @return this builder
+         */
         public Builder toolCallCounts(Map<String, Integer> v) {
             this.toolCallCounts = Objects.requireNonNull(v, "toolCallCounts");
             return this;
         }
 
-        /** @param v whether streamed @return this builder */
+        /**
+         * @param v whether streamed
+         * @return this builder
+         */
         public Builder streaming(boolean v) {
             this.streaming = v;
             return this;
         }
 
-        /** @param v the usage, null when unknown @return this builder */
+        /**
+         * @param v the usage, null when unknown
+         * @return this builder
+         */
         public Builder usage(@Nullable Usage v) {
             this.usage = v;
             return this;
         }
 
-        /** @param v the cost, null when not priced @return this builder */
+        /**
+         * @param v the cost, null when not priced
+         * @return this builder
+         */
         public Builder cost(@Nullable Cost v) {
             this.cost = v;
             return this;
         }
 
-        /** @param v the pricing tier @return this builder */
+        /**
+         * @param v the pricing tier
+         * @return this builder
+         */
         public Builder pricingTier(PricingTier v) {
             this.pricingTier = Objects.requireNonNull(v, "pricingTier");
             return this;
         }
 
-        /** @param v the pricing status; derived from cost and usage when not set @return this builder */
+        /**
+         * @param v the pricing status; derived from cost and usage when not set
+         * @return this builder
+         */
         public Builder pricingStatus(@Nullable PricingStatus v) {
             this.pricingStatus = v;
             return this;
         }
 
-        /** @param v latency in milliseconds @return this builder */
+        /**
+         * @param v latency in milliseconds
+         * @return this builder
+         */
         public Builder latencyMs(long v) {
             this.latencyMs = v;
             return this;
         }
 
-        /** @param v time to first token in milliseconds @return this builder */
+        /**
+         * @param v time to first token in milliseconds
+         * @return this builder
+         */
         public Builder timeToFirstTokenMs(@Nullable Long v) {
             this.timeToFirstTokenMs = v;
             return this;
         }
 
-        /** @param v output tokens per second @return this builder */
+        /**
+         * @param v output tokens per second
+         * @return this builder
+         */
         public Builder tokensPerSecond(@Nullable Double v) {
             this.tokensPerSecond = v;
             return this;
         }
 
-        /** @param v chunks streamed @return this builder */
+        /**
+         * @param v chunks streamed
+         * @return this builder
+         */
         public Builder chunkCount(@Nullable Integer v) {
             this.chunkCount = v;
             return this;
         }
 
-        /** @param v who the call is attributed to @return this builder */
+        /**
+         * @param v who the call is attributed to
+         * @return this builder
+         */
         public Builder trackable(@Nullable Trackable v) {
             this.trackable = v;
             return this;
         }
 
-        /** @param v the conversation id @return this builder */
+        /**
+         * @param v the conversation id
+         * @return this builder
+         */
         public Builder conversationId(@Nullable String v) {
             this.conversationId = v;
             return this;
         }
 
-        /** @param v the tags @return this builder */
+        /**
+         * @param v the tags
+         * @return this builder
+         */
         public Builder tags(List<String> v) {
             this.tags = Objects.requireNonNull(v, "tags");
             return this;
         }
 
-        /** @param v the metadata, JSON values only @return this builder */
+        /**
+         * @param v the metadata, JSON values only
+         * @return this builder
+         */
         public Builder metadata(Map<String, ? extends @Nullable Object> v) {
             this.metadata = JsonValues.freezeObject("metadata", Objects.requireNonNull(v, "metadata"));
             return this;
         }
 
-        /** @param v start time @return this builder */
+        /**
+         * @param v start time
+         * @return this builder
+         */
         public Builder startedAt(Instant v) {
             this.startedAt = v;
             return this;
         }
 
-        /** @param v end time @return this builder */
+        /**
+         * @param v end time
+         * @return this builder
+         */
         public Builder completedAt(Instant v) {
             this.completedAt = v;
             return this;

@@ -78,6 +78,7 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Reactor's own signature
     public @Nullable Object scanUnsafe(Attr key) {
         if (key == Attr.PARENT) {
             return s;

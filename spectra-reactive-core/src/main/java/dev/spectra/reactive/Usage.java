@@ -36,6 +36,15 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
     /**
      * Checks the invariants above.
      *
+     * @param inputTokens all input tokens, cached reads and cache writes included
+     * @param outputTokens all output tokens, reasoning included
+     * @param cachedInputTokens input tokens read from the provider's prompt cache (subset of input)
+     * @param cacheWriteTokens input tokens written to the provider's prompt cache (subset of input)
+     * @param reasoningTokens output tokens spent on reasoning (subset of output)
+     * @param totalTokens the provider's total, or input + output
+     * @param images images generated (image APIs), else 0
+     * @param audioSeconds seconds of audio transcribed or produced (audio APIs), else 0
+     * @param characters characters of input billed by character (speech APIs), else 0
      * @throws IllegalArgumentException naming the field when a count is negative or a subset exceeds its whole
      */
     public Usage {
@@ -127,37 +136,55 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         private Builder() {
         }
 
-        /** @param v all input tokens, cache reads and writes included @return this builder */
+        /**
+         * @param v all input tokens, cache reads and writes included
+         * @return this builder
+         */
         public Builder inputTokens(long v) {
             this.inputTokens = v;
             return this;
         }
 
-        /** @param v all output tokens, reasoning included @return this builder */
+        /**
+         * @param v all output tokens, reasoning included
+         * @return this builder
+         */
         public Builder outputTokens(long v) {
             this.outputTokens = v;
             return this;
         }
 
-        /** @param v input tokens read from the prompt cache @return this builder */
+        /**
+         * @param v input tokens read from the prompt cache
+         * @return this builder
+         */
         public Builder cachedInputTokens(long v) {
             this.cachedInputTokens = v;
             return this;
         }
 
-        /** @param v input tokens written to the prompt cache @return this builder */
+        /**
+         * @param v input tokens written to the prompt cache
+         * @return this builder
+         */
         public Builder cacheWriteTokens(long v) {
             this.cacheWriteTokens = v;
             return this;
         }
 
-        /** @param v output tokens spent on reasoning @return this builder */
+        /**
+         * @param v output tokens spent on reasoning
+         * @return this builder
+         */
         public Builder reasoningTokens(long v) {
             this.reasoningTokens = v;
             return this;
         }
 
-        /** @param v the provider's own total; when not set, input + output @return this builder */
+        /**
+         * @param v the provider's own total; when not set, input + output
+         * @return this builder
+         */
         public Builder totalTokens(long v) {
             if (v < 0) {
                 throw new IllegalArgumentException("usage totalTokens must not be negative, was " + v);
@@ -166,19 +193,28 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
             return this;
         }
 
-        /** @param v images generated @return this builder */
+        /**
+         * @param v images generated
+         * @return this builder
+         */
         public Builder images(long v) {
             this.images = v;
             return this;
         }
 
-        /** @param v seconds of audio @return this builder */
+        /**
+         * @param v seconds of audio
+         * @return this builder
+         */
         public Builder audioSeconds(BigDecimal v) {
             this.audioSeconds = Objects.requireNonNull(v, "audioSeconds");
             return this;
         }
 
-        /** @param v characters billed @return this builder */
+        /**
+         * @param v characters billed
+         * @return this builder
+         */
         public Builder characters(long v) {
             this.characters = v;
             return this;

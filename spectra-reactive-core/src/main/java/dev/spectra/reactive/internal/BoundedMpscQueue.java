@@ -82,7 +82,9 @@ public final class BoundedMpscQueue<E> {
         return e;
     }
 
-    /** @return elements held now (a snapshot under concurrent use) */
+    /**
+     * @return elements held now (a snapshot under concurrent use)
+     */
     public int size() {
         long h = head.get();
         long t = tail.get();
@@ -90,12 +92,16 @@ public final class BoundedMpscQueue<E> {
         return (int) Math.max(0, Math.min(capacity, s));
     }
 
-    /** @return whether nothing is held (a snapshot under concurrent use) */
+    /**
+     * @return whether nothing is held (a snapshot under concurrent use)
+     */
     public boolean isEmpty() {
         return size() == 0;
     }
 
-    /** @return the bound */
+    /**
+     * @return the bound
+     */
     public int capacity() {
         return capacity;
     }

@@ -12,7 +12,9 @@ public final class EventStream {
 
     private final Sinks.Many<TrackedRequest> sink = Sinks.many().multicast().directBestEffort();
 
-    /** @param record a record just captured */
+    /**
+     * @param record a record just captured
+     */
     public void emit(TrackedRequest record) {
         if (sink.currentSubscriberCount() == 0) {
             return;
@@ -22,7 +24,9 @@ public final class EventStream {
         }
     }
 
-    /** @return the hot flux */
+    /**
+     * @return the hot flux
+     */
     public Flux<TrackedRequest> flux() {
         return sink.asFlux();
     }

@@ -14,7 +14,9 @@ public final class Globals {
     private Globals() {
     }
 
-    /** @return the current globals (one volatile read) */
+    /**
+     * @return the current globals (one volatile read)
+     */
     public static TrackingAttributes get() {
         return CURRENT.get();
     }

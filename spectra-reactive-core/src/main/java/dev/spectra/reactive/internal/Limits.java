@@ -14,12 +14,16 @@ public final class Limits {
     private Limits() {
     }
 
-    /** @return the bound for writes that have no tracker */
+    /**
+     * @return the bound for writes that have no tracker
+     */
     public static int metadataMaxBytes() {
         return metadataMaxBytes;
     }
 
-    /** @param bytes the global tracker's bound */
+    /**
+     * @param bytes the global tracker's bound
+     */
     public static void metadataMaxBytes(int bytes) {
         metadataMaxBytes = bytes;
     }

@@ -117,17 +117,23 @@ public final class Metadata {
         return new Metadata(JsonValues.adopt(nv), ns);
     }
 
-    /** @return whether the layer has no entries */
+    /**
+     * @return whether the layer has no entries
+     */
     public boolean isEmpty() {
         return values.isEmpty();
     }
 
-    /** @return the frozen entries, in insertion order */
+    /**
+     * @return the frozen entries, in insertion order
+     */
     public Map<String, @Nullable Object> values() {
         return values;
     }
 
-    /** @return bytes of the layer's compact JSON */
+    /**
+     * @return bytes of the layer's compact JSON
+     */
     public int serializedSize() {
         return serializedSize;
     }

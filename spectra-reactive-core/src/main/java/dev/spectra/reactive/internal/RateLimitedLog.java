@@ -23,7 +23,9 @@ public final class RateLimitedLog {
         final AtomicLong suppressed = new AtomicLong();
     }
 
-    /** @param owner the class logging */
+    /**
+     * @param owner the class logging
+     */
     public RateLimitedLog(Class<?> owner) {
         this.log = Loggers.getLogger(owner);
     }
@@ -56,7 +58,9 @@ public final class RateLimitedLog {
         }
     }
 
-    /** @return the underlying logger */
+    /**
+     * @return the underlying logger
+     */
     public Logger logger() {
         return log;
     }

@@ -124,7 +124,9 @@ public final class Redactor {
         return b.toString().toLowerCase(Locale.ROOT);
     }
 
-    /** @return the normalised patterns */
+    /**
+     * @return the normalised patterns
+     */
     public List<String> patterns() {
         return patterns;
     }

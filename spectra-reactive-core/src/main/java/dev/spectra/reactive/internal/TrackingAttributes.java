@@ -91,72 +91,107 @@ public final class TrackingAttributes {
         return higher != null ? higher : lower;
     }
 
-    /** @param m metadata @return a copy with it */
+    /**
+     * @param m metadata
+     * @return a copy with it
+     */
     public TrackingAttributes withMetadata(Metadata m) {
         return new TrackingAttributes(m, tags, traceId, trackable, pricingTier, conversationId, tracker);
     }
 
-    /** @param t tags @return a copy with them */
+    /**
+     * @param t tags
+     * @return a copy with them
+     */
     public TrackingAttributes withTags(List<String> t) {
         return new TrackingAttributes(metadata, t, traceId, trackable, pricingTier, conversationId, tracker);
     }
 
-    /** @param id trace id @return a copy with it */
+    /**
+     * @param id trace id
+     * @return a copy with it
+     */
     public TrackingAttributes withTraceId(@Nullable String id) {
         return new TrackingAttributes(metadata, tags, id, trackable, pricingTier, conversationId, tracker);
     }
 
-    /** @param t trackable @return a copy with it */
+    /**
+     * @param t trackable
+     * @return a copy with it
+     */
     public TrackingAttributes withTrackable(@Nullable Trackable t) {
         return new TrackingAttributes(metadata, tags, traceId, t, pricingTier, conversationId, tracker);
     }
 
-    /** @param t tier @return a copy with it */
+    /**
+     * @param t tier
+     * @return a copy with it
+     */
     public TrackingAttributes withPricingTier(@Nullable PricingTier t) {
         return new TrackingAttributes(metadata, tags, traceId, trackable, t, conversationId, tracker);
     }
 
-    /** @param id conversation id @return a copy with it */
+    /**
+     * @param id conversation id
+     * @return a copy with it
+     */
     public TrackingAttributes withConversationId(@Nullable String id) {
         return new TrackingAttributes(metadata, tags, traceId, trackable, pricingTier, id, tracker);
     }
 
-    /** @param t tracker @return a copy with it */
+    /**
+     * @param t tracker
+     * @return a copy with it
+     */
     public TrackingAttributes withTracker(@Nullable SpectraTracker t) {
         return new TrackingAttributes(metadata, tags, traceId, trackable, pricingTier, conversationId, t);
     }
 
-    /** @return the metadata layer */
+    /**
+     * @return the metadata layer
+     */
     public Metadata metadata() {
         return metadata;
     }
 
-    /** @return the tags */
+    /**
+     * @return the tags
+     */
     public List<String> tags() {
         return tags;
     }
 
-    /** @return the trace id, or null */
+    /**
+     * @return the trace id, or null
+     */
     public @Nullable String traceId() {
         return traceId;
     }
 
-    /** @return the trackable, or null */
+    /**
+     * @return the trackable, or null
+     */
     public @Nullable Trackable trackable() {
         return trackable;
     }
 
-    /** @return the pricing tier, or null */
+    /**
+     * @return the pricing tier, or null
+     */
     public @Nullable PricingTier pricingTier() {
         return pricingTier;
     }
 
-    /** @return the conversation id, or null */
+    /**
+     * @return the conversation id, or null
+     */
     public @Nullable String conversationId() {
         return conversationId;
     }
 
-    /** @return the tracker bound to the subscription, or null */
+    /**
+     * @return the tracker bound to the subscription, or null
+     */
     public @Nullable SpectraTracker tracker() {
         return tracker;
     }

@@ -34,6 +34,15 @@ public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tier
     /**
      * Copies the tier map and checks the unit prices.
      *
+     * @param type the kind of model, when known
+     * @param tiers token prices by tier name ({@code standard}, {@code batch}, {@code flex}, {@code priority} ...); a tier that is absent is not priced for this model
+     * @param perImage USD per generated image, or null
+     * @param perInputSecond USD per second of audio in (transcription), or null
+     * @param perOutputSecond USD per second of audio out (speech), or null
+     * @param perMillionInputCharacters USD per 1M characters of input (speech), or null
+     * @param longContext standard-tier prices for a whole request whose input exceeds {@code longContextAboveInputTokens} (Anthropic and Gemini bill long prompts at a higher rate), or null
+     * @param longContextAboveInputTokens the input-token threshold of {@code longContext}; 0 when none
+     * @param datedSnapshots whether any dated snapshot of this model ({@code -2025-08-07}, {@code -20250514}) has these prices; set from the source, never guessed
      * @throws IllegalArgumentException when a price is negative or the long-context threshold is missing
      */
     public ModelPrice {

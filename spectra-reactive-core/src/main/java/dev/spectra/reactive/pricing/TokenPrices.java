@@ -24,6 +24,10 @@ public record TokenPrices(BigDecimal input, BigDecimal output, @Nullable BigDeci
     /**
      * Checks that no price is negative.
      *
+     * @param input USD per 1M uncached input tokens
+     * @param output USD per 1M output tokens (reasoning included)
+     * @param cachedInput USD per 1M input tokens read from the prompt cache, or null (billed as input)
+     * @param cacheWrite USD per 1M input tokens written to the prompt cache, or null (billed as input)
      * @throws IllegalArgumentException naming the negative price
      */
     public TokenPrices {

@@ -29,8 +29,13 @@ public record Endpoint(String pattern, String operation, ModelType modelType, Wi
     /**
      * Checks the pattern.
      *
+     * @param pattern the path pattern, e.g. {@code /v1/chat/completions} or {@code /{version}/models/{model}:generateContent}
+     * @param operation what the call does, as stored: {@code chat}, {@code responses}, {@code messages}, {@code generate_content}, {@code embeddings}, {@code images}, {@code audio_transcription} ...
+     * @param modelType the kind of model the endpoint serves
+     * @param format the wire format of its answers
+     * @param streamsByDefault whether a request that does not say {@code "stream"} streams anyway (Ollama's native API; Gemini's {@code streamGenerateContent})
      * @throws IllegalArgumentException when the pattern does not start with {@code /} or {@code **}/, or has an
-     *         unclosed brace
+     * unclosed brace
      */
     public Endpoint {
         Objects.requireNonNull(pattern, "pattern");

@@ -31,6 +31,10 @@ public record Provider(String id, List<String> hosts, List<Endpoint> endpoints, 
     /**
      * Checks the id and host patterns, lower-cases hosts and copies the lists.
      *
+     * @param id the provider id, e.g. {@code openai}; lower case
+     * @param hosts host patterns
+     * @param endpoints trackable endpoints; a path that matches none is not tracked (e.g. {@code /v1/models})
+     * @param defaultFormat the format assumed for a response of this provider when neither an endpoint nor the response's shape says which
      * @throws IllegalArgumentException naming the bad id or host pattern
      */
     public Provider {

@@ -71,17 +71,23 @@ public final class InMemorySink implements SpectraSink {
         return Optional.ofNullable(byId.get(id));
     }
 
-    /** @return the held records, oldest first (a copy) */
+    /**
+     * @return the held records, oldest first (a copy)
+     */
     public synchronized List<TrackedRequest> records() {
         return new ArrayList<>(records);
     }
 
-    /** @return how many records are held */
+    /**
+     * @return how many records are held
+     */
     public synchronized int size() {
         return records.size();
     }
 
-    /** @return how many records were evicted to respect the bound */
+    /**
+     * @return how many records were evicted to respect the bound
+     */
     public synchronized long evicted() {
         return evicted;
     }
@@ -92,7 +98,9 @@ public final class InMemorySink implements SpectraSink {
         byId.clear();
     }
 
-    /** @return the bound */
+    /**
+     * @return the bound
+     */
     public int capacity() {
         return capacity;
     }

@@ -195,7 +195,9 @@ public final class Recorder {
         }
     }
 
-    /** @return the counters now */
+    /**
+     * @return the counters now
+     */
     public RecorderStats stats() {
         return new RecorderStats(queued.get(), written.get(), retried.get(), dropped.get(), failed.get(),
                 queue.size());
@@ -211,12 +213,16 @@ public final class Recorder {
         return events.flux();
     }
 
-    /** @return the options */
+    /**
+     * @return the options
+     */
     public RecorderOptions options() {
         return options;
     }
 
-    /** @return whether {@link #close} was called */
+    /**
+     * @return whether {@link #close} was called
+     */
     public boolean isClosed() {
         return closed;
     }

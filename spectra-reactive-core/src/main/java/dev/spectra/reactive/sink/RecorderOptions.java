@@ -51,53 +51,73 @@ public final class RecorderOptions {
         this.retryTimeout = b.retryTimeout;
     }
 
-    /** @return the default options */
+    /**
+     * @return the default options
+     */
     public static RecorderOptions defaults() {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /**
+     * @return a builder starting from the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these options */
+    /**
+     * @return a builder holding these options
+     */
     public Builder toBuilder() {
         return new Builder().queueCapacity(queueCapacity).batchSize(batchSize).maxDelay(maxDelay)
                 .writeTimeout(writeTimeout).retryBackoff(retryMinBackoff, retryMaxBackoff).retryTimeout(retryTimeout);
     }
 
-    /** @return the queue bound */
+    /**
+     * @return the queue bound
+     */
     public int queueCapacity() {
         return queueCapacity;
     }
 
-    /** @return the largest batch */
+    /**
+     * @return the largest batch
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** @return the longest wait before a partial batch is written */
+    /**
+     * @return the longest wait before a partial batch is written
+     */
     public Duration maxDelay() {
         return maxDelay;
     }
 
-    /** @return the timeout of one write */
+    /**
+     * @return the timeout of one write
+     */
     public Duration writeTimeout() {
         return writeTimeout;
     }
 
-    /** @return the first retry backoff */
+    /**
+     * @return the first retry backoff
+     */
     public Duration retryMinBackoff() {
         return retryMinBackoff;
     }
 
-    /** @return the longest retry backoff */
+    /**
+     * @return the longest retry backoff
+     */
     public Duration retryMaxBackoff() {
         return retryMaxBackoff;
     }
 
-    /** @return how long a batch is retried before it counts as failed */
+    /**
+     * @return how long a batch is retried before it counts as failed
+     */
     public Duration retryTimeout() {
         return retryTimeout;
     }
@@ -122,7 +142,10 @@ public final class RecorderOptions {
         private Builder() {
         }
 
-        /** @param v queue bound, 1 .. 10,000,000 @return this builder */
+        /**
+         * @param v queue bound, 1 .. 10,000,000
+         * @return this builder
+         */
         public Builder queueCapacity(int v) {
             if (v < 1 || v > 10_000_000) {
                 throw new IllegalArgumentException("queueCapacity must be in 1..10000000, was " + v);
@@ -131,7 +154,10 @@ public final class RecorderOptions {
             return this;
         }
 
-        /** @param v largest batch, 1 .. 10,000 @return this builder */
+        /**
+         * @param v largest batch, 1 .. 10,000
+         * @return this builder
+         */
         public Builder batchSize(int v) {
             if (v < 1 || v > 10_000) {
                 throw new IllegalArgumentException("batchSize must be in 1..10000, was " + v);
@@ -140,13 +166,19 @@ public final class RecorderOptions {
             return this;
         }
 
-        /** @param v longest wait before a partial batch is written, positive @return this builder */
+        /**
+         * @param v longest wait before a partial batch is written, positive
+         * @return this builder
+         */
         public Builder maxDelay(Duration v) {
             this.maxDelay = positive("maxDelay", v);
             return this;
         }
 
-        /** @param v timeout of one write, positive @return this builder */
+        /**
+         * @param v timeout of one write, positive
+         * @return this builder
+         */
         public Builder writeTimeout(Duration v) {
             this.writeTimeout = positive("writeTimeout", v);
             return this;
@@ -169,7 +201,10 @@ public final class RecorderOptions {
             return this;
         }
 
-        /** @param v how long a batch is retried; zero disables retries @return this builder */
+        /**
+         * @param v how long a batch is retried; zero disables retries
+         * @return this builder
+         */
         public Builder retryTimeout(Duration v) {
             Objects.requireNonNull(v, "retryTimeout");
             if (v.isNegative()) {

@@ -14,7 +14,9 @@ package dev.spectra.reactive.sink;
  */
 public record RecorderStats(long queued, long written, long retried, long dropped, long failed, int queueSize) {
 
-    /** @return records accepted but not yet written or failed (queued or in flight) */
+    /**
+     * @return records accepted but not yet written or failed (queued or in flight)
+     */
     public long pending() {
         return queued - written - failed;
     }

@@ -15,9 +15,19 @@ public class RejectedRecordsException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** One refused record and why. @param record the record @param reason why it was refused */
+    /**
+     * One refused record and why.
+     *
+     * @param record the record
+     * @param reason why it was refused
+     */
     public record Rejection(TrackedRequest record, String reason) {
-        /** Checks arguments. */
+        /**
+         * Checks arguments.
+         *
+         * @param record the record
+         * @param reason why it was refused
+         */
         public Rejection {
             Objects.requireNonNull(record, "record");
             Objects.requireNonNull(reason, "reason");
@@ -35,7 +45,9 @@ public class RejectedRecordsException extends RuntimeException {
         this.rejections = List.copyOf(rejections);
     }
 
-    /** @return the refused records and their reasons */
+    /**
+     * @return the refused records and their reasons
+     */
     public List<Rejection> rejections() {
         return rejections;
     }

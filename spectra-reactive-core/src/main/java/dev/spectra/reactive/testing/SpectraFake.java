@@ -93,7 +93,9 @@ public final class SpectraFake implements AutoCloseable {
         return fake;
     }
 
-    /** @return the tracker behind the fake */
+    /**
+     * @return the tracker behind the fake
+     */
     public SpectraTracker tracker() {
         return tracker;
     }
@@ -107,24 +109,32 @@ public final class SpectraFake implements AutoCloseable {
         return tracker.bind();
     }
 
-    /** @return every record, in the order recorded */
+    /**
+     * @return every record, in the order recorded
+     */
     public List<TrackedRequest> recorded() {
         synchronized (records) {
             return List.copyOf(records);
         }
     }
 
-    /** @return the records with outcome success */
+    /**
+     * @return the records with outcome success
+     */
     public List<TrackedRequest> successful() {
         return filter(r -> r.outcome() == Outcome.SUCCESS);
     }
 
-    /** @return the records with outcome failure */
+    /**
+     * @return the records with outcome failure
+     */
     public List<TrackedRequest> failed() {
         return filter(r -> r.outcome() == Outcome.FAILURE);
     }
 
-    /** @return the records with outcome cancelled */
+    /**
+     * @return the records with outcome cancelled
+     */
     public List<TrackedRequest> cancelled() {
         return filter(r -> r.outcome() == Outcome.CANCELLED);
     }
@@ -141,7 +151,11 @@ public final class SpectraFake implements AutoCloseable {
         return all.get(all.size() - 1);
     }
 
-    /** Forgets every record. @return this fake */
+    /**
+     * Forgets every record.
+     *
+     * @return this fake
+     */
     public SpectraFake reset() {
         synchronized (records) {
             records.clear();
@@ -149,13 +163,21 @@ public final class SpectraFake implements AutoCloseable {
         return this;
     }
 
-    /** Stops tracking: tracked calls pass through and {@code track} just runs its callback. @return this fake */
+    /**
+     * Stops tracking: tracked calls pass through and {@code track} just runs its callback.
+     *
+     * @return this fake
+     */
     public SpectraFake disable() {
         tracker.disable();
         return this;
     }
 
-    /** Resumes tracking. @return this fake */
+    /**
+     * Resumes tracking.
+     *
+     * @return this fake
+     */
     public SpectraFake enable() {
         tracker.enable();
         return this;
