@@ -47,24 +47,40 @@ final class CallState implements TrackedCall {
     private String model;
     private @Nullable TrackingAttributes context;
     private @Nullable ContextView view;
-    private Metadata added = Metadata.EMPTY;
-    private List<String> addedTags = List.of();
-    private @Nullable Usage manualUsage;
-    private @Nullable PricingTier tier;
-    private @Nullable String traceId;
-    private @Nullable Trackable trackable;
-    private @Nullable String conversationId;
-    private @Nullable String endpoint;
-    private @Nullable String operation;
-    private @Nullable ModelType modelType;
     private boolean streaming;
-    private @Nullable Integer httpStatus;
-    private long firstChunkNanos = -1;
     private int chunks;
-    private ResponseReader.@Nullable ChunkReader chunkReader;
-    private @Nullable Usage chunkUsage;
-    private @Nullable ResponseDetails details;
-    private boolean readFailed;
+    private long firstChunkNanos = -1;
+    /** What most calls never set, allocated on first use so a plain tracked Mono stays small. */
+    private @Nullable Extras x;
+
+    /** The rarely used part of the state; guarded by the owning {@link CallState}. */
+    private static final class Extras {
+        Metadata added = Metadata.EMPTY;
+        List<String> addedTags = List.of();
+        @Nullable Usage manualUsage;
+        @Nullable PricingTier tier;
+        @Nullable String traceId;
+        @Nullable Trackable trackable;
+        @Nullable String conversationId;
+        @Nullable String endpoint;
+        @Nullable String operation;
+        @Nullable ModelType modelType;
+        @Nullable Integer httpStatus;
+        ResponseReader.@Nullable ChunkReader chunkReader;
+        @Nullable Usage chunkUsage;
+        @Nullable ResponseDetails details;
+        boolean readFailed;
+    }
+
+    /** Guarded by this. */
+    private Extras x() {
+        Extras e = x;
+        if (e == null) {
+            e = new Extras();
+            x = e;
+        }
+        return e;
+    }
 
     CallState(SpectraTracker tracker, boolean detached, String provider, String model, TrackOptions options,
               @Nullable ContextView view, boolean streaming) {
@@ -106,30 +122,14 @@ final class CallState implements TrackedCall {
 
     @Override
     public synchronized String traceId() {
-        String t = traceId;
-        if (t == null) {
-            t = options.traceId();
-            if (t == null && context != null) {
-                t = context.traceId();
-            }
-            if (t == null && view != null) {
-                t = tracker.resolveTraceId(view);
-            }
-            if (t == null) {
-                t = globals.traceId();
-            }
-            if (t == null) {
-                t = dev.spectra.reactive.internal.Uuids.hex(id);
-            }
-            traceId = t;
-        }
-        return t;
+        String t = explicitTraceId();
+        return t != null ? t : id.toString();
     }
 
     @Override
     public RequestContext addMetadata(String key, @Nullable Object value) {
         synchronized (this) {
-            added = added.with(key, value, tracker.metadataMaxBytes(), lowerMetadata());
+            x().added = x().added.with(key, value, tracker.metadataMaxBytes(), lowerMetadata());
         }
         return this;
     }
@@ -138,12 +138,12 @@ final class CallState implements TrackedCall {
     public RequestContext addMetadata(Map<String, ? extends @Nullable Object> entries) {
         Objects.requireNonNull(entries, "metadata entries");
         synchronized (this) {
-            Metadata m = added;
+            Metadata m = x().added;
             Metadata base = lowerMetadata();
             for (Map.Entry<String, ? extends @Nullable Object> e : entries.entrySet()) {
                 m = m.with(e.getKey(), e.getValue(), tracker.metadataMaxBytes(), base);
             }
-            added = m;
+            x().added = m;
         }
         return this;
     }
@@ -152,7 +152,7 @@ final class CallState implements TrackedCall {
     public RequestContext addTag(String tag) {
         String t = Tags.check(tag);
         synchronized (this) {
-            addedTags = Tags.union(addedTags, List.of(t));
+            x().addedTags = Tags.union(x().addedTags, List.of(t));
         }
         return this;
     }
@@ -161,7 +161,7 @@ final class CallState implements TrackedCall {
     public RequestContext usage(Usage usage) {
         Objects.requireNonNull(usage, "usage");
         synchronized (this) {
-            manualUsage = usage;
+            x().manualUsage = usage;
         }
         return this;
     }
@@ -170,7 +170,7 @@ final class CallState implements TrackedCall {
     public RequestContext pricingTier(PricingTier tier) {
         Objects.requireNonNull(tier, "pricingTier");
         synchronized (this) {
-            this.tier = tier;
+            x().tier = tier;
         }
         return this;
     }
@@ -179,7 +179,7 @@ final class CallState implements TrackedCall {
     public RequestContext traceId(String traceId) {
         String t = Limits.checkId("trace id", traceId, 128);
         synchronized (this) {
-            this.traceId = t;
+            x().traceId = t;
         }
         return this;
     }
@@ -188,7 +188,7 @@ final class CallState implements TrackedCall {
     public RequestContext trackable(String type, String id) {
         Trackable t = new Trackable(type, id);
         synchronized (this) {
-            this.trackable = t;
+            x().trackable = t;
         }
         return this;
     }
@@ -197,7 +197,7 @@ final class CallState implements TrackedCall {
     public RequestContext conversationId(String conversationId) {
         String c = Limits.checkId("conversation id", conversationId, 255);
         synchronized (this) {
-            this.conversationId = c;
+            x().conversationId = c;
         }
         return this;
     }
@@ -214,7 +214,7 @@ final class CallState implements TrackedCall {
 
     @Override
     public synchronized @Nullable Usage usage() {
-        return manualUsage;
+        return x == null ? null : x.manualUsage;
     }
 
     // ---------------------------------------------------------------- TrackedCall
@@ -233,7 +233,7 @@ final class CallState implements TrackedCall {
         Objects.requireNonNull(path, "endpoint");
         String p = Secrets.pathOnly(path);
         synchronized (this) {
-            this.endpoint = p;
+            x().endpoint = p;
         }
         return this;
     }
@@ -242,7 +242,7 @@ final class CallState implements TrackedCall {
     public TrackedCall operation(String operation) {
         Objects.requireNonNull(operation, "operation");
         synchronized (this) {
-            this.operation = operation;
+            x().operation = operation;
         }
         return this;
     }
@@ -251,7 +251,7 @@ final class CallState implements TrackedCall {
     public TrackedCall modelType(ModelType type) {
         Objects.requireNonNull(type, "modelType");
         synchronized (this) {
-            this.modelType = type;
+            x().modelType = type;
         }
         return this;
     }
@@ -267,7 +267,7 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall httpStatus(int status) {
         synchronized (this) {
-            this.httpStatus = status;
+            x().httpStatus = status;
         }
         return this;
     }
@@ -286,7 +286,7 @@ final class CallState implements TrackedCall {
     public void responseDetails(ResponseDetails details) {
         Objects.requireNonNull(details, "details");
         synchronized (this) {
-            this.details = details;
+            x().details = details;
         }
     }
 
@@ -327,26 +327,27 @@ final class CallState implements TrackedCall {
             if (chunks++ == 0) {
                 firstChunkNanos = now;
             }
-            if (readFailed) {
+            Extras e = x();
+            if (e.readFailed) {
                 return;
             }
             try {
                 if (options.usageExtractorAppliesTo(chunk)) {
                     Usage u = options.extractUsage(chunk);
                     if (u != null) {
-                        chunkUsage = u;
+                        e.chunkUsage = u;
                     }
                     return;
                 }
-                ResponseReader.ChunkReader r = chunkReader;
+                ResponseReader.ChunkReader r = e.chunkReader;
                 if (r == null) {
                     r = tracker.responseReader().newChunkReader(provider, endpointOrOption());
-                    chunkReader = r;
+                    e.chunkReader = r;
                 }
                 r.onChunk(chunk);
             } catch (Throwable t) {
                 Fatal.rethrowIfFatal(t);
-                readFailed = true;
+                e.readFailed = true;
                 tracker.readFailed(provider, t);
             }
         }
@@ -375,8 +376,8 @@ final class CallState implements TrackedCall {
 
     /** For {@code recordFailure(ctx, error, status)}. */
     synchronized void statusIfAbsent(@Nullable Integer status) {
-        if (status != null && httpStatus == null) {
-            httpStatus = status;
+        if (status != null && (x == null || x.httpStatus == null)) {
+            x().httpStatus = status;
         }
     }
 
@@ -419,21 +420,19 @@ final class CallState implements TrackedCall {
     /** Guarded by this. */
     private TrackedRequest assemble(Outcome outcome, @Nullable Object value, @Nullable Throwable error) {
         long elapsed = Math.max(0, tracker.nanoTime() - startNanos);
+        Extras e = x;
         String path = endpointOrOption();
 
-        ResponseDetails d = details;
+        ResponseDetails d = e == null ? null : e.details;
         if (d == null) {
             d = ResponseDetails.EMPTY;
             if (value != null) {
                 d = read(value, path);
-            } else if (chunkReader != null) {
-                d = chunkDetails(chunkReader);
+            } else if (e != null && e.chunkReader != null) {
+                d = chunkDetails(e);
             }
         }
-        Usage usage = manualUsage;
-        if (usage == null) {
-            usage = chunkUsage;
-        }
+        Usage usage = e == null ? null : e.manualUsage != null ? e.manualUsage : e.chunkUsage;
         if (usage == null && value != null && options.usageExtractorAppliesTo(value)) {
             usage = extract(value);
         }
@@ -441,8 +440,8 @@ final class CallState implements TrackedCall {
             usage = d.usage();
         }
 
-        PricingTier pricingTier = first(tier, options.pricingTier(), context == null ? null : context.pricingTier(),
-                d.pricingTier(), globals.pricingTier());
+        PricingTier pricingTier = first(e == null ? null : e.tier, options.pricingTier(),
+                context == null ? null : context.pricingTier(), d.pricingTier(), globals.pricingTier());
         if (pricingTier == null) {
             pricingTier = PricingTier.STANDARD;
         }
@@ -461,20 +460,20 @@ final class CallState implements TrackedCall {
                 tracker.unpriced(provider, responseModel != null ? responseModel : model, pricingTier);
             }
         }
-        ModelType type = first(modelType, options.modelType());
+        ModelType type = first(e == null ? null : e.modelType, options.modelType());
         if (type == null) {
             type = modelTypeFromPricing(responseModel != null ? responseModel : model);
         }
 
         String errorType = null;
         String errorMessage = null;
-        Integer status2 = httpStatus;
+        Integer httpStatus = e == null ? null : e.httpStatus;
         if (outcome == Outcome.FAILURE) {
             errorType = d.errorType() != null ? d.errorType() : error != null ? error.getClass().getName() : null;
             String msg = d.errorMessage() != null ? d.errorMessage() : error != null ? error.getMessage() : null;
             errorMessage = Secrets.scrub(msg);
-            if (status2 == null) {
-                status2 = Errors.httpStatus(error);
+            if (httpStatus == null) {
+                httpStatus = Errors.httpStatus(error);
             }
         }
 
@@ -491,16 +490,34 @@ final class CallState implements TrackedCall {
                 }
             }
         }
-        Instant completedAt = startedAt.plusNanos(elapsed).truncatedTo(ChronoUnit.MICROS);
+        // one allocation: the start is already at microsecond precision
+        Instant completedAt = Instant.ofEpochSecond(startedAt.getEpochSecond(),
+                startedAt.getNano() + elapsed / 1000L * 1000L);
 
-        return new TrackedRequest(id, traceId(), d.responseId(), provider, model, responseModel, type, path,
-                first(operation, options.operation()), status2, outcome, errorType, errorMessage, d.finishReason(),
-                d.toolCallCounts(), streaming, usage, cost, pricingTier, status, elapsed / 1_000_000L, ttft, tps,
-                chunkCount, first(trackable, options.trackable(), context == null ? null : context.trackable(),
-                        globals.trackable()),
-                first(conversationId, options.conversationId(), context == null ? null : context.conversationId(),
-                        globals.conversationId()),
+        return new TrackedRequest(id, explicitTraceId(), d.responseId(), provider, model, responseModel, type, path,
+                first(e == null ? null : e.operation, options.operation()), httpStatus, outcome, errorType,
+                errorMessage, d.finishReason(), d.toolCallCounts(), streaming, usage, cost, pricingTier, status,
+                elapsed / 1_000_000L, ttft, tps, chunkCount,
+                first(e == null ? null : e.trackable, options.trackable(),
+                        context == null ? null : context.trackable(), globals.trackable()),
+                first(e == null ? null : e.conversationId, options.conversationId(),
+                        context == null ? null : context.conversationId(), globals.conversationId()),
                 mergedTags(), mergedMetadata(streaming), startedAt, completedAt);
+    }
+
+    /** Guarded by this: the trace id given to this call, or null when it is its own trace (its id). */
+    private @Nullable String explicitTraceId() {
+        if (x != null && x.traceId != null) {
+            return x.traceId;
+        }
+        String t = options.traceId();
+        if (t == null && context != null) {
+            t = context.traceId();
+        }
+        if (t == null && view != null) {
+            t = tracker.resolveTraceId(view);
+        }
+        return t != null ? t : globals.traceId();
     }
 
     private ResponseDetails read(Object value, @Nullable String path) {
@@ -514,12 +531,12 @@ final class CallState implements TrackedCall {
         }
     }
 
-    private ResponseDetails chunkDetails(ResponseReader.ChunkReader reader) {
-        if (readFailed) {
+    private ResponseDetails chunkDetails(Extras e) {
+        if (e.readFailed || e.chunkReader == null) {
             return ResponseDetails.EMPTY;
         }
         try {
-            ResponseDetails d = reader.details();
+            ResponseDetails d = e.chunkReader.details();
             return d == null ? ResponseDetails.EMPTY : d;
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
@@ -562,7 +579,7 @@ final class CallState implements TrackedCall {
     }
 
     private @Nullable String endpointOrOption() {
-        return endpoint != null ? endpoint : options.endpoint();
+        return x != null && x.endpoint != null ? x.endpoint : options.endpoint();
     }
 
     /** Guarded by this: the metadata under what {@code addMetadata} adds, for the size bound. */
@@ -580,7 +597,7 @@ final class CallState implements TrackedCall {
         Map<String, @Nullable Object> g = globals.metadata().redacted(r);
         Map<String, @Nullable Object> c = context == null ? JsonValues.EMPTY_OBJECT : context.metadata().redacted(r);
         Map<String, @Nullable Object> o = options.metadataLayer().redacted(r);
-        Map<String, @Nullable Object> a = added.redacted(r);
+        Map<String, @Nullable Object> a = x == null ? JsonValues.EMPTY_OBJECT : x.added.redacted(r);
         int nonEmpty = (g.isEmpty() ? 0 : 1) + (c.isEmpty() ? 0 : 1) + (o.isEmpty() ? 0 : 1) + (a.isEmpty() ? 0 : 1);
         if (!markStreaming) {
             if (nonEmpty == 0) {
@@ -608,7 +625,7 @@ final class CallState implements TrackedCall {
             t = Tags.union(t, context.tags());
         }
         t = Tags.union(t, options.tags());
-        return Tags.union(t, addedTags);
+        return x == null ? t : Tags.union(t, x.addedTags);
     }
 
     // fixed arities, not varargs: this runs for every record and must not allocate

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * value; sinks store it (table {@code spectra_requests}) and the query API reads it back.
  *
  * @param id time-ordered id (UUID version 7)
- * @param traceId correlation id shared by the calls of one inbound request (from the Context, else generated)
+ * @param traceId correlation id shared by the calls of one inbound request (from the Context); null in the field
+ *        when the call had none of its own, in which case {@link #traceId()} is the record's {@code id} as a string
  * @param responseId the provider's response id ({@code chatcmpl-…}, {@code msg_…}, {@code responseId}); one call
  *        captured twice is stored once
  * @param provider provider id, e.g. {@code openai}
@@ -49,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record TrackedRequest(
         UUID id,
-        String traceId,
+        @Nullable String traceId,
         @Nullable String responseId,
         String provider,
         String model,
@@ -83,7 +84,8 @@ public record TrackedRequest(
      * Checks required fields and invariants and makes the collections immutable.
      *
      * @param id time-ordered id (UUID version 7)
-     * @param traceId correlation id shared by the calls of one inbound request (from the Context, else generated)
+     * @param traceId correlation id shared by the calls of one inbound request (from the Context); null in the field
+     *        when the call had none of its own, in which case {@link #traceId()} is the record's {@code id} as a string
      * @param responseId the provider's response id ({@code chatcmpl-…}, {@code msg_…}, {@code responseId}); one call captured twice is stored once
      * @param provider provider id, e.g. {@code openai}
      * @param model the model as requested
@@ -117,7 +119,9 @@ public record TrackedRequest(
      */
     public TrackedRequest {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(traceId, "traceId");
+        if (traceId != null && traceId.length() == 36 && traceId.equals(id.toString())) {
+            traceId = null; // one canonical form for "the call's own id", whichever way it was given
+        }
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(outcome, "outcome");
@@ -140,6 +144,18 @@ public record TrackedRequest(
     }
 
     /**
+     * The trace id: the one the call was given (Context, options, {@code ctx.traceId}, a {@code traceparent}), else
+     * the record's own id as a string, so every record has one and a call outside any trace is its own trace.
+     * Derived on read rather than stored, to keep the hot path free of the string.
+     *
+     * @return the trace id, never null
+     */
+    @Override
+    public String traceId() {
+        return traceId != null ? traceId : id.toString();
+    }
+
+    /**
      * Total tokens of the call, or null when its usage is unknown.
      *
      * @return total tokens or null
@@ -158,7 +174,7 @@ public record TrackedRequest(
     }
 
     /**
-     * A builder with nothing set; {@code id}, {@code traceId}, {@code provider}, {@code model},
+     * A builder with nothing set; {@code id}, {@code provider}, {@code model},
      * {@code outcome}, {@code startedAt} and {@code completedAt} are required.
      *
      * @return a new builder
@@ -175,7 +191,7 @@ public record TrackedRequest(
     public Builder toBuilder() {
         Builder b = new Builder();
         b.id = id;
-        b.traceId = traceId;
+        b.traceId = this.traceId;
         b.responseId = responseId;
         b.provider = provider;
         b.model = model;
@@ -256,10 +272,10 @@ public record TrackedRequest(
         }
 
         /**
-         * @param v the trace id
+         * @param v the trace id; null or unset means the record's own id
          * @return this builder
          */
-        public Builder traceId(String v) {
+        public Builder traceId(@Nullable String v) {
             this.traceId = v;
             return this;
         }

@@ -45,7 +45,7 @@ class TrackingOperatorsTest {
 
         TrackedRequest r = tt.only();
         assertThat(r.id()).isEqualTo(new UUID(0, 1));
-        assertThat(r.traceId()).isEqualTo("00000000000000000000000000000001");
+        assertThat(r.traceId()).isEqualTo("00000000-0000-0000-0000-000000000001");
         assertThat(r.provider()).isEqualTo("openai");
         assertThat(r.model()).isEqualTo("gpt-4o");
         assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);

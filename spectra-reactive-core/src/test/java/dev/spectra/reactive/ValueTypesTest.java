@@ -61,6 +61,9 @@ class ValueTypesTest {
                 .hasMessageStartingWith("pricingStatus MODEL_NOT_PRICED contradicts cost Cost[");
         assertThatThrownBy(() -> TrackedRequest.builder().build()).isInstanceOf(NullPointerException.class)
                 .hasMessage("id");
+        TrackedRequest ownTrace = b.pricingStatus(null).traceId(new UUID(1, 2).toString()).build();
+        assertThat(ownTrace).isEqualTo(b.traceId(null).build());
+        assertThat(ownTrace.traceId()).isEqualTo("00000000-0000-0001-0000-000000000002");
         TrackedRequest withTags = b.pricingStatus(null).tags(List.of("a")).metadata(Map.of("k", List.of(1))).build();
         assertThatThrownBy(() -> withTags.tags().add("b")).isInstanceOf(UnsupportedOperationException.class);
     }

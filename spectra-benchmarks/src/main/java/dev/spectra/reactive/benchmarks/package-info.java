@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of Spectra Reactive; run them with {@code scripts/bench.sh}, which writes {@code BENCHMARKS.md}.
+ */
+package dev.spectra.reactive.benchmarks;
