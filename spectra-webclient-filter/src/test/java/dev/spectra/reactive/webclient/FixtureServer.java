@@ -26,8 +26,9 @@ import reactor.netty.http.server.HttpServerResponse;
  * A Reactor Netty server on 127.0.0.1 that replays fixture files as a provider would send them, told what to do
  * by request headers: {@code x-fixture} (file under {@code /fixtures/}), {@code x-status} (default 200),
  * {@code x-chunks} (pieces the body is cut into, at arbitrary byte positions; default 4), {@code x-delay-ms}
- * (between pieces; default 5), {@code x-first-delay-ms} (before the first piece), {@code x-drop-after} (close the
- * connection after that many pieces). JSON files are sent with a Content-Length, streams chunked. Every request
+ * (between pieces; default 5), {@code x-first-delay-ms} (before the first piece, after the headers),
+ * {@code x-header-delay-ms} (before the status line and headers), {@code x-drop-after} (close the connection after
+ * that many pieces). JSON files are sent with a Content-Length, streams chunked. Every request
  * received is kept for assertions.
  */
 final class FixtureServer implements AutoCloseable {
@@ -95,6 +96,10 @@ final class FixtureServer implements AutoCloseable {
             Flux<ByteBuf> pieces = Flux.range(0, chunks)
                     .concatMap(i -> Mono.delay(Duration.ofMillis(i == 0 ? first : delay))
                             .map(x -> piece(bytes, i, chunks)));
+            long headerDelay = Long.parseLong(headers.getOrDefault("x-header-delay-ms", "0"));
+            if (headerDelay > 0) {
+                return Mono.delay(Duration.ofMillis(headerDelay)).then(res.send(pieces).then());
+            }
             if (dropAfter >= 0) {
                 return res.send(pieces.take(dropAfter)).then()
                         .then(Mono.<Void>fromRunnable(() -> res.withConnection(Connection::dispose)))
