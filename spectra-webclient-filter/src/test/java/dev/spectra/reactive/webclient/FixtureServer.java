@@ -27,7 +27,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * by request headers: {@code x-fixture} (file under {@code /fixtures/}), {@code x-status} (default 200),
  * {@code x-chunks} (pieces the body is cut into, at arbitrary byte positions; default 4), {@code x-delay-ms}
  * (between pieces; default 5), {@code x-first-delay-ms} (before the first piece, after the headers),
- * {@code x-header-delay-ms} (before the status line and headers), {@code x-drop-after} (close the connection after
+ * {@code x-header-delay-ms} (before the status line and headers), {@code x-repeat} (the file sent that many
+ * times in a row, one long stream), {@code x-drop-after} (close the connection after
  * that many pieces). JSON files are sent with a Content-Length, streams chunked. Every request
  * received is kept for assertions.
  */
@@ -83,7 +84,7 @@ final class FixtureServer implements AutoCloseable {
                 return res.status(HttpResponseStatus.OK).header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .sendString(Mono.just("{\"object\":\"list\",\"data\":[]}")).then();
             }
-            byte[] bytes = fixture(file);
+            byte[] bytes = repeat(fixture(file), Integer.parseInt(headers.getOrDefault("x-repeat", "1")));
             int status = Integer.parseInt(headers.getOrDefault("x-status", "200"));
             int chunks = Integer.parseInt(headers.getOrDefault("x-chunks", "4"));
             long delay = Long.parseLong(headers.getOrDefault("x-delay-ms", "5"));
@@ -107,6 +108,17 @@ final class FixtureServer implements AutoCloseable {
             }
             return res.send(pieces).then();
         });
+    }
+
+    private static byte[] repeat(byte[] b, int times) {
+        if (times == 1) {
+            return b;
+        }
+        byte[] out = new byte[b.length * times];
+        for (int i = 0; i < times; i++) {
+            System.arraycopy(b, 0, out, i * b.length, b.length);
+        }
+        return out;
     }
 
     private static ByteBuf piece(byte[] bytes, int i, int n) {
