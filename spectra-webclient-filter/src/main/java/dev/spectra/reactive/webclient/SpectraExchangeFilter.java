@@ -39,8 +39,15 @@ import reactor.util.context.ContextView;
  * answered model, usage, response id, finish reason and tool calls from the response body as it is read, with
  * the same provider formats and pricing as Spectra's operators. A JSON response is copied as it passes (at most
  * {@link Builder#maxResponseBytes}) and read when it ends; a stream ({@code text/event-stream}, NDJSON, or a
- * JSON array answering a streaming request) is read event by event in constant memory: time to first token,
- * chunk count (provider events) and {@code streaming: true} are recorded.
+ * JSON array answering a streaming request) is read event by event in constant memory, and the record gets
+ * {@code streaming: true}, the chunk count (the provider's events: SSE events with data, NDJSON lines, array
+ * elements; not TCP reads) and the time to first token (from the subscription to the exchange to the arrival of
+ * the bytes that complete the first event, so keep-alive comments before it do not count).
+ *
+ * <p><b>Memory per exchange</b> is bounded: the first 64 KiB of the request body (larger bodies are scanned for
+ * {@code model}, {@code stream}, {@code service_tier} and {@code stream_options} in constant memory); the copy of
+ * a JSON response, at most {@link Builder#maxResponseBytes}; for a stream, the reader's state, which holds one
+ * event at a time (events are bounded by the registry's {@code maxEventBytes}); the captured payloads when on.
  *
  * <p><b>What is never done.</b> The caller's bytes are never changed, joined, re-emitted, retained, released or
  * moved: each buffer is read in place and passed on as the same instance, on the same thread, with the caller's
@@ -152,6 +159,11 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         }
         return next.exchange(observed)
                 .map(exchange::onResponse)
+                .doOnSuccess(response -> {
+                    if (response == null) { // a filter downstream answered nothing: still one record
+                        exchange.onExchangeError(new IllegalStateException("the exchange completed without a response"));
+                    }
+                })
                 .doOnError(exchange::onExchangeError)
                 .doOnCancel(exchange::onExchangeCancel);
     }

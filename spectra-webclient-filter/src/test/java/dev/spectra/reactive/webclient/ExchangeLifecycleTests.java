@@ -295,6 +295,22 @@ class ExchangeLifecycleTests {
         assertThat(fake.recorded().stream().map(TrackedRequest::id).distinct()).hasSize(3);
     }
 
+    @Test
+    void aNextFilterThatAnswersNothingStillGivesOneRecord() {
+        WebClient empty = TestClients.client(SpectraExchangeFilter.create()).mutate()
+                .filter((request, next) -> Mono.empty()).build();
+        StepVerifier.create(empty.post().uri("http://api.openai.com:" + server.port() + CHAT.path())
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(CHAT.requestBody())
+                        .exchangeToMono(r -> Mono.just(1)).contextWrite(fake.bind()))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("without emitting a response")) // WebClient's own error, untouched
+                .verify();
+        TrackedRequest r = onlyRecord();
+        assertThat(r.outcome()).isEqualTo(Outcome.FAILURE);
+        assertThat(r.errorMessage()).isEqualTo("the exchange completed without a response");
+        assertThat(r.httpStatus()).isNull();
+    }
+
     // ------------------------------------------------------------------ not tracked
 
     @Test
