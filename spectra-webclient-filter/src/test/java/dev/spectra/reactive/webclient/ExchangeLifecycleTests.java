@@ -311,6 +311,24 @@ class ExchangeLifecycleTests {
         assertThat(r.httpStatus()).isNull();
     }
 
+    @Test
+    void aJsonAnswerLargerThanTheBoundPassesWholeWithItsUsageUnknown() {
+        WebClient small = TestClients.client(SpectraExchangeFilter.builder().maxResponseBytes(1024).build());
+        Fixtures.Fixture big = Fixtures.named("openai__chat__json__4.json"); // 3382 bytes
+        StepVerifier.create(small.post().uri("http://api.openai.com:" + server.port() + big.path())
+                        .header("x-fixture", big.file()).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(big.requestBody()).exchangeToFlux(r -> r.bodyToFlux(DataBuffer.class))
+                        .as(Records::sha256).contextWrite(fake.bind()))
+                .expectNext(Records.sha256(FixtureServer.fixture(big.file())))
+                .verifyComplete();
+        TrackedRequest r = onlyRecord();
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(r.usage()).isNull();
+        assertThat(r.responseId()).isNull();
+        assertThat(r.pricingStatus()).isEqualTo(PricingStatus.USAGE_UNKNOWN);
+        assertThat(r.model()).isEqualTo("o3-mini");
+    }
+
     // ------------------------------------------------------------------ not tracked
 
     @Test
