@@ -33,15 +33,32 @@ public final class Secrets {
      * @return the scrubbed text, null for null
      */
     public static @Nullable String scrub(@Nullable String text) {
+        return scrub(text, MAX_MESSAGE_LENGTH);
+    }
+
+    /**
+     * The text with credentials replaced by {@code [REDACTED]}, cut to {@code maxLength} characters (the last one
+     * an ellipsis when cut): for longer free text than error messages, such as captured payloads.
+     *
+     * @param text free text, may be null
+     * @param maxLength the longest result, at least 1
+     * @return the scrubbed text, null for null
+     * @throws IllegalArgumentException when maxLength is less than 1
+     */
+    public static @Nullable String scrub(@Nullable String text, int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("maxLength must be at least 1, was " + maxLength);
+        }
         if (text == null) {
             return null;
         }
-        String s = text.length() > MAX_MESSAGE_LENGTH * 2 ? text.substring(0, MAX_MESSAGE_LENGTH * 2) : text;
+        long window = Math.min(Integer.MAX_VALUE, (long) maxLength * 2);
+        String s = text.length() > window ? text.substring(0, (int) window) : text;
         s = QUERY_SECRET.matcher(s).replaceAll("$1" + R);
         s = HEADER.matcher(s).replaceAll("$1" + R);
         s = BEARER.matcher(s).replaceAll("$1" + R);
         s = KEY_SHAPES.matcher(s).replaceAll(R);
-        return s.length() > MAX_MESSAGE_LENGTH ? s.substring(0, MAX_MESSAGE_LENGTH - 1) + "…" : s;
+        return s.length() > maxLength ? s.substring(0, maxLength - 1) + "…" : s;
     }
 
     /**

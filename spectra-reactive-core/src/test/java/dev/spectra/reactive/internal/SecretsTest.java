@@ -28,6 +28,19 @@ class SecretsTest {
     }
 
     @Test
+    void scrubWithALongerBoundKeepsLongTextAndStillScrubsIt() {
+        String body = "{\"model\":\"gpt-4o\",\"api_key\":\"sk-proj-abcdefghijklmnop1234\",\"text\":\""
+                + "z".repeat(3000) + "\"}";
+        String scrubbed = Secrets.scrub(body, 8192);
+        assertThat(scrubbed).hasSize(body.length() - "sk-proj-abcdefghijklmnop1234".length() + "[REDACTED]".length())
+                .contains("\"api_key\":\"[REDACTED]\"").doesNotContain("sk-proj");
+        assertThat(Secrets.scrub(body, 100)).hasSize(100).endsWith("…").doesNotContain("sk-proj");
+        assertThat(Secrets.scrub(null, 10)).isNull();
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> Secrets.scrub("x", 0))
+                .withMessageContaining("maxLength");
+    }
+
+    @Test
     void pathOnlyDropsQueryAndFragment() {
         assertThat(Secrets.pathOnly("/v1beta/models/gemini:generateContent?key=abc")).isEqualTo("/v1beta/models/gemini:generateContent");
         assertThat(Secrets.pathOnly("/v1/messages#x")).isEqualTo("/v1/messages");

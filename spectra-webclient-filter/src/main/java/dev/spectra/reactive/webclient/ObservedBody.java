@@ -1,0 +1,134 @@
+package dev.spectra.reactive.webclient;
+
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import org.springframework.core.io.buffer.DataBuffer;
+import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * A response body that shows each buffer to its {@link Exchange} as it passes and tells it how the body ended.
+ * The buffers themselves go to the caller untouched: same instances, same read positions, same reference counts,
+ * same demand, same thread. Nothing is queued here, so there is nothing to release on cancel either: a buffer is
+ * the caller's as soon as it is seen.
+ *
+ * <p>Only the first subscriber is observed (a body can be read once; Spring's {@code releaseBody()} after a
+ * consumed body subscribes again, and that second subscription passes through as it is).
+ */
+final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
+
+    private final Exchange exchange;
+
+    ObservedBody(Flux<DataBuffer> source, Exchange exchange) {
+        super(source);
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
+        if (exchange.claimBody()) {
+            source.subscribe(new Observer(actual, exchange));
+        } else {
+            source.subscribe(actual);
+        }
+    }
+
+    /**
+     * Forwards every signal; the exchange records before a terminal signal goes on, so that the record exists
+     * once the caller has seen the end of the body.
+     */
+    static final class Observer implements CoreSubscriber<DataBuffer>, Subscription, Scannable {
+
+        private final CoreSubscriber<? super DataBuffer> actual;
+        private final Exchange exchange;
+        private @Nullable Subscription upstream;
+        private boolean done;
+
+        Observer(CoreSubscriber<? super DataBuffer> actual, Exchange exchange) {
+            this.actual = actual;
+            this.exchange = exchange;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.validate(upstream, s)) {
+                upstream = s;
+                actual.onSubscribe(this);
+            }
+        }
+
+        @Override
+        public void onNext(DataBuffer buffer) {
+            if (done) {
+                Operators.onNextDropped(buffer, actual.currentContext());
+                return;
+            }
+            exchange.onBodyBuffer(buffer); // never throws
+            actual.onNext(buffer);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (done) {
+                Operators.onErrorDropped(t, actual.currentContext());
+                return;
+            }
+            done = true;
+            exchange.finish(Exchange.Signal.ERROR, t);
+            actual.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+            if (done) {
+                return;
+            }
+            done = true;
+            exchange.finish(Exchange.Signal.COMPLETE, null);
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            try {
+                upstream.cancel();
+            } finally {
+                exchange.finish(Exchange.Signal.CANCEL, null);
+            }
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+
+        @SuppressWarnings("rawtypes") // Reactor's own signature
+
+        public @Nullable Object scanUnsafe(Attr key) {
+            if (key == Attr.PARENT) {
+                return upstream;
+            }
+            if (key == Attr.ACTUAL) {
+                return actual;
+            }
+            if (key == Attr.TERMINATED) {
+                return done;
+            }
+            if (key == Attr.RUN_STYLE) {
+                return Attr.RunStyle.SYNC;
+            }
+            return null;
+        }
+    }
+}
