@@ -423,6 +423,19 @@ public final class Spectra {
     }
 
     /**
+     * The tracker the facade uses for a subscription with this Context: the one bound in it
+     * ({@link SpectraTracker#bind()}), else the global one. For capture paths of your own.
+     *
+     * @param view the subscriber's Context
+     * @return the tracker
+     */
+    public static SpectraTracker tracker(reactor.util.context.ContextView view) {
+        TrackingAttributes attrs = TrackingAttributes.from(view);
+        SpectraTracker bound = attrs == null ? null : attrs.tracker();
+        return bound != null ? bound : tracker();
+    }
+
+    /**
      * Installs a fake as the global tracker: every call tracked through the facade is recorded synchronously in
      * memory, with the real response reading and pricing, for assertions. {@link SpectraFake#close()} restores the
      * previous tracker. For tests that run in parallel, prefer {@code SpectraFake.create()} with

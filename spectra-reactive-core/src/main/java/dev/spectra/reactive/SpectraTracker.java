@@ -450,8 +450,7 @@ public final class SpectraTracker {
         SpectraTracker t = fixed;
         try {
             if (t == null) {
-                TrackingAttributes attrs = TrackingAttributes.from(view);
-                t = attrs != null && attrs.tracker() != null ? attrs.tracker() : Spectra.tracker();
+                t = Spectra.tracker(view);
             }
             if (!t.enabled) {
                 return null;

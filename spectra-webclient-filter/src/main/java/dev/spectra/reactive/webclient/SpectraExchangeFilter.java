@@ -8,7 +8,6 @@ import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.RateLimitedLog;
-import dev.spectra.reactive.internal.TrackingAttributes;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.provider.WireFormat;
@@ -178,9 +177,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         if (tracker != null) {
             return tracker;
         }
-        TrackingAttributes attrs = TrackingAttributes.from(view);
-        SpectraTracker bound = attrs == null ? null : attrs.tracker();
-        return bound != null ? bound : Spectra.tracker();
+        return Spectra.tracker(view);
     }
 
     /** The registry matching requests now; derived from the global tracker's when none is fixed, and cached. */
