@@ -293,8 +293,12 @@ class R2dbcSpectraSinkIntegrationTests {
     }
 
     static long countIn(TestDatabase db, List<TrackedRequest> records) {
+        return countIn(db, db.schemaName(), records);
+    }
+
+    static long countIn(TestDatabase db, String schema, List<TrackedRequest> records) {
         UUID[] ids = records.stream().map(TrackedRequest::id).toArray(UUID[]::new);
-        return db.single("SELECT count(*) FROM \"" + db.schemaName() + "\".spectra_requests WHERE id = ANY($1)",
+        return db.single("SELECT count(*) FROM \"" + schema + "\".spectra_requests WHERE id = ANY($1)",
                 Long.class, (Object) ids);
     }
 

@@ -7,8 +7,11 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
 
-    /** {@code scheme://user:password@host}: the password of the user-info part. */
-    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^/@]*@");
+    /**
+     * {@code scheme://user:password@host}: the password of the user-info part, up to the last {@code @} of the
+     * authority (a password may hold a raw {@code @}).
+     */
+    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^/?#]*@");
 
     /** {@code ?password=…} or {@code &password=…} (any case) in the query part. */
     private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&]password=)[^&#]*");

@@ -1,0 +1,88 @@
+package dev.spectra.reactive.r2dbc.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcPermissionDeniedException;
+import io.r2dbc.spi.R2dbcRollbackException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InternalsUnitTests {
+
+    @Test
+    void classifiesDatabaseErrorsBySqlState() {
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("admin shutdown", "57P01"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("starting up", "57P03"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("statement timeout", "57014"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("too many", "53300"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("connection failure", "08006"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcRollbackException("serialization", "40001"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("deadlock", "40P01"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcTimeoutException("acquire"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("Connection closed"))).isTrue();
+        assertThat(PgErrors.isTransient(new IllegalStateException("wrapped",
+                new R2dbcNonTransientResourceException("shutdown", "57P01")))).isTrue();
+
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("database dropped", "57P04"))).isFalse();
+        assertThat(PgErrors.isTransient(new R2dbcBadGrammarException("undefined table", "42P01", 0))).isFalse();
+        assertThat(PgErrors.isTransient(new R2dbcDataIntegrityViolationException("check", "23514"))).isFalse();
+        assertThat(PgErrors.isTransient(new R2dbcPermissionDeniedException("password", "28P01"))).isFalse();
+        assertThat(PgErrors.isTransient(new IllegalStateException("Connection pool is closed"))).isFalse();
+        assertThat(PgErrors.isTransient(new IOException("left to the SpectraSink default"))).isFalse();
+        assertThat(PgErrors.isTransient(new ConnectException("left to the SpectraSink default"))).isFalse();
+    }
+
+    @Test
+    void recordErrorsAreDataAndConstraintErrorsOnly() {
+        assertThat(PgErrors.isRecordError(new R2dbcBadGrammarException("invalid byte sequence", "22021", 0))).isTrue();
+        assertThat(PgErrors.isRecordError(new R2dbcBadGrammarException("numeric overflow", "22003", 0))).isTrue();
+        assertThat(PgErrors.isRecordError(new R2dbcDataIntegrityViolationException("check", "23514"))).isTrue();
+        assertThat(PgErrors.isRecordError(new R2dbcBadGrammarException("undefined table", "42P01", 0))).isFalse();
+        assertThat(PgErrors.isRecordError(new R2dbcNonTransientResourceException("shutdown", "57P01"))).isFalse();
+        assertThat(PgErrors.isRecordError(new IllegalArgumentException("22021"))).isFalse();
+        assertThat(PgErrors.describe(new R2dbcBadGrammarException("bad", "22021", 0))).isEqualTo("22021: bad");
+    }
+
+    @Test
+    void masksPasswordsInUrls() {
+        assertThat(Redaction.maskUrl("r2dbc:postgresql://u:p@ss:w@rd@host:5432/db"))
+                .isEqualTo("r2dbc:postgresql://u:****@host:5432/db");
+        assertThat(Redaction.maskUrl("r2dbcs:postgresql://user@host/db?Password=x&ssl=true"))
+                .isEqualTo("r2dbcs:postgresql://user@host/db?Password=****&ssl=true");
+        assertThat(Redaction.maskUrl("r2dbc:postgresql://host/db")).isEqualTo("r2dbc:postgresql://host/db");
+    }
+
+    @Test
+    void quotesIdentifiersSoNothingEscapesThem() {
+        assertThat(Identifiers.quote("schema", "public")).isEqualTo("\"public\"");
+        assertThat(Identifiers.quote("schema", "a\"; DROP TABLE t; --")).isEqualTo("\"a\"\"; DROP TABLE t; --\"");
+        assertThat(Identifiers.quote("schema", "x".repeat(63))).hasSize(65);
+    }
+
+    @Test
+    void theInsertHasOneConstantShapeWithEveryValueBound() {
+        String sql = RequestInsert.sql("\"s\".spectra_requests");
+
+        Matcher placeholders = Pattern.compile("\\$(\\d+)::").matcher(sql);
+        int count = 0;
+        while (placeholders.find()) {
+            assertThat(Integer.parseInt(placeholders.group(1))).isEqualTo(++count);
+        }
+        assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(41);
+        assertThat(sql).startsWith("INSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
+                .contains("FROM unnest($1::uuid[], $2::text[],")
+                .contains("u.metadata::jsonb")
+                .endsWith("ON CONFLICT DO NOTHING")
+                .doesNotContain("'");
+        assertThat(RequestInsert.encode(List.of())).hasSize(41);
+    }
+}
