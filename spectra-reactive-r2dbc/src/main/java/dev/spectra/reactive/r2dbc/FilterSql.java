@@ -18,7 +18,10 @@ final class FilterSql {
     private final List<String> conditions = new ArrayList<>();
     private final List<Object> binds = new ArrayList<>();
 
-    /** Adds a bound value. @return its placeholder, {@code $n} */
+    /**
+     * Adds a bound value.
+     * @return its placeholder, {@code $n}
+     */
     String bind(Object value) {
         binds.add(value);
         return "$" + binds.size();
@@ -76,7 +79,9 @@ final class FilterSql {
         return this;
     }
 
-    /** @return {@code WHERE a AND b}, or empty */
+    /**
+     * @return {@code WHERE a AND b}, or empty
+     */
     String whereClause() {
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }

@@ -37,6 +37,9 @@ public record Grouping(Kind kind, @Nullable String metadataKey, ZoneId zone) {
     /**
      * Validates.
      *
+     * @param kind what to group by
+     * @param metadataKey the metadata key, for METADATA only
+     * @param zone the zone days are cut in
      * @throws IllegalArgumentException when the metadata key is missing, blank or given for another kind
      */
     public Grouping {
@@ -50,22 +53,30 @@ public record Grouping(Kind kind, @Nullable String metadataKey, ZoneId zone) {
         }
     }
 
-    /** @return a single total */
+    /**
+     * @return a single total
+     */
     public static Grouping none() {
         return new Grouping(Kind.NONE, null, ZoneOffset.UTC);
     }
 
-    /** @return totals per provider */
+    /**
+     * @return totals per provider
+     */
     public static Grouping byProvider() {
         return new Grouping(Kind.PROVIDER, null, ZoneOffset.UTC);
     }
 
-    /** @return totals per requested model */
+    /**
+     * @return totals per requested model
+     */
     public static Grouping byModel() {
         return new Grouping(Kind.MODEL, null, ZoneOffset.UTC);
     }
 
-    /** @return totals per UTC day */
+    /**
+     * @return totals per UTC day
+     */
     public static Grouping byDay() {
         return new Grouping(Kind.DAY, null, ZoneOffset.UTC);
     }

@@ -31,16 +31,20 @@ import org.jspecify.annotations.Nullable;
  *       first acquire</td></tr>
  *   <tr><td>{@code maxPoolSize}</td><td>{@value #DEFAULT_MAX_POOL_SIZE}</td><td>upper bound of connections; the
  *       recorder keeps one batch in flight, so a few are plenty</td></tr>
- *   <tr><td>{@code maxAcquireTime}</td><td>10 s</td><td>how long a write waits for a connection before failing
+ *   <tr><td>{@code maxAcquireTime}</td><td>3 s</td><td>how long a write waits for a connection before failing
  *       (transiently); without it a saturated pool parks writes forever</td></tr>
- *   <tr><td>{@code maxCreateConnectionTime}</td><td>10 s</td><td>how long opening a connection may take</td></tr>
+ *   <tr><td>{@code maxCreateConnectionTime}</td><td>3 s</td><td>how long opening a connection may take</td></tr>
  *   <tr><td>{@code maxIdleTime}</td><td>30 min</td><td>idle connections older than this are closed</td></tr>
- *   <tr><td>{@code statementTimeout}</td><td>20 s</td><td>server-side {@code statement_timeout} of the sink's
- *       connections; keep it below the recorder's write timeout so PostgreSQL cancels before the client gives
- *       up</td></tr>
+ *   <tr><td>{@code statementTimeout}</td><td>5 s</td><td>server-side {@code statement_timeout} of the sink's
+ *       connections (a batch of 512 takes tens of milliseconds)</td></tr>
  *   <tr><td>{@code applicationName}</td><td>{@value #DEFAULT_APPLICATION_NAME}</td><td>{@code application_name}
  *       of connections opened from a URL, as seen in {@code pg_stat_activity}</td></tr>
  * </table>
+ *
+ * <p>The time defaults add up to less than the recorder's write timeout
+ * ({@link dev.spectra.reactive.sink.RecorderOptions#DEFAULT_WRITE_TIMEOUT}, 10 s): acquire (3 s) plus statement
+ * (5 s), so PostgreSQL cancels a stuck statement and the pool gives up on a saturated pool before the recorder
+ * abandons the attempt, and the retry starts from a clean connection. Keep that order when changing them.
  *
  * <p>{@link #toString()} shows the configuration with any password masked.
  *
@@ -54,14 +58,14 @@ public final class R2dbcSinkOptions {
     public static final int DEFAULT_INITIAL_POOL_SIZE = 1;
     /** Default upper bound of connections. */
     public static final int DEFAULT_MAX_POOL_SIZE = 4;
-    /** Default time a write waits for a connection: 10 seconds. */
-    public static final Duration DEFAULT_MAX_ACQUIRE_TIME = Duration.ofSeconds(10);
-    /** Default time to open a connection: 10 seconds. */
-    public static final Duration DEFAULT_MAX_CREATE_CONNECTION_TIME = Duration.ofSeconds(10);
+    /** Default time a write waits for a connection: 3 seconds. */
+    public static final Duration DEFAULT_MAX_ACQUIRE_TIME = Duration.ofSeconds(3);
+    /** Default time to open a connection: 3 seconds. */
+    public static final Duration DEFAULT_MAX_CREATE_CONNECTION_TIME = Duration.ofSeconds(3);
     /** Default idle time before a pooled connection is closed: 30 minutes. */
     public static final Duration DEFAULT_MAX_IDLE_TIME = Duration.ofMinutes(30);
-    /** Default server-side statement timeout: 20 seconds. */
-    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(20);
+    /** Default server-side statement timeout: 5 seconds. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@code application_name} of connections opened from a URL. */
     public static final String DEFAULT_APPLICATION_NAME = "spectra-reactive";
 
@@ -100,62 +104,86 @@ public final class R2dbcSinkOptions {
         return new Builder();
     }
 
-    /** @return the R2DBC URL, or null when a connection factory was given */
+    /**
+     * @return the R2DBC URL, or null when a connection factory was given
+     */
     public @Nullable String url() {
         return url;
     }
 
-    /** @return the connection factory, or null when a URL was given */
+    /**
+     * @return the connection factory, or null when a URL was given
+     */
     public @Nullable ConnectionFactory connectionFactory() {
         return connectionFactory;
     }
 
-    /** @return the schema of the tables */
+    /**
+     * @return the schema of the tables
+     */
     public SpectraSchema schema() {
         return schema;
     }
 
-    /** @return whether the schema is created or upgraded before the first write */
+    /**
+     * @return whether the schema is created or upgraded before the first write
+     */
     public boolean createSchema() {
         return createSchema;
     }
 
-    /** @return connections opened with the first acquire */
+    /**
+     * @return connections opened with the first acquire
+     */
     public int initialPoolSize() {
         return initialPoolSize;
     }
 
-    /** @return the upper bound of connections */
+    /**
+     * @return the upper bound of connections
+     */
     public int maxPoolSize() {
         return maxPoolSize;
     }
 
-    /** @return how long a write waits for a connection */
+    /**
+     * @return how long a write waits for a connection
+     */
     public Duration maxAcquireTime() {
         return maxAcquireTime;
     }
 
-    /** @return how long opening a connection may take */
+    /**
+     * @return how long opening a connection may take
+     */
     public Duration maxCreateConnectionTime() {
         return maxCreateConnectionTime;
     }
 
-    /** @return idle time after which a pooled connection is closed */
+    /**
+     * @return idle time after which a pooled connection is closed
+     */
     public Duration maxIdleTime() {
         return maxIdleTime;
     }
 
-    /** @return the server-side statement timeout */
+    /**
+     * @return the server-side statement timeout
+     */
     public Duration statementTimeout() {
         return statementTimeout;
     }
 
-    /** @return the {@code application_name} of connections opened from a URL */
+    /**
+     * @return the {@code application_name} of connections opened from a URL
+     */
     public String applicationName() {
         return applicationName;
     }
 
-    /** @return the configuration, passwords masked */
+    /**
+     * @return the configuration, passwords masked
+     */
     @Override
     public String toString() {
         String target = url != null ? "url=" + Redaction.maskUrl(url)

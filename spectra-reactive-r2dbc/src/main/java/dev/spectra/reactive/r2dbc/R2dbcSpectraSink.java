@@ -147,12 +147,16 @@ public final class R2dbcSpectraSink implements SpectraSink {
         return SpectraRequests.create(pool, options.schema());
     }
 
-    /** @return the schema written to */
+    /**
+     * @return the schema written to
+     */
     public SpectraSchema schema() {
         return options.schema();
     }
 
-    /** @return the options, password masked in their {@code toString} */
+    /**
+     * @return the options, password masked in their {@code toString}
+     */
     public R2dbcSinkOptions options() {
         return options;
     }

@@ -66,6 +66,20 @@ public record RequestFilter(
     /**
      * Validates and copies.
      *
+     * @param providers provider ids, any of them
+     * @param models requested models, any of them
+     * @param outcomes outcomes, any of them
+     * @param minHttpStatus lowest HTTP status, inclusive
+     * @param maxHttpStatus highest HTTP status, inclusive
+     * @param streaming streamed or not, null for both
+     * @param anyTags at least one of these tags
+     * @param allTags all of these tags
+     * @param metadataContains a JSON object the metadata must contain
+     * @param traceId the trace id
+     * @param trackableType the owner kind
+     * @param trackableId the owner id
+     * @param startedFrom started at or after
+     * @param startedBefore started before
      * @throws IllegalArgumentException naming the parameter that is wrong
      */
     public RequestFilter {
@@ -192,19 +206,28 @@ public record RequestFilter(
         private Builder() {
         }
 
-        /** @param values provider ids, any of them @return this builder */
+        /**
+         * @param values provider ids, any of them
+         * @return this builder
+         */
         public Builder providers(String... values) {
             this.providers = set("providers", values);
             return this;
         }
 
-        /** @param values requested models, any of them @return this builder */
+        /**
+         * @param values requested models, any of them
+         * @return this builder
+         */
         public Builder models(String... values) {
             this.models = set("models", values);
             return this;
         }
 
-        /** @param values outcomes, any of them @return this builder */
+        /**
+         * @param values outcomes, any of them
+         * @return this builder
+         */
         public Builder outcomes(Outcome... values) {
             this.outcomes = set("outcomes", values);
             return this;
@@ -221,19 +244,28 @@ public record RequestFilter(
             return this;
         }
 
-        /** @param value true for streamed requests only, false for the others, null for both @return this builder */
+        /**
+         * @param value true for streamed requests only, false for the others, null for both
+         * @return this builder
+         */
         public Builder streaming(@Nullable Boolean value) {
             this.streaming = value;
             return this;
         }
 
-        /** @param values requests with at least one of these tags @return this builder */
+        /**
+         * @param values requests with at least one of these tags
+         * @return this builder
+         */
         public Builder anyTags(String... values) {
             this.anyTags = set("anyTags", values);
             return this;
         }
 
-        /** @param values requests with all of these tags @return this builder */
+        /**
+         * @param values requests with all of these tags
+         * @return this builder
+         */
         public Builder allTags(String... values) {
             this.allTags = set("allTags", values);
             return this;
@@ -249,20 +281,29 @@ public record RequestFilter(
             return this;
         }
 
-        /** @param value the trace id @return this builder */
+        /**
+         * @param value the trace id
+         * @return this builder
+         */
         public Builder traceId(@Nullable String value) {
             this.traceId = value;
             return this;
         }
 
-        /** @param value the owner the requests are attributed to @return this builder */
+        /**
+         * @param value the owner the requests are attributed to
+         * @return this builder
+         */
         public Builder trackable(@Nullable Trackable value) {
             this.trackableType = value == null ? null : value.type();
             this.trackableId = value == null ? null : value.id();
             return this;
         }
 
-        /** @param value the kind of owner, any id @return this builder */
+        /**
+         * @param value the kind of owner, any id
+         * @return this builder
+         */
         public Builder trackableType(@Nullable String value) {
             this.trackableType = value;
             this.trackableId = null;
@@ -289,8 +330,7 @@ public record RequestFilter(
                     allTags, metadataContains, traceId, trackableType, trackableId, startedFrom, startedBefore);
         }
 
-        @SafeVarargs
-        private static <T> Set<T> set(String name, T... values) {
+        private static <T> Set<T> set(String name, T[] values) {
             Objects.requireNonNull(values, name);
             for (T v : values) {
                 if (v == null) {

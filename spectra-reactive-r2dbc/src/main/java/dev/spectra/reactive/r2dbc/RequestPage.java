@@ -15,7 +15,12 @@ import org.jspecify.annotations.Nullable;
  */
 public record RequestPage(List<TrackedRequest> items, @Nullable String nextCursor) {
 
-    /** Copies the items. */
+    /**
+     * Copies the items.
+     *
+     * @param items the requests of the page
+     * @param nextCursor the next cursor, or null on the last page
+     */
     public RequestPage {
         items = List.copyOf(items);
     }

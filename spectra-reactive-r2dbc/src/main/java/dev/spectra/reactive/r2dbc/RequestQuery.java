@@ -37,9 +37,14 @@ public record RequestQuery(RequestFilter filter, RequestSort sort, boolean ascen
 
     /**
      * Validates.
+     * not one, or a cursor of another sort or direction
      *
+     * @param filter which requests
+     * @param sort the order
+     * @param ascending true for ascending
+     * @param limit page size
+     * @param after cursor of the previous page, or null
      * @throws IllegalArgumentException naming the parameter that is wrong: a limit out of range, a cursor that is
-     *         not one, or a cursor of another sort or direction
      */
     public RequestQuery {
         Objects.requireNonNull(filter, "filter");
@@ -103,37 +108,55 @@ public record RequestQuery(RequestFilter filter, RequestSort sort, boolean ascen
         private Builder() {
         }
 
-        /** @param filter which requests @return this builder */
+        /**
+         * @param filter which requests
+         * @return this builder
+         */
         public Builder filter(RequestFilter filter) {
             this.filter = Objects.requireNonNull(filter, "filter");
             return this;
         }
 
-        /** @param sort the order @return this builder */
+        /**
+         * @param sort the order
+         * @return this builder
+         */
         public Builder sortBy(RequestSort sort) {
             this.sort = Objects.requireNonNull(sort, "sort");
             return this;
         }
 
-        /** Smallest first. @return this builder */
+        /**
+         * Smallest first.
+         * @return this builder
+         */
         public Builder ascending() {
             this.ascending = true;
             return this;
         }
 
-        /** Largest (newest) first; the default. @return this builder */
+        /**
+         * Largest (newest) first; the default.
+         * @return this builder
+         */
         public Builder descending() {
             this.ascending = false;
             return this;
         }
 
-        /** @param limit page size, 1 to {@value RequestQuery#MAX_LIMIT} @return this builder */
+        /**
+         * @param limit page size, 1 to {@value RequestQuery#MAX_LIMIT}
+         * @return this builder
+         */
         public Builder limit(int limit) {
             this.limit = limit;
             return this;
         }
 
-        /** @param cursor the previous page's {@link RequestPage#nextCursor()}, null for the first page @return this builder */
+        /**
+         * @param cursor the previous page's {@link RequestPage#nextCursor()}, null for the first page
+         * @return this builder
+         */
         public Builder after(@Nullable String cursor) {
             this.after = cursor;
             return this;

@@ -183,7 +183,9 @@ public final class SpectraRequests {
         return chunk.expand(deleted -> deleted == chunkSize ? chunk : Mono.empty()).reduce(0L, Long::sum);
     }
 
-    /** @return the schema read from */
+    /**
+     * @return the schema read from
+     */
     public SpectraSchema schema() {
         return schema;
     }

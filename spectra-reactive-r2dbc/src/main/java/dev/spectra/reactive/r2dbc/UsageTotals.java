@@ -27,7 +27,19 @@ public record UsageTotals(@Nullable String group, long requests, long inputToken
                           long totalTokens, BigDecimal totalCost, long unpricedRequests,
                           @Nullable Double averageLatencyMs, @Nullable Double p95LatencyMs) {
 
-    /** Checks the cost is present. */
+    /**
+     * Checks the cost is present.
+     *
+     * @param group the group's value
+     * @param requests number of requests
+     * @param inputTokens sum of input tokens
+     * @param outputTokens sum of output tokens
+     * @param totalTokens sum of total tokens
+     * @param totalCost sum of known costs, USD
+     * @param unpricedRequests requests without a cost
+     * @param averageLatencyMs mean latency, null when empty
+     * @param p95LatencyMs p95 latency, null when empty
+     */
     public UsageTotals {
         Objects.requireNonNull(totalCost, "totalCost");
     }

@@ -19,10 +19,12 @@ class R2dbcSinkOptionsUnitTests {
         assertThat(o.createSchema()).isTrue();
         assertThat(o.initialPoolSize()).isEqualTo(1);
         assertThat(o.maxPoolSize()).isEqualTo(4);
-        assertThat(o.maxAcquireTime()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(o.maxCreateConnectionTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.maxAcquireTime()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(o.maxCreateConnectionTime()).isEqualTo(Duration.ofSeconds(3));
         assertThat(o.maxIdleTime()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(o.statementTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(o.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.maxAcquireTime().plus(o.statementTimeout()))
+                .isLessThan(dev.spectra.reactive.sink.RecorderOptions.DEFAULT_WRITE_TIMEOUT);
         assertThat(o.applicationName()).isEqualTo("spectra-reactive");
     }
 
@@ -34,8 +36,8 @@ class R2dbcSinkOptionsUnitTests {
         R2dbcSpectraSink sink = R2dbcSpectraSink.create(o);
 
         assertThat(o.toString()).isEqualTo("R2dbcSinkOptions{url=r2dbc:postgresql://spectra:****@db.internal:5432/app"
-                + "?sslMode=require, schema=\"billing\", createSchema=true, pool=1..2, maxAcquireTime=PT10S,"
-                + " maxCreateConnectionTime=PT10S, maxIdleTime=PT30M, statementTimeout=PT20S,"
+                + "?sslMode=require, schema=\"billing\", createSchema=true, pool=1..2, maxAcquireTime=PT3S,"
+                + " maxCreateConnectionTime=PT3S, maxIdleTime=PT30M, statementTimeout=PT5S,"
                 + " applicationName=spectra-reactive}");
         assertThat(sink.toString()).doesNotContain("s3cr").contains("db.internal");
         sink.close().block(Duration.ofSeconds(5));

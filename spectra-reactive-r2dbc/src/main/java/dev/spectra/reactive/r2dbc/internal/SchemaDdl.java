@@ -9,9 +9,20 @@ import java.util.List;
  */
 public final class SchemaDdl {
 
-    /** One step of the schema. @param version its number @param description what it does @param statements DDL */
+    /**
+     * One step of the schema.
+     * @param version its number
+     * @param description what it does
+     * @param statements DDL
+     */
     public record Migration(int version, String description, List<String> statements) {
-        /** Copies the statements. */
+        /**
+         * Copies the statements.
+         *
+         * @param version its number
+         * @param description what it does
+         * @param statements its DDL
+         */
         public Migration {
             statements = List.copyOf(statements);
         }
