@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.r2dbc.internal.Identifiers;
+import dev.spectra.reactive.r2dbc.internal.LiteralBatch;
 import dev.spectra.reactive.r2dbc.internal.PgErrors;
 import dev.spectra.reactive.r2dbc.internal.RequestInsert;
 import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
@@ -197,9 +198,9 @@ public final class R2dbcSpectraSink implements SpectraSink {
     private Mono<Long> insert(Connection connection, List<TrackedRequest> batch) {
         return Mono.defer(() -> {
             Statement statement = connection.createStatement(insertSql);
-            Object[] arrays = RequestInsert.encode(batch);
-            for (int i = 0; i < arrays.length; i++) {
-                statement.bind(i, arrays[i]);
+            String[] columns = LiteralBatch.encode(batch);
+            for (int i = 0; i < columns.length; i++) {
+                statement.bind(i, columns[i]);
             }
             return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
         });

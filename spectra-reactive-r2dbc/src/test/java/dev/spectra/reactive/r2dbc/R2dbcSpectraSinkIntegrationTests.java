@@ -269,6 +269,29 @@ class R2dbcSpectraSinkIntegrationTests {
     }
 
     @Test
+    void storesStringsThatLookLikeArraySyntaxExactly() {
+        List<String> tricky = List.of("NULL", "", "null", "a\"b", "back\\slash\\", "{,}", "line\nbreak\ttab\r",
+                " padded ", "'single'", "\\\"", "🚀 東京", "$1::text");
+        List<TrackedRequest> batch = new ArrayList<>();
+        for (String s : tricky) {
+            batch.add(Records.full(Records.T0).toBuilder().responseId(s.isEmpty() ? "empty" : s).errorMessage(s)
+                    .endpoint(s).conversationId(s).traceId(s.isEmpty() ? "t" : s).tags(List.of(s, s + "x"))
+                    .metadata(Map.of(s.isEmpty() ? "k" : s, s)).build());
+        }
+
+        sink.write(batch).as(StepVerifier::create).verifyComplete();
+
+        for (TrackedRequest r : batch) {
+            requests.findById(r.id()).as(StepVerifier::create)
+                    .assertNext(read -> {
+                        assertSameRecord(read, r);
+                        assertThat(read.errorMessage()).isNotNull().isEqualTo(r.errorMessage());
+                    })
+                    .verifyComplete();
+        }
+    }
+
+    @Test
     void anEmptyBatchDoesNothing() {
         sink.write(List.of()).as(StepVerifier::create).verifyComplete();
     }

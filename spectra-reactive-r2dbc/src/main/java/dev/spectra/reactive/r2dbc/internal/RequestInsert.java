@@ -18,7 +18,8 @@ import dev.spectra.reactive.Usage;
  * text and the parameter count (41) are the same for a batch of 1 or 10,000: one prepared statement, one round
  * trip, no per-row {@code Bind/Execute} exchange (which is what {@code Statement.add()} costs in
  * r2dbc-postgresql) and no risk of the 32,767-parameter limit of multi-row {@code VALUES}. {@code jsonb} columns
- * travel as {@code text[]} cast per element, because the driver has no {@code Json[]} codec.
+ * travel as {@code text[]} cast per element, because the driver has no {@code Json[]} codec. The sink binds each
+ * array as its text literal ({@link LiteralBatch}); {@link #encode} gives the same values as typed arrays.
  *
  * <p>{@code ON CONFLICT DO NOTHING} makes the statement idempotent: a retried batch skips the rows already
  * stored (primary key {@code id}), and a record whose {@code (provider, response_id)} is already stored is

@@ -53,6 +53,68 @@ class InternalsUnitTests {
     }
 
     @Test
+    void writesTextElementsTheWayArrayInReadsThem() {
+        dev.spectra.reactive.TrackedRequest r = dev.spectra.reactive.TrackedRequest.builder()
+                .id(java.util.UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8")).traceId("a\"b\\c{,}")
+                .provider("NULL").model("").outcome(dev.spectra.reactive.Outcome.CANCELLED)
+                .startedAt(java.time.Instant.parse("2025-03-04T05:06:07.123456789Z"))
+                .completedAt(java.time.Instant.parse("2025-03-04T05:06:08Z")).build();
+
+        String[] columns = LiteralBatch.encode(List.of(r, r));
+
+        assertThat(columns).hasSize(41);
+        assertThat(columns[0]).isEqualTo("{6ba7b810-9dad-11d1-80b4-00c04fd430c8,6ba7b810-9dad-11d1-80b4-00c04fd430c8}");
+        assertThat(columns[1]).isEqualTo("{\"a\\\"b\\\\c{,}\",\"a\\\"b\\\\c{,}\"}");
+        assertThat(columns[2]).isEqualTo("{NULL,NULL}");                       // response_id: null
+        assertThat(columns[3]).isEqualTo("{\"NULL\",\"NULL\"}");             // provider: the text NULL
+        assertThat(columns[4]).isEqualTo("{\"\",\"\"}");
+        assertThat(columns[10]).isEqualTo("{\"cancelled\",\"cancelled\"}");
+        assertThat(columns[14]).isEqualTo("{\"{}\",\"{}\"}");
+        assertThat(columns[15]).isEqualTo("{f,f}");
+        assertThat(columns[16]).isEqualTo("{NULL,NULL}");                      // no usage
+        assertThat(columns[37]).isEqualTo("{\"[]\",\"[]\"}");
+        assertThat(columns[39]).isEqualTo("{2025-03-04T05:06:07.123456Z,2025-03-04T05:06:07.123456Z}");
+    }
+
+    @Test
+    void writesJsonThatParsesBackToTheSameValue() {
+        java.util.Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("nothing", null);
+        nested.put("list", List.of(1, -2.5, 1.0E-7, true, "x", List.of(), java.util.Map.of()));
+        java.util.Map<String, Object> value = new java.util.LinkedHashMap<>();
+        value.put("quote\"key", "a \"quoted\" value");
+        value.put("back\\slash", "C:\\path\\");
+        value.put("controls", "nul? no; tab\tnewline\nbell\u0007 unit\u001f");
+        value.put("unicode", "naïve 東京 🚀 \u2028");
+        value.put("numbers", List.of(Integer.MIN_VALUE, Long.MAX_VALUE, new java.math.BigInteger("123456789012345678901234567890"),
+                new java.math.BigDecimal("1E+3"), new java.math.BigDecimal("-0.0000000001"), 3.25f));
+        value.put("nested", nested);
+        value.put("'; DROP TABLE x; --", "$1 ?| @>");
+
+        StringBuilder element = new StringBuilder();
+        LiteralBatch.writeJson(element, value);
+
+        String json = unescapeArrayElement(element.toString());
+        assertThat(dev.spectra.reactive.internal.JsonValues.jsonEquals(JsonText.readObject(json), value))
+                .as("%s parses back to %s", json, value).isTrue();
+    }
+
+    /** What array_in does to the inside of a quoted element: a backslash takes the next character literally. */
+    private static String unescapeArrayElement(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                c = s.charAt(++i);
+            } else {
+                assertThat(c).as("an unescaped quote would end the element at %d of %s", i, s).isNotEqualTo('"');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    @Test
     void masksPasswordsInUrls() {
         assertThat(Redaction.maskUrl("r2dbc:postgresql://u:p@ss:w@rd@host:5432/db"))
                 .isEqualTo("r2dbc:postgresql://u:****@host:5432/db");
@@ -84,5 +146,6 @@ class InternalsUnitTests {
                 .endsWith("ON CONFLICT DO NOTHING")
                 .doesNotContain("'");
         assertThat(RequestInsert.encode(List.of())).hasSize(41);
+        assertThat(LiteralBatch.encode(List.of())).hasSize(41).containsOnly("{}");
     }
 }
