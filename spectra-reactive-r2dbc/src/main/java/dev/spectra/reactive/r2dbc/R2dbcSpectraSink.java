@@ -60,6 +60,9 @@ import reactor.core.publisher.Mono;
  *       again with the next one.</li>
  * </ul>
  *
+ * <p>Thread-safe: writes may come from any thread, concurrently (each takes its own pooled connection); the
+ * recorder sends one at a time.
+ *
  * @since 0.1
  */
 public final class R2dbcSpectraSink implements SpectraSink {
@@ -110,7 +113,8 @@ public final class R2dbcSpectraSink implements SpectraSink {
         if (batch.isEmpty()) {
             return Mono.empty();
         }
-        return ensureSchema()
+        // Deferred: a re-subscription (a retry) checks the schema state anew and re-encodes nothing it kept.
+        return Mono.defer(this::ensureSchema)
                 .then(Mono.usingWhen(pool.create(), connection -> insertIsolating(connection, batch), Connection::close))
                 .flatMap(rejected -> rejected.isEmpty() ? Mono.<Void>empty()
                         : Mono.error(new RejectedRecordsException(rejected)));
