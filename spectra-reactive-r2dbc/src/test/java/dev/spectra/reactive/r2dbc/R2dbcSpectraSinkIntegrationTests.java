@@ -292,6 +292,20 @@ class R2dbcSpectraSinkIntegrationTests {
     }
 
     @Test
+    void aCallWithoutTraceIdIsItsOwnTraceAndReadsBackEqual() {
+        TrackedRequest untraced = Records.minimal(Records.T0).toBuilder().traceId(null).build();
+        assertThat(untraced.traceId()).isEqualTo(untraced.id().toString());
+
+        sink.write(List.of(untraced)).as(StepVerifier::create).verifyComplete();
+
+        requests.findById(untraced.id()).as(StepVerifier::create)
+                .assertNext(read -> assertSameRecord(read, untraced)).verifyComplete();
+        requests.search(RequestQuery.of(RequestFilter.builder().traceId(untraced.id().toString()).build()))
+                .map(page -> page.items().stream().map(TrackedRequest::id).toList())
+                .as(StepVerifier::create).expectNext(List.of(untraced.id())).verifyComplete();
+    }
+
+    @Test
     void anEmptyBatchDoesNothing() {
         sink.write(List.of()).as(StepVerifier::create).verifyComplete();
     }
