@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Write benchmark of spectra-reactive-r2dbc: the sink's unnest INSERT vs Statement.add() per row vs COPY FROM STDIN,
+# on the same 200,000 tracked requests, into the real spectra_requests schema (all indexes).
+#
+#   scripts/bench-r2dbc-write.sh                         # embedded PostgreSQL 17 (zonky), nothing to install
+#   scripts/bench-r2dbc-write.sh rows=50000 batch=2048   # arguments: rows, batch, warmup, methods, indexes, durable
+#   SPECTRA_BENCH_R2DBC_URL=r2dbc:postgresql://u:p@host/db scripts/bench-r2dbc-write.sh
+#
+# Not part of the test suite: it measures, it does not assert. Results and their command go to BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+classpath_file="$PWD/spectra-reactive-r2dbc/target/bench.classpath"
+./mvnw -B -q -pl spectra-reactive-r2dbc -am test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file"
+exec java -Xmx2g -XX:+UseParallelGC \
+    -cp "spectra-reactive-r2dbc/target/test-classes:spectra-reactive-r2dbc/target/classes:$(cat "$classpath_file")" \
+    dev.spectra.reactive.r2dbc.bench.WriteBenchmark "$@"

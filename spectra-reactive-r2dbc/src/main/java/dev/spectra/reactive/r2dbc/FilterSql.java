@@ -1,0 +1,99 @@
+package dev.spectra.reactive.r2dbc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.r2dbc.internal.JsonText;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Statement;
+
+/**
+ * A WHERE clause under construction: fixed SQL fragments chosen by which criteria are set, and the values bound
+ * as {@code $n} parameters, never spliced into the text.
+ */
+final class FilterSql {
+
+    private final List<String> conditions = new ArrayList<>();
+    private final List<Object> binds = new ArrayList<>();
+
+    /**
+     * Adds a bound value.
+     * @return its placeholder, {@code $n}
+     */
+    String bind(Object value) {
+        binds.add(value);
+        return "$" + binds.size();
+    }
+
+    void where(String condition) {
+        conditions.add(condition);
+    }
+
+    /** The criteria of a filter. */
+    FilterSql filter(RequestFilter f) {
+        if (!f.providers().isEmpty()) {
+            where("provider = ANY(" + bind(strings(f.providers())) + "::text[])");
+        }
+        if (!f.models().isEmpty()) {
+            where("model = ANY(" + bind(strings(f.models())) + "::text[])");
+        }
+        if (!f.outcomes().isEmpty()) {
+            where("outcome = ANY(" + bind(f.outcomes().stream().map(Outcome::id).toArray(String[]::new)) + "::text[])");
+        }
+        if (f.minHttpStatus() != null) {
+            where("http_status >= " + bind(f.minHttpStatus()));
+        }
+        if (f.maxHttpStatus() != null) {
+            where("http_status <= " + bind(f.maxHttpStatus()));
+        }
+        if (f.streaming() != null) {
+            where("streaming = " + bind(f.streaming()));
+        }
+        // ?| and ?& are jsonb operators (served by the GIN index on tags), not placeholders.
+        if (!f.anyTags().isEmpty()) {
+            where("tags ?| " + bind(strings(f.anyTags())) + "::text[]");
+        }
+        if (!f.allTags().isEmpty()) {
+            where("tags ?& " + bind(strings(f.allTags())) + "::text[]");
+        }
+        if (!f.metadataContains().isEmpty()) {
+            where("metadata @> " + bind(Json.of(JsonText.write(f.metadataContains()))));
+        }
+        if (f.traceId() != null) {
+            where("trace_id = " + bind(f.traceId()));
+        }
+        if (f.trackableType() != null) {
+            where("trackable_type = " + bind(f.trackableType()));
+        }
+        if (f.trackableId() != null) {
+            where("trackable_id = " + bind(f.trackableId()));
+        }
+        if (f.startedFrom() != null) {
+            where("started_at >= " + bind(f.startedFrom()));
+        }
+        if (f.startedBefore() != null) {
+            where("started_at < " + bind(f.startedBefore()));
+        }
+        return this;
+    }
+
+    /**
+     * @return {@code WHERE a AND b}, or empty
+     */
+    String whereClause() {
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    Statement bindTo(Statement statement) {
+        for (int i = 0; i < binds.size(); i++) {
+            statement.bind(i, binds.get(i));
+        }
+        return statement;
+    }
+
+    private static String[] strings(Set<String> values) {
+        return values.toArray(String[]::new);
+    }
+}

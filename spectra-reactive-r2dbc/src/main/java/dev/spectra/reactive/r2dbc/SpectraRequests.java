@@ -1,0 +1,245 @@
+package dev.spectra.reactive.r2dbc;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+import dev.spectra.reactive.Cost;
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.r2dbc.internal.Identifiers;
+import dev.spectra.reactive.r2dbc.internal.RequestRows;
+import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Row;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads tracked requests back from PostgreSQL: one by id, searches with keyset paging, totals of usage and cost
+ * grouped by provider, model, day or a metadata key, and pruning of old requests.
+ *
+ * <p>Every method is lazy (nothing runs until subscription) and non-blocking; each subscription takes a connection
+ * from the factory and closes it (returns it to its pool) when done. Values in filters are bound as parameters,
+ * never spliced into SQL. Obtain one from {@link R2dbcSpectraSink#requests()}, or over any connection factory
+ * (preferably pooled) with {@link #create}.
+ *
+ * @since 0.1
+ */
+public final class SpectraRequests {
+
+    /** Rows deleted per statement by {@link #pruneOlderThan}: short transactions, short locks. */
+    public static final int DEFAULT_PRUNE_CHUNK_SIZE = 1000;
+
+    private final ConnectionFactory connectionFactory;
+    private final SpectraSchema schema;
+    private final String table;
+
+    private SpectraRequests(ConnectionFactory connectionFactory, SpectraSchema schema) {
+        this.connectionFactory = connectionFactory;
+        this.schema = schema;
+        this.table = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.REQUESTS_TABLE;
+    }
+
+    /**
+     * The query API over a schema created by {@link SpectraSchema#createOrUpgrade}.
+     *
+     * @param connectionFactory where to read; a pooled factory is best
+     * @param schema the schema
+     * @return the query API
+     */
+    public static SpectraRequests create(ConnectionFactory connectionFactory, SpectraSchema schema) {
+        return new SpectraRequests(Objects.requireNonNull(connectionFactory, "connectionFactory"),
+                Objects.requireNonNull(schema, "schema"));
+    }
+
+    /**
+     * One request by id.
+     *
+     * @param id the request's id
+     * @return the request, or empty when there is none with that id
+     */
+    public Mono<TrackedRequest> findById(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return query(c -> c.createStatement("SELECT " + RequestRows.COLUMNS + " FROM " + table + " WHERE id = $1")
+                .bind(0, id), RequestRows::read).next();
+    }
+
+    /**
+     * A page of the requests matching a query, in its order. Pages are cut by keyset (see {@link RequestQuery}):
+     * follow {@link RequestPage#nextCursor()} to the next.
+     *
+     * @param query filter, order, page size and cursor
+     * @return the page; its cursor is null on the last page
+     */
+    public Mono<RequestPage> search(RequestQuery query) {
+        Objects.requireNonNull(query, "query");
+        return Mono.defer(() -> {
+            FilterSql sql = new FilterSql().filter(query.filter());
+            RequestSort sort = query.sort();
+            String column = sort.column();
+            if (query.after() != null) {
+                sql.where(keyset(sql, Cursor.decode(query.after())));
+            }
+            String direction = query.ascending() ? "ASC" : "DESC";
+            String text = "SELECT " + RequestRows.COLUMNS + " FROM " + table + sql.whereClause()
+                    + " ORDER BY " + column + " " + direction + " NULLS LAST, id " + direction
+                    + " LIMIT " + sql.bind(query.limit() + 1);
+            return query(c -> sql.bindTo(c.createStatement(text)), RequestRows::read)
+                    .collectList()
+                    .map(rows -> page(query, rows));
+        });
+    }
+
+    /**
+     * Totals of the requests matching a filter, one per group, ordered by group (null group last).
+     *
+     * @param filter which requests
+     * @param grouping how to group them
+     * @return the totals; for {@link Grouping#none()} exactly one, with zero counts when nothing matches
+     */
+    public Flux<UsageTotals> totals(RequestFilter filter, Grouping grouping) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(grouping, "grouping");
+        return Flux.defer(() -> {
+            FilterSql sql = new FilterSql();
+            String group = switch (grouping.kind()) {
+                case NONE -> "NULL::text";
+                case PROVIDER -> "provider";
+                case MODEL -> "model";
+                case DAY -> grouping.zone() instanceof ZoneOffset offset
+                        ? "to_char(((started_at AT TIME ZONE 'UTC') + " + sql.bind(offset.getTotalSeconds())
+                                + "::int * interval '1 second')::date, 'YYYY-MM-DD')"
+                        : "to_char((started_at AT TIME ZONE " + sql.bind(grouping.zone().getId())
+                                + ")::date, 'YYYY-MM-DD')";
+                case METADATA -> "metadata ->> " + sql.bind(Objects.requireNonNull(grouping.metadataKey()));
+            };
+            sql.filter(filter);
+            String text = "SELECT " + group + " AS grp, count(*) AS requests,"
+                    + " coalesce(sum(input_tokens), 0)::int8 AS input_tokens,"
+                    + " coalesce(sum(output_tokens), 0)::int8 AS output_tokens,"
+                    + " coalesce(sum(total_tokens), 0)::int8 AS total_tokens,"
+                    + " coalesce(sum(total_cost), 0) AS total_cost,"
+                    + " count(*) - count(total_cost) AS unpriced,"
+                    + " avg(latency_ms)::float8 AS avg_latency,"
+                    + " percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95_latency"
+                    + " FROM " + table + sql.whereClause()
+                    + (grouping.kind() == Grouping.Kind.NONE ? "" : " GROUP BY 1 ORDER BY 1 NULLS LAST");
+            return query(c -> sql.bindTo(c.createStatement(text)), SpectraRequests::totalsOf);
+        });
+    }
+
+    /**
+     * The total of all requests matching a filter.
+     *
+     * @param filter which requests
+     * @return the total, zero counts when nothing matches
+     */
+    public Mono<UsageTotals> totals(RequestFilter filter) {
+        return totals(filter, Grouping.none()).single();
+    }
+
+    /**
+     * Deletes requests that started more than {@code age} ago, {@value #DEFAULT_PRUNE_CHUNK_SIZE} rows per
+     * statement (each its own short transaction, so writers are never blocked for long).
+     *
+     * @param age how old a request must be to go, positive
+     * @return the number of requests deleted
+     */
+    public Mono<Long> pruneOlderThan(Duration age) {
+        Objects.requireNonNull(age, "age");
+        if (age.isNegative() || age.isZero()) {
+            throw new IllegalArgumentException("age must be positive, was " + age);
+        }
+        return Mono.defer(() -> pruneBefore(Instant.now().minus(age), DEFAULT_PRUNE_CHUNK_SIZE));
+    }
+
+    /**
+     * Deletes requests started before an instant, in chunks, until none is left. Concurrent pruners skip each
+     * other's rows instead of waiting on them.
+     *
+     * @param cutoff requests with {@code started_at} strictly before it are deleted
+     * @param chunkSize rows per statement, 1 to 100,000
+     * @return the number of requests deleted
+     */
+    public Mono<Long> pruneBefore(Instant cutoff, int chunkSize) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        if (chunkSize < 1 || chunkSize > 100_000) {
+            throw new IllegalArgumentException("chunkSize must be between 1 and 100000, was " + chunkSize);
+        }
+        String text = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+                + " WHERE started_at < $1 ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED)";
+        Mono<Long> chunk = Mono.usingWhen(connectionFactory.create(),
+                c -> Flux.from(c.createStatement(text).bind(0, cutoff).bind(1, chunkSize).execute())
+                        .flatMap(Result::getRowsUpdated)
+                        .reduce(0L, Long::sum),
+                Connection::close);
+        return chunk.expand(deleted -> deleted == chunkSize ? chunk : Mono.empty()).reduce(0L, Long::sum);
+    }
+
+    /**
+     * @return the schema read from
+     */
+    public SpectraSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public String toString() {
+        return "SpectraRequests{schema=" + schema + "}";
+    }
+
+    private <T> Flux<T> query(java.util.function.Function<Connection, io.r2dbc.spi.Statement> statement,
+                              java.util.function.Function<Row, T> mapper) {
+        return Flux.usingWhen(connectionFactory.create(),
+                c -> Flux.from(statement.apply(c).execute()).flatMap(r -> r.map((row, meta) -> mapper.apply(row))),
+                Connection::close);
+    }
+
+    /**
+     * Rows after the cursor in the order {@code column DIR NULLS LAST, id DIR}. The first conjunct of each branch
+     * ({@code column <= v}) is what an index on the column can serve.
+     */
+    private static String keyset(FilterSql sql, Cursor cursor) {
+        String column = cursor.sort().column();
+        String cmp = cursor.ascending() ? ">" : "<";
+        String id = sql.bind(cursor.id());
+        if (cursor.value() == null) {
+            // Already among the NULLs, which come last: only NULLs further on by id remain.
+            return "(" + column + " IS NULL AND id " + cmp + " " + id + ")";
+        }
+        String v = sql.bind(cursor.value());
+        String range = "(" + column + " " + cmp + "= " + v + " AND (" + column + " " + cmp + " " + v + " OR id " + cmp
+                + " " + id + "))";
+        return cursor.sort().nullable() ? "(" + range + " OR " + column + " IS NULL)" : range;
+    }
+
+    private static RequestPage page(RequestQuery query, List<TrackedRequest> rows) {
+        if (rows.size() <= query.limit()) {
+            return new RequestPage(rows, null);
+        }
+        List<TrackedRequest> items = rows.subList(0, query.limit());
+        TrackedRequest last = items.get(items.size() - 1);
+        return new RequestPage(items, Cursor.after(query.sort(), query.ascending(), last).encode());
+    }
+
+    private static UsageTotals totalsOf(Row row) {
+        BigDecimal cost = Objects.requireNonNull(row.get("total_cost", BigDecimal.class));
+        return new UsageTotals(
+                row.get("grp", String.class),
+                Objects.requireNonNull(row.get("requests", Long.class)),
+                Objects.requireNonNull(row.get("input_tokens", Long.class)),
+                Objects.requireNonNull(row.get("output_tokens", Long.class)),
+                Objects.requireNonNull(row.get("total_tokens", Long.class)),
+                cost.setScale(Cost.SCALE, RoundingMode.UNNECESSARY),
+                Objects.requireNonNull(row.get("unpriced", Long.class)),
+                row.get("avg_latency", Double.class),
+                row.get("p95_latency", Double.class));
+    }
+}

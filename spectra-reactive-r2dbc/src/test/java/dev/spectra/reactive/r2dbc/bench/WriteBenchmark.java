@@ -1,0 +1,325 @@
+package dev.spectra.reactive.r2dbc.bench;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import dev.spectra.reactive.Cost;
+import dev.spectra.reactive.ModelType;
+import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.Trackable;
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.Usage;
+import dev.spectra.reactive.r2dbc.R2dbcSinkOptions;
+import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
+import dev.spectra.reactive.r2dbc.SpectraSchema;
+import dev.spectra.reactive.r2dbc.internal.RequestInsert;
+import dev.spectra.reactive.r2dbc.testing.EmbeddedServer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes the same tracked requests to {@code spectra_requests} three ways and reports rows per second:
+ * <ol>
+ *   <li>{@code sink}: {@link R2dbcSpectraSink#write}, one batch at a time (as the recorder does);</li>
+ *   <li>{@code add}: one {@code INSERT … VALUES ($1 … $41)} per batch with {@code Statement.add()} per row;</li>
+ *   <li>{@code copyIn}: {@code COPY … FROM STDIN} (text format) per batch, and once for all rows.</li>
+ * </ol>
+ * Every method writes into its own fresh schema with the same indexes, and pays its own encoding (JSON, text).
+ * Not a unit test: run it with {@code scripts/bench-r2dbc-write.sh} (see BENCHMARKS.md).
+ *
+ * <p>Arguments: {@code rows=200000 batch=512 warmup=20000}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
+ * existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
+ * {@code durable=true}).
+ */
+public final class WriteBenchmark {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+    /** Which of the schema's indexes to keep: all (the real schema), nogin, or none (primary key only). */
+    private static String indexes = "all";
+
+    private WriteBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000", "batch", "512", "warmup", "20000",
+                "durable", "false", "methods", "sink,add,copy,copyAll"));
+        opts.put("indexes", "all");
+        opts.put("server", "");
+        for (String a : args) {
+            String[] kv = a.split("=", 2);
+            opts.put(kv[0], kv[1]);
+        }
+        int rows = Integer.parseInt(opts.get("rows"));
+        int batch = Integer.parseInt(opts.get("batch"));
+        int warmup = Integer.parseInt(opts.get("warmup"));
+        List<String> methods = List.of(opts.get("methods").split(","));
+        indexes = opts.get("indexes");
+
+        String url = System.getenv("SPECTRA_BENCH_R2DBC_URL");
+        EmbeddedServer server = null;
+        if (url == null || url.isBlank()) {
+            Map<String, String> config = new LinkedHashMap<>();
+            if (Boolean.parseBoolean(opts.get("durable"))) {
+                config.put("synchronous_commit", "on");
+            }
+            for (String kv : opts.get("server").split(";")) {
+                if (!kv.isBlank()) {
+                    config.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
+            server = EmbeddedServer.start(config);
+            url = server.r2dbcUrl("postgres");
+        }
+        try {
+            ConnectionFactory cf = ConnectionFactories.get(url);
+            System.out.printf(Locale.ROOT, "server: %s%njava: %s, cores: %d, rows: %d, batch: %d, warmup: %d%n",
+                    single(cf, "SELECT version() || ', synchronous_commit=' || current_setting('synchronous_commit')"
+                            + " || ', shared_buffers=' || current_setting('shared_buffers')"
+                            + " || ', max_wal_size=' || current_setting('max_wal_size')"),
+                    Runtime.version(), Runtime.getRuntime().availableProcessors(), rows, batch, warmup);
+
+            List<TrackedRequest> data = generate(rows, 42);
+            List<TrackedRequest> warm = generate(warmup, 7);
+            Map<String, Double> rates = new LinkedHashMap<>();
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            for (String method : methods) {
+                run(cf, url, method, warm, batch);                       // JIT warm-up, other schema
+                long cpuBefore = processCpuNanos();
+                double rate = run(cf, url, method, data, batch);
+                double clientCpuUsPerRow = (processCpuNanos() - cpuBefore) / 1e3 / data.size();
+                rates.put(method, rate);
+                cpu.put(method, clientCpuUsPerRow);
+                System.out.printf(Locale.ROOT, "%-8s %,12.0f rows/s  client CPU %.1f µs/row%n", method, rate,
+                        clientCpuUsPerRow);
+            }
+            System.out.println();
+            System.out.println("| method | rows/s | vs copyIn (same batches) | client CPU µs/row |");
+            System.out.println("|---|---:|---:|---:|");
+            Double copy = rates.get("copy");
+            rates.forEach((m, r) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %.1f |%n", m, r,
+                    copy == null ? "-" : String.format(Locale.ROOT, "%.2f×", r / copy), cpu.get(m)));
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private static double run(ConnectionFactory cf, String url, String method, List<TrackedRequest> data, int batch) {
+        String schemaName = "bench_" + method.toLowerCase(Locale.ROOT) + "_" + Long.toString(System.nanoTime(), 36);
+        SpectraSchema schema = SpectraSchema.of(schemaName);
+        schema.createOrUpgrade(cf).block(TIMEOUT);
+        String table = "\"" + schemaName + "\".spectra_requests";
+        String drop = switch (indexes) {
+            case "all" -> null;
+            case "nogin" -> "spectra_requests_metadata_idx, %1$s.spectra_requests_tags_idx";
+            case "none" -> "spectra_requests_metadata_idx, %1$s.spectra_requests_tags_idx, %1$s.spectra_requests_started_at_idx,"
+                    + " %1$s.spectra_requests_provider_model_idx, %1$s.spectra_requests_trace_id_idx,"
+                    + " %1$s.spectra_requests_trackable_idx, %1$s.spectra_requests_response_id_key";
+            default -> throw new IllegalArgumentException("indexes=" + indexes);
+        };
+        if (drop != null) {
+            String q = "\"" + schemaName + "\"";
+            single(cf, "DROP INDEX " + q + "." + drop.formatted(q) + "; SELECT 'ok'");
+        }
+        List<List<TrackedRequest>> batches = new ArrayList<>();
+        for (int i = 0; i < data.size(); i += batch) {
+            batches.add(data.subList(i, Math.min(data.size(), i + batch)));
+        }
+        long start;
+        long elapsed;
+        switch (method) {
+            case "sink" -> {
+                R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(url).schema(schemaName)
+                        .createSchema(false).build());
+                sink.write(batches.get(0).subList(0, 1)).block(TIMEOUT);     // open the pool outside the clock
+                start = System.nanoTime();
+                Flux.fromIterable(batches).concatMap(sink::write).then().block(TIMEOUT);
+                elapsed = System.nanoTime() - start;
+                sink.close().block(TIMEOUT);
+            }
+            case "add" -> {
+                start = System.nanoTime();
+                Mono.usingWhen(cf.create(), c -> Flux.fromIterable(batches).concatMap(b -> addPerRow(c, table, b))
+                        .then(), Connection::close).block(TIMEOUT);
+                elapsed = System.nanoTime() - start;
+            }
+            case "copy" -> {
+                start = System.nanoTime();
+                Mono.usingWhen(cf.create(), c -> Flux.fromIterable(batches)
+                        .concatMap(b -> ((PostgresqlConnection) c).copyIn(copySql(table), Mono.fromSupplier(() -> copyText(b))))
+                        .then(), Connection::close).block(TIMEOUT);
+                elapsed = System.nanoTime() - start;
+            }
+            case "copyAll" -> {
+                start = System.nanoTime();
+                Mono.usingWhen(cf.create(), c -> ((PostgresqlConnection) c).copyIn(copySql(table),
+                        Flux.fromIterable(batches).map(WriteBenchmark::copyText)), Connection::close).block(TIMEOUT);
+                elapsed = System.nanoTime() - start;
+            }
+            default -> throw new IllegalArgumentException("unknown method " + method);
+        }
+        long count = Long.parseLong(single(cf, "SELECT count(*)::text FROM " + table));
+        if (count != data.size() - (method.equals("sink") ? 0 : 0)) {
+            throw new IllegalStateException(method + " stored " + count + " rows, expected " + data.size());
+        }
+        Mono.usingWhen(cf.create(), c -> Flux.from(c.createStatement("DROP SCHEMA \"" + schemaName + "\" CASCADE")
+                .execute()).flatMap(Result::getRowsUpdated).then(), Connection::close).block(TIMEOUT);
+        return data.size() / (elapsed / 1e9);
+    }
+
+    /** The per-row baseline: the same 41 columns, one binding set per row, Statement.add() between rows. */
+    private static Mono<Void> addPerRow(Connection c, String table, List<TrackedRequest> batch) {
+        List<String> columns = RequestInsert.columnNames();
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (");
+        for (int i = 1; i <= columns.size(); i++) {
+            String cast = switch (columns.get(i - 1)) {
+                case "tool_call_counts", "tags", "metadata" -> "::jsonb";
+                default -> "";
+            };
+            sql.append(i == 1 ? "" : ", ").append('$').append(i).append(cast);
+        }
+        sql.append(") ON CONFLICT DO NOTHING");
+        Statement statement = c.createStatement(sql.toString());
+        Object[] arrays = RequestInsert.encode(batch);
+        for (int row = 0; row < batch.size(); row++) {
+            if (row > 0) {
+                statement.add();
+            }
+            for (int col = 0; col < arrays.length; col++) {
+                Object[] column = (Object[]) arrays[col];
+                Object v = column[row];
+                if (v == null) {
+                    statement.bindNull(col, column.getClass().getComponentType());
+                } else {
+                    statement.bind(col, v);
+                }
+            }
+        }
+        return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).then();
+    }
+
+    private static String copySql(String table) {
+        return "COPY " + table + " (" + String.join(", ", RequestInsert.columnNames()) + ") FROM STDIN";
+    }
+
+    /** COPY text format: tab-separated, {@code \N} for NULL, backslash escapes. */
+    static ByteBuf copyText(List<TrackedRequest> batch) {
+        Object[] arrays = RequestInsert.encode(batch);
+        StringBuilder out = new StringBuilder(batch.size() * 700);
+        for (int row = 0; row < batch.size(); row++) {
+            for (int col = 0; col < arrays.length; col++) {
+                if (col > 0) {
+                    out.append('\t');
+                }
+                Object v = ((Object[]) arrays[col])[row];
+                if (v == null) {
+                    out.append("\\N");
+                } else if (v instanceof BigDecimal d) {
+                    out.append(d.toPlainString());
+                } else if (v instanceof Boolean b) {
+                    out.append(b ? 't' : 'f');
+                } else if (v instanceof String s) {
+                    escape(out, s);
+                } else {
+                    out.append(v);                        // UUID, numbers, Instant (ISO-8601, accepted by timestamptz)
+                }
+            }
+            out.append('\n');
+        }
+        return Unpooled.wrappedBuffer(out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void escape(StringBuilder out, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
+            }
+        }
+    }
+
+    /** Realistic records: a handful of providers and models, tenants, features, tags, usage and cost. */
+    static List<TrackedRequest> generate(int n, long seed) {
+        Random random = new Random(seed);
+        String[][] models = {{"openai", "gpt-4o"}, {"openai", "gpt-4o-mini"}, {"anthropic", "claude-sonnet-4-5"},
+                {"gcp.gemini", "gemini-2.5-flash"}, {"mistral_ai", "mistral-large"}};
+        Instant t = Instant.parse("2025-01-01T00:00:00Z");
+        List<TrackedRequest> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String[] pm = models[random.nextInt(models.length)];
+            t = t.plusNanos(1_000L * random.nextInt(50_000));
+            long in = 50 + random.nextInt(4000);
+            long outTokens = 10 + random.nextInt(800);
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            metadata.put("tenant_id", "tenant_" + random.nextInt(200));
+            metadata.put("feature", random.nextBoolean() ? "invoice-sync" : "live-chat");
+            metadata.put("request_id", UUID.randomUUID().toString());
+            metadata.put("attempt", 1 + random.nextInt(3));
+            metadata.put("env", "prod");
+            boolean failed = random.nextInt(50) == 0;
+            out.add(TrackedRequest.builder()
+                    .id(new UUID((t.toEpochMilli() << 16) | 0x7000L | (i & 0xFFF),
+                            random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L))
+                    .traceId(Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()))
+                    .responseId(failed ? null : "chatcmpl-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36))
+                    .provider(pm[0])
+                    .model(pm[1])
+                    .responseModel(pm[1] + "-2025-01-01")
+                    .modelType(ModelType.TEXT)
+                    .endpoint("/v1/chat/completions")
+                    .operation("chat")
+                    .httpStatus(failed ? 429 : 200)
+                    .outcome(failed ? Outcome.FAILURE : Outcome.SUCCESS)
+                    .errorType(failed ? "rate_limit_exceeded" : null)
+                    .errorMessage(failed ? "Rate limit reached for requests" : null)
+                    .finishReason(failed ? null : "stop")
+                    .streaming(random.nextBoolean())
+                    .usage(failed ? null : Usage.builder().inputTokens(in).outputTokens(outTokens)
+                            .cachedInputTokens(in / 4).build())
+                    .cost(failed ? null : Cost.of(BigDecimal.valueOf(in * 25, 7), BigDecimal.valueOf(outTokens * 100, 7)))
+                    .latencyMs(100 + random.nextInt(5000))
+                    .timeToFirstTokenMs(50L + random.nextInt(500))
+                    .trackable(new Trackable("user", "u-" + random.nextInt(10_000)))
+                    .tags(random.nextBoolean() ? List.of("billing") : List.of("chat", "beta"))
+                    .metadata(metadata)
+                    .startedAt(t)
+                    .completedAt(t.plusMillis(100 + random.nextInt(5000)))
+                    .build());
+        }
+        return out;
+    }
+
+    /** CPU time of this JVM (the client: encoding, driver, Netty), not of the server. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String single(ConnectionFactory cf, String sql) {
+        return Mono.usingWhen(cf.create(), c -> Flux.from(c.createStatement(sql).execute())
+                .flatMap(r -> r.map((row, m) -> row.get(0, String.class))).single(), Connection::close).block(TIMEOUT);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.spectra.reactive.r2dbc.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcPermissionDeniedException;
+import io.r2dbc.spi.R2dbcRollbackException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InternalsUnitTests {
+
+    @Test
+    void classifiesDatabaseErrorsBySqlState() {
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("admin shutdown", "57P01"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("starting up", "57P03"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("statement timeout", "57014"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("too many", "53300"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("connection failure", "08006"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcRollbackException("serialization", "40001"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("deadlock", "40P01"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcTimeoutException("acquire"))).isTrue();
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("Connection closed"))).isTrue();
+        assertThat(PgErrors.isTransient(new IllegalStateException("wrapped",
+                new R2dbcNonTransientResourceException("shutdown", "57P01")))).isTrue();
+
+        assertThat(PgErrors.isTransient(new R2dbcNonTransientResourceException("database dropped", "57P04"))).isFalse();
+        assertThat(PgErrors.isTransient(new R2dbcBadGrammarException("undefined table", "42P01", 0))).isFalse();
+        assertThat(PgErrors.isTransient(new R2dbcDataIntegrityViolationException("check", "23514"))).isFalse();
+        assertThat(PgErrors.isTransient(new R2dbcPermissionDeniedException("password", "28P01"))).isFalse();
+        assertThat(PgErrors.isTransient(new IllegalStateException("Connection pool is closed"))).isFalse();
+        assertThat(PgErrors.isTransient(new IOException("left to the SpectraSink default"))).isFalse();
+        assertThat(PgErrors.isTransient(new ConnectException("left to the SpectraSink default"))).isFalse();
+    }
+
+    @Test
+    void recordErrorsAreDataAndConstraintErrorsOnly() {
+        assertThat(PgErrors.isRecordError(new R2dbcBadGrammarException("invalid byte sequence", "22021", 0))).isTrue();
+        assertThat(PgErrors.isRecordError(new R2dbcBadGrammarException("numeric overflow", "22003", 0))).isTrue();
+        assertThat(PgErrors.isRecordError(new R2dbcDataIntegrityViolationException("check", "23514"))).isTrue();
+        assertThat(PgErrors.isRecordError(new R2dbcBadGrammarException("undefined table", "42P01", 0))).isFalse();
+        assertThat(PgErrors.isRecordError(new R2dbcNonTransientResourceException("shutdown", "57P01"))).isFalse();
+        assertThat(PgErrors.isRecordError(new IllegalArgumentException("22021"))).isFalse();
+        assertThat(PgErrors.describe(new R2dbcBadGrammarException("bad", "22021", 0))).isEqualTo("22021: bad");
+    }
+
+    @Test
+    void writesTextElementsTheWayArrayInReadsThem() {
+        dev.spectra.reactive.TrackedRequest r = dev.spectra.reactive.TrackedRequest.builder()
+                .id(java.util.UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8")).traceId("a\"b\\c{,}")
+                .provider("NULL").model("").outcome(dev.spectra.reactive.Outcome.CANCELLED)
+                .startedAt(java.time.Instant.parse("2025-03-04T05:06:07.123456789Z"))
+                .completedAt(java.time.Instant.parse("2025-03-04T05:06:08Z")).build();
+
+        String[] columns = LiteralBatch.encode(List.of(r, r));
+
+        assertThat(columns).hasSize(41);
+        assertThat(columns[0]).isEqualTo("{6ba7b810-9dad-11d1-80b4-00c04fd430c8,6ba7b810-9dad-11d1-80b4-00c04fd430c8}");
+        assertThat(columns[1]).isEqualTo("{\"a\\\"b\\\\c{,}\",\"a\\\"b\\\\c{,}\"}");
+        assertThat(columns[2]).isEqualTo("{NULL,NULL}");                       // response_id: null
+        assertThat(columns[3]).isEqualTo("{\"NULL\",\"NULL\"}");             // provider: the text NULL
+        assertThat(columns[4]).isEqualTo("{\"\",\"\"}");
+        assertThat(columns[10]).isEqualTo("{\"cancelled\",\"cancelled\"}");
+        assertThat(columns[14]).isEqualTo("{\"{}\",\"{}\"}");
+        assertThat(columns[15]).isEqualTo("{f,f}");
+        assertThat(columns[16]).isEqualTo("{NULL,NULL}");                      // no usage
+        assertThat(columns[37]).isEqualTo("{\"[]\",\"[]\"}");
+        assertThat(columns[39]).isEqualTo("{2025-03-04T05:06:07.123456Z,2025-03-04T05:06:07.123456Z}");
+    }
+
+    @Test
+    void writesJsonThatParsesBackToTheSameValue() {
+        java.util.Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("nothing", null);
+        nested.put("list", List.of(1, -2.5, 1.0E-7, true, "x", List.of(), java.util.Map.of()));
+        java.util.Map<String, Object> value = new java.util.LinkedHashMap<>();
+        value.put("quote\"key", "a \"quoted\" value");
+        value.put("back\\slash", "C:\\path\\");
+        value.put("controls", "nul? no; tab\tnewline\nbell\u0007 unit\u001f");
+        value.put("unicode", "naïve 東京 🚀 \u2028");
+        value.put("numbers", List.of(Integer.MIN_VALUE, Long.MAX_VALUE, new java.math.BigInteger("123456789012345678901234567890"),
+                new java.math.BigDecimal("1E+3"), new java.math.BigDecimal("-0.0000000001"), 3.25f));
+        value.put("nested", nested);
+        value.put("'; DROP TABLE x; --", "$1 ?| @>");
+
+        StringBuilder element = new StringBuilder();
+        LiteralBatch.writeJson(element, value);
+
+        String json = unescapeArrayElement(element.toString());
+        assertThat(dev.spectra.reactive.internal.JsonValues.jsonEquals(JsonText.readObject(json), value))
+                .as("%s parses back to %s", json, value).isTrue();
+    }
+
+    /** What array_in does to the inside of a quoted element: a backslash takes the next character literally. */
+    private static String unescapeArrayElement(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                c = s.charAt(++i);
+            } else {
+                assertThat(c).as("an unescaped quote would end the element at %d of %s", i, s).isNotEqualTo('"');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    @Test
+    void masksPasswordsInUrls() {
+        assertThat(Redaction.maskUrl("r2dbc:postgresql://u:p@ss:w@rd@host:5432/db"))
+                .isEqualTo("r2dbc:postgresql://u:****@host:5432/db");
+        assertThat(Redaction.maskUrl("r2dbcs:postgresql://user@host/db?Password=x&ssl=true"))
+                .isEqualTo("r2dbcs:postgresql://user@host/db?Password=****&ssl=true");
+        assertThat(Redaction.maskUrl("r2dbc:postgresql://host/db")).isEqualTo("r2dbc:postgresql://host/db");
+    }
+
+    @Test
+    void quotesIdentifiersSoNothingEscapesThem() {
+        assertThat(Identifiers.quote("schema", "public")).isEqualTo("\"public\"");
+        assertThat(Identifiers.quote("schema", "a\"; DROP TABLE t; --")).isEqualTo("\"a\"\"; DROP TABLE t; --\"");
+        assertThat(Identifiers.quote("schema", "x".repeat(63))).hasSize(65);
+    }
+
+    @Test
+    void theInsertHasOneConstantShapeWithEveryValueBound() {
+        String sql = RequestInsert.sql("\"s\".spectra_requests");
+
+        Matcher placeholders = Pattern.compile("\\$(\\d+)::").matcher(sql);
+        int count = 0;
+        while (placeholders.find()) {
+            assertThat(Integer.parseInt(placeholders.group(1))).isEqualTo(++count);
+        }
+        assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(41);
+        assertThat(sql).startsWith("INSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
+                .contains("FROM unnest($1::uuid[], $2::text[],")
+                .contains("u.metadata::jsonb")
+                .endsWith("ON CONFLICT DO NOTHING")
+                .doesNotContain("'");
+        assertThat(RequestInsert.encode(List.of())).hasSize(41);
+        assertThat(LiteralBatch.encode(List.of())).hasSize(41).containsOnly("{}");
+    }
+}
