@@ -21,13 +21,15 @@ public enum ModelType {
     /** Video generation. */
     VIDEO;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /**
      * The lower-case name used in storage and JSON, e.g. {@code text}, {@code tts}.
      *
      * @return the id
      */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /**

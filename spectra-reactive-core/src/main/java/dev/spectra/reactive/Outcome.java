@@ -15,13 +15,15 @@ public enum Outcome {
     /** The subscriber cancelled before the call completed; whatever usage had arrived is kept. */
     CANCELLED;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /**
      * The lower-case name used in storage and JSON: {@code success}, {@code failure}, {@code cancelled}.
      *
      * @return the id
      */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /**

@@ -15,13 +15,15 @@ public enum PricingStatus {
     /** The call's usage is not known (no usage reported, or the call failed before any): no cost. */
     USAGE_UNKNOWN;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /**
      * The lower-case name used in storage and JSON, e.g. {@code model_not_priced}.
      *
      * @return the id
      */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /**

@@ -209,7 +209,7 @@ public record TrackedRequest(
         b.usage = usage;
         b.cost = cost;
         b.pricingTier = pricingTier;
-        b.pricingStatus = pricingStatus;
+        // the status follows from cost and usage: left unset so a copy with a new cost or usage stays consistent
         b.latencyMs = latencyMs;
         b.timeToFirstTokenMs = timeToFirstTokenMs;
         b.tokensPerSecond = tokensPerSecond;

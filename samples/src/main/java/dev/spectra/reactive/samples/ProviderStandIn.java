@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * OpenAI Responses API (JSON and SSE), Anthropic messages (JSON and SSE, with prompt-cache reads on long
  * prompts) and Gemini {@code generateContent} / {@code streamGenerateContent?alt=sse}.
  *
- * <p>Answers are deterministic for a given request body (seeded by it), and every {@value #RATE_LIMIT_EVERY}th
+ * <p>Usage and text are deterministic for a given request body (seeded by it), response ids unique per call, and every {@value #RATE_LIMIT_EVERY}th
  * chat request is answered 429 the way the provider does, so the sample also shows failures.
  */
 public final class ProviderStandIn implements AutoCloseable {
@@ -422,10 +422,12 @@ public final class ProviderStandIn implements AutoCloseable {
                 p.add((i == 0 ? "" : " ") + WORDS[(start + i) % WORDS.length]);
             }
             this.pieces = List.copyOf(p);
+            // ids are unique per call (a repeated prompt is a new call, stored again), usage is per request body
+            SplittableRandom ids = new SplittableRandom(seq * 0x9E3779B97F4A7C15L ^ text.hashCode());
             String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
             StringBuilder b = new StringBuilder(64);
             for (int i = 0; i < 64; i++) {
-                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                b.append(alphabet.charAt(ids.nextInt(alphabet.length())));
             }
             this.idChars = b.toString();
         }

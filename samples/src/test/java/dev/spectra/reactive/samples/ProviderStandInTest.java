@@ -78,6 +78,20 @@ class ProviderStandInTest {
     }
 
     @Test
+    void aRepeatedPromptIsANewCallWithItsOwnIdAndTheSameUsage() {
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"same\"}]}";
+        ResponseDetails a = post(standIn.openAiBaseUrl() + "/v1/chat/completions", body)
+                .map(b -> read("api.openai.com", "/v1/chat/completions", b, false)).block(Duration.ofSeconds(10));
+        ResponseDetails b = post(standIn.openAiBaseUrl() + "/v1/chat/completions", body)
+                .map(x -> read("api.openai.com", "/v1/chat/completions", x, false)).block(Duration.ofSeconds(10));
+
+        assertThat(a.responseId()).isNotEqualTo(b.responseId());
+        if (a.usage() != null && b.usage() != null) {
+            assertThat(a.usage()).isEqualTo(b.usage());
+        }
+    }
+
+    @Test
     void responsesAnthropicAndGeminiStreamsMatchTheirJson() {
         String prompt = "x".repeat(6000);
         for (String[] c : new String[][] {
