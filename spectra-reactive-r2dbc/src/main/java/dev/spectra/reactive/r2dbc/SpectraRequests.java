@@ -195,6 +195,27 @@ public final class SpectraRequests {
         return "SpectraRequests{schema=" + schema + "}";
     }
 
+    /**
+     * The tags of the requests a filter selects, with how many requests carry each: most used first, then by
+     * tag. For a tag cloud or a filter picker.
+     *
+     * @param filter which requests count
+     * @return the tags and their counts
+     */
+    public Flux<TagCount> tagCounts(RequestFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        return Flux.defer(() -> {
+            FilterSql sql = new FilterSql();
+            sql.filter(filter);
+            String text = "SELECT t.tag, count(*) AS requests FROM " + table
+                    + " CROSS JOIN LATERAL jsonb_array_elements_text(tags) AS t(tag)" + sql.whereClause()
+                    + " GROUP BY t.tag ORDER BY requests DESC, t.tag";
+            return query(c -> sql.bindTo(c.createStatement(text)), row -> new TagCount(
+                    Objects.requireNonNull(row.get("tag", String.class)),
+                    Objects.requireNonNull(row.get("requests", Long.class))));
+        });
+    }
+
     private <T> Flux<T> query(java.util.function.Function<Connection, io.r2dbc.spi.Statement> statement,
                               java.util.function.Function<Row, T> mapper) {
         return Flux.usingWhen(connectionFactory.create(),

@@ -86,6 +86,25 @@ class SpectraRequestsIntegrationTests {
     }
 
     @Test
+    void countsTagsMostUsedFirstOverWhatTheFilterSelects() {
+        // billing: R1 R2 R4 R7 R8; beta: R2 R3; chat: R6; R10's two injection texts once each
+        requests.tagCounts(RequestFilter.all()).collectList().as(StepVerifier::create)
+                .assertNext(tags -> {
+                    assertThat(tags.subList(0, 2)).containsExactly(new TagCount("billing", 5), new TagCount("beta", 2));
+                    // ties are ordered by tag in the database's collation
+                    assertThat(tags.subList(2, 5)).containsExactlyInAnyOrder(new TagCount("chat", 1),
+                            new TagCount(HandSet.QUOTED_TAG, 1), new TagCount(HandSet.INJECTION_TAG, 1));
+                })
+                .verifyComplete();
+        // openai only: billing R1 R2 R7 R8, beta R2 R3, and R10's
+        requests.tagCounts(RequestFilter.builder().providers("openai").outcomes(Outcome.SUCCESS).build())
+                .filter(t -> !t.tag().equals(HandSet.QUOTED_TAG) && !t.tag().equals(HandSet.INJECTION_TAG))
+                .as(StepVerifier::create)
+                .expectNext(new TagCount("billing", 3), new TagCount("beta", 1))
+                .verifyComplete();
+    }
+
+    @Test
     void filtersOnMetadataContainment() {
         assertMatches(f -> f.metadataContains(Map.of("tenant_id", "t1")), R1, R2, R5, R8, R10);
         assertMatches(f -> f.metadataContains(Map.of("feature", "chat")), R2, R4);
