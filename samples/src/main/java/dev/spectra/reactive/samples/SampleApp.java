@@ -1,0 +1,211 @@
+package dev.spectra.reactive.samples;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.spectra.reactive.Spectra;
+import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.TrackerStats;
+import dev.spectra.reactive.r2dbc.R2dbcSinkOptions;
+import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
+import dev.spectra.reactive.r2dbc.RequestFilter;
+import dev.spectra.reactive.r2dbc.SpectraRequests;
+import dev.spectra.reactive.samples.api.ApiServer;
+import dev.spectra.reactive.sink.RecorderOptions;
+import dev.spectra.reactive.webclient.SpectraExchangeFilter;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The sample: starts PostgreSQL (embedded unless a URL is given), a local provider stand-in (unless real base URLs
+ * are given), a {@link SpectraTracker} writing to PostgreSQL through {@link R2dbcSpectraSink}, the HTTP API; runs
+ * the demo workload of an invoicing assistant, printing each call as it is recorded; prints cost, tokens and
+ * requests per tenant and per model read back through {@link SpectraRequests}; then keeps serving the API
+ * ({@code --serve}, the default) or exits ({@code --once}).
+ */
+public final class SampleApp implements AutoCloseable {
+
+    private final SampleConfig config;
+    private final PrintStream out;
+    private final Instant runStartedAt;
+    private final Database database;
+    private final R2dbcSpectraSink sink;
+    private final SpectraTracker tracker;
+    private final @Nullable ProviderStandIn standIn;
+    private final DemoWorkload workload;
+    private final ApiServer api;
+    private final Disposable liveLines;
+    private final AtomicInteger recorded = new AtomicInteger();
+
+    private SampleApp(SampleConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+        this.runStartedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        out.println("Spectra Reactive sample: " + config);
+        this.database = Database.open(config.databaseUrl());
+        out.println("  database: " + database.describe());
+        this.sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(database.url())
+                .applicationName("spectra-sample").build());
+        // a short delay keeps the API fresh while the demo runs; production keeps the 1 s default
+        this.tracker = SpectraTracker.builder().sink(sink)
+                .recorder(RecorderOptions.builder().maxDelay(Duration.ofMillis(200)).build()).build();
+        Spectra.configure(tracker);
+        Spectra.withMetadata(Map.of("service", "invoice-assistant", "env", "demo"));
+
+        boolean needStandIn = config.openai().standIn() || config.anthropic().standIn() || config.gemini().standIn();
+        this.standIn = needStandIn ? ProviderStandIn.start(config.speed()) : null;
+        SpectraExchangeFilter.Builder filter = SpectraExchangeFilter.builder().includeStreamUsage(true);
+        String openaiUrl = url(config.openai(), standIn == null ? null : standIn.openAiBaseUrl(), filter, "openai");
+        String anthropicUrl = url(config.anthropic(), standIn == null ? null : standIn.anthropicBaseUrl(), filter,
+                "anthropic");
+        String geminiUrl = url(config.gemini(), standIn == null ? null : standIn.geminiBaseUrl(), filter, "gemini");
+        if (standIn != null) {
+            out.println("  providers: local stand-in (OpenAI " + standIn.openAiBaseUrl() + ", Anthropic "
+                    + standIn.anthropicBaseUrl() + ", Gemini " + standIn.geminiBaseUrl() + ")");
+        }
+        InvoiceAssistant assistant = new InvoiceAssistant(openaiUrl, key(config.openai(), "sk-sample-openai"),
+                anthropicUrl, key(config.anthropic(), "sk-ant-sample"), geminiUrl,
+                key(config.gemini(), "sample-gemini-key"), filter.build());
+        this.workload = new DemoWorkload(assistant, out);
+        this.api = ApiServer.start(sink.requests(), config.host(), config.port(), config.apiToken());
+        this.liveLines = tracker.events().subscribe(r -> {
+            recorded.incrementAndGet();
+            out.println(Reports.line(r));
+        });
+    }
+
+    /** The URL calls of a provider go to; a stand-in host is registered with the filter under that provider. */
+    private static String url(SampleConfig.Endpoint endpoint, @Nullable String standInUrl,
+                              SpectraExchangeFilter.Builder filter, String provider) {
+        if (!endpoint.standIn()) {
+            return endpoint.baseUrl();
+        }
+        String hostPort = standInUrl.substring("http://".length());
+        filter.host(provider, hostPort);
+        return standInUrl;
+    }
+
+    private static String key(SampleConfig.Endpoint endpoint, String demoKey) {
+        // a fake key for the stand-in: it is sent like a real one and, like a real one, never recorded
+        return endpoint.apiKey() != null ? endpoint.apiKey() : demoKey;
+    }
+
+    /**
+     * Starts everything but the workload. Blocking (it starts PostgreSQL): call it from {@code main} or a test.
+     *
+     * @param config the settings
+     * @param out where progress goes
+     * @return the running sample
+     */
+    public static SampleApp start(SampleConfig config, PrintStream out) {
+        return new SampleApp(config, out);
+    }
+
+    /**
+     * Runs the demo workload and writes what it recorded.
+     *
+     * @return completes when every record of the run is stored
+     */
+    public Mono<Void> runWorkload() {
+        return Mono.fromRunnable(() -> out.println("\nRunning " + config.requests()
+                        + " inbound requests of 3 tenants, then a nightly batch per tenant:\n"))
+                .then(workload.run(config.requests()))
+                .then(tracker.flush());
+    }
+
+    /**
+     * Prints the per-tenant and per-model tables of this run, read back from PostgreSQL.
+     *
+     * @return completes when printed
+     */
+    public Mono<Void> printSummary() {
+        return Reports.summary(sink.requests(), runFilter(), out).doOnSuccess(v -> {
+            TrackerStats s = tracker.stats();
+            out.printf("%n  %d calls recorded (%d inbound requests degraded by provider errors); delivery: %d "
+                            + "written, %d dropped, %d failed%n", s.recorded(), workload.degraded(),
+                    s.delivery().written(), s.delivery().dropped(), s.delivery().failed());
+        });
+    }
+
+    /** @return the records of this run: started since the sample started */
+    public RequestFilter runFilter() {
+        return RequestFilter.builder().startedBetween(runStartedAt, null).build();
+    }
+
+    /** @return the API's base URL */
+    public String apiBaseUrl() {
+        return api.baseUrl();
+    }
+
+    /** @return the tracker recording the run */
+    public SpectraTracker tracker() {
+        return tracker;
+    }
+
+    /** @return the query API over the database */
+    public SpectraRequests requests() {
+        return sink.requests();
+    }
+
+    /** Stops the API, the stand-in, the tracker (writing what is queued), the sink and the database. */
+    @Override
+    public void close() {
+        liveLines.dispose();
+        api.close();
+        if (standIn != null) {
+            standIn.close();
+        }
+        tracker.close(Duration.ofSeconds(10)).block(Duration.ofSeconds(15));
+        Spectra.resetTracker();
+        Spectra.clearGlobals();
+        database.close();
+    }
+
+    /**
+     * Runs the sample; see {@link SampleConfig#USAGE}.
+     *
+     * @param args flags
+     */
+    public static void main(String[] args) {
+        SampleConfig config;
+        try {
+            config = SampleConfig.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println();
+            System.err.print(SampleConfig.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (config.help()) {
+            System.out.print(SampleConfig.USAGE);
+            return;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        try (SampleApp app = SampleApp.start(config, System.out)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "spectra-sample-shutdown"));
+            app.runWorkload().then(app.printSummary()).block();
+            if (config.serve()) {
+                String base = app.apiBaseUrl();
+                System.out.println("\nThe API serves what was tracked (Ctrl-C to stop):");
+                System.out.println("  curl -s " + base + "/api/costs?groupBy=metadata.tenant_id");
+                System.out.println("  curl -s '" + base + "/api/requests?limit=5&sort=cost'");
+                System.out.println("  curl -s " + base + "/api/stats");
+                System.out.println("  curl -s " + base + "/api/tags");
+                System.out.println("  curl -s " + base + "/api/requests/<id>");
+                if (config.apiToken() != null) {
+                    System.out.println("  (add -H 'Authorization: Bearer $SPECTRA_API_TOKEN')");
+                }
+                stop.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
