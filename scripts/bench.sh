@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every benchmark with settings that fit a 2-core machine and writes BENCHMARKS.md:
+#   P1 operator overhead vs bare Reactor and Micrometer, P2/P5 the WebClient filter on vs off,
+#   P3 stream scanning, P4 the R2DBC sink vs Statement.add() vs copyIn (200,000 rows).
+# Nothing to install (embedded PostgreSQL). About 25 minutes. Keep the machine otherwise idle.
+#
+#   scripts/bench.sh                 # everything
+#   SKIP_R2DBC=1 scripts/bench.sh    # JMH only (the P4 section then says so)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=spectra-benchmarks/target
+./mvnw -B -q -pl spectra-benchmarks -am package -DskipTests
+mkdir -p "$out"
+{
+  printf '%s cores (%s), %s RAM, %s; load average at start %s' \
+    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
+    "$(free -h | awk '/^Mem:/ {print $2}')" "$(. /etc/os-release && echo "$PRETTY_NAME")" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$out/machine.txt"
+java -jar "$out/benchmarks.jar" 'TrackingOverheadBenchmark|StreamScanBenchmark|FilterOverheadBenchmark' \
+    -prof gc -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
+if [ -z "${SKIP_R2DBC:-}" ]; then
+  scripts/bench-r2dbc-write.sh | tee "$out/r2dbc-write.txt"
+else
+  echo "(P4 skipped: SKIP_R2DBC was set)" > "$out/r2dbc-write.txt"
+fi
+java -cp "$out/benchmarks.jar" dev.spectra.reactive.benchmarks.BenchmarkReport \
+    "$out/jmh.json" "$out/r2dbc-write.txt" "$out/machine.txt" BENCHMARKS.md
