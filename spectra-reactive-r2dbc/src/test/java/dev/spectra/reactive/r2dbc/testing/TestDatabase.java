@@ -130,6 +130,11 @@ public final class TestDatabase {
         return values.get(0);
     }
 
+    /** @return every schema this test class asked for */
+    List<String> schemas() {
+        return List.copyOf(schemas);
+    }
+
     void dropSchemas() {
         List<String> names = new ArrayList<>(schemas);
         for (String name : names) {
