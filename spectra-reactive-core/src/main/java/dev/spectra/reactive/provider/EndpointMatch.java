@@ -48,6 +48,12 @@ public final class EndpointMatch {
         this.pathParameters = Map.copyOf(pathParameters);
     }
 
+    /** This match, for the full path called (a gateway's prefix included). */
+    EndpointMatch at(String fullPath) {
+        return fullPath.equals(path) ? this
+                : new EndpointMatch(registry, provider, endpoint, fullPath, pathParameters);
+    }
+
     /**
      * The provider id to store, e.g. {@code openai}.
      *
