@@ -13,8 +13,18 @@ import java.util.Objects;
  *       {@code prompt_tokens} is already inclusive; Anthropic's {@code input_tokens} is not, and is normalised
  *       by adding its cache fields before it gets here.)</li>
  *   <li>{@code reasoningTokens} is a subset of {@code outputTokens}.</li>
+ *   <li>{@code cacheWrite1hTokens} is the part of {@code cacheWriteTokens} written with a one-hour lifetime
+ *       (Anthropic's {@code cache_creation.ephemeral_1h_input_tokens}, billed at a higher rate than the default
+ *       five-minute writes); the rest of {@code cacheWriteTokens} are five-minute (default) writes.</li>
+ *   <li>{@code audioInputTokens} and {@code imageInputTokens} are the parts of {@code inputTokens} that were
+ *       audio and image tokens (cached or not); together they do not exceed the input. The rest of the input is
+ *       text.</li>
+ *   <li>{@code audioOutputTokens} and {@code imageOutputTokens} are the parts of {@code outputTokens} that were
+ *       audio and image tokens; with {@code reasoningTokens} they do not exceed the output.</li>
  *   <li>{@code totalTokens} is what the provider reported as its total, else input + output.</li>
  * </ul>
+ * Modalities and cache lifetimes matter because providers price them apart: an audio token costs several times
+ * a text token.
  * A call whose usage is not known has no {@code Usage} at all ({@link TrackedRequest#usage()} is null), never a
  * {@code Usage} of zeros.
  *
@@ -27,11 +37,17 @@ import java.util.Objects;
  * @param images images generated (image APIs), else 0
  * @param audioSeconds seconds of audio transcribed or produced (audio APIs), else 0
  * @param characters characters of input billed by character (speech APIs), else 0
+ * @param cacheWrite1hTokens cache writes with a one-hour lifetime (subset of cacheWriteTokens)
+ * @param audioInputTokens audio tokens of the input (subset of input)
+ * @param audioOutputTokens audio tokens of the output (subset of output)
+ * @param imageInputTokens image tokens of the input (subset of input)
+ * @param imageOutputTokens image tokens of the output (subset of output)
  * @since 0.1
  */
 public record Usage(long inputTokens, long outputTokens, long cachedInputTokens, long cacheWriteTokens,
                     long reasoningTokens, long totalTokens, long images, BigDecimal audioSeconds,
-                    long characters) {
+                    long characters, long cacheWrite1hTokens, long audioInputTokens, long audioOutputTokens,
+                    long imageInputTokens, long imageOutputTokens) {
 
     /**
      * Checks the invariants above.
@@ -45,6 +61,11 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
      * @param images images generated (image APIs), else 0
      * @param audioSeconds seconds of audio transcribed or produced (audio APIs), else 0
      * @param characters characters of input billed by character (speech APIs), else 0
+     * @param cacheWrite1hTokens cache writes with a one-hour lifetime (subset of cacheWriteTokens)
+     * @param audioInputTokens audio tokens of the input (subset of input)
+     * @param audioOutputTokens audio tokens of the output (subset of output)
+     * @param imageInputTokens image tokens of the input (subset of input)
+     * @param imageOutputTokens image tokens of the output (subset of output)
      * @throws IllegalArgumentException naming the field when a count is negative or a subset exceeds its whole
      */
     public Usage {
@@ -57,6 +78,11 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         requireNonNegative("totalTokens", totalTokens);
         requireNonNegative("images", images);
         requireNonNegative("characters", characters);
+        requireNonNegative("cacheWrite1hTokens", cacheWrite1hTokens);
+        requireNonNegative("audioInputTokens", audioInputTokens);
+        requireNonNegative("audioOutputTokens", audioOutputTokens);
+        requireNonNegative("imageInputTokens", imageInputTokens);
+        requireNonNegative("imageOutputTokens", imageOutputTokens);
         if (audioSeconds.signum() < 0) {
             throw new IllegalArgumentException("usage audioSeconds must not be negative, was " + audioSeconds);
         }
@@ -69,6 +95,20 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
             throw new IllegalArgumentException("usage reasoningTokens (" + reasoningTokens
                     + ") must not exceed outputTokens (" + outputTokens + "): output counts reasoning");
         }
+        if (cacheWrite1hTokens > cacheWriteTokens) {
+            throw new IllegalArgumentException("usage cacheWrite1hTokens (" + cacheWrite1hTokens
+                    + ") must not exceed cacheWriteTokens (" + cacheWriteTokens + "): they are a part of the writes");
+        }
+        if (audioInputTokens + imageInputTokens > inputTokens) {
+            throw new IllegalArgumentException("usage audioInputTokens (" + audioInputTokens + ") + imageInputTokens ("
+                    + imageInputTokens + ") must not exceed inputTokens (" + inputTokens
+                    + "): input counts every modality");
+        }
+        if (reasoningTokens + audioOutputTokens + imageOutputTokens > outputTokens) {
+            throw new IllegalArgumentException("usage reasoningTokens (" + reasoningTokens + ") + audioOutputTokens ("
+                    + audioOutputTokens + ") + imageOutputTokens (" + imageOutputTokens
+                    + ") must not exceed outputTokens (" + outputTokens + "): output counts every modality");
+        }
     }
 
     /**
@@ -79,7 +119,8 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
      * @return the usage
      */
     public static Usage of(long inputTokens, long outputTokens) {
-        return new Usage(inputTokens, outputTokens, 0, 0, 0, inputTokens + outputTokens, 0, BigDecimal.ZERO, 0);
+        return new Usage(inputTokens, outputTokens, 0, 0, 0, inputTokens + outputTokens, 0, BigDecimal.ZERO, 0, 0, 0, 0, 0,
+                0);
     }
 
     /**
@@ -99,7 +140,10 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
     public Builder toBuilder() {
         Builder b = new Builder().inputTokens(inputTokens).outputTokens(outputTokens)
                 .cachedInputTokens(cachedInputTokens).cacheWriteTokens(cacheWriteTokens)
-                .reasoningTokens(reasoningTokens).images(images).audioSeconds(audioSeconds).characters(characters);
+                .reasoningTokens(reasoningTokens).images(images).audioSeconds(audioSeconds).characters(characters)
+                .cacheWrite1hTokens(cacheWrite1hTokens).audioInputTokens(audioInputTokens)
+                .audioOutputTokens(audioOutputTokens).imageInputTokens(imageInputTokens)
+                .imageOutputTokens(imageOutputTokens);
         if (totalTokens != inputTokens + outputTokens) {
             b.totalTokens(totalTokens);
         }
@@ -107,12 +151,22 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
     }
 
     /**
-     * Input tokens billed at the plain input price: input minus cache reads and cache writes.
+     * Input tokens neither read from nor written to the cache: input minus cache reads and cache writes (of every
+     * modality).
      *
      * @return the uncached input tokens
      */
     public long uncachedInputTokens() {
         return inputTokens - cachedInputTokens - cacheWriteTokens;
+    }
+
+    /**
+     * Cache writes with the default (five-minute) lifetime: cache writes minus the one-hour writes.
+     *
+     * @return the five-minute cache writes
+     */
+    public long cacheWrite5mTokens() {
+        return cacheWriteTokens - cacheWrite1hTokens;
     }
 
     private static void requireNonNegative(String name, long value) {
@@ -132,6 +186,11 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         private long images;
         private BigDecimal audioSeconds = BigDecimal.ZERO;
         private long characters;
+        private long cacheWrite1hTokens;
+        private long audioInputTokens;
+        private long audioOutputTokens;
+        private long imageInputTokens;
+        private long imageOutputTokens;
 
         private Builder() {
         }
@@ -221,13 +280,59 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         }
 
         /**
+         * @param v cache writes with a one-hour lifetime (part of the cache writes)
+         * @return this builder
+         */
+        public Builder cacheWrite1hTokens(long v) {
+            this.cacheWrite1hTokens = v;
+            return this;
+        }
+
+        /**
+         * @param v audio tokens of the input (part of the input)
+         * @return this builder
+         */
+        public Builder audioInputTokens(long v) {
+            this.audioInputTokens = v;
+            return this;
+        }
+
+        /**
+         * @param v audio tokens of the output (part of the output)
+         * @return this builder
+         */
+        public Builder audioOutputTokens(long v) {
+            this.audioOutputTokens = v;
+            return this;
+        }
+
+        /**
+         * @param v image tokens of the input (part of the input)
+         * @return this builder
+         */
+        public Builder imageInputTokens(long v) {
+            this.imageInputTokens = v;
+            return this;
+        }
+
+        /**
+         * @param v image tokens of the output (part of the output)
+         * @return this builder
+         */
+        public Builder imageOutputTokens(long v) {
+            this.imageOutputTokens = v;
+            return this;
+        }
+
+        /**
          * @return the usage
          * @throws IllegalArgumentException when the counts break the record's invariants
          */
         public Usage build() {
             long total = totalTokens >= 0 ? totalTokens : inputTokens + outputTokens;
             return new Usage(inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, total,
-                    images, audioSeconds, characters);
+                    images, audioSeconds, characters, cacheWrite1hTokens, audioInputTokens, audioOutputTokens,
+                    imageInputTokens, imageOutputTokens);
         }
     }
 }

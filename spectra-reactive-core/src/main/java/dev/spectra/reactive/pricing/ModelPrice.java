@@ -13,36 +13,35 @@ import org.jspecify.annotations.Nullable;
  * Everything a model costs: token prices per tier, prices of non-token units, and a long-context rate.
  *
  * @param type the kind of model, when known
- * @param tiers token prices by tier name ({@code standard}, {@code batch}, {@code flex}, {@code priority} ...);
- *        a tier that is absent is not priced for this model
+ * @param tiers token prices by tier ({@code standard}, {@code batch}, {@code flex}, {@code priority} ...); a tier
+ *        that is absent is not priced for this model
  * @param perImage USD per generated image, or null
  * @param perInputSecond USD per second of audio in (transcription), or null
  * @param perOutputSecond USD per second of audio out (speech), or null
  * @param perMillionInputCharacters USD per 1M characters of input (speech), or null
  * @param longContext standard-tier prices for a whole request whose input exceeds
- *        {@code longContextAboveInputTokens} (Anthropic and Gemini bill long prompts at a higher rate), or null
+ *        {@code longContextAboveInputTokens} (Anthropic and Gemini bill long prompts at a higher rate), or null. The
+ *        sources state long-context rates for the standard tier only, so a request above the threshold at any
+ *        other tier is not priced.
  * @param longContextAboveInputTokens the input-token threshold of {@code longContext}; 0 when none
- * @param datedSnapshots whether any dated snapshot of this model ({@code -2025-08-07}, {@code -20250514}) has
- *        these prices; set from the source, never guessed
  * @since 0.1
  */
-public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tiers, @Nullable BigDecimal perImage,
+public record ModelPrice(@Nullable ModelType type, Map<PricingTier, TokenPrices> tiers, @Nullable BigDecimal perImage,
                          @Nullable BigDecimal perInputSecond, @Nullable BigDecimal perOutputSecond,
                          @Nullable BigDecimal perMillionInputCharacters, @Nullable TokenPrices longContext,
-                         long longContextAboveInputTokens, boolean datedSnapshots) {
+                         long longContextAboveInputTokens) {
 
     /**
      * Copies the tier map and checks the unit prices.
      *
      * @param type the kind of model, when known
-     * @param tiers token prices by tier name ({@code standard}, {@code batch}, {@code flex}, {@code priority} ...); a tier that is absent is not priced for this model
+     * @param tiers token prices by tier ({@code standard}, {@code batch}, {@code flex}, {@code priority} ...); a tier that is absent is not priced for this model
      * @param perImage USD per generated image, or null
      * @param perInputSecond USD per second of audio in (transcription), or null
      * @param perOutputSecond USD per second of audio out (speech), or null
      * @param perMillionInputCharacters USD per 1M characters of input (speech), or null
      * @param longContext standard-tier prices for a whole request whose input exceeds {@code longContextAboveInputTokens} (Anthropic and Gemini bill long prompts at a higher rate), or null
      * @param longContextAboveInputTokens the input-token threshold of {@code longContext}; 0 when none
-     * @param datedSnapshots whether any dated snapshot of this model ({@code -2025-08-07}, {@code -20250514}) has these prices; set from the source, never guessed
      * @throws IllegalArgumentException when a price is negative or the long-context threshold is missing
      */
     public ModelPrice {
@@ -64,7 +63,7 @@ public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tier
      * @return the prices, or null when the model is not priced at that tier
      */
     public @Nullable TokenPrices tier(PricingTier tier) {
-        return tiers.get(tier.name());
+        return tiers.get(tier);
     }
 
     /**
@@ -79,14 +78,13 @@ public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tier
     /** Builds a {@link ModelPrice}. */
     public static final class Builder {
         private @Nullable ModelType type;
-        private final Map<String, TokenPrices> tiers = new LinkedHashMap<>();
+        private final Map<PricingTier, TokenPrices> tiers = new LinkedHashMap<>();
         private @Nullable BigDecimal perImage;
         private @Nullable BigDecimal perInputSecond;
         private @Nullable BigDecimal perOutputSecond;
         private @Nullable BigDecimal perMillionInputCharacters;
         private @Nullable TokenPrices longContext;
         private long longContextAbove;
-        private boolean datedSnapshots;
 
         private Builder() {
         }
@@ -114,7 +112,7 @@ public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tier
          * @return this builder
          */
         public Builder tier(PricingTier tier, TokenPrices p) {
-            tiers.put(tier.name(), Objects.requireNonNull(p, "prices"));
+            tiers.put(Objects.requireNonNull(tier, "tier"), Objects.requireNonNull(p, "prices"));
             return this;
         }
 
@@ -166,20 +164,11 @@ public record ModelPrice(@Nullable ModelType type, Map<String, TokenPrices> tier
         }
 
         /**
-         * @param v whether dated snapshots share these prices
-         * @return this builder
-         */
-        public Builder datedSnapshots(boolean v) {
-            this.datedSnapshots = v;
-            return this;
-        }
-
-        /**
          * @return the price
          */
         public ModelPrice build() {
             return new ModelPrice(type, tiers, perImage, perInputSecond, perOutputSecond, perMillionInputCharacters,
-                    longContext, longContextAbove, datedSnapshots);
+                    longContext, longContextAbove);
         }
     }
 }

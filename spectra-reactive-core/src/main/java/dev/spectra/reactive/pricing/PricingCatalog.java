@@ -6,19 +6,19 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.ModelType;
 import dev.spectra.reactive.PricingTier;
 import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.provider.ProviderRegistry;
+import dev.spectra.reactive.provider.ResponseDetails;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -41,25 +41,38 @@ import tools.jackson.databind.json.JsonMapper;
  * <h2>Lookup</h2>
  * The provider id is canonicalised as the registry does ({@code google} is {@code gemini}). The model is tried
  * as given, then without Gemini's {@code models/} prefix or a prefix naming the provider itself
- * ({@code openai/gpt-4o} under {@code openai}), each exactly and then ignoring case. A dated snapshot that is
- * not listed ({@code gpt-5-2025-08-07}, {@code claude-sonnet-4-5-20250929}) gets its family's prices only when
- * the family is marked {@code dated} (the source priced every listed snapshot alike); otherwise it stays
- * unpriced. A model not found is priced {@code null}, never 0.
+ * ({@code openai/gpt-4o} under {@code openai}), each exactly and then ignoring case. Dated snapshots are priced
+ * only when the catalog lists them by name: an unlisted snapshot ({@code gpt-5-2026-01-01}) is never given its
+ * family's prices, since a new snapshot may be priced differently. A model not found is priced {@code null},
+ * never 0.
  *
  * <h2>Cost</h2>
  * With the tier's token prices (USD per 1M tokens), exact in {@link BigDecimal}:
  * <pre>
- * input  = (input − cached − cache_write) × input price + cached × cached-input price
- *          + cache_write × cache-write price  [+ audio seconds × per-second price (transcription)]
- *          [+ characters × per-character price (speech)]
- * output = output × output price  [+ images × per-image price]  [+ audio seconds × per-second price (speech)]
+ * input  = text × input + cached × cached_input + 5-minute writes × cache_write + 1-hour writes × cache_write_1h
+ *          + audio in × audio_input + image in × image_input
+ *          (text = input − cached − cache writes − audio in − image in)
+ * output = (output − reasoning − audio out − image out) × output + reasoning × (reasoning price, else output)
+ *          + audio out × audio_output + image out × image_output
+ *          [+ images × per-image price] [+ audio seconds × per-second price] [+ characters × per-character price]
  * </pre>
- * A missing cached-input or cache-write price bills those tokens at the input price (no discount or surcharge is
- * assumed the source does not state). A tier the model has no prices for gives {@code null} (not priced at that
- * tier): batch prices are never guessed from standard ones. At the standard tier, a request whose input exceeds
- * the model's long-context threshold is billed wholly at the long-context prices. A unit the usage has (images,
- * seconds, characters) that the model has no price for gives {@code null}. Reasoning tokens are part of output
- * and billed at the output price.
+ * Nothing is ever billed at a rate the catalog does not state: tokens of a kind whose price is unknown at that
+ * tier (cache reads without a cached-input price, one-hour writes without their price, audio or image tokens
+ * without theirs) make the cost {@code null}, as does a tier the model has no prices for (batch prices are never
+ * guessed from standard ones), a request above the long-context threshold at a tier other than standard, and
+ * audio or image input tokens together with cache reads or writes (the response does not say which modality the
+ * cache held). Units are billed by tokens when the usage has tokens and the tier token prices (a
+ * {@code gpt-image-1} answer's images are its output image tokens; a transcription billed by tokens is not billed
+ * again by seconds); without tokens, a unit the usage has (images, seconds, characters) that the model has no
+ * price for gives {@code null}. At the standard tier, a request whose input exceeds the model's long-context
+ * threshold is billed wholly at the long-context prices.
+ *
+ * <h2>Image variants</h2>
+ * {@link #cost(String, String, PricingTier, Usage, ResponseDetails)} prices images billed per image (DALL·E)
+ * by their quality and size: the entry {@code {quality}/{size}/{model}} (size written {@code 1024-x-1792}), else
+ * {@code {size}/{model}}; when neither is listed but the catalog has some variant of the model, the call is not
+ * priced (a size or quality it does not know); when the model has no variants at all, its own price applies.
+ * Without a stated quality and size, the model's own (default-variant) price applies.
  *
  * <p>Immutable and thread-safe.
  *
@@ -70,28 +83,48 @@ public final class PricingCatalog implements Pricing {
     /** Classpath location of the bundled catalog. */
     public static final String BUNDLED_RESOURCE = "/dev/spectra/reactive/pricing/catalog.json";
 
-    private static final Pattern DATED = Pattern.compile("^(.+)-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$");
+    /** Smallest non-zero price per 1M tokens or characters accepted from JSON: below it, a per-token value. */
+    static final BigDecimal MIN_PER_MILLION = new BigDecimal("0.001");
+    /** Largest price per 1M tokens or characters accepted from JSON ($0.01 per token). */
+    static final BigDecimal MAX_PER_MILLION = new BigDecimal("10000");
+    /** Largest price per image accepted from JSON. */
+    static final BigDecimal MAX_PER_IMAGE = new BigDecimal("100");
+    /** Largest price per second of audio accepted from JSON. */
+    static final BigDecimal MAX_PER_SECOND = new BigDecimal("10");
+
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private static volatile @Nullable PricingCatalog bundled;
 
     private final Map<String, Map<String, ModelPrice>> prices;
     private final Map<String, Map<String, ModelPrice>> lowerCase;
+    private final Map<String, Map<String, Boolean>> hasVariants;
     private final int size;
 
     private PricingCatalog(Map<String, Map<String, ModelPrice>> prices) {
         Map<String, Map<String, ModelPrice>> p = new HashMap<>();
         Map<String, Map<String, ModelPrice>> l = new HashMap<>();
+        Map<String, Map<String, Boolean>> v = new HashMap<>();
         int n = 0;
         for (Map.Entry<String, Map<String, ModelPrice>> e : prices.entrySet()) {
             p.put(e.getKey(), Map.copyOf(e.getValue()));
             Map<String, ModelPrice> lower = new HashMap<>();
-            e.getValue().forEach((model, price) -> lower.putIfAbsent(model.toLowerCase(Locale.ROOT), price));
+            Map<String, Boolean> variants = new HashMap<>();
+            e.getValue().forEach((model, price) -> {
+                String lm = model.toLowerCase(Locale.ROOT);
+                lower.putIfAbsent(lm, price);
+                int slash = lm.lastIndexOf('/');
+                if (slash > 0 && lm.substring(0, slash).contains("-x-")) {
+                    variants.put(lm.substring(slash + 1), Boolean.TRUE);
+                }
+            });
             l.put(e.getKey(), lower);
+            v.put(e.getKey(), variants);
             n += e.getValue().size();
         }
         this.prices = p;
         this.lowerCase = l;
+        this.hasVariants = v;
         this.size = n;
     }
 
@@ -99,7 +132,7 @@ public final class PricingCatalog implements Pricing {
      * The catalog bundled with this version, loaded once.
      *
      * @return the bundled catalog
-     * @throws IllegalStateException when the resource is missing or corrupt (a broken build)
+     * @throws IllegalStateException when the resource is missing, unreadable or invalid (a broken build)
      */
     public static PricingCatalog bundled() {
         PricingCatalog c = bundled;
@@ -114,6 +147,9 @@ public final class PricingCatalog implements Pricing {
                         c = builder().load(in).build();
                     } catch (IOException e) {
                         throw new IllegalStateException("pricing catalog " + BUNDLED_RESOURCE + " cannot be read", e);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalStateException("pricing catalog " + BUNDLED_RESOURCE + " is invalid: "
+                                + e.getMessage(), e);
                     }
                     bundled = c;
                 }
@@ -190,21 +226,15 @@ public final class PricingCatalog implements Pricing {
             return found;
         }
         String stripped = stripPrefix(p, m);
-        if (stripped != null) {
-            found = exactOrCase(p, models, stripped);
-            if (found != null) {
-                return found;
-            }
-            m = stripped;
+        return stripped == null ? null : exactOrCase(p, models, stripped);
+    }
+
+    private @Nullable String canonicalModel(String provider, Map<String, ModelPrice> models, String m) {
+        if (exactOrCase(provider, models, m) != null) {
+            return m;
         }
-        Matcher dated = DATED.matcher(m);
-        if (dated.matches()) {
-            ModelPrice family = exactOrCase(p, models, dated.group(1));
-            if (family != null && family.datedSnapshots()) {
-                return family;
-            }
-        }
-        return null;
+        String stripped = stripPrefix(provider, m);
+        return stripped != null && exactOrCase(provider, models, stripped) != null ? stripped : null;
     }
 
     private @Nullable ModelPrice exactOrCase(String provider, Map<String, ModelPrice> models, String m) {
@@ -235,6 +265,59 @@ public final class PricingCatalog implements Pricing {
     }
 
     /**
+     * The cost of a call with what its response and request said: the billed usage when the provider states one
+     * ({@link ResponseDetails#billableUsage}), and for images billed per image their quality and size, looked up
+     * as the class description says.
+     *
+     * @param provider the provider id
+     * @param model the model name
+     * @param tier the pricing tier
+     * @param usage what the call consumed, as recorded
+     * @param details what the response said, completed with the request
+     * @return the cost, or null when it cannot be priced
+     */
+    @Override
+    public @Nullable Cost cost(String provider, String model, PricingTier tier, Usage usage,
+                               ResponseDetails details) {
+        Objects.requireNonNull(details, "details");
+        Usage billed = details.billableUsage(Objects.requireNonNull(usage, "usage"));
+        ModelPrice price = find(provider, model);
+        if (price == null) {
+            return null;
+        }
+        String quality = details.imageQuality();
+        String size = details.imageSize();
+        if (billed.images() > 0 && !billedByTokens(price, tier, billed) && (quality != null || size != null)) {
+            String p = ProviderRegistry.canonicalId(provider);
+            Map<String, ModelPrice> models = prices.get(p);
+            String base = canonicalModel(p, models, model.trim());
+            if (base == null) {
+                return null;
+            }
+            String s = size == null ? null : size.trim().toLowerCase(Locale.ROOT).replace("x", "-x-");
+            String q = quality == null ? null : quality.trim().toLowerCase(Locale.ROOT);
+            ModelPrice variant = null;
+            if (q != null && s != null) {
+                variant = exactOrCase(p, models, q + "/" + s + "/" + base);
+            }
+            if (variant == null && s != null) {
+                variant = exactOrCase(p, models, s + "/" + base);
+            }
+            if (variant != null) {
+                return cost(variant, tier, billed);
+            }
+            if (hasVariants.get(p).containsKey(base.toLowerCase(Locale.ROOT))) {
+                return null; // a quality or size the catalog does not price
+            }
+        }
+        return cost(price, tier, billed);
+    }
+
+    private static boolean billedByTokens(ModelPrice price, PricingTier tier, Usage usage) {
+        return (usage.inputTokens() > 0 || usage.outputTokens() > 0) && price.tier(tier) != null;
+    }
+
+    /**
      * The cost of a usage at a model's prices, by the formula of the class description.
      *
      * @param price the model's prices
@@ -246,25 +329,33 @@ public final class PricingCatalog implements Pricing {
         Objects.requireNonNull(price, "price");
         Objects.requireNonNull(tier, "tier");
         Objects.requireNonNull(usage, "usage");
-        BigDecimal in = BigDecimal.ZERO;
-        BigDecimal out = BigDecimal.ZERO;
         boolean tokens = usage.inputTokens() > 0 || usage.outputTokens() > 0;
         boolean units = usage.images() > 0 || usage.audioSeconds().signum() > 0 || usage.characters() > 0;
         TokenPrices p = price.tier(tier);
-        if (tier.equals(PricingTier.STANDARD) && price.longContext() != null
-                && usage.inputTokens() > price.longContextAboveInputTokens()) {
+        if (p != null && price.longContext() != null && usage.inputTokens() > price.longContextAboveInputTokens()) {
+            if (!tier.equals(PricingTier.STANDARD)) {
+                return null; // long-context rates are stated for the standard tier only
+            }
             p = price.longContext();
         }
+        BigDecimal in = BigDecimal.ZERO;
+        BigDecimal out = BigDecimal.ZERO;
+        boolean byTokens = false;
         if (p == null) {
             if (tokens || !units) {
                 return null; // no prices at this tier for what was used
             }
-        } else {
-            in = BigDecimal.valueOf(usage.uncachedInputTokens()).multiply(p.input())
-                    .add(BigDecimal.valueOf(usage.cachedInputTokens()).multiply(p.effectiveCachedInput()))
-                    .add(BigDecimal.valueOf(usage.cacheWriteTokens()).multiply(p.effectiveCacheWrite()))
-                    .movePointLeft(6);
-            out = BigDecimal.valueOf(usage.outputTokens()).multiply(p.output()).movePointLeft(6);
+        } else if (tokens || !units) {
+            BigDecimal[] t = tokenCost(p, usage);
+            if (t == null) {
+                return null;
+            }
+            in = t[0];
+            out = t[1];
+            byTokens = tokens;
+        }
+        if (byTokens) {
+            return Cost.of(in, out); // images, seconds and characters are what the tokens measure
         }
         if (usage.images() > 0) {
             if (price.perImage() == null) {
@@ -293,6 +384,48 @@ public final class PricingCatalog implements Pricing {
         return Cost.of(in, out);
     }
 
+    /** Input and output cost of the tokens, or null when some tokens have no known price. */
+    private static BigDecimal @Nullable [] tokenCost(TokenPrices p, Usage u) {
+        long audioIn = u.audioInputTokens();
+        long imageIn = u.imageInputTokens();
+        if (audioIn + imageIn > 0 && u.cachedInputTokens() + u.cacheWriteTokens() > 0) {
+            return null; // which modality the cache read or wrote is not stated
+        }
+        Sum in = new Sum();
+        in.add(u.uncachedInputTokens() - audioIn - imageIn, p.input());
+        in.add(u.cachedInputTokens(), p.cachedInput());
+        in.add(u.cacheWrite5mTokens(), p.cacheWrite());
+        in.add(u.cacheWrite1hTokens(), p.cacheWrite1h());
+        in.add(audioIn, p.audioInput());
+        in.add(imageIn, p.imageInput());
+        Sum out = new Sum();
+        out.add(u.outputTokens() - u.reasoningTokens() - u.audioOutputTokens() - u.imageOutputTokens(), p.output());
+        out.add(u.reasoningTokens(), p.reasoning() != null ? p.reasoning() : p.output());
+        out.add(u.audioOutputTokens(), p.audioOutput());
+        out.add(u.imageOutputTokens(), p.imageOutput());
+        if (in.unknown || out.unknown) {
+            return null;
+        }
+        return new BigDecimal[] {in.total.movePointLeft(6), out.total.movePointLeft(6)};
+    }
+
+    /** Tokens times USD per 1M, remembering whether some tokens had no price. */
+    private static final class Sum {
+        BigDecimal total = BigDecimal.ZERO;
+        boolean unknown;
+
+        void add(long tokens, @Nullable BigDecimal perMillion) {
+            if (tokens <= 0) {
+                return;
+            }
+            if (perMillion == null) {
+                unknown = true;
+                return;
+            }
+            total = total.add(BigDecimal.valueOf(tokens).multiply(perMillion));
+        }
+    }
+
     @Override
     public String toString() {
         return "PricingCatalog{" + size + " models of " + prices.keySet() + '}';
@@ -301,19 +434,31 @@ public final class PricingCatalog implements Pricing {
     /**
      * Builds a {@link PricingCatalog}. A price set for a provider and model replaces the earlier one.
      *
-     * <p>JSON format (the bundled catalog's): <pre>{@code
+     * <p>JSON format (the bundled catalog's); every unit is in the key's name: <pre>{@code
      * {"providers": {"openai": {
      *     "gpt-4o": {"type": "text",
-     *                "standard": {"input": "2.5", "output": "10", "cached_input": "1.25"},
-     *                "batch":    {"input": "1.25", "output": "5"}},
-     *     "dall-e-3": {"type": "image", "image": "0.04"}}}}
+     *                "tiers": {
+     *                    "standard": {"input_per_1m_tokens": "2.5", "output_per_1m_tokens": "10",
+     *                                 "cached_input_per_1m_tokens": "1.25"},
+     *                    "batch":    {"input_per_1m_tokens": "1.25", "output_per_1m_tokens": "5"}}},
+     *     "dall-e-3": {"type": "image", "per_image": "0.04"},
+     *     "hd/1024-x-1792/dall-e-3": {"type": "image", "per_image": "0.12"}}}}
      * }</pre>
-     * Token prices ({@code input}, {@code output}, {@code cached_input}, {@code cache_write}) are USD per 1M
-     * tokens; {@code input_character} USD per 1M characters; {@code image} USD per image;
-     * {@code input_second} and {@code output_second} USD per second of audio. Any tier name is allowed besides
-     * {@code standard}, {@code batch}, {@code flex}, {@code priority}. Optional: {@code long_context} (a tier
-     * with {@code above_input_tokens}) and {@code dated} (true: dated snapshots share the prices). Prices may be
-     * strings or numbers; both are read exactly. Keys starting with {@code _} are comments.
+     * A model has {@code type}, {@code tiers} (tier name to token prices), {@code long_context} (token prices of
+     * the standard tier for a request above {@code above_input_tokens}), {@code per_image} (USD per image),
+     * {@code per_input_second} and {@code per_output_second} (USD per second of audio) and
+     * {@code per_1m_input_characters} (USD per 1M characters). Token prices, all USD per 1M tokens:
+     * {@code input_per_1m_tokens} and {@code output_per_1m_tokens} (required), {@code cached_input_per_1m_tokens},
+     * {@code cache_write_per_1m_tokens} (five-minute writes), {@code cache_write_1h_per_1m_tokens},
+     * {@code audio_input_per_1m_tokens}, {@code audio_output_per_1m_tokens}, {@code image_input_per_1m_tokens},
+     * {@code image_output_per_1m_tokens}, {@code reasoning_per_1m_tokens}; an absent price is unknown (see
+     * {@link TokenPrices}). Prices may be strings or numbers; both are read exactly. Any other key is an error,
+     * except keys starting with {@code _}, which are comments.
+     *
+     * <p>A value that cannot be in its unit is rejected, naming the model and key: a non-zero price per 1M below
+     * 0.001 (a per-token price pasted under a per-1M key) or above
+     * 10000, a price per image above 100, per second above
+     * 10.
      */
     public static final class Builder {
         private final Map<String, Map<String, ModelPrice>> prices = new LinkedHashMap<>();
@@ -341,13 +486,13 @@ public final class PricingCatalog implements Pricing {
          * Removes a model's prices.
          *
          * @param provider provider id or alias
-         * @param model model name
+         * @param model model name (trimmed, as {@link #price} stores it)
          * @return this builder
          */
         public Builder remove(String provider, String model) {
             Map<String, ModelPrice> m = prices.get(ProviderRegistry.canonicalId(provider));
-            if (m != null) {
-                m.remove(model);
+            if (m != null && model != null) {
+                m.remove(model.trim());
             }
             return this;
         }
@@ -369,7 +514,8 @@ public final class PricingCatalog implements Pricing {
         }
 
         /**
-         * Adds or overrides prices from JSON in the format above; the stream is read, not closed.
+         * Adds or overrides prices from JSON in the format above; the stream is read, not closed. Nothing is added
+         * when any entry is invalid.
          *
          * @param json the JSON
          * @return this builder
@@ -386,6 +532,7 @@ public final class PricingCatalog implements Pricing {
             if (providers == null || !providers.isObject()) {
                 throw new IllegalArgumentException("pricing JSON needs a top-level \"providers\" object");
             }
+            Map<String[], ModelPrice> parsed = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> p : providers.properties()) {
                 if (p.getKey().startsWith("_")) {
                     continue;
@@ -395,10 +542,12 @@ public final class PricingCatalog implements Pricing {
                 }
                 for (Map.Entry<String, JsonNode> m : p.getValue().properties()) {
                     if (!m.getKey().startsWith("_")) {
-                        price(p.getKey(), m.getKey(), parse(p.getKey() + "/" + m.getKey(), m.getValue()));
+                        parsed.put(new String[] {p.getKey(), m.getKey()},
+                                parse(p.getKey() + "/" + m.getKey(), m.getValue()));
                     }
                 }
             }
+            parsed.forEach((k, v) -> price(k[0], k[1], v));
             return this;
         }
 
@@ -415,62 +564,137 @@ public final class PricingCatalog implements Pricing {
                 }
                 switch (key) {
                     case "type":
+                        if (!v.isString()) {
+                            throw new IllegalArgumentException("pricing JSON: " + where + ".type is not a string");
+                        }
                         try {
-                            b.type(ModelType.fromId(v.asString()));
+                            b.type(ModelType.fromId(v.stringValue()));
                         } catch (IllegalArgumentException e) {
                             throw new IllegalArgumentException("pricing JSON: " + where + ": " + e.getMessage(), e);
                         }
                         break;
-                    case "image":
-                        b.perImage(decimal(where, key, v));
+                    case "per_image":
+                        b.perImage(unit(where, key, v, MAX_PER_IMAGE, null));
                         break;
-                    case "input_second":
-                        b.perInputSecond(decimal(where, key, v));
+                    case "per_input_second":
+                        b.perInputSecond(unit(where, key, v, MAX_PER_SECOND, null));
                         break;
-                    case "output_second":
-                        b.perOutputSecond(decimal(where, key, v));
+                    case "per_output_second":
+                        b.perOutputSecond(unit(where, key, v, MAX_PER_SECOND, null));
                         break;
-                    case "input_character":
-                        b.perMillionInputCharacters(decimal(where, key, v));
+                    case "per_1m_input_characters":
+                        b.perMillionInputCharacters(unit(where, key, v, MAX_PER_MILLION, MIN_PER_MILLION));
                         break;
-                    case "dated":
-                        b.datedSnapshots(v.isBoolean() && v.booleanValue());
+                    case "tiers":
+                        if (!v.isObject()) {
+                            throw new IllegalArgumentException("pricing JSON: " + where + ".tiers is not an object");
+                        }
+                        for (Map.Entry<String, JsonNode> t : v.properties()) {
+                            if (t.getKey().startsWith("_")) {
+                                continue;
+                            }
+                            PricingTier tier;
+                            try {
+                                tier = PricingTier.of(t.getKey());
+                            } catch (IllegalArgumentException e) {
+                                throw new IllegalArgumentException("pricing JSON: " + where + ".tiers: "
+                                        + e.getMessage(), e);
+                            }
+                            b.tier(tier, tokenPrices(where + ".tiers." + t.getKey(), t.getValue(), false));
+                        }
                         break;
                     case "long_context": {
-                        JsonNode above = v.get("above_input_tokens");
-                        if (above == null || !above.canConvertToLong() || above.longValue() <= 0) {
-                            throw new IllegalArgumentException("pricing JSON: " + where
-                                    + ".long_context needs a positive above_input_tokens");
+                        if (!v.isObject()) {
+                            throw new IllegalArgumentException("pricing JSON: " + where + ".long_context is not an object");
                         }
-                        b.longContext(above.longValue(), tokenPrices(where + "." + key, v));
+                        JsonNode above = v.get("above_input_tokens");
+                        if (above == null || !above.isIntegralNumber() || !above.canConvertToLong()
+                                || above.longValue() <= 0) {
+                            throw new IllegalArgumentException("pricing JSON: " + where
+                                    + ".long_context needs a positive integer above_input_tokens");
+                        }
+                        b.longContext(above.longValue(), tokenPrices(where + "." + key, v, true));
                         break;
                     }
                     default:
-                        if (!v.isObject()) {
-                            throw new IllegalArgumentException("pricing JSON: " + where + "." + key
-                                    + " is not a tier object (or a known field: type, image, input_second, "
-                                    + "output_second, input_character, long_context, dated)");
-                        }
-                        PricingTier tier;
-                        try {
-                            tier = PricingTier.of(key);
-                        } catch (IllegalArgumentException e) {
-                            throw new IllegalArgumentException("pricing JSON: " + where + ": " + e.getMessage(), e);
-                        }
-                        b.tier(tier, tokenPrices(where + "." + key, v));
+                        throw new IllegalArgumentException("pricing JSON: " + where + ": unknown key \"" + key
+                                + "\"" + hint(key) + "; a model has type, tiers, long_context, per_image, "
+                                + "per_input_second, per_output_second, per_1m_input_characters");
                 }
             }
             return b.build();
         }
 
-        private static TokenPrices tokenPrices(String where, JsonNode n) {
-            BigDecimal in = decimal(where, "input", n.get("input"));
-            BigDecimal out = decimal(where, "output", n.get("output"));
-            if (in == null || out == null) {
-                throw new IllegalArgumentException("pricing JSON: " + where + " needs input and output prices");
+        private static String hint(String key) {
+            switch (key) {
+                case "standard":
+                case "batch":
+                case "flex":
+                case "priority":
+                    return " (tiers go under \"tiers\": {\"" + key + "\": {...}})";
+                case "image":
+                    return " (now \"per_image\")";
+                case "input_second":
+                    return " (now \"per_input_second\")";
+                case "output_second":
+                    return " (now \"per_output_second\")";
+                case "input_character":
+                    return " (now \"per_1m_input_characters\")";
+                case "dated":
+                    return " (dated snapshots are listed by name, each as its own model)";
+                default:
+                    return "";
             }
-            return new TokenPrices(in, out, decimal(where, "cached_input", n.get("cached_input")),
-                    decimal(where, "cache_write", n.get("cache_write")));
+        }
+
+        private static final String[] TOKEN_KEYS = {"input_per_1m_tokens", "output_per_1m_tokens",
+            "cached_input_per_1m_tokens", "cache_write_per_1m_tokens", "cache_write_1h_per_1m_tokens",
+            "audio_input_per_1m_tokens", "audio_output_per_1m_tokens", "image_input_per_1m_tokens",
+            "image_output_per_1m_tokens", "reasoning_per_1m_tokens"};
+
+        private static TokenPrices tokenPrices(String where, JsonNode n, boolean longContext) {
+            if (!n.isObject()) {
+                throw new IllegalArgumentException("pricing JSON: " + where + " is not an object of token prices");
+            }
+            BigDecimal[] v = new BigDecimal[TOKEN_KEYS.length];
+            for (Map.Entry<String, JsonNode> f : n.properties()) {
+                String key = f.getKey();
+                if (key.startsWith("_") || (longContext && key.equals("above_input_tokens"))) {
+                    continue;
+                }
+                int i = Arrays.asList(TOKEN_KEYS).indexOf(key);
+                if (i < 0) {
+                    String was = key.equals("input") || key.equals("output") || key.equals("cached_input")
+                            || key.equals("cache_write") ? " (now \"" + key + "_per_1m_tokens\")" : "";
+                    throw new IllegalArgumentException("pricing JSON: " + where + ": unknown key \"" + key + "\""
+                            + was + "; token prices are " + String.join(", ", TOKEN_KEYS));
+                }
+                v[i] = unit(where, key, f.getValue(), MAX_PER_MILLION, MIN_PER_MILLION);
+            }
+            if (v[0] == null || v[1] == null) {
+                throw new IllegalArgumentException("pricing JSON: " + where
+                        + " needs input_per_1m_tokens and output_per_1m_tokens");
+            }
+            return new TokenPrices(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]);
+        }
+
+        private static @Nullable BigDecimal unit(String where, String key, @Nullable JsonNode v, BigDecimal max,
+                                                 @Nullable BigDecimal minNonZero) {
+            BigDecimal d = decimal(where, key, v);
+            if (d == null) {
+                return null;
+            }
+            if (d.compareTo(max) > 0) {
+                throw new IllegalArgumentException("pricing JSON: " + where + "." + key + " = " + d.toPlainString()
+                        + " is implausibly high for its unit (at most " + max.toPlainString() + "); check the unit in"
+                        + " the key's name");
+            }
+            if (minNonZero != null && d.signum() > 0 && d.compareTo(minNonZero) < 0) {
+                throw new IllegalArgumentException("pricing JSON: " + where + "." + key + " = " + d.toPlainString()
+                        + " is implausibly low for a price per 1M (at least " + minNonZero.toPlainString()
+                        + " unless 0): it looks like a price per token or per character; multiply it by 1000000");
+            }
+            return d;
         }
 
         private static @Nullable BigDecimal decimal(String where, String key, @Nullable JsonNode v) {

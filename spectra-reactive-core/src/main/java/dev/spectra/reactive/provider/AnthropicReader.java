@@ -9,11 +9,15 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Anthropic's {@code input_tokens} excludes cache reads and writes; here input =
  * {@code input_tokens + cache_read_input_tokens + cache_creation_input_tokens}, cached input = cache reads,
- * cache writes = {@code cache_creation_input_tokens}. Thinking tokens are not reported apart, so reasoning is 0.
+ * cache writes = {@code cache_creation_input_tokens}, of which {@code cache_creation.ephemeral_1h_input_tokens}
+ * are one-hour writes (billed at their own, higher rate; the rest are five-minute writes). Thinking tokens are
+ * not reported apart, so reasoning is 0.
  *
- * <p>Streams: {@code message_start} carries id, model and the first usage (its {@code output_tokens} is a
- * placeholder); each {@code message_delta} carries <em>cumulative</em> usage: every field it states replaces the
- * earlier value, never adds to it. Tool calls: {@code tool_use} blocks count as {@code function}; server tools
+ * <p>Streams: {@code message_start} carries id, model and the first usage (its {@code output_tokens} is the count
+ * at that moment, typically 1); each {@code message_delta} carries <em>cumulative</em> usage: every field it
+ * states replaces the earlier value, never adds to it. A stream cancelled before its first
+ * {@code message_delta} keeps {@code message_start}'s output count: a lower bound of what was generated (the
+ * input, which is billed in full, is exact). Tool calls: {@code tool_use} blocks count as {@code function}; server tools
  * ({@code server_tool_use}) count by their name, e.g. {@code web_search}; {@code mcp_tool_use} as {@code mcp}.
  */
 final class AnthropicReader extends FormatReader {
@@ -89,6 +93,7 @@ final class AnthropicReader extends FormatReader {
         @Nullable Long input;
         @Nullable Long cacheRead;
         @Nullable Long cacheWrite;
+        @Nullable Long cacheWrite1h;
         @Nullable Long output;
 
         /** Applies a usage object; true when it stated any token count. */
@@ -112,6 +117,10 @@ final class AnthropicReader extends FormatReader {
                 cacheWrite = v;
                 any = true;
             }
+            v = Json.count(Json.obj(u, "cache_creation"), "ephemeral_1h_input_tokens");
+            if (v != null) {
+                cacheWrite1h = v;
+            }
             v = Json.count(u, "output_tokens");
             if (v != null) {
                 output = v;
@@ -124,6 +133,7 @@ final class AnthropicReader extends FormatReader {
             UsageParts p = new UsageParts();
             p.cached = UsageParts.nz(cacheRead);
             p.cacheWrite = UsageParts.nz(cacheWrite);
+            p.cacheWrite1h = UsageParts.nz(cacheWrite1h);
             p.input = UsageParts.nz(input) + p.cached + p.cacheWrite;
             p.output = UsageParts.nz(output);
             return p.toUsage();
@@ -152,6 +162,26 @@ final class AnthropicReader extends FormatReader {
         @Override
         boolean isWholeBody(JsonNode node) {
             return "message".equals(Json.text(node, "type"));
+        }
+
+        @Override
+        boolean skippable(byte[] name, int nameLen, byte[] d, int len) {
+            long t = ByteScan.stringValue(d, 0, len, TYPE);
+            return ByteScan.rangeEquals(d, t, BLOCK_DELTA) || ByteScan.rangeEquals(d, t, BLOCK_STOP)
+                    || ByteScan.rangeEquals(d, t, PING) || ByteScan.rangeEquals(d, t, MESSAGE_STOP);
+        }
+
+        @Override
+        FormatStream copy() {
+            Stream c = copyInto(new Stream());
+            Cumulative k = c.cumulative;
+            k.input = cumulative.input;
+            k.cacheRead = cumulative.cacheRead;
+            k.cacheWrite = cumulative.cacheWrite;
+            k.cacheWrite1h = cumulative.cacheWrite1h;
+            k.output = cumulative.output;
+            c.sawUsage = sawUsage;
+            return c;
         }
 
         @Override

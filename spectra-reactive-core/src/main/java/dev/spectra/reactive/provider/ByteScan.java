@@ -101,6 +101,48 @@ final class ByteScan {
         return ((long) start << 32) | k;
     }
 
+    /**
+     * Where the object value of the first occurrence of the quoted key starts (its brace) and ends (after its
+     * closing brace), packed as {@code start << 32 | end}; -1 when the key is absent, its value is not an object,
+     * or the object is not closed within the bytes. Strings and escapes are skipped, so braces inside them do not
+     * count.
+     */
+    static long objectValue(byte[] b, int off, int len, byte[] quotedKey) {
+        int end = off + len;
+        int at = indexOf(b, off, end, quotedKey);
+        if (at < 0) {
+            return -1;
+        }
+        int j = skipWs(b, at + quotedKey.length, end);
+        if (j >= end || b[j] != ':') {
+            return -1;
+        }
+        j = skipWs(b, j + 1, end);
+        if (j >= end || b[j] != '{') {
+            return -1;
+        }
+        int start = j;
+        int depth = 0;
+        boolean inString = false;
+        for (int k = j; k < end; k++) {
+            byte c = b[k];
+            if (inString) {
+                if (c == '\\') {
+                    k++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return ((long) start << 32) | (k + 1);
+            }
+        }
+        return -1;
+    }
+
     /** Whether the packed range of {@link #stringValue} equals {@code value}. */
     static boolean rangeEquals(byte[] b, long range, byte[] value) {
         if (range < 0) {
@@ -131,6 +173,24 @@ final class ByteScan {
         }
         for (int i = 0; i < prefix.length; i++) {
             if (b[start + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the packed range of {@link #stringValue} ends with {@code suffix}. */
+    static boolean rangeEndsWith(byte[] b, long range, byte[] suffix) {
+        if (range < 0) {
+            return false;
+        }
+        int start = (int) (range >>> 32);
+        int end = (int) range;
+        if (end - start < suffix.length) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length; i++) {
+            if (b[end - suffix.length + i] != suffix[i]) {
                 return false;
             }
         }

@@ -7,10 +7,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * Cohere v2 chat ({@code /v2/chat}) and embed ({@code /v2/embed}).
  *
- * <p>Cohere states two usages: {@code usage.tokens} (tokens the model actually processed) and
- * {@code usage.billed_units} (what Cohere bills, which can be fewer). Token semantics here are the processed
- * tokens, like every other provider's; {@code billed_units} is used only when {@code tokens} is absent (embed
- * answers carry only {@code meta.billed_units}). {@code usage.cached_tokens} is the cache read, part of the
+ * <p>Cohere states two usages: {@code usage.tokens} (tokens the model actually processed, its prompt template
+ * included) and {@code usage.billed_units} (what Cohere bills, which can be fewer). The usage recorded is the
+ * processed tokens, like every other provider's; the billed units become {@link ResponseDetails#billedUsage()},
+ * which is what is priced: they are what Cohere bills at its listed input and output rates, so they carry no
+ * cache split ({@code cached_tokens} counts processed tokens and can exceed the billed input). When {@code tokens} is absent (embed answers carry only {@code meta.billed_units}),
+ * the billed units are the usage. {@code usage.cached_tokens} is the cache read, part of the
  * input. Streams (SSE, typed events): id from {@code message-start}, tool calls from {@code tool-call-start},
  * usage and finish reason from {@code message-end}.
  */
@@ -31,12 +33,9 @@ final class CohereReader extends FormatReader {
             out.error(null, msg.stringValue()); // Cohere error bodies: {"id": ..., "message": "..."}
         }
         out.header(Json.text(body, "model"), Json.text(body, "id"));
-        Usage u = usage(Json.obj(body, "usage"));
-        if (u == null) {
-            u = usage(Json.obj(body, "meta"));
-        }
-        if (u != null) {
-            out.usage = u;
+        readUsage(Json.obj(body, "usage"), out);
+        if (out.usage == null) {
+            readUsage(Json.obj(body, "meta"), out);
         }
         String fr = Json.text(body, "finish_reason");
         if (fr != null) {
@@ -50,14 +49,23 @@ final class CohereReader extends FormatReader {
         }
     }
 
-    static @Nullable Usage usage(@Nullable JsonNode u) {
+    /** Sets usage (processed tokens, else billed units) and the billed usage when both are stated. */
+    static void readUsage(@Nullable JsonNode u, DetailsBuilder out) {
         if (u == null) {
-            return null;
+            return;
         }
-        JsonNode counts = Json.obj(u, "tokens");
-        if (counts == null) {
-            counts = Json.obj(u, "billed_units");
+        Usage processed = counts(Json.obj(u, "tokens"), u, true);
+        Usage billed = counts(Json.obj(u, "billed_units"), u, false);
+        if (processed != null) {
+            out.usage = processed;
+            out.billedUsage = billed != null && !billed.equals(processed) ? billed : null;
+        } else if (billed != null) {
+            out.usage = counts(Json.obj(u, "billed_units"), u, true);
+            out.billedUsage = null;
         }
+    }
+
+    private static @Nullable Usage counts(@Nullable JsonNode counts, JsonNode u, boolean withCache) {
         if (counts == null) {
             return null;
         }
@@ -69,7 +77,9 @@ final class CohereReader extends FormatReader {
         UsageParts p = new UsageParts();
         p.input = UsageParts.nz(in);
         p.output = UsageParts.nz(out);
-        p.cached = UsageParts.nz(Json.count(u, "cached_tokens"));
+        if (withCache) {
+            p.cached = UsageParts.nz(Json.count(u, "cached_tokens"));
+        }
         return p.toUsage();
     }
 
@@ -92,6 +102,18 @@ final class CohereReader extends FormatReader {
             }
             return ByteScan.rangeEquals(d, t, MESSAGE_START) || ByteScan.rangeEquals(d, t, MESSAGE_END)
                     || ByteScan.rangeEquals(d, t, TOOL_CALL_START);
+        }
+
+        @Override
+        boolean skippable(byte[] name, int nameLen, byte[] d, int len) {
+            long t = ByteScan.stringValue(d, 0, len, TYPE);
+            return ByteScan.rangeContains(d, t, (byte) '-') && !ByteScan.rangeEquals(d, t, MESSAGE_START)
+                    && !ByteScan.rangeEquals(d, t, MESSAGE_END) && !ByteScan.rangeEquals(d, t, TOOL_CALL_START);
+        }
+
+        @Override
+        FormatStream copy() {
+            return copyInto(new Stream());
         }
 
         @Override
@@ -118,10 +140,7 @@ final class CohereReader extends FormatReader {
                     break;
                 }
                 case "message-end": {
-                    Usage u = CohereReader.usage(Json.obj(delta, "usage"));
-                    if (u != null) {
-                        out.usage = u;
-                    }
+                    readUsage(Json.obj(delta, "usage"), out);
                     String fr = Json.text(delta, "finish_reason");
                     if (fr != null) {
                         out.finishReason = fr;

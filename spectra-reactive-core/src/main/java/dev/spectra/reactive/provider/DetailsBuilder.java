@@ -18,14 +18,35 @@ final class DetailsBuilder {
     @Nullable PricingTier pricingTier;
     @Nullable String errorType;
     @Nullable String errorMessage;
+    @Nullable Usage billedUsage;
+    @Nullable String imageQuality;
+    @Nullable String imageSize;
 
     ResponseDetails build() {
         if (responseModel == null && responseId == null && usage == null && finishReason == null
-                && toolCalls.isEmpty() && pricingTier == null && errorType == null && errorMessage == null) {
+                && toolCalls.isEmpty() && pricingTier == null && errorType == null && errorMessage == null
+                && billedUsage == null && imageQuality == null && imageSize == null) {
             return ResponseDetails.EMPTY;
         }
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCalls, pricingTier,
-                errorType, errorMessage);
+                errorType, errorMessage, billedUsage, imageQuality, imageSize);
+    }
+
+    /** A copy, for a snapshot of a stream's state. */
+    DetailsBuilder copy() {
+        DetailsBuilder c = new DetailsBuilder();
+        c.responseModel = responseModel;
+        c.responseId = responseId;
+        c.usage = usage;
+        c.finishReason = finishReason;
+        c.toolCalls.putAll(toolCalls);
+        c.pricingTier = pricingTier;
+        c.errorType = errorType;
+        c.errorMessage = errorMessage;
+        c.billedUsage = billedUsage;
+        c.imageQuality = imageQuality;
+        c.imageSize = imageSize;
+        return c;
     }
 
     /** Sets model and id when not yet known (the first non-empty value wins, as in the stream's first chunk). */

@@ -48,6 +48,12 @@ public final class EndpointMatch {
         this.pathParameters = Map.copyOf(pathParameters);
     }
 
+    /** This match, for the full path called (a gateway's prefix included). */
+    EndpointMatch at(String fullPath) {
+        return fullPath.equals(path) ? this
+                : new EndpointMatch(registry, provider, endpoint, fullPath, pathParameters);
+    }
+
     /**
      * The provider id to store, e.g. {@code openai}.
      *
@@ -110,8 +116,9 @@ public final class EndpointMatch {
     /**
      * Reads a request body: the requested model ({@code model}, else the path's), whether it streams
      * ({@code stream}, else the endpoint's default), {@code stream_options.include_usage}, the requested
-     * {@code service_tier}, and for speech the characters of {@code input}. A multipart body (audio uploads) is
-     * searched for its {@code model} field only. A body that is neither gives the path's model and the
+     * {@code service_tier}, for speech the characters of {@code input}, and for images {@code quality} and
+     * {@code size} (they decide the price of models billed per image). A multipart body (audio uploads, image
+     * edits) is searched for its {@code model}, {@code stream}, {@code quality} and {@code size} fields only. A body that is neither gives the path's model and the
      * endpoint's default.
      *
      * @param body the bytes, not changed, not kept
@@ -125,6 +132,9 @@ public final class EndpointMatch {
         Boolean includeUsage = null;
         PricingTier tier = null;
         Usage usage = null;
+        String quality = null;
+        String size = null;
+        boolean image = endpoint.modelType() == ModelType.IMAGE;
         int first = ByteScan.skipWs(body, off, off + len);
         JsonNode json = first < off + len && body[first] == '{' ? Json.parse(body, off, len) : null;
         if (json != null) {
@@ -138,6 +148,10 @@ public final class EndpointMatch {
             }
             includeUsage = Json.bool(Json.obj(json, "stream_options"), "include_usage");
             tier = DetailsBuilder.servedTier(Json.text(json, "service_tier"));
+            if (image) {
+                quality = Json.text(json, "quality");
+                size = Json.text(json, "size");
+            }
             if (endpoint.modelType() == ModelType.TTS) {
                 JsonNode input = json.get("input");
                 if (input != null && input.isString()) {
@@ -154,8 +168,12 @@ public final class EndpointMatch {
             if (s != null) {
                 stream = "true".equalsIgnoreCase(s);
             }
+            if (image) {
+                quality = multipartField(body, off, len, "quality");
+                size = multipartField(body, off, len, "size");
+            }
         }
-        return new RequestDetails(model, stream, includeUsage, tier, usage);
+        return new RequestDetails(model, stream, includeUsage, tier, usage, quality, size);
     }
 
     /**

@@ -13,7 +13,7 @@ abstract class FormatStream {
 
     private static final byte[] DONE = ByteScan.ascii("[DONE]");
 
-    final DetailsBuilder out = new DetailsBuilder();
+    DetailsBuilder out = new DetailsBuilder();
     private final FormatReader reader;
     private @Nullable Usage wholeUsage;
     long parsed;
@@ -73,6 +73,15 @@ abstract class FormatStream {
             out.pricingTier = whole.pricingTier;
         }
         out.error(whole.errorType, whole.errorMessage);
+        if (whole.billedUsage != null) {
+            out.billedUsage = whole.billedUsage;
+        }
+        if (whole.imageQuality != null) {
+            out.imageQuality = whole.imageQuality;
+        }
+        if (whole.imageSize != null) {
+            out.imageSize = whole.imageSize;
+        }
     }
 
     /** Whether a payload is a whole answer rather than a stream event (e.g. a body fed through a stream). */
@@ -82,6 +91,30 @@ abstract class FormatStream {
 
     /** Cheap test: could this payload change what the stream says? False only when surely not. */
     abstract boolean mayMatter(byte[] name, int nameLen, byte[] data, int off, int len);
+
+    /**
+     * Whether an event can be skipped from the first bytes of its payload alone, so that a large event (a
+     * streamed image, base64 audio) is never buffered. Only for events that {@link #mayMatter} would surely
+     * reject; false when unsure. Typed formats decide from the leading {@code "type"}.
+     */
+    boolean skippable(byte[] name, int nameLen, byte[] prefix, int len) {
+        return false;
+    }
+
+    /** A copy of this state, for a snapshot that reads one more payload without changing this one. */
+    abstract FormatStream copy();
+
+    /** Copies the base state into a fresh copy made by a subclass; returns it. */
+    final <T extends FormatStream> T copyInto(T c) {
+        c.out = out.copy();
+        FormatStream b = c;
+        b.wholeUsage = wholeUsage;
+        b.parsed = parsed;
+        b.skipped = skipped;
+        b.malformed = malformed;
+        b.headerTries = headerTries;
+        return c;
+    }
 
     /** Applies a parsed payload. */
     abstract void onJson(JsonNode node);

@@ -11,23 +11,30 @@ import tools.jackson.databind.JsonNode;
  * <p>Usage from {@code usageMetadata}: input = {@code promptTokenCount + toolUsePromptTokenCount} (cached
  * content, {@code cachedContentTokenCount}, is part of the prompt count); Gemini counts thinking outside the
  * candidates, so output = {@code candidatesTokenCount + thoughtsTokenCount} and reasoning =
- * {@code thoughtsTokenCount}. Id from {@code responseId}, model from {@code modelVersion}, finish reason from the
+ * {@code thoughtsTokenCount}. Modalities priced apart are read from the token details: audio input
+ * ({@code promptTokensDetails} and {@code toolUsePromptTokensDetails} entries of modality {@code AUDIO}), audio
+ * and image output ({@code candidatesTokensDetails} {@code AUDIO} and {@code IMAGE}); image, video and document
+ * input is billed as text input by Gemini and stays in the text count. Id from {@code responseId}, model from {@code modelVersion}, finish reason from the
  * first candidate, function calls ({@code functionCall} parts) count as {@code function}, code execution
  * ({@code executableCode} parts) as {@code code_execution}.
  *
  * <p>Streams: every chunk repeats {@code usageMetadata} and the counts may go down as well as up, so the last
- * one wins, never a sum. Parsing every chunk for that would be waste: the latest usage-bearing chunk is kept
- * (copied, bounded) and parsed only when a later chunk must be parsed anyway or the details are asked for.
+ * one wins, never a sum. Parsing every chunk for that would be waste: the {@code usageMetadata} object of the
+ * latest chunk that has one is kept (copied: a few hundred bytes, at most 16 KiB) and parsed only when a later
+ * chunk must be parsed anyway or the details are asked for; a chunk without usage never replaces it. Chunks
+ * with a finish reason, a tool call or an error are parsed at once.
  * A body that is a JSON array (the stream without {@code alt=sse}, read whole) is read as its elements in order.
  */
 final class GeminiReader extends FormatReader {
 
     static final GeminiReader INSTANCE = new GeminiReader();
 
-    /** Bits 0-2 must be parsed at once (tool calls are counted per chunk); bits 3-4 can wait (latest wins). */
+    /** Bits 0-2 must be parsed at once (tool calls are counted per chunk); a usage alone can wait (latest wins). */
     private static final KeyScan KEYS = new KeyScan("functionCall", "", "executableCode", "", "error", "",
-            "usageMetadata", "", "finishReason", "");
+            "usageMetadata", "{", "finishReason", "");
     private static final int MUST_PARSE = 0b111;
+    private static final int USAGE = 0b1000;
+    private static final int FINISH_REASON = 0b10000;
 
     @Override
     void read(JsonNode body, DetailsBuilder out) {
@@ -100,7 +107,24 @@ final class GeminiReader extends FormatReader {
         p.reasoning = UsageParts.nz(thoughts);
         p.output = UsageParts.nz(candidates) + p.reasoning;
         p.total = total;
+        p.audioIn = modality(m, "promptTokensDetails", "AUDIO") + modality(m, "toolUsePromptTokensDetails", "AUDIO");
+        p.audioOut = modality(m, "candidatesTokensDetails", "AUDIO");
+        p.imageOut = modality(m, "candidatesTokensDetails", "IMAGE");
         return p.toUsage();
+    }
+
+    /** The token count of one modality in a {@code [{"modality": ..., "tokenCount": ...}]} list; 0 when absent. */
+    private static long modality(JsonNode m, String field, String modality) {
+        JsonNode list = Json.array(m, field);
+        long n = 0;
+        if (list != null) {
+            for (JsonNode e : list.values()) {
+                if (modality.equals(Json.text(e, "modality"))) {
+                    n += UsageParts.nz(Json.count(e, "tokenCount"));
+                }
+            }
+        }
+        return n;
     }
 
     @Override
@@ -110,27 +134,43 @@ final class GeminiReader extends FormatReader {
 
     static final class Stream extends FormatStream {
 
+        /** Largest usageMetadata object kept unparsed; a larger one (never seen) is parsed with its chunk. */
+        private static final int MAX_PENDING = 16 * 1024;
+        private static final byte[] USAGE_KEY = ByteScan.ascii("\"usageMetadata\"");
+
         Stream() {
             super(INSTANCE);
         }
+
+        /** The latest usageMetadata object not parsed yet (only the object: a few hundred bytes). */
         private byte[] pending = new byte[0];
         private int pendingLen = -1;
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
             int found = KEYS.scan(d, off, len, 0);
-            if (needsHeader() || (found & MUST_PARSE) != 0) {
-                return true;
+            if (needsHeader() || (found & MUST_PARSE) != 0 || (found & FINISH_REASON) != 0) {
+                return true; // a finish reason comes once, in the last chunks: parse it with its usage
             }
-            if (found != 0) {
-                // keep the latest for later: its usage, finish reason, model and id replace what came before
-                if (pending.length < len) {
-                    pending = new byte[Math.max(len, 256)];
-                }
-                System.arraycopy(d, off, pending, 0, len);
-                pendingLen = len;
+            if ((found & USAGE) == 0) {
                 return false;
             }
+            // usage only: keep its object for later, the latest replaces the earlier one (never a chunk without
+            // usage: it must not drop the usage kept)
+            long r = ByteScan.objectValue(d, off, len, USAGE_KEY);
+            if (r < 0) {
+                return true;
+            }
+            int start = (int) (r >>> 32);
+            int n = (int) r - start;
+            if (n > MAX_PENDING) {
+                return true;
+            }
+            if (pending.length < n) {
+                pending = new byte[Math.max(n, 256)];
+            }
+            System.arraycopy(d, start, pending, 0, n);
+            pendingLen = n;
             return false;
         }
 
@@ -142,21 +182,29 @@ final class GeminiReader extends FormatReader {
             int len = pendingLen;
             pendingLen = -1;
             JsonNode node = Json.parse(pending, 0, len);
-            if (pending.length > 64 * 1024) {
-                pending = new byte[0];
-            }
             if (node == null) {
                 malformed++;
                 return;
             }
             parsed++;
-            onJson(node);
+            Usage u = GeminiReader.usage(node);
+            if (u != null) {
+                out.usage = u;
+            }
         }
 
         @Override
         void onJson(JsonNode chunk) {
             readError(chunk, out);
             apply(chunk, out, true);
+        }
+
+        @Override
+        FormatStream copy() {
+            Stream c = copyInto(new Stream());
+            c.pending = pending.clone();
+            c.pendingLen = pendingLen;
+            return c;
         }
 
         @Override

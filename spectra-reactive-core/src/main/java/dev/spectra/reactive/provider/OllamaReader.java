@@ -73,6 +73,13 @@ final class OllamaReader extends FormatReader {
         }
 
         @Override
+        FormatStream copy() {
+            Stream c = copyInto(new Stream());
+            c.headerTries = headerTries;
+            return c;
+        }
+
+        @Override
         void onJson(JsonNode line) {
             readError(line, out);
             out.header(Json.text(line, "model"), null);

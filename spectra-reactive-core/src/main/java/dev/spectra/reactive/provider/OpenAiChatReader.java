@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
  * {@code choices} (only when the request set {@code stream_options.include_usage}), Groq's last content chunk
  * ({@code x_groq.usage} and/or {@code usage}), OpenRouter's error chunks. The latest one wins. Without one, usage
  * stays unknown. Model and id come from the first chunk that has them (Azure's first chunk has neither); a tool
- * call is counted on the chunk that opens it (its {@code id}).
+ * call is counted once per choice and tool-call {@code index} (the chunks after the first only append its
+ * arguments; a repeated id is not a second call).
  */
 final class OpenAiChatReader extends FormatReader {
 
@@ -83,10 +84,20 @@ final class OpenAiChatReader extends FormatReader {
             super(INSTANCE);
         }
         private @Nullable Usage usage;
+        /** Tool calls already counted, as choice index &lt;&lt; 32 | tool-call index. */
+        private final java.util.Set<Long> seenCalls = new java.util.HashSet<>();
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
             return needsHeader() || KEYS.scan(d, off, len, 0) != 0;
+        }
+
+        @Override
+        FormatStream copy() {
+            Stream c = copyInto(new Stream());
+            c.usage = usage;
+            c.seenCalls.addAll(seenCalls);
+            return c;
         }
 
         @Override
@@ -108,16 +119,25 @@ final class OpenAiChatReader extends FormatReader {
             if (choices == null) {
                 return;
             }
+            int position = 0;
             for (JsonNode c : choices.values()) {
                 String fr = Json.text(c, "finish_reason");
                 if (fr != null) {
                     out.finishReason = fr;
                 }
+                Long choice = Json.count(c, "index");
+                long choiceIndex = choice != null ? choice : position;
+                position++;
                 JsonNode delta = Json.obj(c, "delta");
                 JsonNode calls = Json.array(delta, "tool_calls");
                 if (calls != null) {
+                    int k = 0;
                     for (JsonNode call : calls.values()) {
-                        if (Json.text(call, "id") != null) { // the chunk that opens a call; later ones append arguments
+                        Long idx = Json.count(call, "index");
+                        long callIndex = idx != null ? idx : k;
+                        k++;
+                        boolean opens = idx != null || Json.text(call, "id") != null;
+                        if (opens && seenCalls.add((choiceIndex << 32) | (callIndex & 0xffffffffL))) {
                             Json.increment(out.toolCalls, toolType(call));
                         }
                     }

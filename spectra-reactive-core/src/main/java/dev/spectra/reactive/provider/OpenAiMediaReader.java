@@ -11,7 +11,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <ul>
  *   <li>Images ({@code /v1/images/generations}, {@code edits}, {@code variations}): images = number of
- *       {@code data} entries; tokens from {@code usage} when the model reports them ({@code gpt-image-1}).
+ *       {@code data} entries; tokens from {@code usage} when the model reports them ({@code gpt-image-1}), with
+ *       image input tokens ({@code input_tokens_details.image_tokens}) and image output tokens
+ *       ({@code output_tokens_details.image_tokens}, else all output tokens) apart, because they are priced
+ *       apart; the answer's {@code quality} and {@code size}, for models priced per image.
  *       Streamed ({@code gpt-image-1} with {@code stream: true}): each {@code image_generation.completed} or
  *       {@code image_edit.completed} event counts one image and carries the usage.</li>
  *   <li>Audio (transcriptions, translations, speech): tokens from {@code usage} ({@code gpt-4o-transcribe}), or
@@ -31,6 +34,8 @@ final class OpenAiMediaReader extends FormatReader {
     private static final byte[] COMPLETED = ByteScan.ascii(".completed");
     private static final byte[] ERROR = ByteScan.ascii("\"error\"");
     private static final byte[] DURATION = ByteScan.ascii("\"duration\"");
+    private static final byte[] PARTIAL_IMAGE = ByteScan.ascii(".partial_image");
+    private static final byte[] DELTA = ByteScan.ascii(".delta");
 
     private final boolean images;
 
@@ -42,8 +47,14 @@ final class OpenAiMediaReader extends FormatReader {
     void read(JsonNode body, DetailsBuilder out) {
         readError(body, out);
         out.header(Json.text(body, "model"), Json.text(body, "id"));
-        UsageParts p = OpenAiUsage.read(Json.obj(body, "usage"));
+        JsonNode usage = Json.obj(body, "usage");
+        UsageParts p = OpenAiUsage.read(usage);
         if (images) {
+            if (p != null) {
+                OpenAiUsage.readImageTokens(usage, p);
+            }
+            out.imageQuality = Json.text(body, "quality");
+            out.imageSize = Json.text(body, "size");
             JsonNode data = Json.array(body, "data");
             if (data != null || p != null) {
                 if (p == null) {
@@ -106,15 +117,47 @@ final class OpenAiMediaReader extends FormatReader {
         }
 
         @Override
+        boolean skippable(byte[] name, int nameLen, byte[] d, int len) {
+            long t = ByteScan.stringValue(d, 0, len, TYPE);
+            if (t < 0) {
+                return false;
+            }
+            // partial images and audio or text deltas: large, and never a usage, an error or a completion
+            return ByteScan.rangeEndsWith(d, t, PARTIAL_IMAGE) || ByteScan.rangeEndsWith(d, t, DELTA);
+        }
+
+        @Override
+        FormatStream copy() {
+            Stream c = copyInto(new Stream(images));
+            c.imageCount = imageCount;
+            c.parts = parts;
+            return c;
+        }
+
+        @Override
         void onJson(JsonNode event) {
             readError(event, out);
             String type = Json.text(event, "type");
             if (images && type != null && type.endsWith(".completed")) {
                 imageCount++;
             }
-            UsageParts p = OpenAiUsage.read(Json.obj(event, "usage"));
+            JsonNode usage = Json.obj(event, "usage");
+            UsageParts p = OpenAiUsage.read(usage);
             if (p != null) {
+                if (images) {
+                    OpenAiUsage.readImageTokens(usage, p);
+                }
                 parts = p;
+            }
+            if (images) {
+                String q = Json.text(event, "quality");
+                if (q != null) {
+                    out.imageQuality = q;
+                }
+                String s = Json.text(event, "size");
+                if (s != null) {
+                    out.imageSize = s;
+                }
             }
         }
 
@@ -123,7 +166,7 @@ final class OpenAiMediaReader extends FormatReader {
             if (parts == null && imageCount == 0) {
                 return null;
             }
-            UsageParts p = parts == null ? new UsageParts() : parts;
+            UsageParts p = parts == null ? new UsageParts() : parts.copy();
             if (images) {
                 p.images = imageCount;
             }

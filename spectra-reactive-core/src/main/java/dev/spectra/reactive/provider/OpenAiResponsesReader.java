@@ -107,6 +107,23 @@ final class OpenAiResponsesReader extends FormatReader {
         }
 
         @Override
+        boolean skippable(byte[] name, int nameLen, byte[] d, int len) {
+            long t = ByteScan.stringValue(d, 0, len, TYPE);
+            return t >= 0 && ByteScan.rangeStartsWith(d, t, RESPONSE_DOT) && !ByteScan.rangeEquals(d, t, COMPLETED)
+                    && !ByteScan.rangeEquals(d, t, INCOMPLETE) && !ByteScan.rangeEquals(d, t, FAILED)
+                    && !ByteScan.rangeEquals(d, t, ITEM_DONE) && !ByteScan.rangeEquals(d, t, CREATED)
+                    && !ByteScan.rangeEquals(d, t, IN_PROGRESS);
+        }
+
+        @Override
+        FormatStream copy() {
+            Stream c = copyInto(new Stream());
+            c.usage = usage;
+            c.streamedTools.putAll(streamedTools);
+            return c;
+        }
+
+        @Override
         void onJson(JsonNode event) {
             String type = Json.text(event, "type");
             if (type == null) {

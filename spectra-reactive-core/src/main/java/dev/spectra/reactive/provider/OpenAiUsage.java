@@ -8,7 +8,10 @@ import tools.jackson.databind.JsonNode;
  * ({@code prompt_tokens}/{@code completion_tokens}), Responses and images ({@code input_tokens}/{@code output_tokens}),
  * DeepSeek ({@code prompt_cache_hit_tokens}), Mistral ({@code num_cached_tokens}), Together and Cohere
  * ({@code cached_tokens}), OpenAI's {@code cache_write_tokens}, xAI's reasoning outside the completion count,
- * transcription's {@code seconds}.
+ * transcription's {@code seconds}, and audio tokens ({@code prompt_tokens_details.audio_tokens},
+ * {@code completion_tokens_details.audio_tokens}, transcription's {@code input_token_details.audio_tokens}),
+ * which are priced apart from text. Image tokens are read only for the images API
+ * ({@link #readImageTokens}): chat APIs bill image inputs as input tokens.
  */
 final class OpenAiUsage {
 
@@ -69,6 +72,8 @@ final class OpenAiUsage {
         }
         long reasoning = UsageParts.nz(Json.count(outDetails, "reasoning_tokens"));
         Long total = Json.count(u, "total_tokens");
+        p.audioIn = UsageParts.nz(Json.count(inDetails, "audio_tokens"));
+        p.audioOut = UsageParts.nz(Json.count(outDetails, "audio_tokens"));
         p.input = in;
         p.cached = UsageParts.nz(cached);
         p.cacheWrite = UsageParts.nz(write);
@@ -76,5 +81,16 @@ final class OpenAiUsage {
         p.reasoning = reasoning;
         p.total = total;
         return p;
+    }
+
+    /**
+     * Image tokens of an images API answer: {@code input_tokens_details.image_tokens}, and
+     * {@code output_tokens_details.image_tokens}, else every output token (the images endpoints output images
+     * only).
+     */
+    static void readImageTokens(JsonNode u, UsageParts p) {
+        p.imageIn = UsageParts.nz(Json.count(Json.obj(u, "input_tokens_details"), "image_tokens"));
+        Long out = Json.count(Json.obj(u, "output_tokens_details"), "image_tokens");
+        p.imageOut = out != null ? out : p.output;
     }
 }

@@ -29,7 +29,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <pre>{@code
  * ProviderRegistry registry = ProviderRegistry.builtIn().toBuilder()
- *         .host("openai", "llm-gateway.internal:8080")                    // a gateway in front of OpenAI
+ *         .host("openai", "llm-gateway.internal:8080")                    // a gateway: OpenAI's paths under any prefix
+ *         .host("anthropic", "gw.internal", "/anthropic")                   // only under /anthropic
  *         .provider(Provider.openAiCompatible("vllm", "vllm.internal:8000")) // a vLLM speaking the OpenAI API
  *         .build();
  * }</pre>
@@ -60,8 +61,9 @@ public final class ProviderRegistry implements ResponseReader {
     private static volatile @Nullable ProviderRegistry builtIn;
 
     private final Map<String, Provider> providers;
-    private final Map<String, String> exactHosts;
-    private final List<String[]> wildcardHosts; // {suffix (".openai.azure.com"), port or "", provider}
+    private final Map<String, Route> exactHosts;
+    private final List<Object[]> wildcardHosts; // {suffix (".openai.azure.com"), port or "", Route}
+    private final List<Route> routes;
     private final Map<String, List<Compiled>> endpoints;
     private final int maxEventBytes;
     private final LongAdder malformed = new LongAdder();
@@ -69,20 +71,33 @@ public final class ProviderRegistry implements ResponseReader {
     private ProviderRegistry(Builder b) {
         this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(b.providers));
         this.maxEventBytes = b.maxEventBytes;
-        Map<String, String> exact = new HashMap<>();
-        List<String[]> wild = new ArrayList<>();
+        Map<String, Route> exact = new HashMap<>();
+        List<Object[]> wild = new ArrayList<>();
         Map<String, List<Compiled>> eps = new HashMap<>();
+        List<Route> all = new ArrayList<>();
         for (Provider p : providers.values()) {
             for (String h : p.hosts()) {
-                if (h.startsWith("*.")) {
-                    int colon = h.lastIndexOf(':');
-                    String suffix = colon > 0 ? h.substring(1, colon) : h.substring(1);
-                    String port = colon > 0 ? h.substring(colon + 1) : "";
-                    wild.add(0, new String[] {suffix, port, p.id()}); // later registrations first
-                } else {
-                    exact.put(h, p.id());
-                }
+                all.add(new Route(h, p.id(), null, false));
             }
+        }
+        for (Route r : b.routes) {
+            if (providers.containsKey(r.providerId)) {
+                all.add(r); // gateway hosts, after the providers' own: they win
+            }
+        }
+        for (Route r : all) {
+            String h = r.host;
+            if (h.startsWith("*.")) {
+                int colon = h.lastIndexOf(':');
+                String suffix = colon > 0 ? h.substring(1, colon) : h.substring(1);
+                String port = colon > 0 ? h.substring(colon + 1) : "";
+                wild.add(0, new Object[] {suffix, port, r}); // later registrations first
+            } else {
+                exact.put(h, r);
+            }
+        }
+        this.routes = List.copyOf(b.routes);
+        for (Provider p : providers.values()) {
             List<Compiled> list = new ArrayList<>();
             for (Endpoint e : p.endpoints()) {
                 list.add(new Compiled(e));
@@ -132,6 +147,7 @@ public final class ProviderRegistry implements ResponseReader {
     public Builder toBuilder() {
         Builder b = new Builder();
         providers.values().forEach(b::provider);
+        b.routes.addAll(routes);
         b.maxEventBytes = maxEventBytes;
         return b;
     }
@@ -191,11 +207,31 @@ public final class ProviderRegistry implements ResponseReader {
      * @return the match or null
      */
     public @Nullable EndpointMatch match(String host, int port, String path) {
-        String providerId = providerForHost(host, port);
-        if (providerId == null) {
+        Route route = routeForHost(host, port);
+        if (route == null) {
             return null;
         }
-        return matchPath(providerId, path);
+        if (route.prefix != null) {
+            String p = normalisePath(path);
+            if (!p.equals(route.prefix) && !p.startsWith(route.prefix + "/")) {
+                return null;
+            }
+            EndpointMatch m = matchPath(route.providerId, p.substring(route.prefix.length()));
+            return m == null ? null : m.at(p);
+        }
+        EndpointMatch m = matchPath(route.providerId, path);
+        if (m != null || !route.anyPrefix) {
+            return m;
+        }
+        // a gateway host: the provider's endpoints under any leading path (/openai/v1/..., /v1/{acct}/{gw}/openai/...)
+        String p = normalisePath(path);
+        for (int i = p.indexOf('/', 1); i > 0; i = p.indexOf('/', i + 1)) {
+            m = matchPath(route.providerId, p.substring(i));
+            if (m != null) {
+                return m.at(p);
+            }
+        }
+        return null;
     }
 
     /**
@@ -206,6 +242,11 @@ public final class ProviderRegistry implements ResponseReader {
      * @return the provider id or null
      */
     public @Nullable String providerForHost(String host, int port) {
+        Route r = routeForHost(host, port);
+        return r == null ? null : r.providerId;
+    }
+
+    private @Nullable Route routeForHost(String host, int port) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
@@ -214,23 +255,40 @@ public final class ProviderRegistry implements ResponseReader {
             h = "[" + h + "]"; // IPv6 literal as URI.getHost() may give it
         }
         if (port >= 0) {
-            String id = exactHosts.get(h + ":" + port);
-            if (id != null) {
-                return id;
+            Route r = exactHosts.get(h + ":" + port);
+            if (r != null) {
+                return r;
             }
         }
-        String id = exactHosts.get(h);
-        if (id != null) {
-            return id;
+        Route r = exactHosts.get(h);
+        if (r != null) {
+            return r;
         }
-        for (String[] w : wildcardHosts) {
-            if (h.endsWith(w[0]) && h.length() > w[0].length()
-                    && h.lastIndexOf('.', h.length() - w[0].length() - 1) < 0
-                    && (w[1].isEmpty() || w[1].equals(Integer.toString(port)))) {
-                return w[2];
+        for (Object[] w : wildcardHosts) {
+            String suffix = (String) w[0];
+            String wport = (String) w[1];
+            if (h.endsWith(suffix) && h.length() > suffix.length()
+                    && h.lastIndexOf('.', h.length() - suffix.length() - 1) < 0
+                    && (wport.isEmpty() || wport.equals(Integer.toString(port)))) {
+                return (Route) w[2];
             }
         }
         return null;
+    }
+
+    /** A host serving a provider: its own, or a gateway's (under a path prefix, or under any leading path). */
+    private static final class Route {
+        final String host;
+        final String providerId;
+        final @Nullable String prefix;
+        final boolean anyPrefix;
+
+        Route(String host, String providerId, @Nullable String prefix, boolean anyPrefix) {
+            this.host = host;
+            this.providerId = providerId;
+            this.prefix = prefix;
+            this.anyPrefix = anyPrefix;
+        }
     }
 
     private @Nullable EndpointMatch matchPath(String providerId, String rawPath) {
@@ -504,6 +562,7 @@ public final class ProviderRegistry implements ResponseReader {
      */
     public static final class Builder {
         private final LinkedHashMap<String, Provider> providers = new LinkedHashMap<>();
+        private final List<Route> routes = new ArrayList<>();
         private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
 
         private Builder() {
@@ -524,7 +583,10 @@ public final class ProviderRegistry implements ResponseReader {
 
         /**
          * Adds a host (a gateway, a proxy, a self-hosted copy) to a provider already registered; it serves the
-         * provider's endpoints and formats.
+         * provider's endpoints and formats, at the provider's own paths or under any leading path: a gateway that
+         * mounts the API under {@code /openai/v1/chat/completions} or, like Cloudflare's AI Gateway, under
+         * {@code /v1/{account}/{gateway}/openai/chat/completions} is tracked as the provider's
+         * {@code /v1/chat/completions} ... (the endpoint stored is the path called).
          *
          * @param providerId the provider id or alias, e.g. {@code openai}
          * @param hostPattern e.g. {@code llm-gateway.internal:8080}
@@ -532,13 +594,39 @@ public final class ProviderRegistry implements ResponseReader {
          * @throws IllegalArgumentException when no such provider is registered, or the pattern is not a host
          */
         public Builder host(String providerId, String hostPattern) {
+            routes.add(new Route(Provider.checkHost(hostPattern), registered(providerId), null, true));
+            return this;
+        }
+
+        /**
+         * Adds a host that serves a provider's endpoints under one path prefix only: {@code host("openai",
+         * "gw.internal", "/openai")} tracks {@code gw.internal/openai/v1/chat/completions} as OpenAI's chat
+         * endpoint, and nothing outside {@code /openai}. A host serves one provider: the host registered last wins.
+         *
+         * @param providerId the provider id or alias, e.g. {@code openai}
+         * @param hostPattern e.g. {@code gw.internal:8080}
+         * @param pathPrefix the leading path, e.g. {@code /openai} or {@code /v1/acct/gw/openai}
+         * @return this builder
+         * @throws IllegalArgumentException when no such provider is registered, the pattern is not a host, or the
+         *         prefix does not start with {@code /}
+         */
+        public Builder host(String providerId, String hostPattern, String pathPrefix) {
+            String prefix = normalisePath(Objects.requireNonNull(pathPrefix, "pathPrefix"));
+            if (!pathPrefix.startsWith("/")) {
+                throw new IllegalArgumentException("path prefix \"" + pathPrefix + "\" must start with /");
+            }
+            routes.add(new Route(Provider.checkHost(hostPattern), registered(providerId),
+                    prefix.equals("/") ? null : prefix, false));
+            return this;
+        }
+
+        private String registered(String providerId) {
             String id = canonicalId(providerId);
-            Provider p = providers.get(id);
-            if (p == null) {
+            if (!providers.containsKey(id)) {
                 throw new IllegalArgumentException("provider \"" + providerId + "\" is not registered; known: "
                         + providers.keySet() + ". Register it first with provider(...)");
             }
-            return provider(p.withHost(hostPattern));
+            return id;
         }
 
         /**

@@ -23,6 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param pricingTier the tier the provider says it served (OpenAI {@code service_tier} flex/priority), if any
  * @param errorType the provider's error type, for error bodies
  * @param errorMessage the provider's error message, for error bodies
+ * @param billedUsage the usage the provider bills, when it states one that differs from what the model processed
+ *        (Cohere's {@code billed_units}, which leave out the tokens of its own prompt template); null when the
+ *        provider bills {@code usage}. Price this one when present, store {@code usage}.
+ * @param imageQuality the quality of generated images ({@code standard}, {@code hd}, {@code low} ...), as the
+ *        response or the request states it; null when neither does
+ * @param imageSize the size of generated images ({@code 1024x1024} ...), as the response or the request states
+ *        it; null when neither does
  * @since 0.1
  */
 public record ResponseDetails(
@@ -33,10 +40,14 @@ public record ResponseDetails(
         Map<String, Integer> toolCallCounts,
         @Nullable PricingTier pricingTier,
         @Nullable String errorType,
-        @Nullable String errorMessage) {
+        @Nullable String errorMessage,
+        @Nullable Usage billedUsage,
+        @Nullable String imageQuality,
+        @Nullable String imageSize) {
 
     /** A response that says nothing. */
-    public static final ResponseDetails EMPTY = new ResponseDetails(null, null, null, null, Map.of(), null, null, null);
+    public static final ResponseDetails EMPTY = new ResponseDetails(null, null, null, null, Map.of(), null, null, null,
+            null, null, null);
 
     /**
      * Makes the tool-call map immutable.
@@ -49,8 +60,60 @@ public record ResponseDetails(
      * @param pricingTier the tier the provider says it served (OpenAI {@code service_tier} flex/priority), if any
      * @param errorType the provider's error type, for error bodies
      * @param errorMessage the provider's error message, for error bodies
+     * @param billedUsage the usage the provider bills, when it states one that differs from what the model processed (Cohere's {@code billed_units}); null when the provider bills {@code usage}
+     * @param imageQuality the quality of generated images, as the response or the request states it, or null
+     * @param imageSize the size of generated images, as the response or the request states it, or null
      */
     public ResponseDetails {
         toolCallCounts = toolCallCounts == null || toolCallCounts.isEmpty() ? Map.of() : Map.copyOf(toolCallCounts);
+    }
+
+    /**
+     * Details without a separate billed usage or image variant.
+     *
+     * @param responseModel the model snapshot that answered
+     * @param responseId the provider's response id
+     * @param usage the usage, or null
+     * @param finishReason why generation stopped
+     * @param toolCallCounts tool calls by type
+     * @param pricingTier the tier the provider says it served, if any
+     * @param errorType the provider's error type
+     * @param errorMessage the provider's error message
+     */
+    public ResponseDetails(@Nullable String responseModel, @Nullable String responseId, @Nullable Usage usage,
+                           @Nullable String finishReason, Map<String, Integer> toolCallCounts,
+                           @Nullable PricingTier pricingTier, @Nullable String errorType,
+                           @Nullable String errorMessage) {
+        this(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier, errorType, errorMessage,
+                null, null, null);
+    }
+
+    /**
+     * These details completed with what the request said: its pricing tier, image quality and image size where
+     * the response does not state them. The WebClient filter calls it before handing the details over.
+     *
+     * @param request what the request said
+     * @return the completed details (this when nothing changes)
+     */
+    public ResponseDetails withRequest(RequestDetails request) {
+        PricingTier tier = pricingTier != null ? pricingTier : request.pricingTier();
+        String quality = imageQuality != null ? imageQuality : request.imageQuality();
+        String size = imageSize != null ? imageSize : request.imageSize();
+        if (tier == pricingTier && quality == imageQuality && size == imageSize) {
+            return this;
+        }
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, tier, errorType,
+                errorMessage, billedUsage, quality, size);
+    }
+
+    /**
+     * The usage to price: {@link #billedUsage()} when the provider stated one and {@code usage} is this
+     * response's own usage, else {@code usage}.
+     *
+     * @param usage the usage recorded for the call (the response's, or one given by hand)
+     * @return the usage to price
+     */
+    public Usage billableUsage(Usage usage) {
+        return billedUsage != null && usage.equals(this.usage) ? billedUsage : usage;
     }
 }

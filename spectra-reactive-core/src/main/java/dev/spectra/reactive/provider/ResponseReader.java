@@ -53,11 +53,22 @@ public interface ResponseReader {
         void onChunk(Object chunk);
 
         /**
-         * What the chunks seen so far say (the stream may have been cut short).
+         * What the chunks seen so far say (the stream may have been cut short). A snapshot: reading may go on.
          *
          * @return the details so far
          */
         ResponseDetails details();
+
+        /**
+         * Ends the stream and gives the final details: a reader of raw bytes reads an event left open by the end of
+         * the body. Call it once, when the stream has completed, failed or been cancelled. The default gives
+         * {@link #details()}.
+         *
+         * @return the final details
+         */
+        default ResponseDetails finish() {
+            return details();
+        }
     }
 }
 

@@ -11,16 +11,24 @@ package dev.spectra.reactive.provider;
  *   <li>A blank line dispatches the event when it has data. A UTF-8 byte order mark at the start is skipped.</li>
  *   <li>Bytes are never decoded to characters here, so a multi-byte character split across chunks needs no
  *       care; the JSON parser decodes a whole payload once.</li>
+ *   <li>Events that cannot matter are not buffered: once an event's payload reaches {@value #PROBE} bytes, the
+ *       sink is asked ({@link EventSink#skip}) whether its first bytes already rule it out (a typed event such as
+ *       a streamed partial image or an audio delta); if so the rest of it is not copied, and it is counted as an
+ *       event but not dispatched.</li>
  *   <li>Memory is bounded: an event whose payload exceeds {@code maxEventBytes} is skipped (counted in
- *       {@link #oversized()}) while the decoder keeps reading up to its end. The buffer grows on demand and
- *       shrinks back after a large event.</li>
+ *       {@link #oversized()}) while the decoder keeps reading up to its end. The buffer grows on demand, to at
+ *       most {@code maxEventBytes} while an event that cannot be ruled out from its start is buffered whole, and
+ *       shrinks back to {@value #INITIAL} bytes only after {@value #SHRINK_AFTER} events in a row have fitted in
+ *       {@value #SHRINK_ABOVE} bytes (no reallocation per event on a stream of large events).</li>
  * </ul>
  * The decoder reads the caller's arrays and never writes or keeps them. Not thread-safe.
  */
 final class SseDecoder {
 
-    private static final int INITIAL = 512;
-    private static final int SHRINK_ABOVE = 64 * 1024;
+    static final int INITIAL = 512;
+    static final int SHRINK_ABOVE = 64 * 1024;
+    static final int SHRINK_AFTER = 32;
+    static final int PROBE = 256;
     private static final int MAX_NAME = 128;
 
     private static final int LINE_START = 0;
@@ -40,6 +48,9 @@ final class SseDecoder {
     private int dataLen;
     private boolean hasData;
     private boolean overflow;
+    private boolean skipping;
+    private boolean probed;
+    private int smallEvents;
     private final byte[] name = new byte[MAX_NAME];
     private int nameLen;
     private final byte[] field = new byte[5];
@@ -146,6 +157,21 @@ final class SseDecoder {
     }
 
     /**
+     * Hands the event still open (its blank line has not come yet) to {@code peek} as it is so far, without
+     * changing the decoder: the stream goes on as if nothing was asked.
+     *
+     * @param peek receives the open event, if there is one with data
+     * @return whether there was one
+     */
+    boolean peek(EventSink peek) {
+        if (!hasData || overflow || skipping) {
+            return false;
+        }
+        peek.onEvent(name, nameLen, data, dataLen);
+        return true;
+    }
+
+    /**
      * Ends the input: an event still open (its blank line never came) is dispatched as it is. The JSON parser
      * decides whether it was complete. The decoder is reset and can take a new stream.
      */
@@ -223,7 +249,7 @@ final class SseDecoder {
     }
 
     private void appendByte(byte c) {
-        if (overflow) {
+        if (overflow || skipping) {
             return;
         }
         if (dataLen + 1 > maxEventBytes) {
@@ -235,13 +261,32 @@ final class SseDecoder {
     }
 
     private void appendData(byte[] b, int off, int len) {
-        if (overflow || len == 0) {
+        if (overflow || skipping || len == 0) {
             return;
+        }
+        if (!probed && dataLen + len >= PROBE) {
+            int head = PROBE - dataLen; // buffer only up to the probe size, then ask
+            copy(b, off, head);
+            probed = true;
+            if (sink.skip(name, nameLen, data, dataLen)) {
+                skipping = true;
+                dataLen = 0;
+                return;
+            }
+            off += head;
+            len -= head;
+            if (len == 0) {
+                return;
+            }
         }
         if ((long) dataLen + len > maxEventBytes) {
             overflow();
             return;
         }
+        copy(b, off, len);
+    }
+
+    private void copy(byte[] b, int off, int len) {
         ensure(dataLen + len);
         System.arraycopy(b, off, data, dataLen, len);
         dataLen += len;
@@ -266,16 +311,25 @@ final class SseDecoder {
     }
 
     private void dispatch() {
-        if (hasData && !overflow) {
+        if (hasData && skipping) {
+            events++; // an event, ruled out from its start
+        } else if (hasData && !overflow) {
             events++;
             sink.onEvent(name, nameLen, data, dataLen);
         }
+        boolean small = dataLen <= SHRINK_ABOVE;
         hasData = false;
         overflow = false;
+        skipping = false;
+        probed = false;
         dataLen = 0;
         nameLen = 0;
         if (data.length > SHRINK_ABOVE) {
-            data = new byte[INITIAL];
+            smallEvents = small ? smallEvents + 1 : 0;
+            if (smallEvents >= SHRINK_AFTER) {
+                data = new byte[INITIAL];
+                smallEvents = 0;
+            }
         }
     }
 }

@@ -24,7 +24,11 @@ import tools.jackson.databind.JsonNode;
  *       {@code String} (WebClient's {@code bodyToFlux(String.class)}), a Jackson {@code JsonNode}, a {@code Map},
  *       or a Spring {@code ServerSentEvent} (read reflectively through its {@code data()} and {@code event()}
  *       methods, so core does not depend on Spring). A {@code String} that starts with an SSE field
- *       ({@code data:}, {@code event:}, {@code :}) switches the stream to raw SSE text.</li>
+ *       ({@code data:}, {@code event:}, {@code :}) switches the stream to raw SSE text, read <em>one line per
+ *       String</em> as line readers hand it over ({@code BufferedReader.lines()}, Java's
+ *       {@code HttpResponse.BodyHandlers.ofLines()}, Spring's {@code StringDecoder}): a String without a line end
+ *       gets one, and an empty String is the blank line that ends an event. Strings that keep their line ends
+ *       work as well.</li>
  * </ul>
  *
  * <p>Chunks that cannot change the result (text deltas) are recognised by a cheap byte test and not parsed.
@@ -32,8 +36,15 @@ import tools.jackson.databind.JsonNode;
  * that reports no usage gives {@code usage == null}, never zeros. An event larger than the bound is skipped and
  * counted in {@link #oversizedEvents()}.
  *
- * <p>{@link #details()} ends the input: an event whose closing blank line never came is read as it is. Call it
- * once the stream has ended (completed, failed or cancelled). Used by one thread at a time.
+ * <p>{@link #details()} is a snapshot: what the events so far say, plus an event whose closing blank line has not
+ * come yet (read as it is, from a copy of the state, so the stream can go on). {@link #finish()} ends the input
+ * and gives the final details; call it once the stream has ended (completed, failed or cancelled).
+ *
+ * <p>Memory per stream: one event buffer that grows to at most {@link ProviderRegistry#maxEventBytes()} only for
+ * an event that cannot be ruled out from its first bytes (typed events such as partial images or audio deltas
+ * are ruled out and never buffered; OpenAI chat and Gemini chunks, whose usage comes at their end, are buffered
+ * whole), an 8 KiB scratch array for direct buffers, and for Gemini the latest {@code usageMetadata} object (at
+ * most 16 KiB). Used by one thread at a time.
  *
  * @since 0.1
  */
@@ -62,7 +73,30 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     private final @Nullable WireFormat format;
     private final @Nullable WireFormat fallback;
     private final int maxEventBytes;
-    private final EventSink sink = this::onEvent;
+    private final EventSink sink = new EventSink() {
+        @Override
+        public void onEvent(byte[] name, int nameLen, byte[] data, int dataLen) {
+            StreamReader.this.onEvent(name, nameLen, data, dataLen);
+        }
+
+        @Override
+        public boolean skip(byte[] name, int nameLen, byte[] prefix, int len) {
+            FormatStream s = stream;
+            if (s == null) {
+                return false;
+            }
+            try {
+                if (s.skippable(name, nameLen, prefix, len)) {
+                    s.skipped++;
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                malformed++;
+            }
+            return false;
+        }
+    };
+    private boolean finished;
 
     private @Nullable FormatStream stream;
     private int byteMode = MODE_UNKNOWN;
@@ -111,10 +145,11 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             s = new byte[Math.min(SCRATCH, Math.max(rem, 256))];
             scratch = s;
         }
+        chunks++;
         for (int done = 0; done < rem; ) {
             int n = Math.min(s.length, rem - done);
             chunk.get(pos + done, s, 0, n);
-            feed(s, 0, n);
+            feedBytes(s, 0, n);
             done += n;
         }
     }
@@ -131,6 +166,13 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             return;
         }
         chunks++;
+        feedBytes(bytes, off, len);
+    }
+
+    private void feedBytes(byte[] bytes, int off, int len) {
+        if (finished) {
+            return;
+        }
         if (byteMode == MODE_UNKNOWN) {
             int i = ByteScan.skipWs(bytes, off, off + len);
             if (i == off + len) {
@@ -147,7 +189,7 @@ public final class StreamReader implements ResponseReader.ChunkReader {
                 seq().feed(bytes, off, len);
             }
         } catch (RuntimeException e) {
-            malformed++; // a reader bug must not reach the user's stream
+            malformed++; // a decoder bug must not reach the user's stream (events are guarded one by one)
         }
     }
 
@@ -254,14 +296,19 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             // anything else is one payload (or whole NDJSON lines) per String
             stringMode = startsWithSseField(t) ? MODE_SSE : t.startsWith("[") ? MODE_RAW_SEQ : MODE_SEQ;
         }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (stringMode == MODE_SSE || stringMode == MODE_RAW_SEQ) {
             if (byteMode == MODE_UNKNOWN) {
                 byteMode = stringMode == MODE_SSE ? MODE_SSE : MODE_SEQ;
             }
-            feed(b, 0, b.length);
+            if (stringMode == MODE_SSE && !endsWithLineBreak(s)) {
+                s = s + "\n"; // one String is one line; "" is the blank line that ends an event
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            chunks++;
+            feedBytes(b, 0, b.length);
             return;
         }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         chunks++;
         if (eventName != null && !eventName.isEmpty()) {
             pendingName = eventName.getBytes(StandardCharsets.US_ASCII);
@@ -278,6 +325,14 @@ public final class StreamReader implements ResponseReader.ChunkReader {
 
     private static final byte[] NO_NAME = new byte[0];
     private byte[] pendingName = NO_NAME;
+
+    private static boolean endsWithLineBreak(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        char c = s.charAt(s.length() - 1);
+        return c == '\n' || c == '\r';
+    }
 
     private static boolean startsWithSseField(String t) {
         return t.startsWith("data:") || t.startsWith("event:") || t.startsWith(":") || t.startsWith("id:")
@@ -303,74 +358,123 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     }
 
     private void onEvent(byte[] name, int nameLen, byte[] data, int dataLen) {
+        try {
+            FormatStream s = deliver(stream, name, nameLen, data, dataLen);
+            if (s != null && stream == null) {
+                stream = s;
+                formatOfStream = createdFormat;
+            }
+        } catch (RuntimeException e) {
+            malformed++; // one bad event: the next ones are still read
+        }
+    }
+
+    /** Reads one payload into {@code s}, or into a new stream state when s is null; returns the state or null. */
+    private @Nullable FormatStream deliver(@Nullable FormatStream s, byte[] name, int nameLen, byte[] data,
+                                           int dataLen) {
         if (nameLen == 0 && pendingName.length > 0) {
             name = pendingName;
             nameLen = pendingName.length;
         }
-        FormatStream s = stream;
         if (s != null) {
             s.onPayload(name, nameLen, data, 0, dataLen);
-            return;
+            return s;
         }
         if (format != null) {
-            s = start(format);
+            s = format.reader().newStream();
+            createdFormat = format;
             s.onPayload(name, nameLen, data, 0, dataLen);
-            return;
+            return s;
         }
         int i = ByteScan.skipWs(data, 0, dataLen);
         if (i == dataLen || data[i] != '{' && data[i] != '[') {
-            return; // [DONE], empty: nothing to recognise a format by
+            return null; // [DONE], empty: nothing to recognise a format by
         }
         JsonNode node = Json.parse(data, 0, dataLen);
         if (node == null) {
-            malformed++;
-            return;
+            return null;
         }
-        onNode(node);
+        WireFormat f = formatFor(node);
+        s = f.reader().newStream();
+        createdFormat = f;
+        s.onParsed(node);
+        return s;
     }
+
+    private WireFormat formatFor(JsonNode node) {
+        WireFormat f = format;
+        if (f == null) {
+            f = WireFormat.detect(node);
+        }
+        if (f == null) {
+            f = fallback != null ? fallback : WireFormat.OPENAI_CHAT;
+        }
+        return f;
+    }
+
+    /** The format of the stream state {@link #deliver} made last. */
+    private @Nullable WireFormat createdFormat;
 
     private void onNode(JsonNode node) {
         FormatStream s = stream;
         if (s == null) {
-            WireFormat f = format;
-            if (f == null) {
-                f = WireFormat.detect(node);
-            }
-            if (f == null) {
-                f = fallback != null ? fallback : WireFormat.OPENAI_CHAT;
-            }
-            s = start(f);
+            WireFormat f = formatFor(node);
+            s = f.reader().newStream();
+            stream = s;
+            formatOfStream = f;
         }
         s.onParsed(node);
     }
 
-    private FormatStream start(WireFormat f) {
-        FormatStream s = f.reader().newStream();
-        stream = s;
-        formatOfStream = f;
-        return s;
-    }
-
     /**
-     * What the stream said; ends the input (see the class description).
+     * What the stream has said so far, without ending it: the events read, plus an SSE event whose closing blank
+     * line has not come (read from a copy of the state). Reading may go on after it.
      *
-     * @return the details; usage null when the stream reported none
+     * @return the details so far; usage null when the stream reported none
      */
     @Override
     public ResponseDetails details() {
         try {
-            if (sse != null) {
-                sse.finish();
-            }
-            if (seq != null) {
-                seq.finish();
-            }
             FormatStream s = stream;
+            SseDecoder d = sse;
+            if (d != null && !finished) {
+                FormatStream[] peeked = {null};
+                boolean open = d.peek((name, nameLen, data, dataLen) ->
+                        peeked[0] = deliver(s == null ? null : s.copy(), name, nameLen, data, dataLen));
+                if (open && peeked[0] != null) {
+                    return peeked[0].details();
+                }
+            }
             return s == null ? ResponseDetails.EMPTY : s.details();
         } catch (RuntimeException e) {
             malformed++;
             return ResponseDetails.EMPTY;
         }
+    }
+
+    /**
+     * Ends the input and gives the final details: an SSE event whose closing blank line never came is read as it
+     * is (the JSON parser decides whether it was complete); an unfinished JSON object is dropped. Input after it
+     * is ignored; calling it again gives the same details.
+     *
+     * @return the final details; usage null when the stream reported none
+     */
+    @Override
+    public ResponseDetails finish() {
+        if (!finished) {
+            try {
+                if (sse != null) {
+                    sse.finish();
+                }
+                if (seq != null) {
+                    seq.finish();
+                }
+            } catch (RuntimeException e) {
+                malformed++;
+            }
+            finished = true;
+        }
+        return details();
     }
 
     /**

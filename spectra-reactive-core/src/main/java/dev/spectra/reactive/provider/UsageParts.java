@@ -20,10 +20,16 @@ final class UsageParts {
     long images;
     BigDecimal audioSeconds = BigDecimal.ZERO;
     long characters;
+    long cacheWrite1h;
+    long audioIn;
+    long audioOut;
+    long imageIn;
+    long imageOut;
 
     /**
      * The usage; counts that break {@link Usage}'s invariants are clamped (cache reads and writes to the input,
-     * reasoning to the output), because a provider's odd numbers must never fail a user's call.
+     * one-hour writes to the writes, input modalities to the input, reasoning and output modalities to the
+     * output), because a provider's odd numbers must never fail a user's call.
      */
     Usage toUsage() {
         long in = Math.max(0, input);
@@ -31,14 +37,40 @@ final class UsageParts {
         long cr = Math.min(Math.max(0, cached), in);
         long cw = Math.min(Math.max(0, cacheWrite), in - cr);
         long rs = Math.min(Math.max(0, reasoning), out);
+        long cw1h = Math.min(Math.max(0, cacheWrite1h), cw);
+        long ai = Math.min(Math.max(0, audioIn), in);
+        long ii = Math.min(Math.max(0, imageIn), in - ai);
+        long ao = Math.min(Math.max(0, audioOut), out - rs);
+        long io = Math.min(Math.max(0, imageOut), out - rs - ao);
         Usage.Builder b = Usage.builder().inputTokens(in).outputTokens(out).cachedInputTokens(cr)
                 .cacheWriteTokens(cw).reasoningTokens(rs).images(Math.max(0, images))
                 .audioSeconds(audioSeconds.signum() < 0 ? BigDecimal.ZERO : audioSeconds)
-                .characters(Math.max(0, characters));
+                .characters(Math.max(0, characters)).cacheWrite1hTokens(cw1h).audioInputTokens(ai)
+                .imageInputTokens(ii).audioOutputTokens(ao).imageOutputTokens(io);
         if (total != null && total >= 0) {
             b.totalTokens(total);
         }
         return b.build();
+    }
+
+    /** A copy, so a snapshot can change it. */
+    UsageParts copy() {
+        UsageParts c = new UsageParts();
+        c.input = input;
+        c.output = output;
+        c.cached = cached;
+        c.cacheWrite = cacheWrite;
+        c.reasoning = reasoning;
+        c.total = total;
+        c.images = images;
+        c.audioSeconds = audioSeconds;
+        c.characters = characters;
+        c.cacheWrite1h = cacheWrite1h;
+        c.audioIn = audioIn;
+        c.audioOut = audioOut;
+        c.imageIn = imageIn;
+        c.imageOut = imageOut;
+        return c;
     }
 
     static long nz(@Nullable Long v) {

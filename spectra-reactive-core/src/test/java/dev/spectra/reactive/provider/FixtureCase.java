@@ -16,7 +16,27 @@ import org.jspecify.annotations.Nullable;
 record FixtureCase(String file, String provider, String host, String path, boolean streaming,
                    @Nullable String model, @Nullable String id, @Nullable Usage usage, @Nullable String finish,
                    Map<String, Integer> tools, @Nullable PricingTier tier, @Nullable String errorType,
-                   @Nullable String errorMessage) {
+                   @Nullable String errorMessage, @Nullable Usage billed, @Nullable String imageQuality,
+                   @Nullable String imageSize) {
+
+    FixtureCase(String file, String provider, String host, String path, boolean streaming, @Nullable String model,
+                @Nullable String id, @Nullable Usage usage, @Nullable String finish, Map<String, Integer> tools,
+                @Nullable PricingTier tier, @Nullable String errorType, @Nullable String errorMessage) {
+        this(file, provider, host, path, streaming, model, id, usage, finish, tools, tier, errorType, errorMessage,
+                null, null, null);
+    }
+
+    /** This case with a billed usage (Cohere's billed_units). */
+    FixtureCase billed(Usage b) {
+        return new FixtureCase(file, provider, host, path, streaming, model, id, usage, finish, tools, tier,
+                errorType, errorMessage, b, imageQuality, imageSize);
+    }
+
+    /** This case with the image quality and size the answer states. */
+    FixtureCase image(String quality, String size) {
+        return new FixtureCase(file, provider, host, path, streaming, model, id, usage, finish, tools, tier,
+                errorType, errorMessage, billed, quality, size);
+    }
 
     static Usage usage(long in, long out, long cached, long write, long reasoning, long total) {
         return Usage.builder().inputTokens(in).outputTokens(out).cachedInputTokens(cached).cacheWriteTokens(write)
@@ -37,11 +57,12 @@ record FixtureCase(String file, String provider, String host, String path, boole
 
     FixtureCase withTier(PricingTier t) {
         return new FixtureCase(file, provider, host, path, streaming, model, id, usage, finish, tools, t, errorType,
-                errorMessage);
+                errorMessage, billed, imageQuality, imageSize);
     }
 
     ResponseDetails expected() {
-        return new ResponseDetails(model, id, usage, finish, tools, tier, errorType, errorMessage);
+        return new ResponseDetails(model, id, usage, finish, tools, tier, errorType, errorMessage, billed,
+                imageQuality, imageSize);
     }
 
     byte[] bytes() {

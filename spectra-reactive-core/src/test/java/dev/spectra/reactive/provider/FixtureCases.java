@@ -36,10 +36,10 @@ final class FixtureCases {
                         "/openai/deployments/gpt-4o/chat/completions?api-version=2024-12-01-preview", false,
                         "gpt-4o-2024-11-20", "chatcmpl-BAeyRj7gU6aCNSSAskAFbupBWYMIT", usage(14, 9, 0, 0, 0, 23),
                         "stop", Map.of()),
-                // usage.tokens (processed), not billed_units; cached_tokens is the cache read
+                // usage.tokens (processed) is the usage; billed_units (2406/2, no cache split) is what is priced
                 ok("cohere__chat__json__1.json", "cohere", "api.cohere.com", "/v2/chat", false, null,
                         "0bf8e1a5-2af6-4014-a539-c12363a043a3", usage(2935, 4, 2928, 0, 0, 2939), "COMPLETE",
-                        Map.of()),
+                        Map.of()).billed(usage(2406, 2, 0, 0, 0, 2408)),
                 ok("deepseek__chat__json__1.json", "deepseek", "api.deepseek.com", "/chat/completions", false,
                         "deepseek-v4-flash", "0841b0a3-0321-47fa-a8a5-f08e5a4b3cb3", usage(563, 116, 512, 0, 60, 679),
                         "tool_calls", Map.of("function", 1)),
@@ -116,10 +116,14 @@ final class FixtureCases {
                         usage(291, 23, 128, 0, 0, 314), "max_output_tokens",
                         Map.of("function", 1, "web_search", 1)).withTier(PricingTier.FLEX),
                 ok("openai__images__json__1.json", "openai", OPENAI, "/v1/images/generations", false, null, null,
-                        Usage.builder().inputTokens(50).outputTokens(544).totalTokens(594).images(2).build(), null,
-                        Map.of()),
+                        // 40 of the 50 input tokens are image tokens; all output tokens are image tokens
+                        Usage.builder().inputTokens(50).outputTokens(544).totalTokens(594).images(2)
+                                .imageInputTokens(40).imageOutputTokens(544).build(), null,
+                        Map.of()).image("low", "1024x1024"),
+                // input_token_details.audio_tokens: the 14 input tokens are audio
                 ok("openai__audio_transcription__json__1.json", "openai", OPENAI, "/v1/audio/transcriptions", false,
-                        null, null, usage(14, 45, 0, 0, 0, 59), null, Map.of()),
+                        null, null, usage(14, 45, 0, 0, 0, 59).toBuilder().audioInputTokens(14).build(), null,
+                        Map.of()),
                 ok("openai__audio_transcription__json__2.json", "openai", OPENAI, "/v1/audio/transcriptions", false,
                         null, null, Usage.builder().audioSeconds(new BigDecimal("9")).build(), null, Map.of()),
                 ok("ollama__generate__stream__1.ndjson", "ollama", "localhost:11434", "/api/generate", true,
@@ -134,7 +138,7 @@ final class FixtureCases {
                         "Zx3kaJ6kBu2Wz7IP-Arr4Qg", usage(52, 55, 32, 0, 40, 107), "STOP", Map.of("function", 1)),
                 ok("cohere__chat__stream__1.sse", "cohere", "api.cohere.com", "/v2/chat", true, null,
                         "29f14a5a-11de-4cae-9800-25e4747408ea", usage(1050, 66, 512, 0, 0, 1116), "TOOL_CALL",
-                        Map.of("function", 1)),
+                        Map.of("function", 1)).billed(usage(37, 28, 0, 0, 0, 65)),
                 new FixtureCase("groq__chat__stream__error.sse", "groq", "api.groq.com", "/openai/v1/chat/completions",
                         true, "llama-3.3-70b-versatile", "chatcmpl-2bd6c44f-groqerr", null, null, Map.of(), null,
                         "invalid_request_error", "Failed to call a function. Please adjust your prompt. See "

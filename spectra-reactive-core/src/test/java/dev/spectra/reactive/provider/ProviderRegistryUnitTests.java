@@ -80,6 +80,38 @@ class ProviderRegistryUnitTests {
     }
 
     @Test
+    void aGatewayHostServesTheProvidersEndpointsUnderAnyPrefix() {
+        ProviderRegistry r = R.toBuilder().host("openai", "gw.internal").build();
+        EndpointMatch m = r.match("gw.internal", -1, "/openai/v1/chat/completions");
+        assertThat(m).isNotNull();
+        assertThat(m.provider()).isEqualTo("openai");
+        assertThat(m.endpoint().operation()).isEqualTo("chat");
+        assertThat(m.path()).as("the path called is stored").isEqualTo("/openai/v1/chat/completions");
+        // Cloudflare AI Gateway style: /v1/{account}/{gateway}/openai/...
+        EndpointMatch cf = r.match("gw.internal", -1, "/v1/acct123/my-gw/openai/v1/embeddings");
+        assertThat(cf).isNotNull();
+        assertThat(cf.endpoint().operation()).isEqualTo("embeddings");
+        assertThat(r.match("gw.internal", -1, "/v1/chat/completions").endpoint().operation()).isEqualTo("chat");
+        assertThat(r.match("gw.internal", -1, "/openai/v1/models")).as("not trackable").isNull();
+        // survives toBuilder
+        assertThat(r.toBuilder().build().match("gw.internal", -1, "/x/v1/responses")).isNotNull();
+    }
+
+    @Test
+    void aGatewayHostWithAPathPrefixServesOnlyUnderIt() {
+        ProviderRegistry r = R.toBuilder().host("anthropic", "gw.internal:8080", "/v1/acct/gw/anthropic/").build();
+        EndpointMatch m = r.match("gw.internal", 8080, "/v1/acct/gw/anthropic/v1/messages?beta=true");
+        assertThat(m).isNotNull();
+        assertThat(m.provider()).isEqualTo("anthropic");
+        assertThat(m.path()).isEqualTo("/v1/acct/gw/anthropic/v1/messages");
+        assertThat(r.match("gw.internal", 8080, "/v1/messages")).as("outside the prefix").isNull();
+        assertThat(r.match("gw.internal", 8080, "/v1/acct/gw/anthropicx/v1/messages")).isNull();
+        assertThat(r.match("gw.internal", 9999, "/v1/acct/gw/anthropic/v1/messages")).as("other port").isNull();
+        assertThatThrownBy(() -> R.toBuilder().host("openai", "gw", "openai"))
+                .hasMessageContaining("must start with /");
+    }
+
+    @Test
     void usersAddHostsAndProvidersThatWinOverBuiltIns() {
         ProviderRegistry r = R.toBuilder()
                 .host("openai", "llm-gateway.internal:8080")

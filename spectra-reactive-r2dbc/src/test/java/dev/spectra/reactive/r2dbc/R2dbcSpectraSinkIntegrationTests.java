@@ -165,7 +165,7 @@ class R2dbcSpectraSinkIntegrationTests {
 
         assertThat(counting.executedContaining("INSERT INTO")).isEqualTo(1);
         assertThat(counting.adds).hasValue(0);
-        assertThat(counting.binds).hasValue(41);
+        assertThat(counting.binds).hasValue(46);
         assertThat(countIn(db, batch)).isEqualTo(1_000);
     }
 
@@ -218,10 +218,11 @@ class R2dbcSpectraSinkIntegrationTests {
         for (int i = 0; i < 10; i++) {
             batch.add(Records.full(Records.T0.plusMillis(i)));
         }
-        TrackedRequest nulCharacter = batch.get(3).toBuilder().errorMessage("bad \u0000 byte").build();
+        TrackedRequest tooLong = batch.get(3).toBuilder()
+                .cost(Cost.of("0", "20000000000")).build();
         TrackedRequest costTooLarge = batch.get(8).toBuilder()
                 .cost(Cost.of("10000000000", "0")).build();   // numeric(20,10) holds 10 integer digits
-        batch.set(3, nulCharacter);
+        batch.set(3, tooLong);
         batch.set(8, costTooLarge);
 
         sink.write(batch).as(StepVerifier::create)
@@ -230,17 +231,17 @@ class R2dbcSpectraSinkIntegrationTests {
                     assertThat(sink.isTransient(e)).isFalse();
                     List<RejectedRecordsException.Rejection> rejections = ((RejectedRecordsException) e).rejections();
                     assertThat(rejections).extracting(RejectedRecordsException.Rejection::record)
-                            .containsExactly(nulCharacter, costTooLarge);
-                    assertThat(rejections.get(0).reason()).startsWith("22021: ");
+                            .containsExactly(tooLong, costTooLarge);
+                    assertThat(rejections.get(0).reason()).startsWith("22003: ");
                     assertThat(rejections.get(1).reason()).startsWith("22003: ");
                 })
                 .verify(Duration.ofSeconds(30));
 
         List<TrackedRequest> good = new ArrayList<>(batch);
         good.remove(costTooLarge);
-        good.remove(nulCharacter);
+        good.remove(tooLong);
         assertThat(countIn(db, good)).isEqualTo(8);
-        assertThat(countIn(db, List.of(nulCharacter, costTooLarge))).isZero();
+        assertThat(countIn(db, List.of(tooLong, costTooLarge))).isZero();
     }
 
     @Test
@@ -289,6 +290,25 @@ class R2dbcSpectraSinkIntegrationTests {
                     })
                     .verifyComplete();
         }
+    }
+
+    @Test
+    void aNulCharacterIsStoredAsTheReplacementCharacterInsteadOfFailingTheRecord() {
+        // PostgreSQL's text and jsonb refuse U+0000; the record is stored with U+FFFD in its place
+        String nul = "a\u0000b";
+        TrackedRequest r = Records.full(Records.T0).toBuilder().errorMessage(nul).endpoint(nul).tags(List.of(nul))
+                .metadata(Map.of("k" + nul, nul)).build();
+
+        sink.write(List.of(r)).as(StepVerifier::create).verifyComplete();
+
+        requests.findById(r.id()).as(StepVerifier::create)
+                .assertNext(read -> {
+                    assertThat(read.errorMessage()).isEqualTo("a\uFFFDb");
+                    assertThat(read.endpoint()).isEqualTo("a\uFFFDb");
+                    assertThat(read.tags()).containsExactly("a\uFFFDb");
+                    assertThat(read.metadata()).containsEntry("ka\uFFFDb", "a\uFFFDb");
+                })
+                .verifyComplete();
     }
 
     @Test

@@ -57,7 +57,7 @@ class SpectraSchemaIntegrationTests {
                 "tool_call_counts jsonb",
                 "total_cost numeric(20,10)");
         assertThat(db.single("SELECT count(*) FROM information_schema.columns WHERE table_schema = $1"
-                + " AND table_name = 'spectra_requests'", Long.class, schema.name())).isEqualTo(41L);
+                + " AND table_name = 'spectra_requests'", Long.class, schema.name())).isEqualTo(46L);
         assertThat(db.column("SELECT version || ':' || description FROM \"" + schema.name()
                 + "\".spectra_schema_version", String.class)).containsExactly("1:spectra_requests with its indexes");
     }

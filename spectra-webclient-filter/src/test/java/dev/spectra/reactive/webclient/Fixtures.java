@@ -70,6 +70,11 @@ final class Fixtures {
         return new ResponseDetails(model, id, usage, finish, tools, null, null, null);
     }
 
+    private static ResponseDetails withImage(ResponseDetails d, String quality, String size) {
+        return new ResponseDetails(d.responseModel(), d.responseId(), d.usage(), d.finishReason(),
+                d.toolCallCounts(), d.pricingTier(), d.errorType(), d.errorMessage(), d.billedUsage(), quality, size);
+    }
+
     private static ResponseDetails error(String type, String message) {
         return new ResponseDetails(null, null, null, null, Map.of(), null, type, message);
     }
@@ -198,11 +203,13 @@ final class Fixtures {
                                 "max_output_tokens", Map.of("function", 1, "web_search", 1), PricingTier.FLEX, null,
                                 null)),
                 json("openai__images__json__1.json", "openai", OPENAI, "/v1/images/generations", "gpt-image-1",
-                        "gpt-image-1", "images", ModelType.IMAGE, ok(null, null, Usage.builder().inputTokens(50)
-                                .outputTokens(544).totalTokens(594).images(2).build(), null, Map.of())),
+                        "gpt-image-1", "images", ModelType.IMAGE, withImage(ok(null, null, Usage.builder()
+                                .inputTokens(50).outputTokens(544).totalTokens(594).images(2).imageInputTokens(40)
+                                .imageOutputTokens(544).build(), null, Map.of()), "low", "1024x1024")),
                 json("openai__audio_transcription__json__1.json", "openai", OPENAI, "/v1/audio/transcriptions",
                         "gpt-4o-transcribe", "gpt-4o-transcribe", "audio_transcription", ModelType.STT,
-                        ok(null, null, usage(14, 45, 0, 0, 0, 59), null, Map.of())),
+                        ok(null, null, usage(14, 45, 0, 0, 0, 59).toBuilder().audioInputTokens(14).build(), null,
+                                Map.of())),
                 json("openai__audio_transcription__json__2.json", "openai", OPENAI, "/v1/audio/transcriptions",
                         "whisper-1", "whisper-1", "audio_transcription", ModelType.STT, ok(null, null,
                                 Usage.builder().audioSeconds(new BigDecimal("9")).build(), null, Map.of())),

@@ -15,7 +15,7 @@ import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes a batch straight into the 41 array literals the insert binds ({@code {a,"b c",NULL}}, one text
+ * Encodes a batch straight into the 46 array literals the insert binds ({@code {a,"b c",NULL}}, one text
  * parameter per column, cast to its array type in SQL and parsed by the server's {@code array_in}), in one pass
  * over the records, one pre-sized buffer per column, no boxing.
  *
@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  * as text, but allocates a builder per element, and the JSON columns would be written twice (JSON, then array
  * escaping). The sink's writes are sequential (one batch in flight), so every microsecond of client encoding is
  * a microsecond of throughput, and CPU taken from the user's service.
+ *
+ * <p>U+0000, which PostgreSQL's text and jsonb cannot hold (the whole batch would be refused), is written as
+ * U+FFFD in text values and in JSON strings and keys.
  *
  * <p>Quoting follows {@code array_in}: a string element is double-quoted with {@code "} and {@code \} escaped by a
  * backslash (commas, braces, newlines are literal inside quotes); unquoted {@code NULL} is null. Other values are
@@ -38,13 +41,15 @@ public final class LiteralBatch {
     private static final String[] MODEL_TYPE_IDS = ids(ModelType.values());
     private static final String[] PRICING_STATUS_IDS = ids(PricingStatus.values());
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** What U+0000 becomes in text and JSON strings: PostgreSQL's text and jsonb cannot hold it. */
+    static final char REPLACEMENT = '\uFFFD';
 
     private final StringBuilder[] columns = new StringBuilder[RequestInsert.COLUMN_COUNT];
     private int column;
 
     private LiteralBatch(int rows) {
-        int[] widths = {37, 36, 44, 10, 16, 28, 6, 24, 10, 4, 9, 24, 48, 12, 32, 2, 8, 8, 8, 8, 8, 8, 2, 4, 2, 16, 16,
-                16, 10, 8, 6, 5, 8, 4, 8, 12, 16, 32, 320, 28, 28};
+        int[] widths = {37, 36, 44, 10, 16, 28, 6, 24, 10, 4, 9, 24, 48, 12, 32, 2, 8, 8, 8, 8, 8, 8, 2, 4, 2, 2, 2, 2,
+                2, 2, 16, 16, 16, 10, 8, 6, 5, 8, 4, 8, 12, 16, 32, 320, 28, 28};
         for (int i = 0; i < columns.length; i++) {
             columns[i] = new StringBuilder(2 + rows * (widths[i] + 1)).append('{');
         }
@@ -91,7 +96,7 @@ public final class LiteralBatch {
         next().append(r.streaming() ? 't' : 'f');
         Usage u = r.usage();
         if (u == null) {
-            for (int i = 0; i < 9; i++) {
+            for (int i = 0; i < 14; i++) {
                 plain(null);
             }
         } else {
@@ -104,6 +109,11 @@ public final class LiteralBatch {
             next().append(u.images());
             next().append(u.audioSeconds().toPlainString());
             next().append(u.characters());
+            next().append(u.cacheWrite1hTokens());
+            next().append(u.audioInputTokens());
+            next().append(u.audioOutputTokens());
+            next().append(u.imageInputTokens());
+            next().append(u.imageOutputTokens());
         }
         Cost c = r.cost();
         if (c == null) {
@@ -160,6 +170,9 @@ public final class LiteralBatch {
             char ch = value.charAt(i);
             if (ch == '"' || ch == '\\') {
                 b.append(value, plainFrom, i).append('\\').append(ch);
+                plainFrom = i + 1;
+            } else if (ch == 0) {
+                b.append(value, plainFrom, i).append(REPLACEMENT); // PostgreSQL text cannot hold U+0000
                 plainFrom = i + 1;
             }
         }
@@ -227,7 +240,9 @@ public final class LiteralBatch {
             if (ch == '"' || ch == '\\' || ch < 0x20) {
                 b.append(s, plainFrom, i);
                 plainFrom = i + 1;
-                if (ch == '"') {
+                if (ch == 0) {
+                    b.append(REPLACEMENT);                       // jsonb rejects \u0000
+                } else if (ch == '"') {
                     b.append("\\\\\\\"");                    // JSON \"  -> element \\\"
                 } else if (ch == '\\') {
                     b.append("\\\\\\\\");                    // JSON \\  -> element \\\\

@@ -54,6 +54,11 @@ public final class RequestInsert {
             {"images", "int8[]"},
             {"audio_seconds", "numeric[]"},
             {"characters", "int8[]"},
+            {"cache_write_1h_tokens", "int8[]"},
+            {"audio_input_tokens", "int8[]"},
+            {"audio_output_tokens", "int8[]"},
+            {"image_input_tokens", "int8[]"},
+            {"image_output_tokens", "int8[]"},
             {"input_cost", "numeric[]"},
             {"output_cost", "numeric[]"},
             {"total_cost", "numeric[]"},
@@ -148,6 +153,11 @@ public final class RequestInsert {
         Long[] images = new Long[n];
         BigDecimal[] audioSeconds = new BigDecimal[n];
         Long[] characters = new Long[n];
+        Long[] cacheWrite1hTokens = new Long[n];
+        Long[] audioInputTokens = new Long[n];
+        Long[] audioOutputTokens = new Long[n];
+        Long[] imageInputTokens = new Long[n];
+        Long[] imageOutputTokens = new Long[n];
         BigDecimal[] inputCost = new BigDecimal[n];
         BigDecimal[] outputCost = new BigDecimal[n];
         BigDecimal[] totalCost = new BigDecimal[n];
@@ -194,6 +204,11 @@ public final class RequestInsert {
                 images[i] = u.images();
                 audioSeconds[i] = u.audioSeconds();
                 characters[i] = u.characters();
+                cacheWrite1hTokens[i] = u.cacheWrite1hTokens();
+                audioInputTokens[i] = u.audioInputTokens();
+                audioOutputTokens[i] = u.audioOutputTokens();
+                imageInputTokens[i] = u.imageInputTokens();
+                imageOutputTokens[i] = u.imageOutputTokens();
             }
             Cost c = r.cost();
             if (c != null) {
@@ -221,7 +236,8 @@ public final class RequestInsert {
         return new Object[] {id, traceId, responseId, provider, model, responseModel, modelType, endpoint, operation,
                 httpStatus, outcome, errorType, errorMessage, finishReason, toolCallCounts, streaming, inputTokens,
                 outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, totalTokens, images, audioSeconds,
-                characters, inputCost, outputCost, totalCost, pricingTier, pricingStatus, latencyMs,
+                characters, cacheWrite1hTokens, audioInputTokens, audioOutputTokens, imageInputTokens,
+                imageOutputTokens, inputCost, outputCost, totalCost, pricingTier, pricingStatus, latencyMs,
                 timeToFirstTokenMs, tokensPerSecond, chunkCount, trackableType, trackableId, conversationId, tags,
                 metadata, startedAt, completedAt};
     }

@@ -69,7 +69,9 @@ public final class RequestRows {
                     required(row, "cached_input_tokens", Long.class), required(row, "cache_write_tokens", Long.class),
                     required(row, "reasoning_tokens", Long.class), required(row, "total_tokens", Long.class),
                     required(row, "images", Long.class), required(row, "audio_seconds", BigDecimal.class),
-                    required(row, "characters", Long.class)));
+                    required(row, "characters", Long.class), required(row, "cache_write_1h_tokens", Long.class),
+                    required(row, "audio_input_tokens", Long.class), required(row, "audio_output_tokens", Long.class),
+                    required(row, "image_input_tokens", Long.class), required(row, "image_output_tokens", Long.class)));
         }
         BigDecimal total = row.get("total_cost", BigDecimal.class);
         if (total != null) {

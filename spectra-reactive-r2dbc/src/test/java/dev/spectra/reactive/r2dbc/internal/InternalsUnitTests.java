@@ -62,7 +62,7 @@ class InternalsUnitTests {
 
         String[] columns = LiteralBatch.encode(List.of(r, r));
 
-        assertThat(columns).hasSize(41);
+        assertThat(columns).hasSize(46);
         assertThat(columns[0]).isEqualTo("{6ba7b810-9dad-11d1-80b4-00c04fd430c8,6ba7b810-9dad-11d1-80b4-00c04fd430c8}");
         assertThat(columns[1]).isEqualTo("{\"a\\\"b\\\\c{,}\",\"a\\\"b\\\\c{,}\"}");
         assertThat(columns[2]).isEqualTo("{NULL,NULL}");                       // response_id: null
@@ -72,8 +72,8 @@ class InternalsUnitTests {
         assertThat(columns[14]).isEqualTo("{\"{}\",\"{}\"}");
         assertThat(columns[15]).isEqualTo("{f,f}");
         assertThat(columns[16]).isEqualTo("{NULL,NULL}");                      // no usage
-        assertThat(columns[37]).isEqualTo("{\"[]\",\"[]\"}");
-        assertThat(columns[39]).isEqualTo("{2025-03-04T05:06:07.123456Z,2025-03-04T05:06:07.123456Z}");
+        assertThat(columns[42]).isEqualTo("{\"[]\",\"[]\"}");
+        assertThat(columns[44]).isEqualTo("{2025-03-04T05:06:07.123456Z,2025-03-04T05:06:07.123456Z}");
     }
 
     @Test
@@ -139,13 +139,13 @@ class InternalsUnitTests {
         while (placeholders.find()) {
             assertThat(Integer.parseInt(placeholders.group(1))).isEqualTo(++count);
         }
-        assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(41);
+        assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(46);
         assertThat(sql).startsWith("INSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
                 .contains("FROM unnest($1::uuid[], $2::text[],")
                 .contains("u.metadata::jsonb")
                 .endsWith("ON CONFLICT DO NOTHING")
                 .doesNotContain("'");
-        assertThat(RequestInsert.encode(List.of())).hasSize(41);
-        assertThat(LiteralBatch.encode(List.of())).hasSize(41).containsOnly("{}");
+        assertThat(RequestInsert.encode(List.of())).hasSize(46);
+        assertThat(LiteralBatch.encode(List.of())).hasSize(46).containsOnly("{}");
     }
 }

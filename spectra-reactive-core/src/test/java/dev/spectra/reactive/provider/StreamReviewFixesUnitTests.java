@@ -1,0 +1,127 @@
+package dev.spectra.reactive.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.spectra.reactive.Usage;
+import org.junit.jupiter.api.Test;
+
+/** The stream-reading findings of the issue 3 review, each with the input that showed it. */
+class StreamReviewFixesUnitTests {
+
+    private static final ProviderRegistry R = ProviderRegistry.builtIn();
+
+    @Test
+    void rawSseLinesWithoutTheirLineEndsKeepTheUsage() {
+        // what BufferedReader.lines(), HttpClient ofLines() and Spring's StringDecoder hand over
+        String text = new String(FixtureCase.load("openai__chat__stream__1.sse"), StandardCharsets.UTF_8);
+        StreamReader r = R.newChunkReader("openai", "/v1/chat/completions");
+        for (String line : text.split("\r?\n", -1)) {
+            r.onChunk(line);
+        }
+        assertThat(r.finish().usage()).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
+        assertThat(r.malformedEvents()).isZero();
+    }
+
+    @Test
+    void aGeminiChunkWithoutUsageNeverDropsTheUsageKept() {
+        String sse = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],\"modelVersion\":\"g\","
+                + "\"responseId\":\"r\"}\r\n\r\n"
+                + "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"b\"}]}}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":5,\"totalTokenCount\":15}}\r\n\r\n"
+                + "data: {\"candidates\":[{\"finishReason\":\"STOP\"}]}\r\n\r\n";
+        StreamReader r = R.newChunkReader("gemini", "/v1beta/models/g:streamGenerateContent");
+        byte[] b = sse.getBytes(StandardCharsets.UTF_8);
+        r.feed(b, 0, b.length);
+        ResponseDetails d = r.finish();
+        assertThat(d.usage()).isEqualTo(Usage.of(10, 5));
+        assertThat(d.finishReason()).isEqualTo("STOP");
+    }
+
+    @Test
+    void detailsIsASnapshotAndFinishEndsTheInput() {
+        byte[] all = FixtureCase.load("openai__chat__stream__1.sse");
+        String text = new String(all, StandardCharsets.UTF_8).stripTrailing(); // the last event unterminated
+        int usageAt = text.indexOf("data: {", text.indexOf("\"usage\":{") - 200);
+        StreamReader r = R.newChunkReader("openai", "/v1/chat/completions");
+        byte[] head = text.substring(0, usageAt).getBytes(StandardCharsets.UTF_8);
+        r.feed(head, 0, head.length);
+        assertThat(r.details().usage()).as("mid-stream: no usage yet").isNull();
+        byte[] tail = text.substring(usageAt).getBytes(StandardCharsets.UTF_8);
+        r.feed(tail, 0, tail.length);
+        // the usage chunk and [DONE] have no closing blank line: details() still sees them, twice alike
+        assertThat(r.details().usage()).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
+        assertThat(r.details()).isEqualTo(r.details());
+        assertThat(r.finish().usage()).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
+        assertThat(r.finish()).isEqualTo(r.details());
+    }
+
+    @Test
+    void largeTypedEventsAreRuledOutWithoutBeingBuffered() {
+        StringBuilder sse = new StringBuilder();
+        sse.append("data: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"model\":\"gpt-image-1\"}}\n\n");
+        String big = "A".repeat(3 * 1024 * 1024);
+        for (int i = 0; i < 3; i++) {
+            sse.append("data: {\"type\":\"response.image_generation_call.partial_image\",\"partial_image_b64\":\"")
+                    .append(big).append("\"}\n\n");
+        }
+        sse.append("data: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"model\":\"gpt-image-1\","
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":7,\"total_tokens\":12}}}\n\n");
+        StreamReader r = ProviderRegistry.builtIn().toBuilder().maxEventBytes(1024 * 1024).build()
+                .newChunkReader("openai", "/v1/responses");
+        byte[] b = sse.toString().getBytes(StandardCharsets.UTF_8);
+        r.feed(b, 0, b.length);
+        assertThat(r.finish().usage()).isEqualTo(Usage.of(5, 7));
+        assertThat(r.oversizedEvents()).as("skipped from their start, never buffered to the bound").isZero();
+        assertThat(r.events()).isEqualTo(5);
+    }
+
+    @Test
+    void aToolCallRepeatingItsIdIsCountedOnce() {
+        String sse = "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}\n\n"
+                + "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"call_1\",\"function\":{\"arguments\":\"{}\"}}]}}]}\n\n"
+                + "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,"
+                + "\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"g\",\"arguments\":\"\"}}]}}]}\n\n";
+        StreamReader r = R.newChunkReader("openai", "/v1/chat/completions");
+        byte[] b = sse.getBytes(StandardCharsets.UTF_8);
+        r.feed(b, 0, b.length);
+        assertThat(r.finish().toolCallCounts()).containsExactlyEntriesOf(java.util.Map.of("function", 2));
+    }
+
+    @Test
+    void anthropicOneHourWritesAreReadAsTheirOwnSubset() {
+        String body = "{\"id\":\"msg_1\",\"type\":\"message\",\"model\":\"claude-opus-4-1\",\"content\":[],"
+                + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":0,"
+                + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":600,\"ephemeral_1h_input_tokens\":400},"
+                + "\"output_tokens\":5}}";
+        Usage u = R.read("anthropic", "/v1/messages", body).usage();
+        assertThat(u.cacheWriteTokens()).isEqualTo(1000);
+        assertThat(u.cacheWrite1hTokens()).isEqualTo(400);
+        assertThat(u.inputTokens()).isEqualTo(1010);
+    }
+
+    @Test
+    void groqUsageOnlyInXGroqIsRead() {
+        String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"llama\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{},\"finish_reason\":\"stop\"}],\"x_groq\":{\"id\":\"r\",\"usage\":{\"prompt_tokens\":7,"
+                + "\"completion_tokens\":3,\"total_tokens\":10}}}";
+        StreamReader r = R.newChunkReader("groq", "/openai/v1/chat/completions");
+        r.onChunk(chunk);
+        assertThat(r.finish().usage()).isEqualTo(Usage.of(7, 3));
+    }
+
+    @Test
+    void geminiToolUsePromptTokensAndAudioModalitiesAreRead() {
+        String body = "{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\":100,\"toolUsePromptTokenCount\":20,"
+                + "\"candidatesTokenCount\":30,\"totalTokenCount\":150,\"promptTokensDetails\":[{\"modality\":\"TEXT\","
+                + "\"tokenCount\":60},{\"modality\":\"AUDIO\",\"tokenCount\":40}],\"candidatesTokensDetails\":"
+                + "[{\"modality\":\"AUDIO\",\"tokenCount\":30}]},\"modelVersion\":\"g\"}";
+        Usage u = R.read("gemini", null, body).usage();
+        assertThat(u.inputTokens()).isEqualTo(120);
+        assertThat(u.audioInputTokens()).isEqualTo(40);
+        assertThat(u.audioOutputTokens()).isEqualTo(30);
+    }
+}
