@@ -451,9 +451,9 @@ final class CallState implements TrackedCall {
         if (usage == null) {
             status = PricingStatus.USAGE_UNKNOWN;
         } else {
-            cost = price(responseModel, pricingTier, usage);
+            cost = price(responseModel, pricingTier, usage, d);
             if (cost == null && (responseModel == null || !responseModel.equals(model))) {
-                cost = price(model, pricingTier, usage);
+                cost = price(model, pricingTier, usage, d);
             }
             status = cost != null ? PricingStatus.PRICED : PricingStatus.MODEL_NOT_PRICED;
             if (cost == null) {
@@ -536,7 +536,7 @@ final class CallState implements TrackedCall {
             return ResponseDetails.EMPTY;
         }
         try {
-            ResponseDetails d = e.chunkReader.details();
+            ResponseDetails d = e.chunkReader.finish(); // the stream ended: its last event counts even unterminated
             return d == null ? ResponseDetails.EMPTY : d;
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
@@ -555,12 +555,13 @@ final class CallState implements TrackedCall {
         }
     }
 
-    private @Nullable Cost price(@Nullable String m, PricingTier pricingTier, Usage usage) {
+    private @Nullable Cost price(@Nullable String m, PricingTier pricingTier, Usage usage, ResponseDetails d) {
         if (m == null) {
             return null;
         }
         try {
-            return tracker.pricing().cost(provider, m, pricingTier, usage);
+            // with the details: billed units (Cohere), image quality and size decide the price
+            return tracker.pricing().cost(provider, m, pricingTier, usage, d);
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
             tracker.internalError("pricing " + provider + "/" + m, t);

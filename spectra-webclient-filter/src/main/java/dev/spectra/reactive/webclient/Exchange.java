@@ -312,8 +312,8 @@ final class Exchange {
         ResponseDetails d = ResponseDetails.EMPTY;
         if (mode == MODE_STREAM) {
             StreamReader s = stream;
-            d = s.details();
-            countEvents(s); // an event closed only by the end of the body
+            d = s.finish(); // the body ended: an event closed only by that end still counts
+            countEvents(s);
         } else if (mode == MODE_WHOLE) {
             BoundedBytes b = body;
             if (b.complete()) {
@@ -326,13 +326,11 @@ final class Exchange {
         }
         if (status >= 400 && d.errorType() == null) {
             d = new ResponseDetails(d.responseModel(), d.responseId(), d.usage(), d.finishReason(),
-                    d.toolCallCounts(), d.pricingTier(), "http_error", "HTTP " + status);
+                    d.toolCallCounts(), d.pricingTier(), "http_error", "HTTP " + status, d.billedUsage(),
+                    d.imageQuality(), d.imageSize());
         }
-        if (d.pricingTier() == null && req.pricingTier() != null) {
-            d = new ResponseDetails(d.responseModel(), d.responseId(), d.usage(), d.finishReason(),
-                    d.toolCallCounts(), req.pricingTier(), d.errorType(), d.errorMessage());
-        }
-        return d;
+        // what only the request says: the tier asked for (when the response names none), image quality and size
+        return d.withRequest(req);
     }
 
     /** Guarded by this. */

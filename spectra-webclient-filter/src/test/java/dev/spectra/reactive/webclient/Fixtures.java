@@ -70,6 +70,13 @@ final class Fixtures {
         return new ResponseDetails(model, id, usage, finish, tools, null, null, null);
     }
 
+    /** Cohere bills its {@code billed_units}, not the processed tokens it also reports. */
+    private static ResponseDetails billed(ResponseDetails d, long in, long out) {
+        return new ResponseDetails(d.responseModel(), d.responseId(), d.usage(), d.finishReason(),
+                d.toolCallCounts(), d.pricingTier(), d.errorType(), d.errorMessage(), Usage.of(in, out),
+                d.imageQuality(), d.imageSize());
+    }
+
     private static ResponseDetails withImage(ResponseDetails d, String quality, String size) {
         return new ResponseDetails(d.responseModel(), d.responseId(), d.usage(), d.finishReason(),
                 d.toolCallCounts(), d.pricingTier(), d.errorType(), d.errorMessage(), d.billedUsage(), quality, size);
@@ -113,8 +120,8 @@ final class Fixtures {
                         "chat", text, ok("gpt-4o-2024-11-20", "chatcmpl-BAeyRj7gU6aCNSSAskAFbupBWYMIT",
                                 usage(14, 9, 0, 0, 0, 23), "stop", Map.of())),
                 json("cohere__chat__json__1.json", "cohere", "api.cohere.com", "/v2/chat", "command-a-03-2025",
-                        "command-a-03-2025", "chat", text, ok(null, "0bf8e1a5-2af6-4014-a539-c12363a043a3",
-                                usage(2935, 4, 2928, 0, 0, 2939), "COMPLETE", Map.of())),
+                        "command-a-03-2025", "chat", text, billed(ok(null, "0bf8e1a5-2af6-4014-a539-c12363a043a3",
+                                usage(2935, 4, 2928, 0, 0, 2939), "COMPLETE", Map.of()), 2406, 2)),
                 json("deepseek__chat__json__1.json", "deepseek", "api.deepseek.com", "/chat/completions",
                         "deepseek-v4-flash", "deepseek-v4-flash", "chat", text, ok("deepseek-v4-flash",
                                 "0841b0a3-0321-47fa-a8a5-f08e5a4b3cb3", usage(563, 116, 512, 0, 60, 679), "tool_calls",
@@ -226,8 +233,8 @@ final class Fixtures {
                         "generate_content", 2, ok("gemini-2.5-pro", "Zx3kaJ6kBu2Wz7IP-Arr4Qg",
                                 usage(52, 55, 32, 0, 40, 107), "STOP", Map.of("function", 1))),
                 stream("cohere__chat__stream__1.sse", "cohere", "api.cohere.com", "/v2/chat", "command-a-03-2025",
-                        "command-a-03-2025", "chat", 7, ok(null, "29f14a5a-11de-4cae-9800-25e4747408ea",
-                                usage(1050, 66, 512, 0, 0, 1116), "TOOL_CALL", Map.of("function", 1))),
+                        "command-a-03-2025", "chat", 7, billed(ok(null, "29f14a5a-11de-4cae-9800-25e4747408ea",
+                                usage(1050, 66, 512, 0, 0, 1116), "TOOL_CALL", Map.of("function", 1)), 37, 28)),
                 stream("groq__chat__stream__error.sse", "groq", "api.groq.com", "/openai/v1/chat/completions",
                         "llama-3.3-70b-versatile", "llama-3.3-70b-versatile", "chat", 2,
                         new ResponseDetails("llama-3.3-70b-versatile", "chatcmpl-2bd6c44f-groqerr", null, null,

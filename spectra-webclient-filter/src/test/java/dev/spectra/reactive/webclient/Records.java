@@ -48,9 +48,9 @@ final class Records {
         Usage usage = d.usage();
         Cost cost = null;
         if (usage != null) {
-            cost = d.responseModel() != null ? pricing.cost(f.provider(), d.responseModel(), tier, usage) : null;
+            cost = d.responseModel() != null ? pricing.cost(f.provider(), d.responseModel(), tier, usage, d) : null;
             if (cost == null) {
-                cost = pricing.cost(f.provider(), f.model(), tier, usage);
+                cost = pricing.cost(f.provider(), f.model(), tier, usage, d);
             }
         }
         PricingStatus status = usage == null ? PricingStatus.USAGE_UNKNOWN
