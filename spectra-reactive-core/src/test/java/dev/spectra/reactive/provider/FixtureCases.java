@@ -193,7 +193,18 @@ final class FixtureCases {
                         "deepseek-v4-flash", "6e77be01-935b-42f6-8b05-d6c763528589", usage(374, 61, 256, 0, 17, 435),
                         "tool_calls", Map.of("function", 1)),
                 ok("ollama__chat__stream__3.ndjson", "ollama", "localhost:11434", "/api/chat", true, "tinydolphin",
-                        null, usage(36, 8, 0, 0, 0, 44), "stop", Map.of())
+                        null, usage(36, 8, 0, 0, 0, 44), "stop", Map.of()),
+                // cut off before the final done:true line: usage unknown, never zeros
+                ok("ollama__chat__stream__cut.ndjson", "ollama", "localhost:11434", "/api/chat", true, "tinydolphin",
+                        null, null, null, Map.of()),
+                // cut off before message_delta: message_start's usage stays (input exact, output its count then)
+                ok("anthropic__messages__stream__cut.sse", "anthropic", "api.anthropic.com", "/v1/messages", true,
+                        "claude-sonnet-4-20250514", "msg_019Q1hrJbZG26Fb9BQhrkHEr", usage(377, 1, 0, 0, 0, 378), null,
+                        Map.of("function", 1)),
+                // cut off after two of three events: the latest usageMetadata seen (prompt 15, no candidates yet)
+                ok("gemini__generateContent__stream__cut.sse", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-2.0-flash-exp:streamGenerateContent?alt=sse", true,
+                        "gemini-2.0-flash-exp", "w1peaMz6INOvnvgPgYfPiQY", usage(15, 0, 0, 0, 0, 15), null, Map.of())
         );
     }
 }
