@@ -192,6 +192,12 @@ final class FixtureCases {
                 ok("deepseek__chat__stream__tools.sse", "deepseek", "api.deepseek.com", "/chat/completions", true,
                         "deepseek-v4-flash", "6e77be01-935b-42f6-8b05-d6c763528589", usage(374, 61, 256, 0, 17, 435),
                         "tool_calls", Map.of("function", 1)),
+                // ": OPENROUTER PROCESSING" comments; the error chunk carries the usage. total 53 = 43 + 10 says
+                // the reasoning count (11, over the completion count 10) is inside the completion: clamped to 10
+                new FixtureCase("openrouter__chat__stream__error.sse", "openrouter", "openrouter.ai",
+                        "/api/v1/chat/completions", true, "minimax/minimax-m2:free",
+                        "gen-1762179802-UN8pkJI4AGZvryk0kFnb", usage(43, 10, 0, 0, 10, 53), "length", Map.of(), null,
+                        "400", "Token limit reached"),
                 ok("ollama__chat__stream__3.ndjson", "ollama", "localhost:11434", "/api/chat", true, "tinydolphin",
                         null, usage(36, 8, 0, 0, 0, 44), "stop", Map.of()),
                 // cut off before the final done:true line: usage unknown, never zeros
