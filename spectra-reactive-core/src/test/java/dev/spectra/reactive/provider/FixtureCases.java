@@ -184,6 +184,12 @@ final class FixtureCases {
                 ok("azure__chat__stream__nousage.sse", "azure", "example-resource.openai.azure.com",
                         "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", true,
                         "gpt-4o-2024-08-06", "chatcmpl-BleatwEUn3D8iXsgXpDqeOPEMuW3j", null, "stop", Map.of()),
+                // Azure Responses API stream: usage only in response.completed, which also has content_filters;
+                // service_tier "auto", then "default": no tier of its own
+                ok("azure__responses__stream__1.sse", "azure", "example-resource.openai.azure.com",
+                        "/openai/v1/responses", true, "gpt-5.1",
+                        "resp_02ce8deeb6197db200698c5196e9588197a572bbea62d38cd1", usage(11, 11, 0, 0, 0, 22),
+                        "completed", Map.of()),
                 // two parallel tool calls; processed tokens 1549/95 (1504 cached), billed 119/44
                 ok("cohere__chat__stream__tools.sse", "cohere", "api.cohere.com", "/v2/chat", true, null,
                         "2941521a-b87a-45f6-9b0d-235fd66c3025", usage(1549, 95, 1504, 0, 0, 1644), "TOOL_CALL",
