@@ -79,15 +79,16 @@ final class UsageParts {
 
     /**
      * Output including reasoning. OpenAI, DeepSeek and Groq count reasoning inside {@code completion_tokens};
-     * xAI and Gemini count it outside. The numbers say which: reasoning beyond the completion count, or a total
-     * that is exactly input + completion + reasoning, means it was outside.
+     * xAI and Gemini count it outside. The numbers say which: a stated total of exactly input + completion means
+     * inside, whatever the reasoning count (OpenRouter has reported reasoning 11 within a completion of 10; the
+     * excess is clamped by {@link #toUsage()}); otherwise reasoning beyond the completion count, or a total that
+     * is exactly input + completion + reasoning, means it was outside.
      */
     static long outputWithReasoning(long input, long completion, long reasoning, @Nullable Long total) {
-        if (reasoning <= 0) {
+        if (reasoning <= 0 || (total != null && total == input + completion)) {
             return completion;
         }
-        boolean outside = reasoning > completion
-                || (total != null && total == input + completion + reasoning && total != input + completion);
+        boolean outside = reasoning > completion || (total != null && total == input + completion + reasoning);
         return outside ? completion + reasoning : completion;
     }
 }

@@ -146,7 +146,77 @@ final class FixtureCases {
                 ok("openrouter__chat__stream__1.sse", "openrouter", "openrouter.ai", "/api/v1/chat/completions", true,
                         "openai/gpt-4o-mini", "gen-1771500000-OrStream", usage(9, 2, 0, 0, 0, 11), "stop", Map.of()),
                 ok("deepseek__chat__stream__1.sse", "deepseek", "api.deepseek.com", "/chat/completions", true,
-                        "deepseek-chat", "5d1c2b7e-ds-stream", usage(1100, 12, 1024, 0, 0, 1112), "stop", Map.of())
+                        "deepseek-chat", "5d1c2b7e-ds-stream", usage(1100, 12, 1024, 0, 0, 1112), "stop", Map.of()),
+
+                // --- added from recorded public traffic (see fixtures/ADDED.md, second table) ---
+                // xAI counts reasoning outside completion_tokens: 291 + 26 + 189 = 506, so output = 26 + 189
+                ok("xai__chat__json__tools.json", "xai", "api.x.ai", "/v1/chat/completions", false, "grok-3-mini",
+                        "61c0468b-2a98-413e-f654-dbffcdbb62c1", usage(291, 215, 244, 0, 189, 506), "tool_calls",
+                        Map.of("function", 1)),
+                // 12 + 1 + 290 = 303: output 1 + 290; 11 of the 12 prompt tokens cached
+                ok("xai__chat__stream__1.sse", "xai", "api.x.ai", "/v1/chat/completions", true, "grok-3-mini",
+                        "7327b9f5-1c2f-0a15-3fef-c14a71c460d3", usage(12, 291, 11, 0, 290, 303), "stop", Map.of()),
+                // 291 + 26 + 196 = 513: output 26 + 196
+                ok("xai__chat__stream__tools.sse", "xai", "api.x.ai", "/v1/chat/completions", true, "grok-3-mini",
+                        "de9d896d-e946-b3a7-bb14-75ab33326930", usage(291, 222, 290, 0, 196, 513), "tool_calls",
+                        Map.of("function", 1)),
+                // usage on the finish_reason chunk; the "p" padding member is ignored
+                ok("mistral__chat__stream__1.sse", "mistral", "api.mistral.ai", "/v1/chat/completions", true,
+                        "mistral-small-latest", "b5810ef13dbb4811a20d34e1393d8431", usage(19, 2, 0, 0, 0, 21), "stop",
+                        Map.of()),
+                // Mistral's streamed tool call has an id but neither index nor type: one function call
+                ok("mistral__chat__stream__tools.sse", "mistral", "api.mistral.ai", "/v1/chat/completions", true,
+                        "mistral-small-latest", "b3999b8c93e04e11bcbff7bcab829667", usage(124, 22, 0, 0, 0, 146),
+                        "tool_calls", Map.of("function", 1)),
+                ok("together__chat__json__tools.json", "together", "api.together.xyz", "/v1/chat/completions", false,
+                        "meta-llama/Llama-4-Scout-17B-16E-Instruct", "oS9Xt2L-3pDw3Z-9b97ab8bcfbbe5fe",
+                        usage(616, 7, 0, 0, 0, 623), "tool_calls", Map.of("function", 1)),
+                // an HTTP 500 body: the error and its id, no usage
+                new FixtureCase("together__chat__error__1.json", "together", "api.together.xyz", "/v1/chat/completions",
+                        false, null, "oS9XtEv-3pDw3Z-9b97ab906d73553b", null, null, Map.of(), null, "server_error",
+                        "Internal server error"),
+                // usage (with cached_tokens 0) only on the finish_reason chunk; a 4-byte UTF-8 character before it
+                ok("together__chat__stream__1.sse", "together", "api.together.xyz", "/v1/chat/completions", true,
+                        "deepseek-ai/DeepSeek-R1", "oV1nHvx-28Eivz-9c4b16f37c27e605", usage(10, 955, 0, 0, 0, 965),
+                        "stop", Map.of()),
+                // a request without stream_options.include_usage: usage unknown, never zeros; the first chunk
+                // (empty choices, id and model, prompt_filter_results) is not a usage chunk
+                ok("azure__chat__stream__nousage.sse", "azure", "example-resource.openai.azure.com",
+                        "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21", true,
+                        "gpt-4o-2024-08-06", "chatcmpl-BleatwEUn3D8iXsgXpDqeOPEMuW3j", null, "stop", Map.of()),
+                // Azure Responses API stream: usage only in response.completed, which also has content_filters;
+                // service_tier "auto", then "default": no tier of its own
+                ok("azure__responses__stream__1.sse", "azure", "example-resource.openai.azure.com",
+                        "/openai/v1/responses", true, "gpt-5.1",
+                        "resp_02ce8deeb6197db200698c5196e9588197a572bbea62d38cd1", usage(11, 11, 0, 0, 0, 22),
+                        "completed", Map.of()),
+                // two parallel tool calls; processed tokens 1549/95 (1504 cached), billed 119/44
+                ok("cohere__chat__stream__tools.sse", "cohere", "api.cohere.com", "/v2/chat", true, null,
+                        "2941521a-b87a-45f6-9b0d-235fd66c3025", usage(1549, 95, 1504, 0, 0, 1644), "TOOL_CALL",
+                        Map.of("function", 2)).billed(usage(119, 44, 0, 0, 0, 163)),
+                // reasoning 17 inside completion 61 (374 + 61 = 435); 256 cache hits
+                ok("deepseek__chat__stream__tools.sse", "deepseek", "api.deepseek.com", "/chat/completions", true,
+                        "deepseek-v4-flash", "6e77be01-935b-42f6-8b05-d6c763528589", usage(374, 61, 256, 0, 17, 435),
+                        "tool_calls", Map.of("function", 1)),
+                // ": OPENROUTER PROCESSING" comments; the error chunk carries the usage. total 53 = 43 + 10 says
+                // the reasoning count (11, over the completion count 10) is inside the completion: clamped to 10
+                new FixtureCase("openrouter__chat__stream__error.sse", "openrouter", "openrouter.ai",
+                        "/api/v1/chat/completions", true, "minimax/minimax-m2:free",
+                        "gen-1762179802-UN8pkJI4AGZvryk0kFnb", usage(43, 10, 0, 0, 10, 53), "length", Map.of(), null,
+                        "400", "Token limit reached"),
+                ok("ollama__chat__stream__3.ndjson", "ollama", "localhost:11434", "/api/chat", true, "tinydolphin",
+                        null, usage(36, 8, 0, 0, 0, 44), "stop", Map.of()),
+                // cut off before the final done:true line: usage unknown, never zeros
+                ok("ollama__chat__stream__cut.ndjson", "ollama", "localhost:11434", "/api/chat", true, "tinydolphin",
+                        null, null, null, Map.of()),
+                // cut off before message_delta: message_start's usage stays (input exact, output its count then)
+                ok("anthropic__messages__stream__cut.sse", "anthropic", "api.anthropic.com", "/v1/messages", true,
+                        "claude-sonnet-4-20250514", "msg_019Q1hrJbZG26Fb9BQhrkHEr", usage(377, 1, 0, 0, 0, 378), null,
+                        Map.of("function", 1)),
+                // cut off after two of three events: the latest usageMetadata seen (prompt 15, no candidates yet)
+                ok("gemini__generateContent__stream__cut.sse", "gemini", "generativelanguage.googleapis.com",
+                        "/v1beta/models/gemini-2.0-flash-exp:streamGenerateContent?alt=sse", true,
+                        "gemini-2.0-flash-exp", "w1peaMz6INOvnvgPgYfPiQY", usage(15, 0, 0, 0, 0, 15), null, Map.of())
         );
     }
 }
