@@ -195,7 +195,7 @@ class OperatorFuzzTest {
             return "usage " + r.usage() + " instead of " + (expected == null ? "unknown" : expected);
         }
         if (expected == null && (r.cost() != null || r.pricingStatus() != PricingStatus.USAGE_UNKNOWN)) {
-            return "usage unknown but cost " + r.cost() + ", " + r.pricingStatus();
+            return "usage unknown, yet cost " + r.cost() + ", " + r.pricingStatus();
         }
         return null;
     }

@@ -103,11 +103,13 @@ public final class FuzzCorpus {
      * A corpus over some fixtures.
      *
      * @param seed the seed
-     * @param fixtures the fixtures, in a fixed order (the case's fixture is picked by index)
+     * @param fixtures the fixtures (sorted by file name here: the same fixtures give the same cases, whatever the
+     *        order they are given in)
      */
     public FuzzCorpus(long seed, List<Fixture> fixtures) {
         this.seed = seed;
-        this.fixtures = fixtures.stream().map(Prepared::new).collect(Collectors.toList());
+        this.fixtures = fixtures.stream().sorted(Comparator.comparing(Fixture::file)).map(Prepared::new)
+                .collect(Collectors.toList());
     }
 
     /** @return the seed */
