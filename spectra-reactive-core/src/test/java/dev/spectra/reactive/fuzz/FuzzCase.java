@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +32,7 @@ public final class FuzzCase {
         this.index = index;
         this.caseSeed = caseSeed;
         this.fixture = fixture;
-        this.categories = java.util.Collections.unmodifiableSet(categories);
+        this.categories = Collections.unmodifiableSet(categories);
         this.bytes = bytes;
     }
 
@@ -132,9 +133,8 @@ public final class FuzzCase {
         int start = b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF ? 3 : 0;
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         boolean hasData = false;
-        List<int[]> lines = FuzzCorpus.lines(Arrays.copyOfRange(b, start, b.length));
         byte[] body = Arrays.copyOfRange(b, start, b.length);
-        for (int[] line : lines) {
+        for (int[] line : FuzzCorpus.lines(body)) {
             int s = line[0];
             int e = line[1];
             boolean terminated = line[2] > line[1];

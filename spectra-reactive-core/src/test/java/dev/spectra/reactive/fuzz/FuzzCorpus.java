@@ -1,5 +1,6 @@
 package dev.spectra.reactive.fuzz;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,11 +16,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.spectra.reactive.fuzz.JsonScan.Member;
 import dev.spectra.reactive.fuzz.JsonScan.Node;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A seeded corpus of fuzzed provider bodies and streams, derived from the real fixtures under
@@ -484,7 +487,7 @@ public final class FuzzCorpus {
     }
 
     /** Each number inside n with the key of the member that holds it (or holds its array). */
-    private static void numbers(Node n, String key, java.util.function.BiConsumer<Node, String> visit) {
+    private static void numbers(Node n, String key, BiConsumer<Node, String> visit) {
         if (n.type == JsonScan.NUMBER) {
             visit.accept(n, key);
         }
@@ -498,7 +501,7 @@ public final class FuzzCorpus {
 
     private static byte[] comments(SplittableRandom rng, byte[] b) {
         List<int[]> lines = lines(b);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + 64);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length + 64);
         int pos = 0;
         for (int[] line : lines) {
             if (rng.nextInt(100) < 20) {
@@ -513,7 +516,7 @@ public final class FuzzCorpus {
     }
 
     private static byte[] withoutBlankLines(byte[] b) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length);
         for (int[] line : lines(b)) {
             if (line[1] > line[0]) {
                 out.write(b, line[0], line[2] - line[0]);
@@ -523,7 +526,7 @@ public final class FuzzCorpus {
     }
 
     private static byte[] blankLines(SplittableRandom rng, byte[] b) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + 16);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length + 16);
         for (int[] line : lines(b)) {
             out.write(b, line[0], line[2] - line[0]);
             if (line[2] > line[1] && rng.nextBoolean()) {
@@ -535,7 +538,7 @@ public final class FuzzCorpus {
 
     private static byte[] lineEnds(byte[] b, String end) {
         byte[] e = ascii(end);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + 64);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length + 64);
         for (int[] line : lines(b)) {
             out.write(b, line[0], line[1] - line[0]);
             if (line[2] > line[1]) {
@@ -610,7 +613,7 @@ public final class FuzzCorpus {
     private static byte[] apply(byte[] b, List<Edit> edits) {
         List<Edit> sorted = new ArrayList<>(edits);
         sorted.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::stop));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + 256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(b.length + 256);
         int pos = 0;
         for (Edit e : sorted) {
             if (e.start() < pos) {
@@ -624,7 +627,7 @@ public final class FuzzCorpus {
         return out.toByteArray();
     }
 
-    static byte[] concat(byte @org.jspecify.annotations.Nullable [] a, byte[] b) {
+    static byte[] concat(byte @Nullable [] a, byte[] b) {
         if (a == null || a.length == 0) {
             return b;
         }

@@ -72,19 +72,6 @@ final class JsonScan {
         }
     }
 
-    /** Calls {@code visit} with every number inside {@code n} (n itself included). */
-    static void numbers(Node n, Consumer<Node> visit) {
-        if (n.type == NUMBER) {
-            visit.accept(n);
-        }
-        for (Member m : n.members) {
-            numbers(m.value(), visit);
-        }
-        for (Node item : n.items) {
-            numbers(item, visit);
-        }
-    }
-
     private Node value() {
         if (i >= end) {
             throw new IllegalArgumentException("value expected at " + i);

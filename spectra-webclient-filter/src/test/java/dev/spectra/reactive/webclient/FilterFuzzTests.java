@@ -2,7 +2,6 @@ package dev.spectra.reactive.webclient;
 
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
