@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one JSON mapper of the provider package and the tolerant accessors every wire format uses: a field of
- * the wrong type, a negative count or a number beyond {@code long} reads as absent, never as an exception.
+ * the wrong type, a negative count or a number beyond {@code long} (a count or a duration) reads as absent, never
+ * as an exception.
  */
 final class Json {
 
@@ -117,7 +118,12 @@ final class Json {
         }
     }
 
-    /** A non-negative decimal (audio seconds); null when absent, negative or not a number. */
+    /**
+     * A non-negative decimal (audio seconds) within the range of a count: at most {@code Long.MAX_VALUE} and with at
+     * most {@value #MAX_DECIMAL_SCALE} decimal places (what PostgreSQL's {@code numeric} holds). Null when absent,
+     * negative, not a number, or beyond that range: {@code 1e400} seconds is garbage, never a usage (its cost could
+     * be neither computed nor stored).
+     */
     static @Nullable BigDecimal decimal(@Nullable JsonNode node, String field) {
         if (node == null) {
             return null;
@@ -127,8 +133,17 @@ final class Json {
             return null;
         }
         BigDecimal d = v.decimalValue();
-        return d.signum() < 0 ? null : d;
+        if (d.signum() < 0 || d.scale() > MAX_DECIMAL_SCALE
+                || (long) d.precision() - d.scale() > 19 || d.compareTo(MAX_DECIMAL) > 0) { // cheap tests first
+            return null;
+        }
+        return d;
     }
+
+    /** The most decimal places a decimal may have: PostgreSQL's {@code numeric} keeps at most that many. */
+    static final int MAX_DECIMAL_SCALE = 16383;
+
+    private static final BigDecimal MAX_DECIMAL = BigDecimal.valueOf(Long.MAX_VALUE);
 
     /** The boolean member, or null. */
     static @Nullable Boolean bool(@Nullable JsonNode node, String field) {

@@ -59,6 +59,35 @@ class ReaderRobustnessUnitTests {
         assertThat(u).isEqualTo(Usage.builder().inputTokens(10).cachedInputTokens(10).outputTokens(5).build());
     }
 
+    /**
+     * Found by issue 7's fuzz corpus: audio seconds were read as any non-negative number, so a body saying
+     * {@code 1e400} seconds was recorded with that usage and a 400-digit cost (no database column holds it), and
+     * {@code 1e999999999} made pricing fail. A duration is now a number within a count's range, else unknown.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e400", "1E+400", "99999999999999999999999", "9223372036854775808", "1e999999999",
+        "1e-999999999", "-1", "-0.5"})
+    void aDurationOutOfRangeIsUnknownNotAUsage(String seconds) {
+        String tokens = "{\"text\":\"x\",\"usage\":{\"type\":\"duration\",\"seconds\":" + seconds + "}}";
+        String verbose = "{\"text\":\"x\",\"duration\":" + seconds + "}";
+        for (String body : new String[] {tokens, verbose}) {
+            assertThat(R.read("openai", "/v1/audio/transcriptions", body).usage()).as(body).isNull();
+            assertThat(R.read("openai", null, body).usage()).as(body).isNull();
+            StreamReader s = R.newChunkReader("openai", "/v1/audio/transcriptions");
+            s.onChunk(body);
+            assertThat(s.finish().usage()).as(body).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "9", "9.5", "0.000001", "1e-400", "9223372036854775807"})
+    void aDurationWithinRangeIsRead(String seconds) {
+        String body = "{\"text\":\"x\",\"usage\":{\"type\":\"duration\",\"seconds\":" + seconds + "}}";
+        Usage u = R.read("openai", "/v1/audio/transcriptions", body).usage();
+        assertThat(u).isNotNull();
+        assertThat(u.audioSeconds()).isEqualByComparingTo(new java.math.BigDecimal(seconds));
+    }
+
     @Test
     void aStreamWithoutUsageIsUnknownNeverZero() {
         StreamReader s = R.newChunkReader("openai", "/v1/chat/completions");

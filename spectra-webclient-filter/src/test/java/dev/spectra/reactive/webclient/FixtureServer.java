@@ -72,6 +72,23 @@ final class FixtureServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Serves other bytes under a name, as if they were a fixture file (the name's extension and whether it
+     * contains {@code stream} decide the content type and the Content-Length, as for a file), until
+     * {@link #forget}.
+     *
+     * @param name the name requests give in {@code x-fixture}
+     * @param bytes the body
+     */
+    static void serve(String name, byte[] bytes) {
+        FILES.put(name, bytes);
+    }
+
+    /** Stops serving bytes given to {@link #serve}. */
+    static void forget(String name) {
+        FILES.remove(name);
+    }
+
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         return req.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap(body -> {
             Map<String, String> headers = new java.util.LinkedHashMap<>();
