@@ -95,10 +95,16 @@ final class AnthropicReader extends FormatReader {
         @Nullable Long cacheWrite;
         @Nullable Long cacheWrite1h;
         @Nullable Long output;
+        /** A usage object stated a count that is not one: the whole usage is unknown. */
+        boolean malformed;
 
-        /** Applies a usage object; true when it stated any token count. */
+        /** Applies a usage object; true when it stated any token count (and none was malformed). */
         boolean apply(@Nullable JsonNode u) {
             if (u == null) {
+                return false;
+            }
+            if (Json.malformedCounts(u)) {
+                malformed = true;
                 return false;
             }
             boolean any = false;
@@ -180,6 +186,7 @@ final class AnthropicReader extends FormatReader {
             k.cacheWrite = cumulative.cacheWrite;
             k.cacheWrite1h = cumulative.cacheWrite1h;
             k.output = cumulative.output;
+            k.malformed = cumulative.malformed;
             c.sawUsage = sawUsage;
             return c;
         }
@@ -227,7 +234,7 @@ final class AnthropicReader extends FormatReader {
 
         @Override
         @Nullable Usage usage() {
-            return sawUsage ? cumulative.toUsage() : null;
+            return sawUsage && !cumulative.malformed ? cumulative.toUsage() : null;
         }
     }
 }

@@ -66,7 +66,7 @@ final class CohereReader extends FormatReader {
     }
 
     private static @Nullable Usage counts(@Nullable JsonNode counts, JsonNode u, boolean withCache) {
-        if (counts == null) {
+        if (counts == null || Json.malformedCounts(u)) {
             return null;
         }
         Long in = Json.count(counts, "input_tokens");

@@ -91,7 +91,7 @@ final class GeminiReader extends FormatReader {
     }
 
     static @Nullable Usage usage(@Nullable JsonNode m) {
-        if (m == null) {
+        if (m == null || Json.malformedCounts(m)) {
             return null;
         }
         Long prompt = Json.count(m, "promptTokenCount");

@@ -34,6 +34,9 @@ final class OllamaReader extends FormatReader {
     }
 
     static @Nullable Usage usage(JsonNode body) {
+        if (malformed(body, "prompt_eval_count") || malformed(body, "eval_count")) {
+            return null;
+        }
         Long in = Json.count(body, "prompt_eval_count");
         Long out = Json.count(body, "eval_count");
         if (in == null && out == null) {
@@ -52,6 +55,12 @@ final class OllamaReader extends FormatReader {
                 Json.increment(out.toolCalls, OpenAiChatReader.toolType(call));
             }
         }
+    }
+
+    /** A count that is present but not a count: the usage is garbage, not a 0. */
+    private static boolean malformed(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        return v != null && !v.isNull() && Json.count(body, field) == null;
     }
 
     @Override

@@ -20,7 +20,7 @@ final class OpenAiUsage {
 
     /** The parts, or null when the object states neither input nor output. */
     static @Nullable UsageParts read(@Nullable JsonNode u) {
-        if (u == null || !u.isObject()) {
+        if (u == null || !u.isObject() || Json.malformedCounts(u)) {
             return null;
         }
         Long input = Json.count(u, "prompt_tokens");

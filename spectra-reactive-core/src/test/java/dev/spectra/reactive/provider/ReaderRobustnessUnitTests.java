@@ -80,12 +80,47 @@ class ReaderRobustnessUnitTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "9", "9.5", "0.000001", "1e-400", "9223372036854775807"})
+    @ValueSource(strings = {"0", "9", "9.5", "0.000001", "1e-400", "1000000000"})
     void aDurationWithinRangeIsRead(String seconds) {
         String body = "{\"text\":\"x\",\"usage\":{\"type\":\"duration\",\"seconds\":" + seconds + "}}";
         Usage u = R.read("openai", "/v1/audio/transcriptions", body).usage();
         assertThat(u).isNotNull();
         assertThat(u.audioSeconds()).isEqualByComparingTo(new java.math.BigDecimal(seconds));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1000000000001", "10000000000000000", "9223372036854775807"})
+    void aCountBeyondAnyRealCallIsUnknownNotAUsage(String count) {
+        // within a long, but 10^16 tokens of gpt-4o would cost $2.5 x 10^10: more than a numeric(20,10) holds
+        String body = "{\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + count
+                + ",\"completion_tokens\":1,\"total_tokens\":" + count + "}}";
+        assertThat(R.read("openai", "/v1/chat/completions", body).usage()).isNull();
+        String atBound = body.replace(count, "1000000000000");
+        assertThat(R.read("openai", "/v1/chat/completions", atBound).usage().inputTokens()).isEqualTo(1_000_000_000_000L);
+    }
+
+    @Test
+    void oneMalformedCountMakesTheWholeUsageUnknownRatherThanAZero() {
+        // each body states a valid count next to one that is not a count: never read the rest with a 0
+        assertThat(R.read("openai", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":14,"
+                + "\"completion_tokens\":\"37\",\"total_tokens\":51}}").usage()).isNull();
+        assertThat(R.read("openai", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":14,"
+                + "\"completion_tokens\":37,\"prompt_tokens_details\":{\"cached_tokens\":-2}}}").usage()).isNull();
+        assertThat(R.read("gemini", null, "{\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":2.5}}")
+                .usage()).isNull();
+        assertThat(R.read("ollama", "/api/chat", "{\"model\":\"llama3.2\",\"done\":true,\"prompt_eval_count\":26,"
+                + "\"eval_count\":\"x\"}").usage()).isNull();
+        assertThat(R.read("cohere", "/v2/chat", "{\"id\":\"c\",\"usage\":{\"billed_units\":{\"input_tokens\":12,"
+                + "\"output_tokens\":[2]},\"tokens\":{\"input_tokens\":12,\"output_tokens\":2}}}").usage()).isNull();
+        StreamReader anthropic = R.newChunkReader("anthropic", "/v1/messages");
+        anthropic.onChunk("{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"claude-sonnet-4-5\","
+                + "\"usage\":{\"input_tokens\":377,\"output_tokens\":1}}}");
+        anthropic.onChunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                + "\"usage\":{\"output_tokens\":-65}}");
+        assertThat(anthropic.finish().usage()).isNull();
+        // absent members are not malformed: an embedding states no completion
+        assertThat(R.read("openai", "/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"usage\":"
+                + "{\"prompt_tokens\":8,\"total_tokens\":8}}").usage()).isEqualTo(Usage.of(8, 0));
     }
 
     @Test
