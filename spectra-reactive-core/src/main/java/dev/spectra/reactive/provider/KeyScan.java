@@ -1,5 +1,9 @@
 package dev.spectra.reactive.provider;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Finds which of a few JSON keys a payload holds, without parsing it and without copying it. A key counts as
  * found when its value starts with the byte it asks for (<code>{</code> for an object, {@code "} for a string,
@@ -10,6 +14,8 @@ final class KeyScan {
 
     private final byte[][] keys;
     private final byte[] values;
+    /** For each byte, the keys that start with it: most quotes in a payload open no key, and cost one lookup. */
+    private final int[] byFirstByte = new int[256];
 
     /**
      * @param spec pairs of key (without quotes) and required first value byte as a String of length 1, or ""
@@ -25,7 +31,32 @@ final class KeyScan {
         for (int k = 0; k < n; k++) {
             keys[k] = ByteScan.ascii(spec[2 * k] + "\"");
             values[k] = spec[2 * k + 1].isEmpty() ? 0 : (byte) spec[2 * k + 1].charAt(0);
+            byFirstByte[keys[k][0] & 0xFF] |= 1 << k;
         }
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The index of the next {@code "} at or after {@code i}, or {@code end}: eight bytes at a time (a word with no
+     * quote is skipped whole; the lowest flagged byte of the classic zero-byte test is always a real match).
+     */
+    static int nextQuote(byte[] b, int i, int end) {
+        while (i + 8 <= end) {
+            long x = (long) LONGS.get(b, i) ^ QUOTES;
+            long t = (x - ONES) & ~x & HIGHS;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < end && b[i] != '"') {
+            i++;
+        }
+        return i;
     }
 
     /** Bit k set when key k was found with its value; stops early once every bit of {@code stopMask} is set. */
@@ -33,17 +64,17 @@ final class KeyScan {
         int end = off + len;
         int found = 0;
         int all = (1 << keys.length) - 1;
-        for (int i = off; i < end; i++) {
-            if (b[i] != '"') {
-                continue;
-            }
+        for (int i = nextQuote(b, off, end); i < end; i = nextQuote(b, i + 1, end)) {
             int at = i + 1;
-            for (int k = 0; k < keys.length; k++) {
-                if ((found & (1 << k)) != 0) {
-                    continue;
-                }
+            if (at >= end) {
+                break;
+            }
+            int candidates = byFirstByte[b[at] & 0xFF] & ~found;
+            while (candidates != 0) {
+                int k = Integer.numberOfTrailingZeros(candidates);
+                candidates &= candidates - 1;
                 byte[] key = keys[k];
-                if (at + key.length > end || b[at] != key[0]) {
+                if (at + key.length > end) {
                     continue;
                 }
                 int j = 1;
