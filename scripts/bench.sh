@@ -20,7 +20,12 @@ mkdir -p "$out"
 java -jar "$out/benchmarks.jar" 'TrackingOverheadBenchmark|StreamScanBenchmark|FilterOverheadBenchmark' \
     -prof gc -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
 if [ -z "${SKIP_R2DBC:-}" ]; then
-  scripts/bench-r2dbc-write.sh | tee "$out/r2dbc-write.txt"
+  # the real table (all 8 indexes), then without the GIN indexes and without any, to show where the time goes
+  {
+    echo "== indexes=all"; scripts/bench-r2dbc-write.sh
+    echo "== indexes=nogin"; scripts/bench-r2dbc-write.sh methods=sink,copy indexes=nogin
+    echo "== indexes=none"; scripts/bench-r2dbc-write.sh methods=sink,copy indexes=none
+  } | tee "$out/r2dbc-write.txt"
 else
   echo "(P4 skipped: SKIP_R2DBC was set)" > "$out/r2dbc-write.txt"
 fi
