@@ -94,7 +94,7 @@ final class CallState implements TrackedCall {
         this.globals = dev.spectra.reactive.internal.Globals.get();
         this.streaming = streaming;
         this.startNanos = tracker.nanoTime();
-        this.startedAt = tracker.now();
+        this.startedAt = tracker.now(startNanos);
         this.id = tracker.newId(startedAt);
     }
 

@@ -21,6 +21,7 @@ import dev.spectra.reactive.internal.RateLimitedLog;
 import dev.spectra.reactive.internal.Redactor;
 import dev.spectra.reactive.internal.TrackingAttributes;
 import dev.spectra.reactive.internal.Uuids;
+import dev.spectra.reactive.internal.WallClock;
 import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.pricing.PricingCatalog;
 import dev.spectra.reactive.provider.ProviderRegistry;
@@ -68,6 +69,7 @@ public final class SpectraTracker {
     private final EventStream directEvents;
     private final Clock clock;
     private final LongSupplier nanoTime;
+    private final @Nullable WallClock wallClock;
     private final @Nullable Supplier<UUID> idGenerator;
     private final Redactor redactor;
     private final int metadataMaxBytes;
@@ -89,8 +91,11 @@ public final class SpectraTracker {
         this.recorder = b.direct ? null : Recorder.create(sink, b.recorderOptions);
         this.directEvents = new EventStream();
         this.clock = b.clock;
-        this.nanoTime = b.nanoTime != null ? b.nanoTime
-                : b.clock == Clock.systemUTC() ? System::nanoTime : clockNanos(b.clock);
+        boolean systemTime = b.nanoTime == null && b.clock.equals(Clock.systemUTC());
+        this.nanoTime = b.nanoTime != null ? b.nanoTime : systemTime ? System::nanoTime : clockNanos(b.clock);
+        // the default clocks: start times from the monotonic clock and a base re-read once a second; a clock the
+        // user gave is read on every call (a test's clock is obeyed exactly)
+        this.wallClock = systemTime ? new WallClock(b.clock, System.nanoTime()) : null;
         this.idGenerator = b.idGenerator;
         this.redactor = new Redactor(b.redactKeys);
         this.metadataMaxBytes = b.metadataMaxBytes;
@@ -493,8 +498,9 @@ public final class SpectraTracker {
         return nanoTime.getAsLong();
     }
 
-    Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    /** The wall-clock instant of a monotonic time read by {@link #nanoTime()} just before, microsecond precision. */
+    Instant now(long nanos) {
+        return wallClock != null ? wallClock.at(nanos) : clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     UUID newId(Instant at) {
