@@ -1,6 +1,7 @@
 package dev.spectra.reactive.provider;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Cheap byte-level checks on a payload before it is parsed: most stream chunks are text deltas that cannot
@@ -145,56 +146,22 @@ final class ByteScan {
 
     /** Whether the packed range of {@link #stringValue} equals {@code value}. */
     static boolean rangeEquals(byte[] b, long range, byte[] value) {
-        if (range < 0) {
-            return false;
-        }
-        int start = (int) (range >>> 32);
-        int end = (int) range;
-        if (end - start != value.length) {
-            return false;
-        }
-        for (int i = 0; i < value.length; i++) {
-            if (b[start + i] != value[i]) {
-                return false;
-            }
-        }
-        return true;
+        return range >= 0 && (int) range - (int) (range >>> 32) == value.length
+                && Arrays.equals(b, (int) (range >>> 32), (int) range, value, 0, value.length);
     }
 
     /** Whether the packed range of {@link #stringValue} starts with {@code prefix}. */
     static boolean rangeStartsWith(byte[] b, long range, byte[] prefix) {
-        if (range < 0) {
-            return false;
-        }
         int start = (int) (range >>> 32);
-        int end = (int) range;
-        if (end - start < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (b[start + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return range >= 0 && (int) range - start >= prefix.length
+                && Arrays.equals(b, start, start + prefix.length, prefix, 0, prefix.length);
     }
 
     /** Whether the packed range of {@link #stringValue} ends with {@code suffix}. */
     static boolean rangeEndsWith(byte[] b, long range, byte[] suffix) {
-        if (range < 0) {
-            return false;
-        }
-        int start = (int) (range >>> 32);
         int end = (int) range;
-        if (end - start < suffix.length) {
-            return false;
-        }
-        for (int i = 0; i < suffix.length; i++) {
-            if (b[end - suffix.length + i] != suffix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return range >= 0 && end - (int) (range >>> 32) >= suffix.length
+                && Arrays.equals(b, end - suffix.length, end, suffix, 0, suffix.length);
     }
 
     /** Whether the packed range of {@link #stringValue} contains the byte; false for no range. */
