@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.spectra.reactive.internal.Errors;
+import dev.spectra.reactive.internal.Globals;
 import dev.spectra.reactive.internal.JsonValues;
 import dev.spectra.reactive.internal.Limits;
 import dev.spectra.reactive.internal.Metadata;
@@ -33,7 +34,8 @@ final class CallState implements TrackedCall {
     private static final AtomicIntegerFieldUpdater<CallState> DONE =
             AtomicIntegerFieldUpdater.newUpdater(CallState.class, "done");
 
-    private final SpectraTracker tracker;
+    /** Null only for a detached context whose tracker could not be found. */
+    private final @Nullable SpectraTracker tracker;
     private final boolean detached;
     private final String provider;
     private final TrackOptions options;
@@ -82,21 +84,56 @@ final class CallState implements TrackedCall {
         return e;
     }
 
-    CallState(SpectraTracker tracker, boolean detached, String provider, String model, TrackOptions options,
-              @Nullable ContextView view, boolean streaming) {
+    CallState(SpectraTracker tracker, String provider, String model, TrackOptions options,
+              @Nullable ContextView view, @Nullable TrackingAttributes context, boolean streaming) {
         this.tracker = tracker;
-        this.detached = detached;
+        this.detached = false;
         this.provider = provider;
         this.model = model;
         this.options = options;
         this.view = view;
-        this.context = view == null ? null : TrackingAttributes.from(view);
-        this.globals = dev.spectra.reactive.internal.Globals.get();
+        this.context = context;
+        this.globals = Globals.get();
         this.streaming = streaming;
         this.startNanos = tracker.nanoTime();
         this.startedAt = tracker.now(startNanos);
         this.id = tracker.newId(startedAt);
     }
+
+    /** A context that records nothing: reads no clock, no id generator, nothing that could fail. */
+    private CallState(@Nullable SpectraTracker tracker, String provider, String model, TrackOptions options) {
+        this.tracker = tracker;
+        this.detached = true;
+        this.provider = provider;
+        this.model = model;
+        this.options = options;
+        this.globals = Globals.get();
+        this.startNanos = 0;
+        this.startedAt = Instant.EPOCH;
+        this.id = NIL;
+    }
+
+    private static final UUID NIL = new UUID(0, 0);
+
+    /**
+     * The context a callback gets when its call is not tracked (tracking is off, or starting it failed): it accepts
+     * metadata, tags and the rest, and records nothing; its id is the nil UUID and its start the epoch.
+     *
+     * @param tracker the tracker that would have recorded it, or null when even that was not found
+     */
+    static CallState detached(@Nullable SpectraTracker tracker, String provider, String model, TrackOptions options) {
+        return new CallState(tracker, provider, model, options);
+    }
+
+    private int metadataMaxBytes() {
+        return tracker != null ? tracker.metadataMaxBytes() : Limits.metadataMaxBytes();
+    }
+
+    private Redactor redactor() {
+        return tracker != null ? tracker.redactor() : DEFAULT_REDACTOR;
+    }
+
+    private static final Redactor DEFAULT_REDACTOR = new Redactor(SpectraTracker.DEFAULT_REDACT_KEYS);
 
     // ---------------------------------------------------------------- RequestContext
 
@@ -129,7 +166,7 @@ final class CallState implements TrackedCall {
     @Override
     public RequestContext addMetadata(String key, @Nullable Object value) {
         synchronized (this) {
-            x().added = x().added.with(key, value, tracker.metadataMaxBytes(), lowerMetadata());
+            x().added = x().added.with(key, value, metadataMaxBytes(), lowerMetadata());
         }
         return this;
     }
@@ -141,7 +178,7 @@ final class CallState implements TrackedCall {
             Metadata m = x().added;
             Metadata base = lowerMetadata();
             for (Map.Entry<String, ? extends @Nullable Object> e : entries.entrySet()) {
-                m = m.with(e.getKey(), e.getValue(), tracker.metadataMaxBytes(), base);
+                m = m.with(e.getKey(), e.getValue(), metadataMaxBytes(), base);
             }
             x().added = m;
         }
@@ -274,6 +311,9 @@ final class CallState implements TrackedCall {
 
     @Override
     public void chunkArrived() {
+        if (detached) {
+            return;
+        }
         long now = tracker.nanoTime();
         synchronized (this) {
             if (chunks++ == 0) {
@@ -379,10 +419,6 @@ final class CallState implements TrackedCall {
         if (status != null && (x == null || x.httpStatus == null)) {
             x().httpStatus = status;
         }
-    }
-
-    SpectraTracker tracker() {
-        return tracker;
     }
 
     boolean isDetached() {
@@ -501,7 +537,7 @@ final class CallState implements TrackedCall {
                 first(e == null ? null : e.trackable, options.trackable(),
                         context == null ? null : context.trackable(), globals.trackable()),
                 first(e == null ? null : e.conversationId, options.conversationId(),
-                        context == null ? null : context.conversationId(), globals.conversationId()),
+                        context == null ? null : context.conversationId()),
                 mergedTags(), mergedMetadata(streaming), startedAt, completedAt);
     }
 
@@ -517,7 +553,7 @@ final class CallState implements TrackedCall {
         if (t == null && view != null) {
             t = tracker.resolveTraceId(view);
         }
-        return t != null ? t : globals.traceId();
+        return t;
     }
 
     private ResponseDetails read(Object value, @Nullable String path) {
@@ -594,7 +630,7 @@ final class CallState implements TrackedCall {
 
     /** Guarded by this. Globals &lt; Context &lt; options &lt; added; secrets redacted. */
     private Map<String, @Nullable Object> mergedMetadata(boolean markStreaming) {
-        Redactor r = tracker.redactor();
+        Redactor r = redactor();
         Map<String, @Nullable Object> g = globals.metadata().redacted(r);
         Map<String, @Nullable Object> c = context == null ? JsonValues.EMPTY_OBJECT : context.metadata().redacted(r);
         Map<String, @Nullable Object> o = options.metadataLayer().redacted(r);
@@ -632,6 +668,10 @@ final class CallState implements TrackedCall {
     // fixed arities, not varargs: this runs for every record and must not allocate
     private static <T> @Nullable T first(@Nullable T a, @Nullable T b) {
         return a != null ? a : b;
+    }
+
+    private static <T> @Nullable T first(@Nullable T a, @Nullable T b, @Nullable T c) {
+        return a != null ? a : b != null ? b : c;
     }
 
     private static <T> @Nullable T first(@Nullable T a, @Nullable T b, @Nullable T c, @Nullable T d) {

@@ -162,6 +162,21 @@ public final class Spectra {
     }
 
     /**
+     * Tracks the stream the callback opens, giving the callback the per-request context: the streaming twin of
+     * {@link #track(String, String, Function)}.
+     *
+     * @param provider provider id
+     * @param model the requested model
+     * @param call opens the stream
+     * @param <T> the chunk type
+     * @return the chunks, tracked
+     */
+    public static <T> Flux<T> trackStream(String provider, String model,
+                                          Function<? super RequestContext, ? extends Publisher<T>> call) {
+        return trackStream(provider, model, call, TrackOptions.none());
+    }
+
+    /**
      * Tracks the stream the callback opens, giving the callback the per-request context.
      *
      * @param provider provider id

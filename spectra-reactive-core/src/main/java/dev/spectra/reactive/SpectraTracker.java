@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.spectra.reactive.internal.EventStream;
+import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.Limits;
 import dev.spectra.reactive.internal.RateLimitedLog;
 import dev.spectra.reactive.internal.Redactor;
@@ -33,7 +34,6 @@ import dev.spectra.reactive.sink.RecorderStats;
 import dev.spectra.reactive.sink.SpectraSink;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import dev.spectra.reactive.internal.Fatal;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -63,6 +63,7 @@ public final class SpectraTracker {
             "passwd", "token", "secret", "access_key", "private_key", "credentials", "cookie");
 
     private static final RateLimitedLog LOG = new RateLimitedLog(SpectraTracker.class);
+    private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
 
     private final SpectraSink sink;
     private final @Nullable Recorder recorder;
@@ -91,7 +92,8 @@ public final class SpectraTracker {
         this.recorder = b.direct ? null : Recorder.create(sink, b.recorderOptions);
         this.directEvents = new EventStream();
         this.clock = b.clock;
-        boolean systemTime = b.nanoTime == null && b.clock.equals(Clock.systemUTC());
+        // any system clock, whatever its zone (instants do not depend on it); not a clock of the user's own class
+        boolean systemTime = b.nanoTime == null && b.clock.getClass() == SYSTEM_CLOCK;
         this.nanoTime = b.nanoTime != null ? b.nanoTime : systemTime ? System::nanoTime : clockNanos(b.clock);
         // the default clocks: start times from the monotonic clock and a base re-read once a second; a clock the
         // user gave is read on every call (a test's clock is obeyed exactly)
@@ -209,6 +211,20 @@ public final class SpectraTracker {
     }
 
     /**
+     * Tracks the stream the callback opens; see {@link Spectra#trackStream(String, String, Function)}.
+     *
+     * @param provider provider id
+     * @param model requested model
+     * @param call opens the stream with the per-request context
+     * @param <T> the chunk type
+     * @return the chunks, tracked
+     */
+    public <T> Flux<T> trackStream(String provider, String model,
+                                   Function<? super RequestContext, ? extends Publisher<T>> call) {
+        return trackStream(provider, model, call, TrackOptions.none());
+    }
+
+    /**
      * Tracks the stream the callback opens; see {@link Spectra#trackStream(String, String, Function, TrackOptions)}.
      *
      * @param provider provider id
@@ -237,7 +253,8 @@ public final class SpectraTracker {
     public RequestContext startRequest(String provider, String model, TrackOptions options) {
         checkCall(provider, model);
         Objects.requireNonNull(options, "options");
-        return new CallState(this, !enabled, provider, model, options, null, false);
+        return enabled ? new CallState(this, provider, model, options, null, null, false)
+                : CallState.detached(this, provider, model, options);
     }
 
     /**
@@ -253,7 +270,8 @@ public final class SpectraTracker {
         checkCall(provider, model);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(view, "view");
-        return new CallState(this, !enabled, provider, model, options, view, false);
+        return enabled ? new CallState(this, provider, model, options, view, TrackingAttributes.from(view), false)
+                : CallState.detached(this, provider, model, options);
     }
 
     /**
@@ -431,6 +449,10 @@ public final class SpectraTracker {
     }
 
     /**
+     * The clock of start times. The default system clock is read once a second and advanced in between by
+     * {@link System#nanoTime()} (start times are then monotonic and cheap); any other clock set on the builder,
+     * or a clock given together with {@link Builder#nanoTime}, is read on every call.
+     *
      * @return the clock of start times
      */
     public Clock clock() {
@@ -452,15 +474,14 @@ public final class SpectraTracker {
      */
     static @Nullable CallState begin(@Nullable SpectraTracker fixed, String provider, String model,
                                      TrackOptions options, ContextView view, boolean streaming) {
-        SpectraTracker t = fixed;
+        SpectraTracker t = null;
         try {
-            if (t == null) {
-                t = Spectra.tracker(view);
-            }
-            if (!t.enabled) {
+            TrackingAttributes attrs = TrackingAttributes.from(view);
+            t = resolve(fixed, attrs);
+            if (t == null || !t.enabled) {
                 return null;
             }
-            return new CallState(t, false, provider, model, options, view, streaming);
+            return new CallState(t, provider, model, options, view, attrs, streaming);
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             if (t != null) {
@@ -472,11 +493,25 @@ public final class SpectraTracker {
         }
     }
 
-    /** A context for a callback when tracking is off: it accepts everything and records nothing. */
-    static RequestContext detached(@Nullable SpectraTracker fixed, String provider, String model,
-                                   TrackOptions options) {
-        SpectraTracker t = fixed != null ? fixed : Spectra.tracker();
-        return new CallState(t, true, provider, model, options, null, false);
+    /**
+     * The tracker of a subscription: the operator's own, else the one bound in its Context, else the global one
+     * (created on first use). Null only when even that failed, which is logged: the call then runs untracked.
+     */
+    static @Nullable SpectraTracker resolve(@Nullable SpectraTracker fixed, @Nullable TrackingAttributes attrs) {
+        if (fixed != null) {
+            return fixed;
+        }
+        SpectraTracker bound = attrs == null ? null : attrs.tracker();
+        if (bound != null) {
+            return bound;
+        }
+        try {
+            return Spectra.tracker();
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            LOG.warn("resolve", "Spectra could not create its global tracker; calls run untracked", e);
+            return null;
+        }
     }
 
     static void checkCall(@Nullable String provider, @Nullable String model) {
@@ -496,6 +531,11 @@ public final class SpectraTracker {
 
     long nanoTime() {
         return nanoTime.getAsLong();
+    }
+
+    /** Whether start times come from the monotonic clock and a once-a-second wall-clock base (the default). */
+    boolean startsFromMonotonicClock() {
+        return wallClock != null;
     }
 
     /** The wall-clock instant of a monotonic time read by {@link #nanoTime()} just before, microsecond precision. */

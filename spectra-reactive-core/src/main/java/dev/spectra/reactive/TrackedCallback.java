@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
 import dev.spectra.reactive.internal.Fatal;
+import dev.spectra.reactive.internal.TrackingAttributes;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -36,7 +37,9 @@ final class TrackedCallback {
         CallState state = SpectraTracker.begin(fixed, provider, model, options, actual.currentContext(), !mono);
         Publisher<T> publisher;
         try {
-            RequestContext ctx = state != null ? state : SpectraTracker.detached(fixed, provider, model, options);
+            RequestContext ctx = state != null ? state : CallState.detached(
+                    SpectraTracker.resolve(fixed, TrackingAttributes.from(actual.currentContext())),
+                    provider, model, options);
             publisher = call.apply(ctx);
             if (publisher == null) {
                 throw new NullPointerException("the track callback of " + provider + "/" + model + " returned null");
