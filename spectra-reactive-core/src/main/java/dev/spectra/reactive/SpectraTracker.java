@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import dev.spectra.reactive.internal.EventStream;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.Limits;
+import dev.spectra.reactive.internal.PendingWrites;
 import dev.spectra.reactive.internal.RateLimitedLog;
 import dev.spectra.reactive.internal.Redactor;
 import dev.spectra.reactive.internal.TrackingAttributes;
@@ -86,6 +87,7 @@ public final class SpectraTracker {
     private final LongAdder trackingErrors = new LongAdder();
     private final LongAdder directWritten = new LongAdder();
     private final LongAdder directFailed = new LongAdder();
+    private final PendingWrites directPending = new PendingWrites();
 
     private SpectraTracker(Builder b) {
         this.sink = b.sink != null ? b.sink : new InMemorySink();
@@ -382,18 +384,24 @@ public final class SpectraTracker {
      * @return completes when every record captured before the call has been written or has failed
      */
     public Mono<Void> flush() {
-        return recorder != null ? recorder.flush() : Mono.empty();
+        return recorder != null ? recorder.flush() : directPending.drained();
     }
 
     /**
      * Stops recording, writes what is queued within the timeout and closes the sink; records captured after
-     * this are dropped and counted.
+     * this are dropped and counted. With {@linkplain Builder#directDelivery() direct delivery}, waits (within the
+     * timeout) for the writes in flight before closing the sink.
      *
      * @param timeout how long to wait for queued records
      * @return completes when closed
      */
     public Mono<Void> close(Duration timeout) {
-        return recorder != null ? recorder.close(timeout) : Mono.defer(sink::close);
+        Objects.requireNonNull(timeout, "timeout");
+        if (recorder != null) {
+            return recorder.close(timeout);
+        }
+        // direct delivery: the writes already started finish (or the timeout passes) before the sink closes
+        return directPending.drained().timeout(timeout, Mono.empty()).then(Mono.defer(sink::close));
     }
 
     /**
@@ -570,7 +578,14 @@ public final class SpectraTracker {
                 return;
             }
             directEvents.emit(record);
-            sink.write(List.of(record)).subscribe(new DirectWrite(this, record));
+            DirectWrite write = new DirectWrite(this, record);
+            directPending.started();
+            try {
+                sink.write(List.of(record)).subscribe(write);
+            } catch (Throwable e) {
+                write.onError(e); // a sink that throws instead of signalling: the write is over, and failed
+                Fatal.rethrowIfFatal(e);
+            }
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             internalError("delivering record " + record.id(), e);
@@ -594,8 +609,12 @@ public final class SpectraTracker {
         LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", error);
     }
 
-    /** Counts the outcome of one direct write; one small object instead of a lambda subscriber and two lambdas. */
-    private static final class DirectWrite implements reactor.core.CoreSubscriber<Void> {
+    /**
+     * Counts the outcome of one direct write, once; one small object instead of a lambda subscriber and two
+     * lambdas.
+     */
+    private static final class DirectWrite extends java.util.concurrent.atomic.AtomicBoolean
+            implements reactor.core.CoreSubscriber<Void> {
         private final SpectraTracker tracker;
         private final TrackedRequest record;
 
@@ -615,13 +634,19 @@ public final class SpectraTracker {
 
         @Override
         public void onError(Throwable e) {
-            tracker.directFailed.increment();
-            LOG.warn("direct-write", "Spectra sink failed to write record " + record.id(), e);
+            if (compareAndSet(false, true)) {
+                tracker.directFailed.increment();
+                tracker.directPending.finished();
+                LOG.warn("direct-write", "Spectra sink failed to write record " + record.id(), e);
+            }
         }
 
         @Override
         public void onComplete() {
-            tracker.directWritten.increment();
+            if (compareAndSet(false, true)) {
+                tracker.directWritten.increment();
+                tracker.directPending.finished();
+            }
         }
     }
 
