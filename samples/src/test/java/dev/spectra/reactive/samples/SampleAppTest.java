@@ -42,6 +42,7 @@ class SampleAppTest {
         return client.get().uri(url)
                 .responseSingle((res, body) -> body.asString().defaultIfEmpty("null")
                         .map(text -> new Response(res.status().code(), JSON.readTree(text))))
+                .onErrorMap(e -> new AssertionError("GET " + url + " failed: " + e, e))
                 .block(Duration.ofSeconds(30));
     }
 

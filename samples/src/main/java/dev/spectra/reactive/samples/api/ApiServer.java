@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 
 import dev.spectra.reactive.r2dbc.Grouping;
@@ -51,11 +52,16 @@ public final class ApiServer implements AutoCloseable {
     private final SpectraRequests requests;
     private final byte @Nullable [] token;
     private final DisposableServer server;
+    private final LongAdder internalErrors = new LongAdder();
 
     private ApiServer(SpectraRequests requests, String host, int port, @Nullable String token) {
         this.requests = requests;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.server = HttpServer.create().host(host).port(port)
+                // one request per connection: Reactor Netty 1.3.7 (the newest whose Netty resolves here) can stop
+                // reading a keep-alive connection when a request queued behind an unfinished response is answered
+                // at once, e.g. a 400 right after a database-backed 200 (reactor/reactor-netty#4361, fixed later)
+                .maxKeepAliveRequests(1)
                 .route(r -> r.get("/api/requests/{id}", guard(this::findById))
                         .get("/api/requests", guard(this::search))
                         .get("/api/stats", guard(this::stats))
@@ -87,6 +93,14 @@ public final class ApiServer implements AutoCloseable {
     /** @return the bound port */
     public int port() {
         return server.port();
+    }
+
+    /**
+     * @return how many requests failed inside the server (answered 500, or broken off after their response had
+     *         started); bad input (400), unknown ids (404) and refused tokens (401) are not counted
+     */
+    public long internalErrors() {
+        return internalErrors.sum();
     }
 
     @Override
@@ -121,10 +135,12 @@ public final class ApiServer implements AutoCloseable {
             return send(res, HttpResponseStatus.BAD_REQUEST, RecordJson.error("id must be a UUID, was \"" + id + "\"", "id"));
         }
         new QueryParameters(req.uri()).allowOnly(NONE, false);
+        // one response either way: send() completes empty, so it must come after the empty-check, never before it
         return requests.findById(uuid)
-                .flatMap(r -> send(res, HttpResponseStatus.OK, RecordJson.record(r)))
-                .switchIfEmpty(Mono.defer(() -> send(res, HttpResponseStatus.NOT_FOUND,
-                        RecordJson.error("no request with id " + uuid, "id"))));
+                .map(r -> send(res, HttpResponseStatus.OK, RecordJson.record(r)))
+                .defaultIfEmpty(Mono.defer(() -> send(res, HttpResponseStatus.NOT_FOUND,
+                        RecordJson.error("no request with id " + uuid, "id"))))
+                .flatMap(response -> response);
     }
 
     private Mono<Void> search(HttpServerRequest req, HttpServerResponse res) {
@@ -146,20 +162,19 @@ public final class ApiServer implements AutoCloseable {
         q.allowOnly(NONE, false);
         RequestFilter filter = q.filter("all");
         RequestFilter failed = filter.toBuilder().outcomes(dev.spectra.reactive.Outcome.FAILURE).build();
-        return Mono.zip(requests.totals(filter), requests.totals(failed),
-                        requests.totals(filter, Grouping.byProvider()).collectList(),
-                        requests.totals(filter, Grouping.byModel()).collectList(),
-                        requests.totals(filter, Grouping.byDay()).collectList())
-                .flatMap(t -> {
-                    ObjectNode body = RecordJson.MAPPER.createObjectNode();
-                    ObjectNode totals = RecordJson.totals(t.getT1());
-                    totals.put("failed_requests", t.getT2().requests());
-                    body.set("totals", totals);
-                    body.set("by_provider", groups(t.getT3()));
-                    body.set("by_model", groups(t.getT4()));
-                    body.set("by_day", groups(t.getT5()));
-                    return send(res, HttpResponseStatus.OK, body);
-                });
+        // one query after another: a request holds at most one pooled connection, so readers never take the
+        // whole pool from the sink's writes
+        ObjectNode body = RecordJson.MAPPER.createObjectNode();
+        return requests.totals(filter).doOnNext(t -> body.set("totals", RecordJson.totals(t)))
+                .then(requests.totals(failed))
+                .doOnNext(f -> ((ObjectNode) body.get("totals")).put("failed_requests", f.requests()))
+                .then(requests.totals(filter, Grouping.byProvider()).collectList())
+                .doOnNext(rows -> body.set("by_provider", groups(rows)))
+                .then(requests.totals(filter, Grouping.byModel()).collectList())
+                .doOnNext(rows -> body.set("by_model", groups(rows)))
+                .then(requests.totals(filter, Grouping.byDay()).collectList())
+                .doOnNext(rows -> body.set("by_day", groups(rows)))
+                .then(Mono.defer(() -> send(res, HttpResponseStatus.OK, body)));
     }
 
     private Mono<Void> costs(HttpServerRequest req, HttpServerResponse res) {
@@ -181,13 +196,11 @@ public final class ApiServer implements AutoCloseable {
         }
         RequestFilter filter = q.filter("all");
         String groupBy = by == null ? "provider" : by;
-        return Mono.zip(requests.totals(filter, grouping).collectList(), requests.totals(filter)).flatMap(t -> {
-            ObjectNode body = RecordJson.MAPPER.createObjectNode();
-            body.put("group_by", groupBy);
-            body.set("groups", groups(t.getT1()));
-            body.set("total", RecordJson.totals(t.getT2()));
-            return send(res, HttpResponseStatus.OK, body);
-        });
+        ObjectNode body = RecordJson.MAPPER.createObjectNode();
+        body.put("group_by", groupBy);
+        return requests.totals(filter, grouping).collectList().doOnNext(rows -> body.set("groups", groups(rows)))
+                .then(requests.totals(filter)).doOnNext(total -> body.set("total", RecordJson.totals(total)))
+                .then(Mono.defer(() -> send(res, HttpResponseStatus.OK, body)));
     }
 
     private Mono<Void> tags(HttpServerRequest req, HttpServerResponse res) {
@@ -206,10 +219,17 @@ public final class ApiServer implements AutoCloseable {
         return a;
     }
 
-    private static Mono<Void> failure(HttpServerResponse res, Throwable e) {
+    private Mono<Void> failure(HttpServerResponse res, Throwable e) {
+        if (res.hasSentHeaders()) {
+            // a response is already on the wire: a second one would corrupt the connection, so close it instead
+            internalErrors.increment();
+            LOG.warn("API request failed after its response started; closing the connection", e);
+            return Mono.error(e);
+        }
         if (e instanceof QueryParameters.BadParameter bad) {
             return send(res, HttpResponseStatus.BAD_REQUEST, RecordJson.error(bad.getMessage(), bad.parameter));
         }
+        internalErrors.increment();
         LOG.warn("API request failed", e);
         return send(res, HttpResponseStatus.INTERNAL_SERVER_ERROR, RecordJson.error("internal error: "
                 + e.getClass().getSimpleName(), null));
