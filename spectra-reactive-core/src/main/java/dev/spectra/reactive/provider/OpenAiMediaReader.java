@@ -23,6 +23,10 @@ import tools.jackson.databind.JsonNode;
  *       Streamed: the event with a {@code usage} object ({@code transcript.text.done}, {@code speech.audio.done})
  *       carries it.</li>
  * </ul>
+ *
+ * <p>A {@code usage} object with a malformed count among those {@link OpenAiUsage} reads is unknown, as if
+ * absent (the images are still counted from {@code data}, a verbose {@code duration} still read); a
+ * {@code duration} that is read and is not one makes the usage unknown. Members never read never do.
  */
 final class OpenAiMediaReader extends FormatReader {
 
@@ -48,11 +52,8 @@ final class OpenAiMediaReader extends FormatReader {
         readError(body, out);
         out.header(Json.text(body, "model"), Json.text(body, "id"));
         JsonNode usage = Json.obj(body, "usage");
-        UsageParts p = OpenAiUsage.read(usage);
+        UsageParts p = images ? OpenAiUsage.readImages(usage) : OpenAiUsage.read(usage);
         if (images) {
-            if (p != null) {
-                OpenAiUsage.readImageTokens(usage, p);
-            }
             out.imageQuality = Json.text(body, "quality");
             out.imageSize = Json.text(body, "size");
             JsonNode data = Json.array(body, "data");
@@ -62,13 +63,17 @@ final class OpenAiMediaReader extends FormatReader {
                 }
                 p.images = data == null ? 0 : data.size();
             }
-        } else {
-            BigDecimal duration = Json.decimal(body, "duration");
-            if (duration != null && (p == null || p.audioSeconds.signum() == 0)) {
-                if (p == null) {
-                    p = new UsageParts();
+        } else if (p == null || p.audioSeconds.signum() == 0) {
+            try {
+                BigDecimal duration = Json.decimal(body, "duration"); // the verbose answer's
+                if (duration != null) {
+                    if (p == null) {
+                        p = new UsageParts();
+                    }
+                    p.audioSeconds = duration;
                 }
-                p.audioSeconds = duration;
+            } catch (Json.MalformedCount e) {
+                p = null; // a duration read that is not one: the usage is unknown
             }
         }
         if (p != null) {
@@ -142,11 +147,8 @@ final class OpenAiMediaReader extends FormatReader {
                 imageCount++;
             }
             JsonNode usage = Json.obj(event, "usage");
-            UsageParts p = OpenAiUsage.read(usage);
+            UsageParts p = images ? OpenAiUsage.readImages(usage) : OpenAiUsage.read(usage);
             if (p != null) {
-                if (images) {
-                    OpenAiUsage.readImageTokens(usage, p);
-                }
                 parts = p;
             }
             if (images) {
