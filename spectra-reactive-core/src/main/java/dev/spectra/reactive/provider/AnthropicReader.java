@@ -34,7 +34,8 @@ final class AnthropicReader extends FormatReader {
     private static final byte[] BLOCK_DELTA = ByteScan.ascii("content_block_delta");
     private static final byte[] BLOCK_STOP = ByteScan.ascii("content_block_stop");
     private static final byte[] PING = ByteScan.ascii("ping");
-    private static final byte[] TOOL_USE = ByteScan.ascii("tool_use\"");
+    /** The block types {@link #toolKey} counts, found as quoted strings (values of {@code "type"}). */
+    private static final KeyScan TOOL_USE = new KeyScan("tool_use", "", "server_tool_use", "", "mcp_tool_use", "");
 
     @Override
     void read(JsonNode body, DetailsBuilder out) {
@@ -173,7 +174,7 @@ final class AnthropicReader extends FormatReader {
                     || ByteScan.rangeEquals(d, t, PING) || ByteScan.rangeEquals(d, t, MESSAGE_STOP)) {
                 return false;
             }
-            return !ByteScan.rangeEquals(d, t, BLOCK_START) || ByteScan.contains(d, off, len, TOOL_USE);
+            return !ByteScan.rangeEquals(d, t, BLOCK_START) || TOOL_USE.scan(d, off, len, 0) != 0;
         }
 
         @Override

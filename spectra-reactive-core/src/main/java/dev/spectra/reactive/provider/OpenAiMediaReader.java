@@ -33,11 +33,11 @@ final class OpenAiMediaReader extends FormatReader {
     static final OpenAiMediaReader IMAGES = new OpenAiMediaReader(true);
     static final OpenAiMediaReader AUDIO = new OpenAiMediaReader(false);
 
-    private static final byte[] USAGE = ByteScan.ascii("\"usage\"");
+    /** What makes an event worth parsing: an error (bit 0) and, for audio, a usage object or a duration. */
+    private static final KeyScan KEYS = new KeyScan("error", "", "usage", "{", "duration", "");
+    private static final int ERROR = 1;
     private static final byte[] TYPE = ByteScan.ascii("\"type\"");
     private static final byte[] COMPLETED = ByteScan.ascii(".completed");
-    private static final byte[] ERROR = ByteScan.ascii("\"error\"");
-    private static final byte[] DURATION = ByteScan.ascii("\"duration\"");
     private static final byte[] PARTIAL_IMAGE = ByteScan.ascii(".partial_image");
     private static final byte[] DELTA = ByteScan.ascii(".delta");
 
@@ -103,10 +103,10 @@ final class OpenAiMediaReader extends FormatReader {
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
-            if (ByteScan.contains(d, off, len, ERROR)) {
-                return true;
-            }
             if (images) {
+                if ((KEYS.scan(d, off, len, ERROR) & ERROR) != 0) {
+                    return true;
+                }
                 long t = ByteScan.stringValue(d, off, len, TYPE);
                 if (t >= 0) {
                     int end = (int) t;
@@ -118,7 +118,7 @@ final class OpenAiMediaReader extends FormatReader {
                 }
                 return true; // no event type: a whole answer
             }
-            return ByteScan.keyWithValue(d, off, len, USAGE, (byte) '{') || ByteScan.contains(d, off, len, DURATION);
+            return KEYS.scan(d, off, len, 0) != 0;
         }
 
         @Override
