@@ -19,6 +19,10 @@ import tools.jackson.databind.JsonNode;
  * {@code message_delta} keeps {@code message_start}'s output count: a lower bound of what was generated (the
  * input, which is billed in full, is exact). Tool calls: {@code tool_use} blocks count as {@code function}; server tools
  * ({@code server_tool_use}) count by their name, e.g. {@code web_search}; {@code mcp_tool_use} as {@code mcp}.
+ *
+ * <p>A count this reader reads ({@code input_tokens}, the three cache counts, {@code output_tokens}) that is
+ * present but not a count makes the usage unknown, in a stream for good, whichever event states it; model, id,
+ * finish reason and tool calls are still read. Members it does not read never make it so.
  */
 final class AnthropicReader extends FormatReader {
 
@@ -30,7 +34,8 @@ final class AnthropicReader extends FormatReader {
     private static final byte[] BLOCK_DELTA = ByteScan.ascii("content_block_delta");
     private static final byte[] BLOCK_STOP = ByteScan.ascii("content_block_stop");
     private static final byte[] PING = ByteScan.ascii("ping");
-    private static final byte[] TOOL_USE = ByteScan.ascii("tool_use\"");
+    /** The block types {@link #toolKey} counts, found as quoted strings (values of {@code "type"}). */
+    private static final KeyScan TOOL_USE = new KeyScan("tool_use", "", "server_tool_use", "", "mcp_tool_use", "");
 
     @Override
     void read(JsonNode body, DetailsBuilder out) {
@@ -95,44 +100,51 @@ final class AnthropicReader extends FormatReader {
         @Nullable Long cacheWrite;
         @Nullable Long cacheWrite1h;
         @Nullable Long output;
-        /** A usage object stated a count that is not one: the whole usage is unknown. */
+        /**
+         * A usage object stated a count this reader reads that is not one: the whole usage is unknown, for good
+         * (a later event's counts would replace only the members they state).
+         */
         boolean malformed;
 
-        /** Applies a usage object; true when it stated any token count (and none was malformed). */
+        /**
+         * Applies a usage object; true when it stated any token count. A malformed count among those read marks
+         * the usage unknown and applies nothing; members not read are ignored.
+         */
         boolean apply(@Nullable JsonNode u) {
             if (u == null) {
                 return false;
             }
-            if (Json.malformedCounts(u)) {
+            Long in;
+            Long read;
+            Long write;
+            Long write1h;
+            Long out;
+            try {
+                in = Json.count(u, "input_tokens");
+                read = Json.count(u, "cache_read_input_tokens");
+                write = Json.count(u, "cache_creation_input_tokens");
+                write1h = Json.count(Json.obj(u, "cache_creation"), "ephemeral_1h_input_tokens");
+                out = Json.count(u, "output_tokens");
+            } catch (Json.MalformedCount e) {
                 malformed = true;
                 return false;
             }
-            boolean any = false;
-            Long v = Json.count(u, "input_tokens");
-            if (v != null) {
-                input = v;
-                any = true;
+            if (in != null) {
+                input = in;
             }
-            v = Json.count(u, "cache_read_input_tokens");
-            if (v != null) {
-                cacheRead = v;
-                any = true;
+            if (read != null) {
+                cacheRead = read;
             }
-            v = Json.count(u, "cache_creation_input_tokens");
-            if (v != null) {
-                cacheWrite = v;
-                any = true;
+            if (write != null) {
+                cacheWrite = write;
             }
-            v = Json.count(Json.obj(u, "cache_creation"), "ephemeral_1h_input_tokens");
-            if (v != null) {
-                cacheWrite1h = v;
+            if (write1h != null) {
+                cacheWrite1h = write1h;
             }
-            v = Json.count(u, "output_tokens");
-            if (v != null) {
-                output = v;
-                any = true;
+            if (out != null) {
+                output = out;
             }
-            return any;
+            return in != null || read != null || write != null || out != null;
         }
 
         Usage toUsage() {
@@ -162,7 +174,7 @@ final class AnthropicReader extends FormatReader {
                     || ByteScan.rangeEquals(d, t, PING) || ByteScan.rangeEquals(d, t, MESSAGE_STOP)) {
                 return false;
             }
-            return !ByteScan.rangeEquals(d, t, BLOCK_START) || ByteScan.contains(d, off, len, TOOL_USE);
+            return !ByteScan.rangeEquals(d, t, BLOCK_START) || TOOL_USE.scan(d, off, len, 0) != 0;
         }
 
         @Override

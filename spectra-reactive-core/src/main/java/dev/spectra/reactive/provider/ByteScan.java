@@ -8,7 +8,8 @@ import java.util.Arrays;
  * hold usage, and a substring test is far cheaper than a JSON parse. A check may say "maybe" for a chunk that
  * turns out uninteresting (the parse then decides) but must never say "no" for one that matters. Inside JSON
  * strings quotes are escaped, so a quoted key found here is a real key or the tail of an escaped text, never a
- * false negative.
+ * false negative. Whether a payload holds some keys is {@link KeyScan}'s test; here are the event type of the
+ * typed formats, the range helpers and plain searches.
  */
 final class ByteScan {
 
@@ -40,34 +41,6 @@ final class ByteScan {
             return i;
         }
         return -1;
-    }
-
-    static boolean contains(byte[] b, int off, int len, byte[] needle) {
-        return indexOf(b, off, off + len, needle) >= 0;
-    }
-
-    /**
-     * Whether some occurrence of the quoted key {@code "key"} is followed (after optional whitespace, a colon
-     * and optional whitespace) by a value starting with {@code first}: e.g. {@code "usage"} then <code>{</code>
-     * tells a usage object from {@code "usage":null}.
-     */
-    static boolean keyWithValue(byte[] b, int off, int len, byte[] quotedKey, byte first) {
-        int end = off + len;
-        int i = off;
-        while (true) {
-            int at = indexOf(b, i, end, quotedKey);
-            if (at < 0) {
-                return false;
-            }
-            int j = skipWs(b, at + quotedKey.length, end);
-            if (j < end && b[j] == ':') {
-                j = skipWs(b, j + 1, end);
-                if (j < end && b[j] == first) {
-                    return true;
-                }
-            }
-            i = at + quotedKey.length;
-        }
     }
 
     /**

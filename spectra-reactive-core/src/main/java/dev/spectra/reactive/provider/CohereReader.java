@@ -49,24 +49,36 @@ final class CohereReader extends FormatReader {
         }
     }
 
-    /** Sets usage (processed tokens, else billed units) and the billed usage when both are stated. */
+    /**
+     * Sets usage (processed tokens, else billed units) and the billed usage when both are stated. A count it
+     * reads ({@code input_tokens} and {@code output_tokens} of either, {@code cached_tokens}) that is present but
+     * not a count leaves both unset: the usage is unknown. Other members (e.g. {@code billed_units.search_tokens})
+     * are never read and never make it so.
+     */
     static void readUsage(@Nullable JsonNode u, DetailsBuilder out) {
         if (u == null) {
             return;
         }
-        Usage processed = counts(Json.obj(u, "tokens"), u, true);
-        Usage billed = counts(Json.obj(u, "billed_units"), u, false);
+        Usage processed;
+        Usage billed;
+        try {
+            processed = counts(Json.obj(u, "tokens"), u, true);
+            billed = counts(Json.obj(u, "billed_units"), u, processed == null);
+        } catch (Json.MalformedCount e) {
+            return;
+        }
         if (processed != null) {
             out.usage = processed;
             out.billedUsage = billed != null && !billed.equals(processed) ? billed : null;
         } else if (billed != null) {
-            out.usage = counts(Json.obj(u, "billed_units"), u, true);
+            out.usage = billed;
             out.billedUsage = null;
         }
     }
 
+    /** Throws {@link Json.MalformedCount} for a malformed count it reads. */
     private static @Nullable Usage counts(@Nullable JsonNode counts, JsonNode u, boolean withCache) {
-        if (counts == null || Json.malformedCounts(u)) {
+        if (counts == null) {
             return null;
         }
         Long in = Json.count(counts, "input_tokens");

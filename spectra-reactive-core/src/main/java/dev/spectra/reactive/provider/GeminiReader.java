@@ -90,10 +90,23 @@ final class GeminiReader extends FormatReader {
         }
     }
 
+    /**
+     * The usage of a {@code usageMetadata} object; null when it states no count, or when a count it reads (the
+     * ones above, and {@code tokenCount} of the modality entries it sums) is present but not a count. Other
+     * members, however named, are never read and never make it unknown.
+     */
     static @Nullable Usage usage(@Nullable JsonNode m) {
-        if (m == null || Json.malformedCounts(m)) {
+        if (m == null) {
             return null;
         }
+        try {
+            return parts(m);
+        } catch (Json.MalformedCount e) {
+            return null;
+        }
+    }
+
+    private static @Nullable Usage parts(JsonNode m) {
         Long prompt = Json.count(m, "promptTokenCount");
         Long candidates = Json.count(m, "candidatesTokenCount");
         Long thoughts = Json.count(m, "thoughtsTokenCount");
@@ -113,7 +126,10 @@ final class GeminiReader extends FormatReader {
         return p.toUsage();
     }
 
-    /** The token count of one modality in a {@code [{"modality": ..., "tokenCount": ...}]} list; 0 when absent. */
+    /**
+     * The token count of one modality in a {@code [{"modality": ..., "tokenCount": ...}]} list; 0 when absent.
+     * Only the entries of that modality are read.
+     */
     private static long modality(JsonNode m, String field, String modality) {
         JsonNode list = Json.array(m, field);
         long n = 0;

@@ -11,9 +11,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one JSON mapper of the provider package and the tolerant accessors every wire format uses: a field of
- * the wrong type, a negative count or a number beyond {@code long} (a count or a duration) reads as absent, never
- * as an exception.
+ * The one JSON mapper of the provider package and the accessors every wire format uses. They are tolerant (a
+ * member of the wrong type reads as absent) except for the members read as counts and durations of a usage:
+ * there a present member that is not one throws {@link MalformedCount}, which the reader of that usage catches to
+ * make the usage unknown. So a reader is poisoned by exactly the members it reads, never by a member it ignores.
  */
 final class Json {
 
@@ -100,101 +101,104 @@ final class Json {
      */
     static final long MAX_COUNT = 1_000_000_000_000L;
 
-    /**
-     * Whether a usage object states a count that is not one: a member named like a count ({@code *_tokens},
-     * {@code *Tokens}, {@code *TokenCount}, {@code tokenCount}, {@code seconds}), at any depth, whose value is
-     * present but not a count (a string, a fraction, a negative, a number beyond {@link #MAX_COUNT} or
-     * {@link #MAX_SECONDS}). Such a usage is garbage as a whole: reading the other members and taking the bad one
-     * as 0 would record a usage the provider never stated.
-     *
-     * @param usage a usage object, may be null
-     * @return true when some count member is malformed
-     */
-    static boolean malformedCounts(@Nullable JsonNode usage) {
-        if (usage == null) {
-            return false;
-        }
-        if (usage.isArray()) {
-            for (JsonNode e : usage) {
-                if (malformedCounts(e)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (!usage.isObject()) {
-            return false;
-        }
-        for (Map.Entry<String, JsonNode> e : usage.properties()) {
-            String key = e.getKey();
-            JsonNode v = e.getValue();
-            if (v.isNull()) {
-                continue;
-            }
-            if (key.equals("seconds")) {
-                if (decimal(usage, key) == null) {
-                    return true;
-                }
-            } else if (key.endsWith("_tokens") || key.endsWith("Tokens") || key.endsWith("TokenCount")
-                    || key.equals("tokenCount")) { // not Cohere's "tokens", an object of counts
-                if (count(usage, key) == null) { // whatever its shape: an object or array is not a count either
-                    return true;
-                }
-            } else if ((v.isObject() || v.isArray()) && malformedCounts(v)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The largest plausible duration of one call's audio, in seconds: {@value} (about 31 years). */
     static final long MAX_SECONDS = 1_000_000_000L;
 
     /**
-     * A token count: a non-negative integral number up to {@link #MAX_COUNT}; else null (absent or malformed).
+     * A member read as a count or a duration is present but is not one (a string, an array, an object, a boolean,
+     * a fraction, a negative, a number beyond {@link #MAX_COUNT} or {@link #MAX_SECONDS}): the usage holding it is
+     * unknown as a whole, never read with a 0 for the bad member. Thrown by {@link #count} and {@link #decimal}
+     * as one shared instance without a stack trace (it costs no allocation), and caught where a usage is read,
+     * which then yields null.
+     */
+    static final class MalformedCount extends RuntimeException {
+
+        static final MalformedCount INSTANCE = new MalformedCount();
+
+        private MalformedCount() {
+            super("a count member that is not a count", null, false, false);
+        }
+    }
+
+    /**
+     * A token count: a non-negative integral number up to {@link #MAX_COUNT}; null when absent (or JSON null).
+     *
+     * @throws MalformedCount when the member is present but not such a count: the usage it belongs to is unknown
      */
     static @Nullable Long count(@Nullable JsonNode node, String field) {
         if (node == null) {
             return null;
         }
         JsonNode v = node.get(field);
-        if (v == null || !v.isNumber()) {
+        if (v == null || v.isNull()) {
             return null;
         }
+        long l = countValue(v);
+        if (l < 0) {
+            throw MalformedCount.INSTANCE;
+        }
+        return l;
+    }
+
+    /**
+     * A count outside a usage (an index), where a bad value is simply absent: like {@link #count} but null, never
+     * an exception, when the member is malformed.
+     */
+    static @Nullable Long lenientCount(@Nullable JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return null;
+        }
+        long l = countValue(v);
+        return l < 0 ? null : l;
+    }
+
+    /** The value as a count (0 to {@link #MAX_COUNT}; 12.0 is one, 12.5 is not), or -1 when it is not one. */
+    private static long countValue(JsonNode v) {
+        if (!v.isNumber()) {
+            return -1;
+        }
+        long l;
         if (v.isIntegralNumber()) {
             if (!v.canConvertToLong()) {
-                return null;
+                return -1;
             }
-            long l = v.longValue();
-            return l < 0 || l > MAX_COUNT ? null : l;
+            l = v.longValue();
+        } else {
+            try {
+                l = v.decimalValue().longValueExact();
+            } catch (ArithmeticException e) {
+                return -1;
+            }
         }
-        // 12.0 is a count; 12.5 is not
-        BigDecimal d = v.decimalValue();
-        try {
-            long l = d.longValueExact();
-            return l < 0 || l > MAX_COUNT ? null : l;
-        } catch (ArithmeticException e) {
-            return null;
-        }
+        return l < 0 || l > MAX_COUNT ? -1 : l;
     }
 
     /**
      * A non-negative decimal (audio seconds) up to {@link #MAX_SECONDS} and with at most {@value #MAX_DECIMAL_SCALE}
-     * decimal places (what PostgreSQL's {@code numeric} holds). Null when absent, negative, not a number, or beyond
-     * that range: {@code 1e400} seconds is garbage, never a usage (its cost could be neither computed nor stored).
+     * decimal places (what PostgreSQL's {@code numeric} holds); null when absent (or JSON null). {@code 1e400}
+     * seconds is garbage, never a usage (its cost could be neither computed nor stored).
+     *
+     * @throws MalformedCount when the member is present but negative, not a number, or beyond that range
      */
     static @Nullable BigDecimal decimal(@Nullable JsonNode node, String field) {
         if (node == null) {
             return null;
         }
         JsonNode v = node.get(field);
-        if (v == null || !v.isNumber()) {
+        if (v == null || v.isNull()) {
             return null;
+        }
+        if (!v.isNumber()) {
+            throw MalformedCount.INSTANCE;
         }
         BigDecimal d = v.decimalValue();
         if (d.signum() < 0 || d.scale() > MAX_DECIMAL_SCALE
                 || (long) d.precision() - d.scale() > 19 || d.compareTo(MAX_DECIMAL) > 0) { // cheap tests first
-            return null;
+            throw MalformedCount.INSTANCE;
         }
         return d;
     }

@@ -7,8 +7,9 @@ import java.nio.ByteOrder;
 /**
  * Finds which of a few JSON keys a payload holds, without parsing it and without copying it. A key counts as
  * found when its value starts with the byte it asks for (<code>{</code> for an object, {@code "} for a string,
- * {@code [}, {@code t} ...), or with anything when it asks for nothing. One pass over the bytes: at each quote,
- * the few keys are compared in place.
+ * {@code [}, {@code t} ...), or with anything when it asks for nothing (then the quoted string counts wherever it
+ * stands, as a key or as a value such as a {@code "type"}). One pass over the bytes: at each quote, the few keys
+ * are compared in place.
  */
 final class KeyScan {
 

@@ -33,12 +33,16 @@ final class OllamaReader extends FormatReader {
         countTools(body, out);
     }
 
+    /** The usage; null when neither count is stated, or when one is present but not a count. */
     static @Nullable Usage usage(JsonNode body) {
-        if (malformed(body, "prompt_eval_count") || malformed(body, "eval_count")) {
+        Long in;
+        Long out;
+        try {
+            in = Json.count(body, "prompt_eval_count");
+            out = Json.count(body, "eval_count");
+        } catch (Json.MalformedCount e) {
             return null;
         }
-        Long in = Json.count(body, "prompt_eval_count");
-        Long out = Json.count(body, "eval_count");
         if (in == null && out == null) {
             return null;
         }
@@ -55,12 +59,6 @@ final class OllamaReader extends FormatReader {
                 Json.increment(out.toolCalls, OpenAiChatReader.toolType(call));
             }
         }
-    }
-
-    /** A count that is present but not a count: the usage is garbage, not a 0. */
-    private static boolean malformed(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        return v != null && !v.isNull() && Json.count(body, field) == null;
     }
 
     @Override

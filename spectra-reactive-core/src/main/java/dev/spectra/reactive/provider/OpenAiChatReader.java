@@ -125,7 +125,7 @@ final class OpenAiChatReader extends FormatReader {
                 if (fr != null) {
                     out.finishReason = fr;
                 }
-                Long choice = Json.count(c, "index");
+                Long choice = Json.lenientCount(c, "index");
                 long choiceIndex = choice != null ? choice : position;
                 position++;
                 JsonNode delta = Json.obj(c, "delta");
@@ -133,7 +133,7 @@ final class OpenAiChatReader extends FormatReader {
                 if (calls != null) {
                     int k = 0;
                     for (JsonNode call : calls.values()) {
-                        Long idx = Json.count(call, "index");
+                        Long idx = Json.lenientCount(call, "index");
                         long callIndex = idx != null ? idx : k;
                         k++;
                         boolean opens = idx != null || Json.text(call, "id") != null;

@@ -23,17 +23,21 @@ import tools.jackson.databind.JsonNode;
  *       Streamed: the event with a {@code usage} object ({@code transcript.text.done}, {@code speech.audio.done})
  *       carries it.</li>
  * </ul>
+ *
+ * <p>A {@code usage} object with a malformed count among those {@link OpenAiUsage} reads is unknown, as if
+ * absent (the images are still counted from {@code data}, a verbose {@code duration} still read); a
+ * {@code duration} that is read and is not one makes the usage unknown. Members never read never do.
  */
 final class OpenAiMediaReader extends FormatReader {
 
     static final OpenAiMediaReader IMAGES = new OpenAiMediaReader(true);
     static final OpenAiMediaReader AUDIO = new OpenAiMediaReader(false);
 
-    private static final byte[] USAGE = ByteScan.ascii("\"usage\"");
+    /** What makes an event worth parsing: an error (bit 0) and, for audio, a usage object or a duration. */
+    private static final KeyScan KEYS = new KeyScan("error", "", "usage", "{", "duration", "");
+    private static final int ERROR = 1;
     private static final byte[] TYPE = ByteScan.ascii("\"type\"");
     private static final byte[] COMPLETED = ByteScan.ascii(".completed");
-    private static final byte[] ERROR = ByteScan.ascii("\"error\"");
-    private static final byte[] DURATION = ByteScan.ascii("\"duration\"");
     private static final byte[] PARTIAL_IMAGE = ByteScan.ascii(".partial_image");
     private static final byte[] DELTA = ByteScan.ascii(".delta");
 
@@ -48,11 +52,8 @@ final class OpenAiMediaReader extends FormatReader {
         readError(body, out);
         out.header(Json.text(body, "model"), Json.text(body, "id"));
         JsonNode usage = Json.obj(body, "usage");
-        UsageParts p = OpenAiUsage.read(usage);
+        UsageParts p = images ? OpenAiUsage.readImages(usage) : OpenAiUsage.read(usage);
         if (images) {
-            if (p != null) {
-                OpenAiUsage.readImageTokens(usage, p);
-            }
             out.imageQuality = Json.text(body, "quality");
             out.imageSize = Json.text(body, "size");
             JsonNode data = Json.array(body, "data");
@@ -62,13 +63,17 @@ final class OpenAiMediaReader extends FormatReader {
                 }
                 p.images = data == null ? 0 : data.size();
             }
-        } else {
-            BigDecimal duration = Json.decimal(body, "duration");
-            if (duration != null && (p == null || p.audioSeconds.signum() == 0)) {
-                if (p == null) {
-                    p = new UsageParts();
+        } else if (p == null || p.audioSeconds.signum() == 0) {
+            try {
+                BigDecimal duration = Json.decimal(body, "duration"); // the verbose answer's
+                if (duration != null) {
+                    if (p == null) {
+                        p = new UsageParts();
+                    }
+                    p.audioSeconds = duration;
                 }
-                p.audioSeconds = duration;
+            } catch (Json.MalformedCount e) {
+                p = null; // a duration read that is not one: the usage is unknown
             }
         }
         if (p != null) {
@@ -98,10 +103,10 @@ final class OpenAiMediaReader extends FormatReader {
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
-            if (ByteScan.contains(d, off, len, ERROR)) {
-                return true;
-            }
             if (images) {
+                if ((KEYS.scan(d, off, len, ERROR) & ERROR) != 0) {
+                    return true;
+                }
                 long t = ByteScan.stringValue(d, off, len, TYPE);
                 if (t >= 0) {
                     int end = (int) t;
@@ -113,7 +118,7 @@ final class OpenAiMediaReader extends FormatReader {
                 }
                 return true; // no event type: a whole answer
             }
-            return ByteScan.keyWithValue(d, off, len, USAGE, (byte) '{') || ByteScan.contains(d, off, len, DURATION);
+            return KEYS.scan(d, off, len, 0) != 0;
         }
 
         @Override
@@ -142,11 +147,8 @@ final class OpenAiMediaReader extends FormatReader {
                 imageCount++;
             }
             JsonNode usage = Json.obj(event, "usage");
-            UsageParts p = OpenAiUsage.read(usage);
+            UsageParts p = images ? OpenAiUsage.readImages(usage) : OpenAiUsage.read(usage);
             if (p != null) {
-                if (images) {
-                    OpenAiUsage.readImageTokens(usage, p);
-                }
                 parts = p;
             }
             if (images) {

@@ -1,5 +1,7 @@
 package dev.spectra.reactive.provider;
 
+import java.math.BigDecimal;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -11,17 +13,51 @@ import tools.jackson.databind.JsonNode;
  * transcription's {@code seconds}, and audio tokens ({@code prompt_tokens_details.audio_tokens},
  * {@code completion_tokens_details.audio_tokens}, transcription's {@code input_token_details.audio_tokens}),
  * which are priced apart from text. Image tokens are read only for the images API
- * ({@link #readImageTokens}): chat APIs bill image inputs as input tokens.
+ * ({@link #readImages}): chat APIs bill image inputs as input tokens.
  */
 final class OpenAiUsage {
 
     private OpenAiUsage() {
     }
 
-    /** The parts, or null when the object states neither input nor output. */
+    /**
+     * The parts, or null when the object states neither input nor output, or when a member it reads as a count
+     * is present but not a count: the whole usage is then unknown. Members it does not read never make it so.
+     */
     static @Nullable UsageParts read(@Nullable JsonNode u) {
-        if (u == null || !u.isObject() || Json.malformedCounts(u)) {
+        return read(u, false);
+    }
+
+    /** {@link #read}, with the image tokens of an images API answer ({@link #imageTokens}) read as well. */
+    static @Nullable UsageParts readImages(@Nullable JsonNode u) {
+        return read(u, true);
+    }
+
+    private static @Nullable UsageParts read(@Nullable JsonNode u, boolean images) {
+        if (u == null || !u.isObject()) {
             return null;
+        }
+        try {
+            UsageParts p = parts(u);
+            if (p != null && images) {
+                imageTokens(u, p);
+            }
+            return p;
+        } catch (Json.MalformedCount e) {
+            return null;
+        }
+    }
+
+    /** The parts of a usage object; throws {@link Json.MalformedCount} for a malformed count it reads. */
+    private static @Nullable UsageParts parts(JsonNode u) {
+        UsageParts p = new UsageParts();
+        if ("duration".equals(Json.text(u, "type"))) { // whisper-1: {"type":"duration","seconds":9}
+            BigDecimal s = Json.decimal(u, "seconds");
+            if (s == null) {
+                return null;
+            }
+            p.audioSeconds = s;
+            return p;
         }
         Long input = Json.count(u, "prompt_tokens");
         if (input == null) {
@@ -30,15 +66,6 @@ final class OpenAiUsage {
         Long completion = Json.count(u, "completion_tokens");
         if (completion == null) {
             completion = Json.count(u, "output_tokens");
-        }
-        UsageParts p = new UsageParts();
-        if ("duration".equals(Json.text(u, "type"))) { // whisper-1: {"type":"duration","seconds":9}
-            java.math.BigDecimal s = Json.decimal(u, "seconds");
-            if (s == null) {
-                return null;
-            }
-            p.audioSeconds = s;
-            return p;
         }
         if (input == null && completion == null) {
             return null;
@@ -86,9 +113,9 @@ final class OpenAiUsage {
     /**
      * Image tokens of an images API answer: {@code input_tokens_details.image_tokens}, and
      * {@code output_tokens_details.image_tokens}, else every output token (the images endpoints output images
-     * only).
+     * only). Throws {@link Json.MalformedCount} for a malformed one.
      */
-    static void readImageTokens(JsonNode u, UsageParts p) {
+    private static void imageTokens(JsonNode u, UsageParts p) {
         p.imageIn = UsageParts.nz(Json.count(Json.obj(u, "input_tokens_details"), "image_tokens"));
         Long out = Json.count(Json.obj(u, "output_tokens_details"), "image_tokens");
         p.imageOut = out != null ? out : p.output;

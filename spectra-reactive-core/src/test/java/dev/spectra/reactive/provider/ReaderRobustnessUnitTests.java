@@ -123,6 +123,230 @@ class ReaderRobustnessUnitTests {
                 + "{\"prompt_tokens\":8,\"total_tokens\":8}}").usage()).isEqualTo(Usage.of(8, 0));
     }
 
+    /**
+     * Review finding 4: the malformed-count rule guessed counts from member names, so a member a provider adds
+     * that merely looks like a count ({@code foo_tokens}, {@code *TokenCount}) and is not one made a good usage
+     * unknown. Only the members a reader reads as counts can poison its usage; JSON null is absent, not malformed.
+     */
+    @Test
+    void aMemberNamedLikeACountThatTheReaderDoesNotReadNeverPoisonsTheUsage() {
+        assertThat(R.read("openai", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":3,"
+                + "\"completion_tokens\":2,\"foo_tokens\":\"x\"}}").usage()).isEqualTo(Usage.of(3, 2));
+        assertThat(R.read("openai", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":3,"
+                + "\"completion_tokens\":2,\"prompt_tokens_details\":{\"text_tokens\":{\"n\":3}}}}").usage())
+                .isEqualTo(Usage.of(3, 2));
+        assertThat(R.read("gemini", null, "{\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":2,"
+                + "\"trafficTokenCount\":{\"type\":\"ON_DEMAND\"},\"promptTokensDetails\":[{\"modality\":\"TEXT\","
+                + "\"tokenCount\":\"ten\"}]}}").usage()).isEqualTo(Usage.of(10, 2));
+        assertThat(R.read("cohere", "/v2/chat", "{\"id\":\"c\",\"usage\":{\"billed_units\":{\"input_tokens\":12,"
+                + "\"output_tokens\":2,\"search_tokens\":-1},\"tokens\":{\"input_tokens\":12,\"output_tokens\":2}}}")
+                .usage()).isEqualTo(Usage.of(12, 2));
+        StreamReader anthropic = R.newChunkReader("anthropic", "/v1/messages");
+        anthropic.onChunk("{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"claude-sonnet-4-5\","
+                + "\"usage\":{\"input_tokens\":377,\"output_tokens\":1,\"future_tokens\":\"n/a\"}}}");
+        anthropic.onChunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                + "\"usage\":{\"output_tokens\":65}}");
+        assertThat(anthropic.finish().usage()).isEqualTo(Usage.of(377, 65));
+        // JSON null is an absent member, not a malformed one
+        assertThat(R.read("openai", "/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"usage\":"
+                + "{\"prompt_tokens\":8,\"completion_tokens\":null,\"total_tokens\":8}}").usage())
+                .isEqualTo(Usage.of(8, 0));
+    }
+
+    /** A member a reader does read, however deep, still poisons the usage when it is not a count. */
+    @Test
+    void aMalformedCountTheReaderReadsPoisonsTheUsageAtAnyDepth() {
+        assertThat(R.read("gemini", null, "{\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":2,"
+                + "\"promptTokensDetails\":[{\"modality\":\"AUDIO\",\"tokenCount\":\"ten\"}]}}").usage()).isNull();
+        assertThat(R.read("anthropic", "/v1/messages", "{\"id\":\"m\",\"model\":\"claude-sonnet-4-5\",\"usage\":"
+                + "{\"input_tokens\":5,\"output_tokens\":3,\"cache_creation\":{\"ephemeral_1h_input_tokens\":\"2\"}}}")
+                .usage()).isNull();
+    }
+
+    /**
+     * Review finding 4, per reader family: a malformed count the reader reads makes the usage unknown (as the
+     * name-based rule did) and nothing else: model, id, finish reason and tool calls are still recorded, and the
+     * malformed count never escapes as an exception (which would lose the whole record).
+     */
+    @Test
+    void aMalformedCountTheOpenAiChatReaderReadsLeavesTheRestOfTheRecord() {
+        ResponseDetails d = R.read("openai", "/v1/chat/completions", "{\"id\":\"c1\",\"model\":\"gpt-4o\","
+                + "\"choices\":[{\"index\":0,\"finish_reason\":\"tool_calls\",\"message\":{\"tool_calls\":"
+                + "[{\"type\":\"function\"}]}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":\"1\"}}}");
+        assertUnknownUsage(d, "gpt-4o", "c1");
+        assertThat(d.finishReason()).isEqualTo("tool_calls");
+        assertThat(d.toolCallCounts()).containsExactly(Map.entry("function", 1));
+        // image tokens are read only for the images API: in a chat usage they are never read
+        assertThat(R.read("openai", "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":3,"
+                + "\"completion_tokens\":2,\"prompt_tokens_details\":{\"image_tokens\":\"x\"}}}").usage())
+                .isEqualTo(Usage.of(3, 2));
+
+        StreamReader s = R.newChunkReader("openai", "/v1/chat/completions");
+        // a malformed index is no count of a usage: it is absent (the call is placed by its position, opened by
+        // its id), never an exception
+        s.onChunk("{\"id\":\"c2\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":-1,\"delta\":{\"tool_calls\":"
+                + "[{\"index\":\"0\",\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}}]}");
+        s.onChunk("{\"id\":\"c2\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},"
+                + "\"finish_reason\":\"tool_calls\"}]}");
+        s.onChunk("{\"id\":\"c2\",\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":-1,"
+                + "\"completion_tokens\":2}}");
+        s.onChunk("[DONE]");
+        ResponseDetails sd = s.finish();
+        assertUnknownUsage(sd, "gpt-4o", "c2");
+        assertThat(sd.finishReason()).isEqualTo("tool_calls");
+        assertThat(sd.toolCallCounts()).containsExactly(Map.entry("function", 1));
+        assertThat(s.malformedEvents()).isZero();
+    }
+
+    @Test
+    void aMalformedCountTheOpenAiResponsesAndEmbeddingsReadersReadLeavesTheRestOfTheRecord() {
+        String response = "{\"id\":\"resp_1\",\"object\":\"response\",\"model\":\"gpt-4.1\",\"status\":\"completed\","
+                + "\"output\":[{\"type\":\"function_call\"}],\"usage\":{\"input_tokens\":10,\"output_tokens\":4,"
+                + "\"input_tokens_details\":{\"cached_tokens\":1.5}}}";
+        ResponseDetails d = R.read("openai", "/v1/responses", response);
+        assertUnknownUsage(d, "gpt-4.1", "resp_1");
+        assertThat(d.finishReason()).isEqualTo("completed");
+        assertThat(d.toolCallCounts()).containsExactly(Map.entry("function", 1));
+
+        StreamReader s = R.newChunkReader("openai", "/v1/responses");
+        s.onChunk("{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"model\":\"gpt-4.1\","
+                + "\"status\":\"in_progress\"}}");
+        s.onChunk("{\"type\":\"response.completed\",\"response\":" + response + "}");
+        ResponseDetails sd = s.finish();
+        assertUnknownUsage(sd, "gpt-4.1", "resp_1");
+        assertThat(sd.finishReason()).isEqualTo("completed");
+        assertThat(sd.toolCallCounts()).containsExactly(Map.entry("function", 1));
+
+        ResponseDetails e = R.read("openai", "/v1/embeddings", "{\"object\":\"list\",\"model\":"
+                + "\"text-embedding-3-small\",\"data\":[],\"usage\":{\"prompt_tokens\":\"8\",\"total_tokens\":8}}");
+        assertUnknownUsage(e, "text-embedding-3-small", null);
+    }
+
+    @Test
+    void aMalformedCountTheAnthropicReaderReadsLeavesTheRestOfTheRecord() {
+        ResponseDetails d = R.read("anthropic", "/v1/messages", "{\"id\":\"msg_1\",\"type\":\"message\","
+                + "\"model\":\"claude-sonnet-4-5\",\"stop_reason\":\"tool_use\",\"content\":[{\"type\":\"tool_use\"}],"
+                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":true,\"service_tier\":\"priority\"}}");
+        assertUnknownUsage(d, "claude-sonnet-4-5", "msg_1");
+        assertThat(d.finishReason()).isEqualTo("tool_use");
+        assertThat(d.toolCallCounts()).containsExactly(Map.entry("function", 1));
+        assertThat(d.pricingTier()).isEqualTo(dev.spectra.reactive.PricingTier.PRIORITY);
+
+        // malformed in message_start: a valid cumulative message_delta later does not bring the usage back
+        StreamReader s = R.newChunkReader("anthropic", "/v1/messages");
+        s.onChunk("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"model\":\"claude-sonnet-4-5\","
+                + "\"usage\":{\"input_tokens\":377,\"cache_read_input_tokens\":\"x\",\"output_tokens\":1}}}");
+        s.onChunk("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"server_tool_use\","
+                + "\"name\":\"web_search\"}}");
+        s.onChunk("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                + "\"usage\":{\"output_tokens\":65}}");
+        ResponseDetails sd = s.finish();
+        assertUnknownUsage(sd, "claude-sonnet-4-5", "msg_2");
+        assertThat(sd.finishReason()).isEqualTo("end_turn");
+        assertThat(sd.toolCallCounts()).containsExactly(Map.entry("web_search", 1));
+    }
+
+    @Test
+    void aMalformedCountTheGeminiReaderReadsLeavesTheRestOfTheRecord() {
+        ResponseDetails d = R.read("gemini", null, "{\"responseId\":\"r1\",\"modelVersion\":\"gemini-2.5-flash\","
+                + "\"candidates\":[{\"finishReason\":\"STOP\",\"content\":{\"parts\":[{\"functionCall\":"
+                + "{\"name\":\"f\"}}]}}],\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":2,"
+                + "\"thoughtsTokenCount\":-3}}");
+        assertUnknownUsage(d, "gemini-2.5-flash", "r1");
+        assertThat(d.finishReason()).isEqualTo("STOP");
+        assertThat(d.toolCallCounts()).containsExactly(Map.entry("function", 1));
+
+        // a usage-only chunk is kept unparsed and read later: its malformed count is caught there too
+        StreamReader s = R.newChunkReader("gemini", null);
+        s.onChunk("{\"responseId\":\"r2\",\"modelVersion\":\"gemini-2.5-flash\",\"candidates\":[{\"content\":"
+                + "{\"parts\":[{\"text\":\"hi\"}]}}]}");
+        s.onChunk("{\"responseId\":\"r2\",\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" there\"}]}}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":\"2\"}}");
+        ResponseDetails sd = s.finish();
+        assertUnknownUsage(sd, "gemini-2.5-flash", "r2");
+        assertThat(s.malformedEvents()).isZero();
+    }
+
+    @Test
+    void aMalformedCountTheOllamaReaderReadsLeavesTheRestOfTheRecord() {
+        ResponseDetails d = R.read("ollama", "/api/chat", "{\"model\":\"llama3.2\",\"done\":true,"
+                + "\"done_reason\":\"stop\",\"message\":{\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]},"
+                + "\"prompt_eval_count\":26,\"eval_count\":-1}");
+        assertUnknownUsage(d, "llama3.2", null);
+        assertThat(d.finishReason()).isEqualTo("stop");
+        assertThat(d.toolCallCounts()).containsExactly(Map.entry("function", 1));
+
+        StreamReader s = R.newChunkReader("ollama", "/api/chat");
+        s.onChunk("{\"model\":\"llama3.2\",\"message\":{\"content\":\"hi\"},\"done\":false}\n");
+        s.onChunk("{\"model\":\"llama3.2\",\"message\":{\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
+                + "\"prompt_eval_count\":\"26\",\"eval_count\":5}\n");
+        ResponseDetails sd = s.finish();
+        assertUnknownUsage(sd, "llama3.2", null);
+        assertThat(sd.finishReason()).isEqualTo("stop");
+    }
+
+    @Test
+    void aMalformedCountTheCohereReaderReadsLeavesTheRestOfTheRecord() {
+        ResponseDetails d = R.read("cohere", "/v2/chat", "{\"id\":\"c1\",\"finish_reason\":\"TOOL_CALL\","
+                + "\"message\":{\"role\":\"assistant\",\"tool_calls\":[{\"type\":\"function\"}]},\"usage\":"
+                + "{\"billed_units\":{\"input_tokens\":12,\"output_tokens\":2},\"tokens\":{\"input_tokens\":20,"
+                + "\"output_tokens\":2},\"cached_tokens\":\"4\"}}");
+        assertUnknownUsage(d, null, "c1");
+        assertThat(d.billedUsage()).isNull();
+        assertThat(d.finishReason()).isEqualTo("TOOL_CALL");
+        assertThat(d.toolCallCounts()).containsExactly(Map.entry("function", 1));
+        assertThat(d.errorMessage()).isNull();
+
+        StreamReader s = R.newChunkReader("cohere", "/v2/chat");
+        s.onChunk("{\"type\":\"message-start\",\"id\":\"c2\",\"delta\":{\"message\":{\"role\":\"assistant\"}}}");
+        s.onChunk("{\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\",\"usage\":{\"billed_units\":"
+                + "{\"input_tokens\":12,\"output_tokens\":1e400},\"tokens\":{\"input_tokens\":20,"
+                + "\"output_tokens\":2}}}}");
+        ResponseDetails sd = s.finish();
+        assertUnknownUsage(sd, null, "c2");
+        assertThat(sd.finishReason()).isEqualTo("COMPLETE");
+    }
+
+    @Test
+    void aMalformedCountOrDurationTheOpenAiMediaReaderReadsLeavesTheRestOfTheRecord() {
+        ResponseDetails d = R.read("openai", "/v1/audio/transcriptions", "{\"id\":\"t1\",\"model\":\"whisper-1\","
+                + "\"text\":\"x\",\"usage\":{\"type\":\"duration\",\"seconds\":\"9\"}}");
+        assertUnknownUsage(d, "whisper-1", "t1");
+        // a usage object of type duration reads only its seconds
+        assertThat(R.read("openai", "/v1/audio/transcriptions", "{\"text\":\"x\",\"usage\":{\"type\":\"duration\","
+                + "\"seconds\":9,\"input_tokens\":\"n/a\"}}").usage().audioSeconds()).isEqualByComparingTo("9");
+        // the verbose duration is read into a token usage without seconds: a malformed one makes it unknown
+        String verbose = "{\"text\":\"x\",\"duration\":%s,\"usage\":{\"type\":\"tokens\",\"input_tokens\":10,"
+                + "\"output_tokens\":5}}";
+        assertThat(R.read("openai", "/v1/audio/transcriptions", verbose.formatted("\"9.5\"")).usage()).isNull();
+        assertThat(R.read("openai", "/v1/audio/transcriptions", verbose.formatted("9.5")).usage())
+                .isEqualTo(Usage.builder().inputTokens(10).outputTokens(5).audioSeconds(new java.math.BigDecimal("9.5"))
+                        .build());
+
+        StreamReader s = R.newChunkReader("openai", "/v1/audio/transcriptions");
+        s.onChunk("{\"type\":\"transcript.text.delta\",\"delta\":\"x\"}");
+        s.onChunk("{\"type\":\"transcript.text.done\",\"text\":\"x\",\"usage\":{\"type\":\"tokens\","
+                + "\"input_tokens\":\"10\",\"output_tokens\":5}}");
+        assertThat(s.finish().usage()).isNull();
+        assertThat(s.malformedEvents()).isZero();
+
+        // images: a usage object with a malformed image count is unknown as a whole, as if absent; the images
+        // are still counted from the answer's data, as for a model that states no usage
+        ResponseDetails img = R.read("openai", "/v1/images/generations", "{\"created\":1,\"data\":[{\"b64_json\":"
+                + "\"AA==\"}],\"quality\":\"high\",\"size\":\"1024x1024\",\"usage\":{\"input_tokens\":10,"
+                + "\"output_tokens\":100,\"input_tokens_details\":{\"image_tokens\":\"x\"}}}");
+        assertThat(img.usage()).isEqualTo(Usage.builder().images(1).build());
+        assertThat(img.imageQuality()).isEqualTo("high");
+        assertThat(img.imageSize()).isEqualTo("1024x1024");
+    }
+
+    private static void assertUnknownUsage(ResponseDetails d, String model, String id) {
+        assertThat(d.usage()).as("usage").isNull();
+        assertThat(d.responseModel()).as("model").isEqualTo(model);
+        assertThat(d.responseId()).as("id").isEqualTo(id);
+    }
+
     @Test
     void aStreamWithoutUsageIsUnknownNeverZero() {
         StreamReader s = R.newChunkReader("openai", "/v1/chat/completions");

@@ -77,6 +77,76 @@ class StreamReviewFixesUnitTests {
         assertThat(r.events()).isEqualTo(5);
     }
 
+    /**
+     * Review finding 5: the Anthropic and media stream pre-checks scan keys with {@link KeyScan} like the other
+     * readers. They parse exactly the events that can matter (usage, header, finish reason, an error, a tool-use
+     * block, a completed image) and skip the rest, as the substring tests they replace did.
+     */
+    @Test
+    void anthropicAndMediaStreamPreChecksParseExactlyTheEventsThatCanMatter() {
+        StreamReader a = R.newChunkReader("anthropic", "/v1/messages");
+        feed(a, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\","
+                + "\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n"
+                + sse("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\","
+                        + "\"text\":\"\"}}")
+                + sse("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                        + "\"text\":\"hi\"}}")
+                + sse("{\"type\":\"content_block_stop\",\"index\":0}")
+                + sse("{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
+                        + "\"id\":\"t\",\"name\":\"f\",\"input\":{}}}")
+                + sse("{\"type\":\"content_block_start\",\"index\":2,\"content_block\": {\"type\" : "
+                        + "\"server_tool_use\",\"name\":\"web_search\"}}")
+                + sse("{\"type\":\"content_block_start\",\"index\":3,\"content_block\":{\"type\":\"mcp_tool_use\"}}")
+                + sse("{\"type\":\"content_block_start\",\"index\":4,\"content_block\":"
+                        + "{\"type\":\"web_search_tool_result\",\"content\":[]}}")
+                + sse("{\"type\":\"ping\"}")
+                + sse("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},"
+                        + "\"usage\":{\"output_tokens\":7}}")
+                + sse("{\"type\":\"message_stop\"}"));
+        ResponseDetails d = a.finish();
+        assertThat(d.usage()).isEqualTo(Usage.of(10, 7));
+        assertThat(d.finishReason()).isEqualTo("tool_use");
+        assertThat(d.toolCallCounts()).containsOnly(java.util.Map.entry("function", 1),
+                java.util.Map.entry("web_search", 1), java.util.Map.entry("mcp", 1));
+        assertThat(a.parsedEvents()).as("message_start, three tool-use blocks, message_delta").isEqualTo(5);
+
+        StreamReader audio = R.newChunkReader("openai", "/v1/audio/transcriptions");
+        feed(audio, sse("{\"type\":\"transcript.text.delta\",\"delta\":\"hi\"}")
+                + sse("{\"type\":\"transcript.text.segment\",\"text\":\"hi\",\"usage\":null}")
+                + sse("{\"type\":\"transcript.text.done\",\"text\":\"hi\",\"usage\" : {\"type\":\"tokens\","
+                        + "\"input_tokens\":10,\"output_tokens\":2}}")
+                + sse("{\"type\":\"transcript.text.other\",\"duration\":3}")
+                + sse("{\"type\":\"error\",\"error\":{\"type\":\"server_error\",\"message\":\"boom\"}}"));
+        ResponseDetails ad = audio.finish();
+        assertThat(ad.usage()).isEqualTo(Usage.of(10, 2));
+        assertThat(ad.errorMessage()).isEqualTo("boom");
+        assertThat(audio.parsedEvents()).as("the usage, the duration and the error").isEqualTo(3);
+
+        StreamReader images = R.newChunkReader("openai", "/v1/images/generations");
+        feed(images, sse("{\"type\":\"image_generation.partial_image\",\"b64_json\":\"AAAA\","
+                + "\"partial_image_index\":0}")
+                + sse("{\"type\":\"image_generation.in_progress\",\"usage\":{\"input_tokens\":1}}")
+                + sse("{\"type\":\"image_generation.completed\",\"b64_json\":\"AAAA\",\"quality\":\"high\","
+                        + "\"size\":\"1024x1024\",\"usage\":{\"input_tokens\":10,\"output_tokens\":100}}")
+                + sse("{\"type\":\"image_generation.failed\",\"error\":{\"type\":\"image_generation_user_error\","
+                        + "\"message\":\"no\"}}"));
+        ResponseDetails id = images.finish();
+        assertThat(id.usage()).isEqualTo(Usage.builder().inputTokens(10).outputTokens(100).imageOutputTokens(100)
+                .images(1).build());
+        assertThat(id.imageQuality()).isEqualTo("high");
+        assertThat(id.errorMessage()).isEqualTo("no");
+        assertThat(images.parsedEvents()).as("the completion and the error").isEqualTo(2);
+    }
+
+    private static String sse(String data) {
+        return "data: " + data + "\n\n";
+    }
+
+    private static void feed(StreamReader r, String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        r.feed(b, 0, b.length);
+    }
+
     @Test
     void aToolCallRepeatingItsIdIsCountedOnce() {
         String sse = "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
