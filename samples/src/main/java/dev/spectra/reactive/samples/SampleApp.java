@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spectra.reactive.Spectra;
@@ -46,6 +47,8 @@ public final class SampleApp implements AutoCloseable {
     private final AtomicInteger recorded = new AtomicInteger();
     /** How to stop what is running, last started first. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private SampleApp(SampleConfig config, PrintStream out) {
         this.config = config;
@@ -215,10 +218,23 @@ public final class SampleApp implements AutoCloseable {
         return sink.requests();
     }
 
-    /** Stops the API, the stand-in, the tracker (writing what is queued), the sink and the database. */
+    /**
+     * Stops the API, the stand-in, the tracker (writing what is queued), the sink and the database. Runs once:
+     * a call while another thread is closing (the shutdown hook at Ctrl-C, {@code main} finishing) returns when
+     * that close is done.
+     */
     @Override
     public void close() {
-        Throwable failure = closeStarted(null);
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
+            return;
+        }
+        Throwable failure;
+        try {
+            failure = closeStarted(null);
+        } finally {
+            closed.countDown();
+        }
         if (failure instanceof RuntimeException e) {
             throw e;
         }
@@ -227,6 +243,21 @@ public final class SampleApp implements AutoCloseable {
         }
         if (failure != null) {
             throw new IllegalStateException("could not close the sample", failure);
+        }
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -250,9 +281,13 @@ public final class SampleApp implements AutoCloseable {
             System.out.print(SampleConfig.USAGE);
             return;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        try (SampleApp app = SampleApp.start(config, System.out)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "spectra-sample-shutdown"));
+        SampleApp app = SampleApp.start(config, System.out);
+        // Ctrl-C: the hook closes the app (queued records written, then the database stopped, in that order) and the
+        // JVM exits when it is done
+        Thread hook = new Thread(app::close, "spectra-sample-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        app.database.ownerStopsAtExit();
+        try (app) {
             app.runWorkload().then(app.printSummary()).block();
             if (config.serve()) {
                 String base = app.apiBaseUrl();
@@ -265,10 +300,16 @@ public final class SampleApp implements AutoCloseable {
                 if (config.apiToken() != null) {
                     System.out.println("  (add -H 'Authorization: Bearer $SPECTRA_API_TOKEN')");
                 }
-                stop.await();
+                app.closed.await();                     // until the hook has closed the app
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: it closed the app
+            }
         }
     }
 }

@@ -81,6 +81,28 @@ class SampleStartupFailureTest {
         }
     }
 
+    @Test
+    void closeRunsOnceAndEveryCallerReturnsWhenItIsDone() throws Exception {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        SampleApp app = SampleApp.start(config(0, 1), new PrintStream(progress, true, StandardCharsets.UTF_8));
+        int database = ports(progress.toString(StandardCharsets.UTF_8), "embedded PostgreSQL on port (\\d+)").get(0);
+        app.runWorkload().block(Duration.ofMinutes(1));
+        long recorded = app.tracker().stats().recorded();
+        assertThat(listening(database)).as("the database listens on 127.0.0.1:%d", database).isTrue();
+
+        // as the shutdown hook and main would: whichever closes, the other waits for it
+        Thread hook = new Thread(app::close, "test-shutdown-hook");
+        hook.start();
+        app.close();
+        assertThat(listening(database)).as("the database is stopped when close returns").isFalse();
+        hook.join(Duration.ofSeconds(30).toMillis());
+        assertThat(hook.isAlive()).isFalse();
+        app.close();
+
+        assertThat(app.tracker().stats().delivery().written()).isEqualTo(recorded);
+        assertThat(Spectra.resetTracker()).isNull();
+    }
+
     private static List<Integer> ports(String text, String regex) {
         List<Integer> ports = new ArrayList<>();
         Matcher m = Pattern.compile(regex).matcher(text);
