@@ -15,10 +15,16 @@ final class Database implements AutoCloseable {
 
     private final String url;
     private final @Nullable EmbeddedPostgres embedded;
+    /** Stops the embedded server if the JVM exits while it runs, until its owner takes that over. */
+    private final @Nullable Thread stopAtExit;
 
     private Database(String url, @Nullable EmbeddedPostgres embedded) {
         this.url = url;
         this.embedded = embedded;
+        this.stopAtExit = embedded == null ? null : new Thread(this::stopEmbedded, "spectra-sample-postgres-stop");
+        if (stopAtExit != null) {
+            Runtime.getRuntime().addShutdownHook(stopAtExit);
+        }
     }
 
     /**
@@ -30,7 +36,8 @@ final class Database implements AutoCloseable {
             return new Database(url, null);
         }
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+            // not zonky's own shutdown hook: at Ctrl-C it would stop the server while the tracker still writes to it
+            EmbeddedPostgres pg = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
             return new Database("r2dbc:postgresql://postgres@localhost:" + pg.getPort() + "/postgres", pg);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL (set SPECTRA_R2DBC_URL to use "
@@ -54,11 +61,35 @@ final class Database implements AutoCloseable {
                 : SampleConfig.redactUserInfo(url);
     }
 
+    /**
+     * The owner stops the database at JVM exit from now on (the sample's shutdown hook closes it after the tracker
+     * has written what it queued). Until then the database's own hook does, so a Ctrl-C while the sample starts
+     * leaves no server running.
+     */
+    void ownerStopsAtExit() {
+        removeStopAtExit();
+    }
+
     @Override
     public void close() {
+        removeStopAtExit();
+        stopEmbedded();
+    }
+
+    private void removeStopAtExit() {
+        if (stopAtExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopAtExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook runs, or the owner closes the database
+            }
+        }
+    }
+
+    private void stopEmbedded() {
         if (embedded != null) {
             try {
-                embedded.close();
+                embedded.close();                       // once: a second call returns at once
             } catch (IOException e) {
                 throw new UncheckedIOException("could not stop the embedded PostgreSQL", e);
             }

@@ -133,17 +133,20 @@ final class InvoiceAssistant {
 
     /**
      * {@code startRequest} / {@code recordSuccess}: one item of a nightly batch, recorded at the batch tier, as a
-     * Batch API's output file would be. The call itself goes through a plain client.
+     * Batch API's output file would be. The call itself goes through a plain client. Deferred: the request starts
+     * (and its start time is taken) when the item is subscribed, not when the pipeline is assembled.
      */
     Mono<TrackedRequest> batchItem(String batchId, String customId, String invoice) {
-        RequestContext ctx = Spectra.startRequest("openai", "gpt-4o-mini", TrackOptions.builder()
-                .pricingTier(PricingTier.BATCH).endpoint("/v1/chat/completions").operation("chat")
-                .metadata("batch_id", batchId).metadata("custom_id", customId).tags("batch").build());
-        return openaiPlain.post().uri("/v1/chat/completions")
-                .bodyValue(Map.of("model", "gpt-4o-mini", "messages",
-                        List.of(Map.of("role", "user", "content", "Extract the line items of: " + invoice))))
-                .retrieve().bodyToMono(JsonNode.class)
-                .flatMap(json -> Spectra.recordSuccess(ctx, json))
-                .onErrorResume(e -> Spectra.recordFailure(ctx, e));
+        return Mono.defer(() -> {
+            RequestContext ctx = Spectra.startRequest("openai", "gpt-4o-mini", TrackOptions.builder()
+                    .pricingTier(PricingTier.BATCH).endpoint("/v1/chat/completions").operation("chat")
+                    .metadata("batch_id", batchId).metadata("custom_id", customId).tags("batch").build());
+            return openaiPlain.post().uri("/v1/chat/completions")
+                    .bodyValue(Map.of("model", "gpt-4o-mini", "messages",
+                            List.of(Map.of("role", "user", "content", "Extract the line items of: " + invoice))))
+                    .retrieve().bodyToMono(JsonNode.class)
+                    .flatMap(json -> Spectra.recordSuccess(ctx, json))
+                    .onErrorResume(e -> Spectra.recordFailure(ctx, e));
+        });
     }
 }

@@ -4,8 +4,11 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spectra.reactive.Spectra;
@@ -31,53 +34,110 @@ import reactor.core.publisher.Mono;
  */
 public final class SampleApp implements AutoCloseable {
 
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+
     private final SampleConfig config;
     private final PrintStream out;
     private final Instant runStartedAt;
     private final Database database;
     private final R2dbcSpectraSink sink;
     private final SpectraTracker tracker;
-    private final @Nullable ProviderStandIn standIn;
     private final DemoWorkload workload;
     private final ApiServer api;
-    private final Disposable liveLines;
     private final AtomicInteger recorded = new AtomicInteger();
+    /** How to stop what is running, last started first. */
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private SampleApp(SampleConfig config, PrintStream out) {
         this.config = config;
         this.out = out;
         this.runStartedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         out.println("Spectra Reactive sample: " + config);
-        this.database = Database.open(config.databaseUrl());
-        out.println("  database: " + database.describe());
-        this.sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(database.url())
-                .applicationName("spectra-sample").build());
-        // a short delay keeps the API fresh while the demo runs; production keeps the 1 s default
-        this.tracker = SpectraTracker.builder().sink(sink)
-                .recorder(RecorderOptions.builder().maxDelay(Duration.ofMillis(200)).build()).build();
-        Spectra.configure(tracker);
-        Spectra.withMetadata(Map.of("service", "invoice-assistant", "env", "demo"));
+        try {
+            Database database = Database.open(config.databaseUrl());
+            started.push(database);
+            this.database = database;
+            out.println("  database: " + database.describe());
+            R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(database.url())
+                    .applicationName("spectra-sample").build());
+            started.push(() -> sink.close().block(CLOSE_WAIT));
+            this.sink = sink;
+            // a short delay keeps the API fresh while the demo runs; production keeps the 1 s default
+            SpectraTracker tracker = SpectraTracker.builder().sink(sink)
+                    .recorder(RecorderOptions.builder().maxDelay(Duration.ofMillis(200)).build()).build();
+            started.pop();                              // the tracker owns the sink now: closing it closes the sink
+            started.push(() -> closeTracker(tracker));
+            this.tracker = tracker;
+            Spectra.configure(tracker);
+            Spectra.withMetadata(Map.of("service", "invoice-assistant", "env", "demo"));
 
-        boolean needStandIn = config.openai().standIn() || config.anthropic().standIn() || config.gemini().standIn();
-        this.standIn = needStandIn ? ProviderStandIn.start(config.speed()) : null;
-        SpectraExchangeFilter.Builder filter = SpectraExchangeFilter.builder().includeStreamUsage(true);
-        String openaiUrl = url(config.openai(), standIn == null ? null : standIn.openAiBaseUrl(), filter, "openai");
-        String anthropicUrl = url(config.anthropic(), standIn == null ? null : standIn.anthropicBaseUrl(), filter,
-                "anthropic");
-        String geminiUrl = url(config.gemini(), standIn == null ? null : standIn.geminiBaseUrl(), filter, "gemini");
-        if (standIn != null) {
-            out.println("  providers: local stand-in (OpenAI " + standIn.openAiBaseUrl() + ", Anthropic "
-                    + standIn.anthropicBaseUrl() + ", Gemini " + standIn.geminiBaseUrl() + ")");
+            boolean needStandIn = config.openai().standIn() || config.anthropic().standIn()
+                    || config.gemini().standIn();
+            ProviderStandIn standIn = needStandIn ? ProviderStandIn.start(config.speed()) : null;
+            if (standIn != null) {
+                started.push(standIn);
+            }
+            SpectraExchangeFilter.Builder filter = SpectraExchangeFilter.builder().includeStreamUsage(true);
+            String openaiUrl = url(config.openai(), standIn == null ? null : standIn.openAiBaseUrl(), filter,
+                    "openai");
+            String anthropicUrl = url(config.anthropic(), standIn == null ? null : standIn.anthropicBaseUrl(),
+                    filter, "anthropic");
+            String geminiUrl = url(config.gemini(), standIn == null ? null : standIn.geminiBaseUrl(), filter,
+                    "gemini");
+            if (standIn != null) {
+                out.println("  providers: local stand-in (OpenAI " + standIn.openAiBaseUrl() + ", Anthropic "
+                        + standIn.anthropicBaseUrl() + ", Gemini " + standIn.geminiBaseUrl() + ")");
+            }
+            InvoiceAssistant assistant = new InvoiceAssistant(openaiUrl, key(config.openai(), "sk-sample-openai"),
+                    anthropicUrl, key(config.anthropic(), "sk-ant-sample"), geminiUrl,
+                    key(config.gemini(), "sample-gemini-key"), filter.build());
+            this.workload = new DemoWorkload(assistant, out);
+            ApiServer api = ApiServer.start(sink.requests(), config.host(), config.port(), config.apiToken());
+            started.push(api);
+            this.api = api;
+            Disposable liveLines = tracker.events().subscribe(r -> {
+                recorded.incrementAndGet();
+                out.println(Reports.line(r));
+            });
+            started.push(liveLines::dispose);
+        } catch (RuntimeException | Error e) {
+            // e.g. the API port is taken: stop what did start, and report why starting failed
+            closeStarted(e);
+            throw e;
         }
-        InvoiceAssistant assistant = new InvoiceAssistant(openaiUrl, key(config.openai(), "sk-sample-openai"),
-                anthropicUrl, key(config.anthropic(), "sk-ant-sample"), geminiUrl,
-                key(config.gemini(), "sample-gemini-key"), filter.build());
-        this.workload = new DemoWorkload(assistant, out);
-        this.api = ApiServer.start(sink.requests(), config.host(), config.port(), config.apiToken());
-        this.liveLines = tracker.events().subscribe(r -> {
-            recorded.incrementAndGet();
-            out.println(Reports.line(r));
-        });
+    }
+
+    /** Writes what the tracker has queued and closes its sink, then forgets the sample's global tracker state. */
+    private static void closeTracker(SpectraTracker tracker) {
+        try {
+            tracker.close(Duration.ofSeconds(10)).block(CLOSE_WAIT);
+        } finally {
+            Spectra.resetTracker();
+            Spectra.clearGlobals();
+        }
+    }
+
+    /**
+     * Closes what was started, last started first; every step runs whatever the others throw.
+     *
+     * @param failure the failure to add close failures to (suppressed), or null
+     * @return {@code failure}, or the first close failure (later ones suppressed in it), or null
+     */
+    private @Nullable Throwable closeStarted(@Nullable Throwable failure) {
+        for (AutoCloseable step = started.poll(); step != null; step = started.poll()) {
+            try {
+                step.close();
+            } catch (Exception | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        return failure;
     }
 
     /** The URL calls of a provider go to; a stand-in host is registered with the filter under that provider. */
@@ -158,18 +218,47 @@ public final class SampleApp implements AutoCloseable {
         return sink.requests();
     }
 
-    /** Stops the API, the stand-in, the tracker (writing what is queued), the sink and the database. */
+    /**
+     * Stops the API, the stand-in, the tracker (writing what is queued), the sink and the database. Runs once:
+     * a call while another thread is closing (the shutdown hook at Ctrl-C, {@code main} finishing) returns when
+     * that close is done.
+     */
     @Override
     public void close() {
-        liveLines.dispose();
-        api.close();
-        if (standIn != null) {
-            standIn.close();
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
+            return;
         }
-        tracker.close(Duration.ofSeconds(10)).block(Duration.ofSeconds(15));
-        Spectra.resetTracker();
-        Spectra.clearGlobals();
-        database.close();
+        Throwable failure;
+        try {
+            failure = closeStarted(null);
+        } finally {
+            closed.countDown();
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("could not close the sample", failure);
+        }
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -192,9 +281,13 @@ public final class SampleApp implements AutoCloseable {
             System.out.print(SampleConfig.USAGE);
             return;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        try (SampleApp app = SampleApp.start(config, System.out)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "spectra-sample-shutdown"));
+        SampleApp app = SampleApp.start(config, System.out);
+        // Ctrl-C: the hook closes the app (queued records written, then the database stopped, in that order) and the
+        // JVM exits when it is done
+        Thread hook = new Thread(app::close, "spectra-sample-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        app.database.ownerStopsAtExit();
+        try (app) {
             app.runWorkload().then(app.printSummary()).block();
             if (config.serve()) {
                 String base = app.apiBaseUrl();
@@ -207,10 +300,16 @@ public final class SampleApp implements AutoCloseable {
                 if (config.apiToken() != null) {
                     System.out.println("  (add -H 'Authorization: Bearer $SPECTRA_API_TOKEN')");
                 }
-                stop.await();
+                app.closed.await();                     // until the hook has closed the app
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: it closed the app
+            }
         }
     }
 }

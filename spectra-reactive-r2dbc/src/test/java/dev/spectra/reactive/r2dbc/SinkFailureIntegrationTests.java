@@ -37,65 +37,74 @@ class SinkFailureIntegrationTests {
     @Test
     void aStatementTimeoutIsTransientAndTheRetryStoresTheBatchOnce(TestDatabase db) {
         R2dbcSpectraSink sink = sink(db, b -> b.statementTimeout(Duration.ofMillis(300)));
-        List<TrackedRequest> batch = batch(5);
-        try (TableLock lock = TableLock.take(db)) {
-            sink.write(batch).as(StepVerifier::create)
-                    .expectErrorSatisfies(e -> {
-                        assertThat(e).isInstanceOf(R2dbcException.class);
-                        assertThat(((R2dbcException) e).getSqlState()).isEqualTo("57014");   // query_canceled
-                        assertThat(sink.isTransient(e)).isTrue();
-                    })
-                    .verify(TIMEOUT);
+        try {
+            List<TrackedRequest> batch = batch(5);
+            try (TableLock lock = TableLock.take(db)) {
+                sink.write(batch).as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> {
+                            assertThat(e).isInstanceOf(R2dbcException.class);
+                            assertThat(((R2dbcException) e).getSqlState()).isEqualTo("57014");   // query_canceled
+                            assertThat(sink.isTransient(e)).isTrue();
+                        })
+                        .verify(TIMEOUT);
+            }
+            sink.write(batch).as(StepVerifier::create).verifyComplete();
+            sink.write(batch).as(StepVerifier::create).verifyComplete();
+            assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, batch)).isEqualTo(5);
+        } finally {
+            sink.close().block(TIMEOUT);
         }
-        sink.write(batch).as(StepVerifier::create).verifyComplete();
-        sink.write(batch).as(StepVerifier::create).verifyComplete();
-        assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, batch)).isEqualTo(5);
-        sink.close().block(TIMEOUT);
     }
 
     @Test
     void aSaturatedPoolFailsTheWriteAfterMaxAcquireTimeTransiently(TestDatabase db) {
         R2dbcSpectraSink sink = sink(db, b -> b.maxPoolSize(1).initialPoolSize(1)
                 .maxAcquireTime(Duration.ofMillis(300)));
-        sink.write(batch(1)).block(TIMEOUT);                                  // schema checked, pool warm
-        List<TrackedRequest> first = batch(3);
-        List<TrackedRequest> second = batch(3);
-        try (TableLock lock = TableLock.take(db)) {
-            CompletableFuture<Void> holding = sink.write(first).toFuture();      // subscribes now
-            lock.awaitWaiter("spectra-failure-test");                          // the only connection is stuck
-            sink.write(second).as(StepVerifier::create)
-                    .expectErrorSatisfies(e -> {
-                        assertThat(e).isInstanceOf(R2dbcTimeoutException.class)
-                                .hasMessageContaining("Connection acquisition timed out after 300ms");
-                        assertThat(sink.isTransient(e)).isTrue();
-                    })
-                    .verify(TIMEOUT);
-            lock.close();
-            assertThat(holding).succeedsWithin(TIMEOUT);
+        try {
+            sink.write(batch(1)).block(TIMEOUT);                                  // schema checked, pool warm
+            List<TrackedRequest> first = batch(3);
+            List<TrackedRequest> second = batch(3);
+            try (TableLock lock = TableLock.take(db)) {
+                CompletableFuture<Void> holding = sink.write(first).toFuture();      // subscribes now
+                lock.awaitWaiter("spectra-failure-test");                          // the only connection is stuck
+                sink.write(second).as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> {
+                            assertThat(e).isInstanceOf(R2dbcTimeoutException.class)
+                                    .hasMessageContaining("Connection acquisition timed out after 300ms");
+                            assertThat(sink.isTransient(e)).isTrue();
+                        })
+                        .verify(TIMEOUT);
+                lock.close();
+                assertThat(holding).succeedsWithin(TIMEOUT);
+            }
+            sink.write(second).as(StepVerifier::create).verifyComplete();
+            assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, first)).isEqualTo(3);
+            assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, second)).isEqualTo(3);
+        } finally {
+            sink.close().block(TIMEOUT);
         }
-        sink.write(second).as(StepVerifier::create).verifyComplete();
-        assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, first)).isEqualTo(3);
-        assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, second)).isEqualTo(3);
-        sink.close().block(TIMEOUT);
     }
 
     @Test
     void aTerminatedSessionIsTransientAndTheRetryStoresTheBatchOnce(TestDatabase db) {
         R2dbcSpectraSink sink = sink(db, b -> b);
-        sink.write(batch(1)).block(TIMEOUT);
-        List<TrackedRequest> batch = batch(4);
-        try (TableLock lock = TableLock.take(db)) {
-            CompletableFuture<Void> write = sink.write(batch).toFuture();        // subscribes now
-            lock.awaitWaiter("spectra-failure-test");
-            assertThat(db.single("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE application_name = 'spectra-failure-test'", Long.class)).isEqualTo(1L);
-            assertThat(write).failsWithin(TIMEOUT).withThrowableThat()
-                    .satisfies(e -> assertThat(sink.isTransient(e.getCause())).as("%s is transient", e.getCause())
-                            .isTrue());
+        try {
+            sink.write(batch(1)).block(TIMEOUT);
+            List<TrackedRequest> batch = batch(4);
+            try (TableLock lock = TableLock.take(db)) {
+                CompletableFuture<Void> write = sink.write(batch).toFuture();        // subscribes now
+                lock.awaitWaiter("spectra-failure-test");
+                assertThat(db.single("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE application_name = 'spectra-failure-test'", Long.class)).isEqualTo(1L);
+                assertThat(write).failsWithin(TIMEOUT).withThrowableThat()
+                        .satisfies(e -> assertThat(sink.isTransient(e.getCause())).as("%s is transient", e.getCause())
+                                .isTrue());
+            }
+            sink.write(batch).as(StepVerifier::create).verifyComplete();            // a fresh connection from the pool
+            assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, batch)).isEqualTo(4);
+        } finally {
+            sink.close().block(TIMEOUT);
         }
-        sink.write(batch).as(StepVerifier::create).verifyComplete();            // a fresh connection from the pool
-        assertThat(R2dbcSpectraSinkIntegrationTests.countIn(db, batch)).isEqualTo(4);
-        sink.close().block(TIMEOUT);
     }
 
     @Test
@@ -108,10 +117,13 @@ class SinkFailureIntegrationTests {
                 .url("r2dbc:postgresql://spectra:secret@127.0.0.1:" + port + "/nowhere")
                 .maxCreateConnectionTime(Duration.ofSeconds(2)).build());
 
-        sink.write(batch(1)).as(StepVerifier::create)
-                .expectErrorSatisfies(e -> assertThat(sink.isTransient(e)).as("%s is transient", e).isTrue())
-                .verify(TIMEOUT);
-        sink.close().block(TIMEOUT);
+        try {
+            sink.write(batch(1)).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> assertThat(sink.isTransient(e)).as("%s is transient", e).isTrue())
+                    .verify(TIMEOUT);
+        } finally {
+            sink.close().block(TIMEOUT);
+        }
     }
 
     @Test
@@ -120,15 +132,19 @@ class SinkFailureIntegrationTests {
         R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().connectionFactory(counting)
                 .schema(db.newSchemaName("missing")).createSchema(false).build());
 
-        sink.write(batch(8)).as(StepVerifier::create)
-                .expectErrorSatisfies(e -> {
-                    assertThat(e).isNotInstanceOf(RejectedRecordsException.class).isInstanceOf(R2dbcException.class);
-                    assertThat(((R2dbcException) e).getSqlState()).isEqualTo("42P01");   // undefined_table
-                    assertThat(sink.isTransient(e)).isFalse();
-                })
-                .verify(TIMEOUT);
-        assertThat(counting.executedContaining("INSERT INTO")).isEqualTo(1);
-        sink.close().block(TIMEOUT);
+        try {
+            sink.write(batch(8)).as(StepVerifier::create)
+                    .expectErrorSatisfies(e -> {
+                        assertThat(e).isNotInstanceOf(RejectedRecordsException.class)
+                                .isInstanceOf(R2dbcException.class);
+                        assertThat(((R2dbcException) e).getSqlState()).isEqualTo("42P01");   // undefined_table
+                        assertThat(sink.isTransient(e)).isFalse();
+                    })
+                    .verify(TIMEOUT);
+            assertThat(counting.executedContaining("INSERT INTO")).isEqualTo(1);
+        } finally {
+            sink.close().block(TIMEOUT);
+        }
     }
 
     @Test

@@ -15,9 +15,9 @@ import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes a batch straight into the 46 array literals the insert binds ({@code {a,"b c",NULL}}, one text
- * parameter per column, cast to its array type in SQL and parsed by the server's {@code array_in}), in one pass
- * over the records, one pre-sized buffer per column, no boxing.
+ * Encodes a batch straight into the array literals the insert binds ({@code {a,"b c",NULL}}, one text parameter
+ * per column of {@link RequestInsert}, cast to its array type in SQL and parsed by the server's {@code array_in}), in
+ * one pass over the records, one pre-sized buffer per column, no boxing.
  *
  * <p>Why not bind {@code UUID[]}, {@code String[]} … and let the driver encode: r2dbc-postgresql also sends arrays
  * as text, but allocates a builder per element, and the JSON columns would be written twice (JSON, then array

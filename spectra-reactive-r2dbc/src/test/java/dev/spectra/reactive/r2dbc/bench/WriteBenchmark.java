@@ -38,7 +38,7 @@ import reactor.core.publisher.Mono;
  * Writes the same tracked requests to {@code spectra_requests} three ways and reports rows per second:
  * <ol>
  *   <li>{@code sink}: {@link R2dbcSpectraSink#write}, one batch at a time (as the recorder does);</li>
- *   <li>{@code add}: one {@code INSERT … VALUES ($1 … $41)} per batch with {@code Statement.add()} per row;</li>
+ *   <li>{@code add}: one {@code INSERT … VALUES ($1 …)} (a parameter per column) per batch with {@code Statement.add()} per row;</li>
  *   <li>{@code copyIn}: {@code COPY … FROM STDIN} (text format) per batch, and once for all rows.</li>
  * </ol>
  * Every method writes into its own fresh schema with the same indexes, and pays its own encoding (JSON, text).
@@ -186,7 +186,7 @@ public final class WriteBenchmark {
         return data.size() / (elapsed / 1e9);
     }
 
-    /** The per-row baseline: the same 41 columns, one binding set per row, Statement.add() between rows. */
+    /** The per-row baseline: the same columns, one binding set per row, Statement.add() between rows. */
     private static Mono<Void> addPerRow(Connection c, String table, List<TrackedRequest> batch) {
         List<String> columns = RequestInsert.columnNames();
         StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (");
@@ -199,7 +199,7 @@ public final class WriteBenchmark {
         }
         sql.append(") ON CONFLICT DO NOTHING");
         Statement statement = c.createStatement(sql.toString());
-        Object[] arrays = RequestInsert.encode(batch);
+        Object[] arrays = TypedColumns.encode(batch);
         for (int row = 0; row < batch.size(); row++) {
             if (row > 0) {
                 statement.add();
@@ -223,7 +223,7 @@ public final class WriteBenchmark {
 
     /** COPY text format: tab-separated, {@code \N} for NULL, backslash escapes. */
     static ByteBuf copyText(List<TrackedRequest> batch) {
-        Object[] arrays = RequestInsert.encode(batch);
+        Object[] arrays = TypedColumns.encode(batch);
         StringBuilder out = new StringBuilder(batch.size() * 700);
         for (int row = 0; row < batch.size(); row++) {
             for (int col = 0; col < arrays.length; col++) {

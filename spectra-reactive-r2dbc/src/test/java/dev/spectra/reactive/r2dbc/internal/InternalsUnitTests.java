@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.spectra.reactive.r2dbc.bench.TypedColumns;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
@@ -145,7 +146,7 @@ class InternalsUnitTests {
                 .contains("u.metadata::jsonb")
                 .endsWith("ON CONFLICT DO NOTHING")
                 .doesNotContain("'");
-        assertThat(RequestInsert.encode(List.of())).hasSize(46);
+        assertThat(TypedColumns.encode(List.of())).hasSize(46);
         assertThat(LiteralBatch.encode(List.of())).hasSize(46).containsOnly("{}");
     }
 }
