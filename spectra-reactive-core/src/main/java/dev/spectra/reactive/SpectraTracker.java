@@ -361,7 +361,10 @@ public final class SpectraTracker {
 
     /**
      * Records as they are captured, for alerts and budgets without polling. Hot and best effort: a subscriber
-     * that cannot keep up misses records.
+     * that cannot keep up misses records. With a recorder (the default), subscribers run on the recorder's
+     * thread, never on the tracked call's (see {@link Recorder#events()}): never block in them, and
+     * {@code publishOn} real work. With {@linkplain Builder#directDelivery() direct delivery} they run inline on
+     * the thread that completed the call.
      *
      * @return the hot flux
      */

@@ -56,7 +56,7 @@ public final class Recorder {
     private final BoundedMpscQueue<TrackedRequest> queue;
     private final Scheduler worker;
     private final Disposable timer;
-    private final EventStream events = new EventStream();
+    private final EventStream events;
 
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -84,6 +84,7 @@ public final class Recorder {
         this.worker = Schedulers.newSingle("spectra-recorder-" + INSTANCES.incrementAndGet(), true);
         long delay = options.maxDelay().toMillis();
         this.timer = worker.schedulePeriodically(() -> drain(true), delay, delay, TimeUnit.MILLISECONDS);
+        this.events = new EventStream(worker, options.queueCapacity());
     }
 
     /**
@@ -206,6 +207,10 @@ public final class Recorder {
     /**
      * Records as they are accepted, for reacting (alerts, budgets) without polling. Hot and best effort: a
      * subscriber that cannot keep up misses records; completes when the recorder closes.
+     *
+     * <p>Subscribers run on the recorder's own thread, moments after the record was accepted (also while the
+     * sink is failing), never on the thread of the tracked call: keep them quick and never block in them, and
+     * move real work elsewhere with {@code publishOn}.
      *
      * @return the hot flux of accepted records
      */

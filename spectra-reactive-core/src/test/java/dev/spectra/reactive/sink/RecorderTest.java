@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -236,17 +237,49 @@ class RecorderTest {
     }
 
     @Test
-    void eventsSeeEveryAcceptedRecord() {
+    void eventsSeeEveryAcceptedRecordOnTheRecordersThreadWhileSubscribed() {
         Recorder recorder = recorder(new ListSink(), o -> o);
-        List<TrackedRequest> seen = Collections.synchronizedList(new ArrayList<>());
-        var subscription = recorder.events().subscribe(seen::add);
-
-        recorder.record(Records.record(1));
-        recorder.record(Records.record(2));
+        StepVerifier.create(recorder.events().map(r -> r.id() + " " + Thread.currentThread().getName()).take(2))
+                .then(() -> {
+                    recorder.record(Records.record(1));
+                    recorder.record(Records.record(2));
+                })
+                .assertNext(e -> assertThat(e).startsWith(new UUID(7, 1) + " spectra-recorder-"))
+                .assertNext(e -> assertThat(e).startsWith(new UUID(7, 2) + " spectra-recorder-"))
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+        List<TrackedRequest> late = Collections.synchronizedList(new ArrayList<>());
+        recorder.record(Records.record(3)); // nobody listens: not buffered for a later subscriber
+        var subscription = recorder.events().subscribe(late::add);
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
         subscription.dispose();
-        recorder.record(Records.record(3));
+        assertThat(late).isEmpty();
+    }
 
-        assertThat(seen).extracting(TrackedRequest::id).containsExactly(new UUID(7, 1), new UUID(7, 2));
+    @Test
+    void aSubscriberThatBlocksNeverBlocksTheTrackedCall() throws Exception {
+        Recorder recorder = recorder(new ListSink(), o -> o);
+        CountDownLatch release = new CountDownLatch(1);
+        List<UUID> seen = Collections.synchronizedList(new ArrayList<>());
+        var subscription = recorder.events().subscribe(r -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seen.add(r.id());
+        });
+        // were the subscriber called inline, the caller would wait on the latch and this would time out
+        CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= 3; i++) {
+                recorder.record(Records.record(i));
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(seen).isEmpty();
+        release.countDown();
+        StepVerifier.create(recorder.close(Duration.ofSeconds(10))).expectComplete().verify(Duration.ofSeconds(15));
+        subscription.dispose();
+        assertThat(seen).containsExactly(new UUID(7, 1), new UUID(7, 2), new UUID(7, 3));
     }
 
     @Test
