@@ -350,6 +350,16 @@ final class CallState implements TrackedCall {
         return done != 0;
     }
 
+    @Override
+    public void trackingFailed(String what, Throwable error) {
+        Fatal.rethrowIfFatal(error);
+        if (tracker != null) {
+            tracker.internalError(what, error);
+        } else {
+            SpectraTracker.untrackedError(what, error);
+        }
+    }
+
     // ---------------------------------------------------------------- operators
 
     /** A value of a tracked Mono arrived: for a Mono, the call is complete. */

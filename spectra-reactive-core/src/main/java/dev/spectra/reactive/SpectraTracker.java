@@ -607,8 +607,26 @@ public final class SpectraTracker {
                 + "; its cost is recorded as null (add it with PricingCatalog overrides)", null);
     }
 
+    /**
+     * Reports that tracking itself failed (an integration such as a filter could not observe or record a call;
+     * the call goes on, untracked or partly tracked): counted in {@link TrackerStats#trackingErrors()} and
+     * logged, rate-limited. For integrations; never throws, except a {@link VirtualMachineError} given to it.
+     *
+     * @param what what was being done, e.g. {@code "matching a request"}
+     * @param error the failure
+     */
+    public void trackingFailed(String what, Throwable error) {
+        Fatal.rethrowIfFatal(error);
+        internalError(Objects.requireNonNullElse(what, "tracking"), error);
+    }
+
     void internalError(String what, Throwable error) {
         trackingErrors.increment();
+        LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", error);
+    }
+
+    /** A failure while tracking a call that has no tracker to count it: logged only. */
+    static void untrackedError(String what, Throwable error) {
         LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", error);
     }
 

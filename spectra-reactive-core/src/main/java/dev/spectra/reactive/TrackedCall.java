@@ -91,4 +91,14 @@ public interface TrackedCall extends RequestContext {
      * @return whether the call has been recorded (or ended untracked)
      */
     boolean isRecorded();
+
+    /**
+     * Reports that the integration driving this call failed while observing it (the call itself goes on):
+     * counted in {@link TrackerStats#trackingErrors()} and logged, rate-limited. Never throws, except a
+     * {@link VirtualMachineError} given to it.
+     *
+     * @param what what was being done, e.g. {@code "reading a response body"}
+     * @param error the failure
+     */
+    void trackingFailed(String what, Throwable error);
 }

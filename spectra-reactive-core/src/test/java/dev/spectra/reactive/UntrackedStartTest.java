@@ -217,4 +217,21 @@ class UntrackedStartTest {
         assertThat(sink.records()).isEmpty();
         assertThat(Spectra.resetTracker()).as("no global tracker was created").isNull();
     }
+    @Test
+    void anIntegrationsFailuresAreCountedOnTheTrackerAndNeverThrown() {
+        SpectraTracker t = SpectraTracker.builder().directDelivery().build();
+        t.trackingFailed("matching a request", new IllegalStateException("registry broke"));
+        TrackedCall call = t.startCall("openai", "gpt-4o", TrackOptions.none(),
+                reactor.util.context.Context.empty());
+        call.trackingFailed("reading a response body", new IllegalArgumentException("bad bytes"));
+        assertThat(t.stats().trackingErrors()).isEqualTo(2);
+        // the call itself goes on and is recorded once
+        assertThat(call.succeed()).isTrue();
+        assertThat(t.stats().recorded()).isEqualTo(1);
+        // a VM error is never swallowed
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> call.trackingFailed("reading", new OutOfMemoryError("test")))
+                .isInstanceOf(OutOfMemoryError.class);
+        assertThat(t.stats().trackingErrors()).isEqualTo(2);
+    }
 }

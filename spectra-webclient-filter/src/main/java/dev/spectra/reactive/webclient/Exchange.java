@@ -382,9 +382,14 @@ final class Exchange {
         return false;
     }
 
-    private static void internalError(String what, Throwable e) {
+    /** Counted in the tracker's {@code trackingErrors} and logged; the exchange itself goes on. */
+    private void internalError(String what, Throwable e) {
         Fatal.rethrowIfFatal(e);
-        LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", e);
+        try {
+            call.trackingFailed(what, e);
+        } catch (RuntimeException again) {
+            LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", e);
+        }
     }
 
     @Override

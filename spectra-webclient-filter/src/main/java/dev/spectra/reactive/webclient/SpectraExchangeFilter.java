@@ -124,8 +124,8 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
             match = registry().match(request.url());
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
-            LOG.warn("match", "Spectra could not match " + request.method() + " " + request.url().getHost()
-                    + "; the call runs untracked", e);
+            failed(null, "matching " + request.method() + " " + request.url().getHost() + " (the call runs untracked)",
+                    e);
             match = null;
         }
         if (match == null) {
@@ -139,8 +139,9 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
                                           ContextView view) {
         Exchange exchange;
         ClientRequest observed;
+        SpectraTracker t = null;
         try {
-            SpectraTracker t = trackerFor(view);
+            t = trackerFor(view);
             if (!t.isEnabled()) {
                 return next.exchange(request);
             }
@@ -152,8 +153,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
                     .build();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
-            LOG.warn("start", "Spectra could not start tracking a " + match.provider() + " call; it runs untracked",
-                    e);
+            failed(t, "starting to track a " + match.provider() + " call (it runs untracked)", e);
             return next.exchange(request);
         }
         return next.exchange(observed)
@@ -171,6 +171,19 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
     private static boolean rewritable(EndpointMatch m) {
         String p = m.provider();
         return m.endpoint().format() == WireFormat.OPENAI_CHAT && ("openai".equals(p) || "azure".equals(p));
+    }
+
+    /**
+     * Counts a failure of the filter itself in the tracker's {@code trackingErrors} (this filter's tracker, else the
+     * given one, else the global one) and logs it; never throws.
+     */
+    private void failed(@Nullable SpectraTracker known, String what, Throwable e) {
+        try {
+            SpectraTracker t = known != null ? known : tracker != null ? tracker : Spectra.tracker();
+            t.trackingFailed(what, e);
+        } catch (RuntimeException again) {
+            LOG.warn("internal", "Spectra failed while " + what, e);
+        }
     }
 
     private SpectraTracker trackerFor(ContextView view) {
