@@ -203,6 +203,11 @@ public final class SampleApp implements AutoCloseable {
         return api.baseUrl();
     }
 
+    /** @return API requests that failed inside the server (see {@link ApiServer#internalErrors()}) */
+    long apiInternalErrors() {
+        return api.internalErrors();
+    }
+
     /** @return the database's R2DBC URL (for the sample's own tests) */
     String databaseUrl() {
         return database.url();

@@ -159,6 +159,8 @@ class SampleAppTest {
             // no secret reached the database: the stand-in keys were sent with every call
             assertThat(all.body().toString()).doesNotContain("sk-sample-openai", "sk-ant-sample", "sample-gemini-key");
             SecretScan.assertNone(io.r2dbc.spi.ConnectionFactories.get(app.databaseUrl()), "spectra");
+            // every request above got exactly one answer, and none failed inside the server
+            assertThat(app.apiInternalErrors()).isZero();
         }
     }
 

@@ -18,7 +18,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 /**
@@ -107,7 +106,7 @@ class FilterOverheadMeasurement {
             }
             System.out.printf(Locale.ROOT, "per call: off %.0f calls/s, on %.0f calls/s, ratio on/off %.3f%n",
                     rate[0] / 3, rate[1] / 3, rate[1] / rate[0]);
-            Mono.empty().block();
+            tracker.close(Duration.ofSeconds(10)).block(Duration.ofSeconds(15));
         }
     }
 }
