@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.spectra.reactive.internal.Errors;
+import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.Globals;
 import dev.spectra.reactive.internal.JsonValues;
 import dev.spectra.reactive.internal.Limits;
@@ -21,7 +22,6 @@ import dev.spectra.reactive.internal.TrackingAttributes;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.ResponseReader;
 import org.jspecify.annotations.Nullable;
-import dev.spectra.reactive.internal.Fatal;
 import reactor.util.context.ContextView;
 
 /**

@@ -41,8 +41,10 @@ public interface RequestContext {
     Instant startedAt();
 
     /**
-     * The trace id the record will have: set here, else from options, the Context, the Context's
-     * {@code traceparent}, else generated for this call.
+     * The trace id the record will have: set here, else from the {@link TrackOptions}, else from the Spectra
+     * Context entries ({@link Spectra#traceId}), else what the tracker's
+     * {@link SpectraTracker.Builder#traceIdResolver trace id resolver} reads from the Context (by default a
+     * {@code traceparent}); when none gives one, the record's own {@link #id()} as a string.
      *
      * @return the trace id
      */

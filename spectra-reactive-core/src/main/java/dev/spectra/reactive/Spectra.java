@@ -1,6 +1,8 @@
 package dev.spectra.reactive;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,6 +13,7 @@ import dev.spectra.reactive.internal.Limits;
 import dev.spectra.reactive.internal.Metadata;
 import dev.spectra.reactive.internal.Tags;
 import dev.spectra.reactive.internal.TrackingAttributes;
+import dev.spectra.reactive.sink.InMemorySink;
 import dev.spectra.reactive.testing.SpectraFake;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -19,6 +22,7 @@ import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The entry point: track AI calls made with Reactor, and carry who and what they are for in the Reactor Context.
@@ -310,7 +314,9 @@ public final class Spectra {
     }
 
     /**
-     * A Context writer setting the trace id shared by every call of the subscription (an inbound request).
+     * A Context writer setting the trace id shared by every call of the subscription (an inbound request). A call
+     * given no trace id (here, in its options, on its {@link RequestContext}, or by the tracker's
+     * {@link SpectraTracker.Builder#traceIdResolver resolver}) has its own record id as its trace id.
      *
      * @param traceId the trace id, at most 128 characters
      * @return the writer
@@ -371,7 +377,7 @@ public final class Spectra {
      */
     public static void addGlobalTags(String... tags) {
         Objects.requireNonNull(tags, "tags");
-        java.util.List<String> t = Tags.of(Arrays.asList(tags));
+        List<String> t = Tags.of(Arrays.asList(tags));
         Globals.update(g -> g.withTags(Tags.union(g.tags(), t)));
     }
 
@@ -429,11 +435,11 @@ public final class Spectra {
         SpectraTracker created = SpectraTracker.builder().build();
         if (GLOBAL.compareAndSet(null, created)) {
             LOG.info("Spectra Reactive: no tracker configured; recording to a bounded in-memory sink ("
-                    + dev.spectra.reactive.sink.InMemorySink.DEFAULT_CAPACITY
+                    + InMemorySink.DEFAULT_CAPACITY
                     + " records). Configure a SpectraTracker with a database sink via Spectra.configure(...).");
             return created;
         }
-        created.close(java.time.Duration.ZERO).subscribe();
+        created.close(Duration.ZERO).subscribe();
         return Objects.requireNonNull(GLOBAL.get());
     }
 
@@ -444,7 +450,7 @@ public final class Spectra {
      * @param view the subscriber's Context
      * @return the tracker
      */
-    public static SpectraTracker tracker(reactor.util.context.ContextView view) {
+    public static SpectraTracker tracker(ContextView view) {
         TrackingAttributes attrs = TrackingAttributes.from(view);
         SpectraTracker bound = attrs == null ? null : attrs.tracker();
         return bound != null ? bound : tracker();

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -35,6 +37,8 @@ import dev.spectra.reactive.sink.RecorderStats;
 import dev.spectra.reactive.sink.SpectraSink;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -634,8 +638,7 @@ public final class SpectraTracker {
      * Counts the outcome of one direct write, once; one small object instead of a lambda subscriber and two
      * lambdas.
      */
-    private static final class DirectWrite extends java.util.concurrent.atomic.AtomicBoolean
-            implements reactor.core.CoreSubscriber<Void> {
+    private static final class DirectWrite extends AtomicBoolean implements CoreSubscriber<Void> {
         private final SpectraTracker tracker;
         private final TrackedRequest record;
 
@@ -645,7 +648,7 @@ public final class SpectraTracker {
         }
 
         @Override
-        public void onSubscribe(org.reactivestreams.Subscription s) {
+        public void onSubscribe(Subscription s) {
             s.request(Long.MAX_VALUE);
         }
 
@@ -677,7 +680,7 @@ public final class SpectraTracker {
         if (tp instanceof String s) {
             String[] parts = s.trim().split("-");
             if (parts.length >= 3 && parts[1].length() == 32 && !parts[1].equals("00000000000000000000000000000000")) {
-                return parts[1].toLowerCase(java.util.Locale.ROOT);
+                return parts[1].toLowerCase(Locale.ROOT);
             }
         }
         return null;
@@ -844,7 +847,9 @@ public final class SpectraTracker {
         /**
          * Where a trace id comes from when neither the call nor the Spectra Context entries give one (default: a
          * W3C {@code traceparent} string under the Context key {@code "traceparent"}). Plug in Micrometer Tracing
-         * or OpenTelemetry here; null means "none", and an id is generated per call.
+         * or OpenTelemetry here. A result longer than 128 characters is cut to 128; null, blank or a thrown
+         * exception (counted in {@link TrackerStats#trackingErrors()}) means "none", and the record's trace id is
+         * then the record's own id as a string.
          *
          * @param resolver reads a trace id from the subscriber's Context
          * @return this builder

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import dev.spectra.reactive.internal.Limits;
 import dev.spectra.reactive.internal.Metadata;
+import dev.spectra.reactive.internal.Secrets;
 import dev.spectra.reactive.internal.Tags;
 import org.jspecify.annotations.Nullable;
 
@@ -334,7 +335,7 @@ public final class TrackOptions {
          */
         public Builder endpoint(String path) {
             Objects.requireNonNull(path, "endpoint");
-            this.endpoint = dev.spectra.reactive.internal.Secrets.pathOnly(path);
+            this.endpoint = Secrets.pathOnly(path);
             return this;
         }
 

@@ -2,11 +2,11 @@ package dev.spectra.reactive;
 
 import java.util.function.Function;
 
+import dev.spectra.reactive.internal.Fatal;
+import dev.spectra.reactive.internal.TrackingAttributes;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
-import dev.spectra.reactive.internal.Fatal;
-import dev.spectra.reactive.internal.TrackingAttributes;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;

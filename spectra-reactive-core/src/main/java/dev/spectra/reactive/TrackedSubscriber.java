@@ -18,6 +18,10 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
     private final CallState state;
     private final boolean mono;
     private @Nullable Subscription s;
+    /** Set on onComplete or onError, for {@link Attr#TERMINATED}; plain fields, as in Reactor's operators. */
+    private boolean done;
+    /** Set on cancel, for {@link Attr#CANCELLED}. */
+    private boolean cancelled;
 
     TrackedSubscriber(CoreSubscriber<? super T> actual, CallState state, boolean mono) {
         this.actual = actual;
@@ -45,12 +49,14 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
 
     @Override
     public void onError(Throwable t) {
+        done = true;
         state.onError(t);
         actual.onError(t);
     }
 
     @Override
     public void onComplete() {
+        done = true;
         state.onComplete();
         actual.onComplete();
     }
@@ -65,6 +71,7 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
 
     @Override
     public void cancel() {
+        cancelled = true;
         state.onCancel();
         Subscription sub = s;
         if (sub != null) {
@@ -86,8 +93,11 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
         if (key == Attr.ACTUAL) {
             return actual;
         }
-        if (key == Attr.TERMINATED || key == Attr.CANCELLED) {
-            return state.isRecorded();
+        if (key == Attr.TERMINATED) {
+            return done;
+        }
+        if (key == Attr.CANCELLED) {
+            return cancelled;
         }
         if (key == Attr.RUN_STYLE) {
             return Attr.RunStyle.SYNC;

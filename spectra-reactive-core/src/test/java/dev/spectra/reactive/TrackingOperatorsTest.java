@@ -13,6 +13,8 @@ import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.ResponseReader;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import reactor.core.Scannable;
+import reactor.core.Scannable.Attr;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -563,5 +565,45 @@ class TrackingOperatorsTest {
         assertThat(r.modelType()).isEqualTo(ModelType.IMAGE);
         assertThat(r.usage().images()).isEqualTo(3);
         assertThat(r.cost().total()).isEqualByComparingTo("0.12");
+    }
+
+    @Test
+    void theTrackingSubscriberScansAsTerminatedAfterCompleteOrErrorAndAsCancelledOnlyAfterACancel() {
+        TestTracker tt = new TestTracker();
+        AtomicReference<Scannable> sub = new AtomicReference<>();
+
+        TestPublisher<String> completing = TestPublisher.create();
+        StepVerifier.create(completing.flux().transform(tt.tracker.stream("openai", "gpt-4o")))
+                .consumeSubscriptionWith(s -> sub.set(Scannable.from(s)))
+                .then(() -> assertScan(sub.get(), false, false))
+                .then(() -> completing.next("a").complete())
+                .expectNext("a")
+                .verifyComplete();
+        assertThat(sub.get()).isInstanceOf(TrackedSubscriber.class);
+        assertScan(sub.get(), true, false);
+
+        TestPublisher<String> failing = TestPublisher.create();
+        StepVerifier.create(failing.flux().transform(tt.tracker.stream("openai", "gpt-4o")))
+                .consumeSubscriptionWith(s -> sub.set(Scannable.from(s)))
+                .then(() -> assertScan(sub.get(), false, false))
+                .then(() -> failing.error(new IllegalStateException("boom")))
+                .verifyError(IllegalStateException.class);
+        assertScan(sub.get(), true, false);
+
+        TestPublisher<String> cancelled = TestPublisher.create();
+        StepVerifier.create(cancelled.mono().transform(tt.tracker.tracked("openai", "gpt-4o")))
+                .consumeSubscriptionWith(s -> sub.set(Scannable.from(s)))
+                .then(() -> assertScan(sub.get(), false, false))
+                .thenCancel()
+                .verify();
+        assertScan(sub.get(), false, true);
+
+        assertThat(tt.records()).extracting(TrackedRequest::outcome)
+                .containsExactly(Outcome.SUCCESS, Outcome.FAILURE, Outcome.CANCELLED);
+    }
+
+    private static void assertScan(Scannable subscriber, boolean terminated, boolean cancelled) {
+        assertThat(subscriber.scan(Attr.TERMINATED)).as("TERMINATED").isEqualTo(terminated);
+        assertThat(subscriber.scan(Attr.CANCELLED)).as("CANCELLED").isEqualTo(cancelled);
     }
 }

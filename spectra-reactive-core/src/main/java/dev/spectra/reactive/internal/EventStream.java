@@ -2,6 +2,7 @@ package dev.spectra.reactive.internal;
 
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.spectra.reactive.TrackedRequest;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +25,7 @@ public final class EventStream {
     private final @Nullable Scheduler delivery;
     private final @Nullable BoundedMpscQueue<TrackedRequest> pending;
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final java.util.concurrent.atomic.LongAdder missed = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder missed = new LongAdder();
     private final Runnable deliverTask = this::deliver;
 
     /** Subscribers run on the emitting thread. */

@@ -618,14 +618,15 @@ public final class PricingCatalog implements Pricing {
                     }
                     default:
                         throw new IllegalArgumentException("pricing JSON: " + where + ": unknown key \"" + key
-                                + "\"" + hint(key) + "; a model has type, tiers, long_context, per_image, "
+                                + "\"" + suggestion(key) + "; a model has type, tiers, long_context, per_image, "
                                 + "per_input_second, per_output_second, per_1m_input_characters");
                 }
             }
             return b.build();
         }
 
-        private static String hint(String key) {
+        /** For an unknown model key that is a tier name or a likely guess at a real key: where it goes; else "". */
+        private static String suggestion(String key) {
             switch (key) {
                 case "standard":
                 case "batch":
@@ -633,15 +634,13 @@ public final class PricingCatalog implements Pricing {
                 case "priority":
                     return " (tiers go under \"tiers\": {\"" + key + "\": {...}})";
                 case "image":
-                    return " (now \"per_image\")";
+                    return " (did you mean \"per_image\"?)";
                 case "input_second":
-                    return " (now \"per_input_second\")";
+                    return " (did you mean \"per_input_second\"?)";
                 case "output_second":
-                    return " (now \"per_output_second\")";
+                    return " (did you mean \"per_output_second\"?)";
                 case "input_character":
-                    return " (now \"per_1m_input_characters\")";
-                case "dated":
-                    return " (dated snapshots are listed by name, each as its own model)";
+                    return " (did you mean \"per_1m_input_characters\"?)";
                 default:
                     return "";
             }
@@ -664,10 +663,10 @@ public final class PricingCatalog implements Pricing {
                 }
                 int i = Arrays.asList(TOKEN_KEYS).indexOf(key);
                 if (i < 0) {
-                    String was = key.equals("input") || key.equals("output") || key.equals("cached_input")
-                            || key.equals("cache_write") ? " (now \"" + key + "_per_1m_tokens\")" : "";
+                    String suggestion = key.equals("input") || key.equals("output") || key.equals("cached_input")
+                            || key.equals("cache_write") ? " (did you mean \"" + key + "_per_1m_tokens\"?)" : "";
                     throw new IllegalArgumentException("pricing JSON: " + where + ": unknown key \"" + key + "\""
-                            + was + "; token prices are " + String.join(", ", TOKEN_KEYS));
+                            + suggestion + "; token prices are " + String.join(", ", TOKEN_KEYS));
                 }
                 v[i] = unit(where, key, f.getValue(), MAX_PER_MILLION, MIN_PER_MILLION);
             }

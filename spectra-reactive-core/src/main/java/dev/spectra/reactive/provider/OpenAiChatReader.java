@@ -1,5 +1,8 @@
 package dev.spectra.reactive.provider;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -85,7 +88,7 @@ final class OpenAiChatReader extends FormatReader {
         }
         private @Nullable Usage usage;
         /** Tool calls already counted, as choice index &lt;&lt; 32 | tool-call index. */
-        private final java.util.Set<Long> seenCalls = new java.util.HashSet<>();
+        private final Set<Long> seenCalls = new HashSet<>();
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {

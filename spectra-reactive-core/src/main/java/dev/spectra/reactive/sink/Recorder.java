@@ -33,8 +33,10 @@ import reactor.util.retry.Retry;
  * <ul>
  *   <li>{@link #record} never blocks: when the queue is full the record is dropped and counted
  *       ({@link RecorderStats#dropped()}); memory stays bounded.</li>
- *   <li>A batch is written when {@link RecorderOptions#batchSize()} records wait, or
- *       {@link RecorderOptions#maxDelay()} after the last write round, whichever comes first.</li>
+ *   <li>A full batch is written as soon as {@link RecorderOptions#batchSize()} records wait (or as soon as the
+ *       write in flight ends). A partial batch is written at the next tick of a fixed-rate timer of period
+ *       {@link RecorderOptions#maxDelay()}, so at most about {@code maxDelay} after it was queued, unless a write
+ *       is still in flight: then it goes at the first tick after that write ends.</li>
  *   <li>A transient failure retries the same batch (backoff {@link RecorderOptions#retryMinBackoff()} doubling to
  *       {@link RecorderOptions#retryMaxBackoff()}, for up to {@link RecorderOptions#retryTimeout()}); meanwhile
  *       the queue absorbs new records. {@link RejectedRecordsException} counts only the refused records as

@@ -20,7 +20,7 @@ public final class RecorderOptions {
     public static final int DEFAULT_QUEUE_CAPACITY = 8192;
     /** Default largest batch handed to the sink: {@value}. */
     public static final int DEFAULT_BATCH_SIZE = 512;
-    /** Default longest wait of a queued record before a (partial) batch is written: 1 s. */
+    /** Default period of the timer that writes partial batches: 1 s. */
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(1);
     /** Default timeout of one sink write: 10 s. A timed-out write counts as transient and is retried. */
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
@@ -88,7 +88,8 @@ public final class RecorderOptions {
     }
 
     /**
-     * @return the longest wait before a partial batch is written
+     * @return the period of the fixed-rate timer that writes partial batches: a queued record waits at most about
+     *         this long, unless a write is still in flight
      */
     public Duration maxDelay() {
         return maxDelay;
@@ -167,7 +168,7 @@ public final class RecorderOptions {
         }
 
         /**
-         * @param v longest wait before a partial batch is written, positive
+         * @param v period of the fixed-rate timer that writes partial batches, positive
          * @return this builder
          */
         public Builder maxDelay(Duration v) {

@@ -404,11 +404,12 @@ class PricingCatalogUnitTests {
                 .hasMessageContaining("x/m.per_image = 4000 is implausibly high");
         assertThatThrownBy(() -> load("{\"providers\": {\"x\": {\"m\": {\"per_input_second\": 60}}}}"))
                 .hasMessageContaining("x/m.per_input_second = 60");
-        // the old unit-less keys and unknown keys are errors, never tiers or silently ignored
+        // unit-less keys and unknown keys are errors, never tiers or silently ignored
         assertThatThrownBy(() -> load("{\"providers\": {\"x\": {\"m\": {\"standard\": {\"input\": 1}}}}}"))
                 .hasMessageContaining("x/m: unknown key \"standard\" (tiers go under");
         assertThatThrownBy(() -> load("{\"providers\": {\"x\": {\"m\": {\"tiers\": {\"standard\": "
-                + "{\"input\": 1, \"output\": 1}}}}}}")).hasMessageContaining("(now \"input_per_1m_tokens\")");
+                + "{\"input\": 1, \"output\": 1}}}}}}"))
+                .hasMessageContaining("(did you mean \"input_per_1m_tokens\"?)");
         assertThatThrownBy(() -> load("{\"providers\": {\"x\": {\"m\": {\"dated\": \"true\"}}}}"))
                 .hasMessageContaining("unknown key \"dated\"");
         assertThatThrownBy(() -> load("{\"providers\": {\"x\": {\"m\": {\"typo\": {}}}}}"))
