@@ -4,14 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -259,8 +261,16 @@ public final class SpectraTracker {
     public RequestContext startRequest(String provider, String model, TrackOptions options) {
         checkCall(provider, model);
         Objects.requireNonNull(options, "options");
-        return enabled ? new CallState(this, provider, model, options, null, null, false)
-                : CallState.detached(this, provider, model, options);
+        if (!enabled) {
+            return CallState.detached(this, provider, model, options);
+        }
+        try {
+            return new CallState(this, provider, model, options, null, null, false);
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            internalError("starting a " + provider + " call", e);
+            return CallState.detached(this, provider, model, options);
+        }
     }
 
     /**
@@ -276,8 +286,16 @@ public final class SpectraTracker {
         checkCall(provider, model);
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(view, "view");
-        return enabled ? new CallState(this, provider, model, options, view, TrackingAttributes.from(view), false)
-                : CallState.detached(this, provider, model, options);
+        if (!enabled) {
+            return CallState.detached(this, provider, model, options);
+        }
+        try {
+            return new CallState(this, provider, model, options, view, TrackingAttributes.from(view), false);
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            internalError("starting a " + provider + " call", e);
+            return CallState.detached(this, provider, model, options);
+        }
     }
 
     /**
@@ -365,10 +383,9 @@ public final class SpectraTracker {
 
     /**
      * Records as they are captured, for alerts and budgets without polling. Hot and best effort: a subscriber
-     * that cannot keep up misses records. With a recorder (the default), subscribers run on the recorder's
-     * thread, never on the tracked call's (see {@link Recorder#events()}): never block in them, and
-     * {@code publishOn} real work. With {@linkplain Builder#directDelivery() direct delivery} they run inline on
-     * the thread that completed the call.
+     * that cannot keep up misses records. With a recorder (the default), subscribers run on a thread of the
+     * event stream's own, asynchronously, never on the tracked call's thread (see {@link Recorder#events()}). With
+     * {@linkplain Builder#directDelivery() direct delivery} they run inline on the thread that completed the call.
      *
      * @return the hot flux
      */
@@ -584,15 +601,14 @@ public final class SpectraTracker {
                 recorder.record(record);
                 return;
             }
-            directEvents.emit(record);
-            DirectWrite write = new DirectWrite(this, record);
-            directPending.started();
+            DirectWrite write = new DirectWrite(this, record, directPending.started());
             try {
-                sink.write(List.of(record)).subscribe(write);
+                sink.write(write).subscribe(write);
             } catch (Throwable e) {
                 write.onError(e); // a sink that throws instead of signalling: the write is over, and failed
                 Fatal.rethrowIfFatal(e);
             }
+            directEvents.emit(record); // after the write started: a subscriber that throws cannot skip it
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             internalError("delivering record " + record.id(), e);
@@ -635,16 +651,34 @@ public final class SpectraTracker {
     }
 
     /**
-     * Counts the outcome of one direct write, once; one small object instead of a lambda subscriber and two
-     * lambdas.
+     * One direct write: the batch of one record handed to the sink, and the subscriber counting the write's outcome
+     * once. One object for both (this runs for every record of a direct-delivery tracker).
      */
-    private static final class DirectWrite extends AtomicBoolean implements CoreSubscriber<Void> {
+    private static final class DirectWrite extends AbstractList<TrackedRequest>
+            implements CoreSubscriber<Void>, RandomAccess {
+        private static final AtomicIntegerFieldUpdater<DirectWrite> FINISHED =
+                AtomicIntegerFieldUpdater.newUpdater(DirectWrite.class, "finished");
+
         private final SpectraTracker tracker;
         private final TrackedRequest record;
+        private final PendingWrites.Epoch epoch;
+        private volatile int finished;
 
-        DirectWrite(SpectraTracker tracker, TrackedRequest record) {
+        DirectWrite(SpectraTracker tracker, TrackedRequest record, PendingWrites.Epoch epoch) {
             this.tracker = tracker;
             this.record = record;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public TrackedRequest get(int index) {
+            Objects.checkIndex(index, 1);
+            return record;
+        }
+
+        @Override
+        public int size() {
+            return 1;
         }
 
         @Override
@@ -658,18 +692,18 @@ public final class SpectraTracker {
 
         @Override
         public void onError(Throwable e) {
-            if (compareAndSet(false, true)) {
+            if (FINISHED.compareAndSet(this, 0, 1)) {
                 tracker.directFailed.increment();
-                tracker.directPending.finished();
+                epoch.finished();
                 LOG.warn("direct-write", "Spectra sink failed to write record " + record.id(), e);
             }
         }
 
         @Override
         public void onComplete() {
-            if (compareAndSet(false, true)) {
+            if (FINISHED.compareAndSet(this, 0, 1)) {
                 tracker.directWritten.increment();
-                tracker.directPending.finished();
+                epoch.finished();
             }
         }
     }

@@ -1,7 +1,9 @@
 package dev.spectra.reactive;
 
+import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.provider.ResponseDetails;
 import org.jspecify.annotations.Nullable;
+import reactor.util.Loggers;
 
 /**
  * A call being tracked by a capture path other than Spectra's operators: an HTTP client filter (Spectra's own
@@ -95,10 +97,14 @@ public interface TrackedCall extends RequestContext {
     /**
      * Reports that the integration driving this call failed while observing it (the call itself goes on):
      * counted in {@link TrackerStats#trackingErrors()} and logged, rate-limited. Never throws, except a
-     * {@link VirtualMachineError} given to it.
+     * {@link VirtualMachineError} given to it. The default only logs; the trackers' calls count too.
      *
      * @param what what was being done, e.g. {@code "reading a response body"}
      * @param error the failure
      */
-    void trackingFailed(String what, Throwable error);
+    default void trackingFailed(String what, Throwable error) {
+        Fatal.rethrowIfFatal(error);
+        Loggers.getLogger(TrackedCall.class).warn("Spectra failed while " + what + "; the call itself is not affected",
+                error);
+    }
 }

@@ -31,15 +31,26 @@ final class TrackedCallback {
         return new FluxCall<>(fixed, provider, model, options, call);
     }
 
+    /** The context of a call that runs untracked: its bound tracker when one can be found (for its settings). */
+    private static RequestContext detached(@Nullable SpectraTracker fixed, String provider, String model,
+                                           TrackOptions options, CoreSubscriber<?> actual) {
+        SpectraTracker tracker;
+        try {
+            tracker = SpectraTracker.resolve(fixed, TrackingAttributes.from(actual.currentContext()));
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            tracker = fixed;
+        }
+        return CallState.detached(tracker, provider, model, options);
+    }
+
     private static <T> void subscribe(CoreSubscriber<? super T> actual, @Nullable SpectraTracker fixed,
                                       String provider, String model, TrackOptions options, boolean mono,
                                       Function<? super RequestContext, ? extends Publisher<T>> call) {
         CallState state = SpectraTracker.begin(fixed, provider, model, options, actual.currentContext(), !mono);
+        RequestContext ctx = state != null ? state : detached(fixed, provider, model, options, actual);
         Publisher<T> publisher;
         try {
-            RequestContext ctx = state != null ? state : CallState.detached(
-                    SpectraTracker.resolve(fixed, TrackingAttributes.from(actual.currentContext())),
-                    provider, model, options);
             publisher = call.apply(ctx);
             if (publisher == null) {
                 throw new NullPointerException("the track callback of " + provider + "/" + model + " returned null");

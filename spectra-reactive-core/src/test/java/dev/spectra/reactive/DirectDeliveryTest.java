@@ -93,4 +93,23 @@ class DirectDeliveryTest {
         assertThat(tracker.stats().delivery().failed()).isEqualTo(1);
         StepVerifier.create(tracker.flush()).verifyComplete();
     }
+    @Test
+    void aLaterWriteThatEndsFirstNeverStandsInForAnEarlierOneStillRunning() {
+        List<Sinks.Empty<Void>> gates = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SpectraSink sink = batch -> {
+            Sinks.Empty<Void> gate = Sinks.empty();
+            gates.add(gate);
+            return gate.asMono();
+        };
+        SpectraTracker tracker = SpectraTracker.builder().sink(sink).directDelivery().build();
+        trackOne(tracker); // write 1: still running
+        StepVerifier.create(tracker.flush())
+                .expectSubscription()
+                .then(() -> trackOne(tracker)) // write 2 starts after the flush...
+                .then(() -> gates.get(1).tryEmitEmpty()) // ...and ends first
+                .expectNoEvent(Duration.ofMillis(100))
+                .then(() -> gates.get(0).tryEmitEmpty())
+                .verifyComplete();
+        assertThat(tracker.stats().delivery().written()).isEqualTo(2);
+    }
 }

@@ -234,4 +234,17 @@ class UntrackedStartTest {
                 .isInstanceOf(OutOfMemoryError.class);
         assertThat(t.stats().trackingErrors()).isEqualTo(2);
     }
+    @Test
+    void aThrowingIdGeneratorNeverFailsAManualStartOrAFiltersStart() {
+        InMemorySink sink = new InMemorySink();
+        SpectraTracker t = tracker(sink, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 3L, BROKEN_IDS);
+        RequestContext manual = t.startRequest("openai", "gpt-4o", TrackOptions.none());
+        TrackedCall call = t.startCall("openai", "gpt-4o", TrackOptions.none(), reactor.util.context.Context.empty());
+        assertThat(t.stats().trackingErrors()).isEqualTo(2);
+        // the user's code goes on: the contexts accept everything and record nothing
+        manual.addMetadata("tenant_id", "acme");
+        StepVerifier.create(t.recordSuccess(manual, "ok")).expectNextCount(0).verifyComplete();
+        assertThat(call.succeed()).isFalse();
+        assertThat(sink.records()).isEmpty();
+    }
 }

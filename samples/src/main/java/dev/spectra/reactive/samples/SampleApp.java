@@ -23,6 +23,7 @@ import dev.spectra.reactive.sink.RecorderOptions;
 import dev.spectra.reactive.webclient.SpectraExchangeFilter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -176,7 +177,19 @@ public final class SampleApp implements AutoCloseable {
         return Mono.fromRunnable(() -> out.println("\nRunning " + config.requests()
                         + " inbound requests of 3 tenants, then a nightly batch per tenant:\n"))
                 .then(workload.run(config.requests()))
-                .then(tracker.flush());
+                .then(tracker.flush())
+                .then(liveLinesCaughtUp());
+    }
+
+    /**
+     * Completes once the live lines have printed every call recorded so far (events() reach their subscribers
+     * asynchronously), so the summary never interleaves with them; gives up waiting after 5 seconds.
+     */
+    private Mono<Void> liveLinesCaughtUp() {
+        return Flux.interval(Duration.ZERO, Duration.ofMillis(10))
+                .takeUntil(i -> recorded.get() >= tracker.stats().recorded())
+                .take(Duration.ofSeconds(5))
+                .then();
     }
 
     /**

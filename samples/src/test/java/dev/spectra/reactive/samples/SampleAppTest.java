@@ -57,7 +57,13 @@ class SampleAppTest {
         try (SampleApp app = SampleApp.start(config(20, null), QUIET)) {
             Disposable events = app.tracker().events().subscribe(tracked::add);
             app.runWorkload().block(Duration.ofMinutes(2));
+            // events reach subscribers asynchronously: wait (boundedly) until this one has seen every record
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (tracked.size() < app.tracker().stats().recorded() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            }
             events.dispose();
+            assertThat((long) tracked.size()).isEqualTo(app.tracker().stats().recorded());
             String api = app.apiBaseUrl();
 
             // every call of the run, by id: 20 inbound requests make at least 20 calls, plus 9 batch items

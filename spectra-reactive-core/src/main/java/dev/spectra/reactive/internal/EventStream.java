@@ -1,45 +1,52 @@
 package dev.spectra.reactive.internal;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.spectra.reactive.TrackedRequest;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * A hot stream of records for {@code events()}. Costs one volatile read per record when nobody listens; a slow
  * subscriber misses records rather than slowing tracking down (best effort).
  *
- * <p>With a delivery scheduler (the recorder's own thread), {@link #emit} only hands the record over: subscribers
- * run on that thread, never on the thread of the call that was tracked, and the caller takes no lock. Up to
- * {@code capacity} records wait for delivery; beyond that, records are not delivered (counted by
- * {@link #missed()}). Without one (direct delivery, for tests), subscribers run inline on the emitting thread.
+ * <p>Asynchronous (the recorder's events): {@link #emit} only hands the record over, and subscribers run on a
+ * thread of the stream's own, started with the first record that has a subscriber: never on the thread of the
+ * call that was tracked, never on the recorder's thread (a subscriber that blocks delays neither the user's
+ * calls nor the writes), and the caller takes no lock. Up to {@code capacity} records wait for delivery; beyond
+ * that, records are not delivered, counted by {@link #missed()} and logged. Inline (direct delivery, for tests):
+ * subscribers run on the emitting thread.
  */
 public final class EventStream {
 
+    private static final RateLimitedLog LOG = new RateLimitedLog(EventStream.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
     private final Sinks.Many<TrackedRequest> sink = Sinks.many().multicast().directBestEffort();
-    private final @Nullable Scheduler delivery;
     private final @Nullable BoundedMpscQueue<TrackedRequest> pending;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final LongAdder missed = new LongAdder();
     private final Runnable deliverTask = this::deliver;
+    private volatile @Nullable ExecutorService executor;
+    private volatile boolean completed;
 
-    /** Subscribers run on the emitting thread. */
+    /** Subscribers run inline on the emitting thread. */
     public EventStream() {
-        this.delivery = null;
         this.pending = null;
     }
 
     /**
-     * @param delivery the thread subscribers run on
-     * @param capacity how many records may wait for delivery
+     * @param capacity how many records may wait for delivery on the stream's own thread
      */
-    public EventStream(Scheduler delivery, int capacity) {
-        this.delivery = delivery;
+    public EventStream(int capacity) {
         this.pending = new BoundedMpscQueue<>(capacity);
     }
 
@@ -50,23 +57,49 @@ public final class EventStream {
         if (sink.currentSubscriberCount() == 0) {
             return;
         }
-        if (pending == null) {
+        BoundedMpscQueue<TrackedRequest> q = pending;
+        if (q == null) {
             synchronized (sink) {
                 sink.tryEmitNext(record);
             }
             return;
         }
-        if (!pending.offer(record)) {
+        if (!q.offer(record)) {
             missed.increment();
+            LOG.warn("missed", "Spectra events(): a subscriber is not keeping up; " + q.capacity()
+                    + " records wait for delivery, newer ones are not delivered to it", null);
             return;
         }
         if (scheduled.compareAndSet(false, true)) {
             try {
-                delivery.schedule(deliverTask);
+                executor().execute(deliverTask);
             } catch (RejectedExecutionException e) {
-                scheduled.set(false); // shut down: complete() delivers what is left
+                scheduled.set(false); // completed: complete() delivered or drops what is left
             }
         }
+    }
+
+    private ExecutorService executor() {
+        ExecutorService e = executor;
+        if (e == null) {
+            synchronized (this) {
+                e = executor;
+                if (e == null) {
+                    if (completed) {
+                        throw new RejectedExecutionException("completed");
+                    }
+                    ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS,
+                            new LinkedBlockingQueue<>(), r -> {
+                                Thread th = new Thread(r, "spectra-events-" + THREADS.incrementAndGet());
+                                th.setDaemon(true);
+                                return th;
+                            });
+                    executor = t;
+                    e = t;
+                }
+            }
+        }
+        return e;
     }
 
     private void deliver() {
@@ -77,12 +110,18 @@ public final class EventStream {
     }
 
     private void drainPending() {
-        if (pending == null) {
+        BoundedMpscQueue<TrackedRequest> q = pending;
+        if (q == null) {
             return;
         }
         TrackedRequest r;
-        while ((r = pending.poll()) != null) {
-            sink.tryEmitNext(r);
+        while ((r = q.poll()) != null) {
+            try {
+                sink.tryEmitNext(r);
+            } catch (RuntimeException e) {
+                LOG.warn("subscriber", "Spectra events(): a subscriber threw; it is not called again for this record",
+                        e);
+            }
         }
     }
 
@@ -98,11 +137,34 @@ public final class EventStream {
         return missed.sum();
     }
 
-    /** Delivers what is waiting, then completes the stream for every subscriber. */
+    /**
+     * Delivers what is waiting, then completes the stream for every subscriber, on the stream's own thread when it
+     * has one (this call does not wait for a slow subscriber), else right here. Idempotent.
+     */
     public void complete() {
-        synchronized (sink) {
-            drainPending();
-            sink.tryEmitComplete();
+        ExecutorService e;
+        synchronized (this) {
+            if (completed) {
+                return;
+            }
+            completed = true;
+            e = executor;
         }
+        Runnable last = () -> {
+            synchronized (sink) {
+                drainPending();
+                sink.tryEmitComplete();
+            }
+        };
+        if (e == null) {
+            last.run();
+            return;
+        }
+        try {
+            e.execute(last);
+        } catch (RejectedExecutionException rejected) {
+            last.run();
+        }
+        e.shutdown(); // the thread ends once the last delivery has run
     }
 }

@@ -1,6 +1,7 @@
 package dev.spectra.reactive.internal;
 
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -8,61 +9,87 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Counts writes that started and finished (either way), so that {@link #drained()} can wait for every write
- * started before it, without polling and without holding a lock. Used by direct delivery, whose writes run
- * concurrently, each on its own subscription.
+ * Tracks writes in flight so that {@link #drained()} waits for exactly the writes started before it, however they
+ * interleave with later ones, without polling and without a lock on the writing path.
+ *
+ * <p>Writes are counted per epoch. {@link #drained()} seals the current epoch (later writes count in a new one)
+ * and completes when the sealed epoch and every epoch sealed before it have no write in flight. A write that
+ * starts and ends quickly after a {@code drained()} therefore never stands in for an earlier one still running.
+ * Used by direct delivery, whose writes run concurrently, each on its own subscription.
  */
 public final class PendingWrites {
 
-    private final AtomicLong started = new AtomicLong();
-    private final AtomicLong finished = new AtomicLong();
-    private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    /** The writes counted together between two {@link #drained()} calls. */
+    public static final class Epoch {
+        private final AtomicLong inFlight = new AtomicLong();
+        private final Sinks.Empty<Void> done = Sinks.empty();
+        private volatile boolean sealed;
+        private final PendingWrites owner;
 
-    private record Waiter(long target, Sinks.Empty<Void> done) {
-    }
-
-    /** A write started; call {@link #finished()} exactly once when it ends. */
-    public void started() {
-        started.incrementAndGet();
-    }
-
-    /** A started write ended, written or failed. */
-    public void finished() {
-        finished.incrementAndGet();
-        if (!waiters.isEmpty()) {
-            release();
+        private Epoch(PendingWrites owner) {
+            this.owner = owner;
         }
+
+        /** A write of this epoch ended, written or failed: call exactly once per {@link #started()}. */
+        public void finished() {
+            if (inFlight.decrementAndGet() == 0 && sealed) {
+                complete();
+            }
+        }
+
+        private void complete() {
+            if (done.tryEmitEmpty().isSuccess()) {
+                owner.sealedEpochs.remove(this);
+            }
+        }
+    }
+
+    private volatile Epoch current = new Epoch(this);
+    /** Sealed epochs with writes still in flight (in practice zero or one). */
+    private final ConcurrentLinkedQueue<Epoch> sealedEpochs = new ConcurrentLinkedQueue<>();
+
+    /**
+     * A write starts.
+     *
+     * @return its epoch: call {@link Epoch#finished()} on it exactly once when the write ends
+     */
+    public Epoch started() {
+        Epoch e = current;
+        e.inFlight.incrementAndGet();
+        return e;
     }
 
     /** @return writes started and not finished yet */
     public long inFlight() {
-        return started.get() - finished.get();
+        long n = current.inFlight.get();
+        for (Epoch e : sealedEpochs) {
+            n += e.inFlight.get();
+        }
+        return n;
     }
 
     /**
      * @return completes when every write started before subscription has finished (at once when none is in
-     *         flight); writes started later are not waited for
+     *         flight); a write started concurrently with the subscription may or may not be waited for, later ones
+     *         never are
      */
     public Mono<Void> drained() {
         return Mono.defer(() -> {
-            long target = started.get();
-            if (finished.get() >= target) {
-                return Mono.empty();
+            Epoch sealed;
+            synchronized (this) {
+                sealed = current;
+                current = new Epoch(this);
+                sealed.sealed = true;
+                sealedEpochs.add(sealed);
             }
-            Sinks.Empty<Void> done = Sinks.empty();
-            waiters.add(new Waiter(target, done));
-            release(); // the last write may have finished between the check and the add
-            return done.asMono();
+            if (sealed.inFlight.get() == 0) {
+                sealed.complete();
+            }
+            List<Mono<Void>> waits = new ArrayList<>();
+            for (Epoch e : sealedEpochs) {
+                waits.add(e.done.asMono());
+            }
+            return waits.isEmpty() ? Mono.empty() : Mono.when(waits);
         });
-    }
-
-    private void release() {
-        long now = finished.get();
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            if (now >= w.target() && waiters.remove(w)) {
-                w.done().tryEmitEmpty();
-            }
-        }
     }
 }

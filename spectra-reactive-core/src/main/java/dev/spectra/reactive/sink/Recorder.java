@@ -86,7 +86,7 @@ public final class Recorder {
         this.worker = Schedulers.newSingle("spectra-recorder-" + INSTANCES.incrementAndGet(), true);
         long delay = options.maxDelay().toMillis();
         this.timer = worker.schedulePeriodically(() -> drain(true), delay, delay, TimeUnit.MILLISECONDS);
-        this.events = new EventStream(worker, options.queueCapacity());
+        this.events = new EventStream(Math.max(options.queueCapacity(), 1024));
     }
 
     /**
@@ -116,6 +116,8 @@ public final class Recorder {
      */
     public boolean record(TrackedRequest record) {
         Objects.requireNonNull(record, "record");
+        // before the queue: a listener sees every captured record, even one the queue must drop
+        events.emit(record);
         if (closed) {
             dropped.incrementAndGet();
             LOG.warn("closed", "Spectra recorder is closed: record " + record.id() + " dropped", null);
@@ -128,7 +130,6 @@ public final class Recorder {
             return false;
         }
         queued.incrementAndGet();
-        events.emit(record);
         if (queue.size() >= options.batchSize()) {
             scheduleDrain();
         }
@@ -207,14 +208,16 @@ public final class Recorder {
     }
 
     /**
-     * Records as they are accepted, for reacting (alerts, budgets) without polling. Hot and best effort: a
-     * subscriber that cannot keep up misses records; completes when the recorder closes.
+     * Every record handed to the recorder, for reacting (alerts, budgets) without polling, including records the
+     * queue had to drop (a listener sees every call even while storage is failing). Hot and best effort: a
+     * subscriber that cannot keep up misses records (counted and logged); completes when the recorder closes.
      *
-     * <p>Subscribers run on the recorder's own thread, moments after the record was accepted (also while the
-     * sink is failing), never on the thread of the tracked call: keep them quick and never block in them, and
-     * move real work elsewhere with {@code publishOn}.
+     * <p>Subscribers run on a thread of the event stream's own, started with the first record that has a
+     * subscriber: never on the thread of the tracked call and never on the recorder's, so a subscriber that
+     * blocks delays neither. Delivery is asynchronous: a record may reach subscribers after a {@link #flush()}
+     * that wrote it has completed.
      *
-     * @return the hot flux of accepted records
+     * @return the hot flux of records
      */
     public Flux<TrackedRequest> events() {
         return events.flux();

@@ -237,49 +237,89 @@ class RecorderTest {
     }
 
     @Test
-    void eventsSeeEveryAcceptedRecordOnTheRecordersThreadWhileSubscribed() {
+    void eventsSeeEveryRecordOnTheirOwnThreadWhileSubscribed() {
         Recorder recorder = recorder(new ListSink(), o -> o);
+        String caller = Thread.currentThread().getName();
         StepVerifier.create(recorder.events().map(r -> r.id() + " " + Thread.currentThread().getName()).take(2))
                 .then(() -> {
                     recorder.record(Records.record(1));
                     recorder.record(Records.record(2));
                 })
-                .assertNext(e -> assertThat(e).startsWith(new UUID(7, 1) + " spectra-recorder-"))
-                .assertNext(e -> assertThat(e).startsWith(new UUID(7, 2) + " spectra-recorder-"))
+                .assertNext(e -> assertThat(e).startsWith(new UUID(7, 1) + " spectra-events-").doesNotContain(caller))
+                .assertNext(e -> assertThat(e).startsWith(new UUID(7, 2) + " spectra-events-"))
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
-        List<TrackedRequest> late = Collections.synchronizedList(new ArrayList<>());
-        recorder.record(Records.record(3)); // nobody listens: not buffered for a later subscriber
-        var subscription = recorder.events().subscribe(late::add);
-        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
-        subscription.dispose();
-        assertThat(late).isEmpty();
+        // nobody listens: nothing is kept for a later subscriber
+        recorder.record(Records.record(3));
+        StepVerifier.create(recorder.events())
+                .then(() -> recorder.record(Records.record(4)))
+                .assertNext(r -> assertThat(r.id()).isEqualTo(new UUID(7, 4)))
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test
-    void aSubscriberThatBlocksNeverBlocksTheTrackedCall() throws Exception {
-        Recorder recorder = recorder(new ListSink(), o -> o);
+    void aSubscriberThatBlocksBlocksNeitherTheTrackedCallNorTheWrites() throws Exception {
+        ListSink sink = new ListSink();
+        Recorder recorder = recorder(sink, o -> o);
         CountDownLatch release = new CountDownLatch(1);
         List<UUID> seen = Collections.synchronizedList(new ArrayList<>());
-        var subscription = recorder.events().subscribe(r -> {
+        CountDownLatch completed = new CountDownLatch(1);
+        recorder.events().subscribe(r -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             seen.add(r.id());
-        });
+            Mono.just(r).block(); // may block: not a non-blocking Reactor thread
+        }, e -> { }, completed::countDown);
         // were the subscriber called inline, the caller would wait on the latch and this would time out
         CompletableFuture.runAsync(() -> {
             for (int i = 1; i <= 3; i++) {
                 recorder.record(Records.record(i));
             }
         }).get(10, TimeUnit.SECONDS);
+        // nor does it hold up the writes
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(sink.ids()).containsExactly(new UUID(7, 1), new UUID(7, 2), new UUID(7, 3));
         assertThat(seen).isEmpty();
         release.countDown();
         StepVerifier.create(recorder.close(Duration.ofSeconds(10))).expectComplete().verify(Duration.ofSeconds(15));
-        subscription.dispose();
+        assertThat(completed.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(seen).containsExactly(new UUID(7, 1), new UUID(7, 2), new UUID(7, 3));
+    }
+
+    @Test
+    void eventsSeeEvenTheRecordsAFullQueueDrops() throws InterruptedException {
+        ListSink sink = new ListSink();
+        sink.gate = Mono.never();
+        Recorder recorder = recorder(sink, o -> o.queueCapacity(2).batchSize(2).maxDelay(Duration.ofHours(1)));
+        StepVerifier.create(recorder.events().take(6).map(TrackedRequest::id))
+                .then(() -> {
+                    recorder.record(Records.record(1));
+                    recorder.record(Records.record(2)); // a full batch: taken by a write that never ends
+                    awaitInFlight(sink);
+                    for (int i = 3; i <= 6; i++) {
+                        recorder.record(Records.record(i)); // 3 and 4 fill the queue; 5 and 6 are dropped
+                    }
+                })
+                .expectNext(new UUID(7, 1), new UUID(7, 2), new UUID(7, 3), new UUID(7, 4), new UUID(7, 5),
+                        new UUID(7, 6))
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+        assertThat(recorder.stats().dropped()).isEqualTo(2);
+        assertThat(recorder.stats().queued()).isEqualTo(4);
+    }
+
+    private static void awaitInFlight(ListSink sink) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sink.inFlight.get() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the first batch was never written");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
     }
 
     @Test

@@ -387,7 +387,8 @@ final class Exchange {
         Fatal.rethrowIfFatal(e);
         try {
             call.trackingFailed(what, e);
-        } catch (RuntimeException again) {
+        } catch (Throwable again) {
+            Fatal.rethrowIfFatal(again);
             LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", e);
         }
     }

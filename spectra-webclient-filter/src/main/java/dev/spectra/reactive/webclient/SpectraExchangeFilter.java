@@ -181,7 +181,8 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         try {
             SpectraTracker t = known != null ? known : tracker != null ? tracker : Spectra.tracker();
             t.trackingFailed(what, e);
-        } catch (RuntimeException again) {
+        } catch (Throwable again) {
+            Fatal.rethrowIfFatal(again);
             LOG.warn("internal", "Spectra failed while " + what, e);
         }
     }
