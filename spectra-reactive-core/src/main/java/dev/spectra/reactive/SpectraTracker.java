@@ -94,6 +94,7 @@ public final class SpectraTracker {
     private final LongAdder directWritten = new LongAdder();
     private final LongAdder directFailed = new LongAdder();
     private final PendingWrites directPending = new PendingWrites();
+    private volatile @Nullable Mono<Void> directClosing;
 
     private SpectraTracker(Builder b) {
         this.sink = b.sink != null ? b.sink : new InMemorySink();
@@ -414,7 +415,8 @@ public final class SpectraTracker {
     /**
      * Stops recording, writes what is queued within the timeout and closes the sink; records captured after
      * this are dropped and counted. With {@linkplain Builder#directDelivery() direct delivery}, waits (within the
-     * timeout) for the writes in flight before closing the sink.
+     * timeout) for the writes in flight before closing the sink. Idempotent: every call returns the same (cached)
+     * result, the first call's timeout applies; {@link #events()} completes.
      *
      * @param timeout how long to wait for queued records
      * @return completes when closed
@@ -424,8 +426,21 @@ public final class SpectraTracker {
         if (recorder != null) {
             return recorder.close(timeout);
         }
-        // direct delivery: the writes already started finish (or the timeout passes) before the sink closes
-        return directPending.drained().timeout(timeout, Mono.empty()).then(Mono.defer(sink::close));
+        Mono<Void> c = directClosing;
+        if (c != null) {
+            return c;
+        }
+        synchronized (this) {
+            if (directClosing == null) {
+                // direct delivery: the writes already started finish (or the timeout passes) before the sink
+                // closes; like the recorder's, idempotent, and events() completes
+                directClosing = directPending.drained().timeout(timeout, Mono.empty())
+                        .then(Mono.defer(sink::close))
+                        .doFinally(s -> directEvents.complete())
+                        .cache();
+            }
+            return directClosing;
+        }
     }
 
     /**

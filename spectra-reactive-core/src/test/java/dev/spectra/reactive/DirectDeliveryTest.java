@@ -112,4 +112,27 @@ class DirectDeliveryTest {
                 .verifyComplete();
         assertThat(tracker.stats().delivery().written()).isEqualTo(2);
     }
+    @Test
+    void closeIsIdempotentClosesTheSinkOnceAndCompletesEvents() {
+        AtomicInteger closes = new AtomicInteger();
+        SpectraSink sink = new SpectraSink() {
+            @Override
+            public Mono<Void> write(List<TrackedRequest> batch) {
+                return Mono.empty();
+            }
+
+            @Override
+            public Mono<Void> close() {
+                return Mono.fromRunnable(closes::incrementAndGet);
+            }
+        };
+        SpectraTracker tracker = SpectraTracker.builder().sink(sink).directDelivery().build();
+        StepVerifier.create(tracker.events())
+                .then(() -> trackOne(tracker))
+                .expectNextCount(1)
+                .then(() -> tracker.close(Duration.ofSeconds(1)).block(Duration.ofSeconds(5)))
+                .verifyComplete();
+        StepVerifier.create(tracker.close(Duration.ofSeconds(1))).verifyComplete();
+        assertThat(closes.get()).isEqualTo(1);
+    }
 }
