@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -91,8 +90,6 @@ public final class SpectraTracker {
     private final LongAdder readFailures = new LongAdder();
     private final LongAdder unpriced = new LongAdder();
     private final LongAdder trackingErrors = new LongAdder();
-    private final LongAdder directWritten = new LongAdder();
-    private final LongAdder directFailed = new LongAdder();
     private final PendingWrites directPending = new PendingWrites();
     private volatile @Nullable Mono<Void> directClosing;
 
@@ -399,7 +396,7 @@ public final class SpectraTracker {
      */
     public TrackerStats stats() {
         RecorderStats delivery = recorder != null ? recorder.stats()
-                : new RecorderStats(recorded.sum(), directWritten.sum(), 0, 0, directFailed.sum(), 0);
+                : new RecorderStats(recorded.sum(), directPending.written(), 0, 0, directPending.failed(), 0);
         return new TrackerStats(recorded.sum(), readFailures.sum(), unpriced.sum(), trackingErrors.sum(), delivery);
     }
 
@@ -616,7 +613,7 @@ public final class SpectraTracker {
                 recorder.record(record);
                 return;
             }
-            DirectWrite write = new DirectWrite(this, record, directPending.started());
+            DirectWrite write = new DirectWrite(record, directPending.started());
             try {
                 sink.write(write).subscribe(write);
             } catch (Throwable e) {
@@ -666,21 +663,17 @@ public final class SpectraTracker {
     }
 
     /**
-     * One direct write: the batch of one record handed to the sink, and the subscriber counting the write's outcome
-     * once. One object for both (this runs for every record of a direct-delivery tracker).
+     * One direct write: the batch of one record handed to the sink, and the subscriber counting the write's outcome.
+     * One small object for both (this runs for every record of a direct-delivery tracker); a write's publisher
+     * signals at most one terminal signal (Reactive Streams rule 1.7), and a sink that throws instead is counted
+     * by {@link #deliver} through {@link #onError} once.
      */
     private static final class DirectWrite extends AbstractList<TrackedRequest>
             implements CoreSubscriber<Void>, RandomAccess {
-        private static final AtomicIntegerFieldUpdater<DirectWrite> FINISHED =
-                AtomicIntegerFieldUpdater.newUpdater(DirectWrite.class, "finished");
-
-        private final SpectraTracker tracker;
         private final TrackedRequest record;
         private final PendingWrites.Epoch epoch;
-        private volatile int finished;
 
-        DirectWrite(SpectraTracker tracker, TrackedRequest record, PendingWrites.Epoch epoch) {
-            this.tracker = tracker;
+        DirectWrite(TrackedRequest record, PendingWrites.Epoch epoch) {
             this.record = record;
             this.epoch = epoch;
         }
@@ -707,19 +700,13 @@ public final class SpectraTracker {
 
         @Override
         public void onError(Throwable e) {
-            if (FINISHED.compareAndSet(this, 0, 1)) {
-                tracker.directFailed.increment();
-                epoch.finished();
-                LOG.warn("direct-write", "Spectra sink failed to write record " + record.id(), e);
-            }
+            epoch.finished(false);
+            LOG.warn("direct-write", "Spectra sink failed to write record " + record.id(), e);
         }
 
         @Override
         public void onComplete() {
-            if (FINISHED.compareAndSet(this, 0, 1)) {
-                tracker.directWritten.increment();
-                epoch.finished();
-            }
+            epoch.finished(true);
         }
     }
 

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Tracks writes in flight so that {@link #drained()} waits for exactly the writes started before it, however they
+ * Counts writes (in flight, written, failed) and tracks those in flight so that {@link #drained()} waits for exactly the writes started before it, however they
  * interleave with later ones, without polling and without a lock on the writing path.
  *
  * <p>Writes are counted per epoch. {@link #drained()} seals the current epoch (later writes count in a new one)
@@ -30,8 +31,13 @@ public final class PendingWrites {
             this.owner = owner;
         }
 
-        /** A write of this epoch ended, written or failed: call exactly once per {@link #started()}. */
-        public void finished() {
+        /**
+         * A write of this epoch ended: call exactly once per {@link #started()}.
+         *
+         * @param written true when it was written, false when it failed
+         */
+        public void finished(boolean written) {
+            (written ? owner.written : owner.failed).increment();
             if (inFlight.decrementAndGet() == 0 && sealed) {
                 complete();
             }
@@ -44,6 +50,8 @@ public final class PendingWrites {
         }
     }
 
+    private final LongAdder written = new LongAdder();
+    private final LongAdder failed = new LongAdder();
     private volatile Epoch current = new Epoch(this);
     /** Sealed epochs with writes still in flight (in practice zero or one). */
     private final ConcurrentLinkedQueue<Epoch> sealedEpochs = new ConcurrentLinkedQueue<>();
@@ -51,12 +59,22 @@ public final class PendingWrites {
     /**
      * A write starts.
      *
-     * @return its epoch: call {@link Epoch#finished()} on it exactly once when the write ends
+     * @return its epoch: call {@link Epoch#finished(boolean)} on it exactly once when the write ends
      */
     public Epoch started() {
         Epoch e = current;
         e.inFlight.incrementAndGet();
         return e;
+    }
+
+    /** @return writes that ended written */
+    public long written() {
+        return written.sum();
+    }
+
+    /** @return writes that ended failed */
+    public long failed() {
+        return failed.sum();
     }
 
     /** @return writes started and not finished yet */
