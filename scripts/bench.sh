@@ -2,7 +2,7 @@
 # Runs every benchmark with settings that fit a 2-core machine and writes BENCHMARKS.md:
 #   P1 operator overhead vs bare Reactor and Micrometer, P2/P5 the WebClient filter on vs off,
 #   P3 stream scanning, P4 the R2DBC sink vs Statement.add() vs copyIn (200,000 rows).
-# Nothing to install (embedded PostgreSQL). About 25 minutes. Keep the machine otherwise idle.
+# Nothing to install (embedded PostgreSQL). About 12 minutes. Keep the machine otherwise idle.
 #
 #   scripts/bench.sh                 # everything
 #   SKIP_R2DBC=1 scripts/bench.sh    # JMH only (the P4 section then says so)

@@ -68,7 +68,7 @@ public final class BenchmarkReport {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
         md.append("Written by `scripts/bench.sh` on ").append(LocalDate.now(ZoneOffset.UTC))
-                .append(" from one run; rerun that script to reproduce (about 25 minutes on 2 cores).\n\n");
+                .append(" from one run; rerun that script to reproduce (about 12 minutes on 2 cores).\n\n");
         md.append("- **Machine**: ").append(machine).append("\n");
         md.append("- **JVM**: ").append(jvm).append("; JMH 1.37, one fork per benchmark, 4 warmup and 5 "
                 + "measurement iterations, `-prof gc` for bytes per operation. Errors are JMH's 99.9% intervals.\n");
