@@ -654,10 +654,10 @@ public final class SpectraTracker {
 
     void internalError(String what, Throwable error) {
         trackingErrors.increment();
-        LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", error);
+        untrackedError(what, error);
     }
 
-    /** A failure while tracking a call that has no tracker to count it: logged only. */
+    /** Logs a failure of tracking (rate-limited); {@link #internalError} also counts it. */
     static void untrackedError(String what, Throwable error) {
         LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", error);
     }

@@ -7,7 +7,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import dev.spectra.reactive.TrackedRequest;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +21,7 @@ import reactor.core.publisher.Sinks;
  * thread of the stream's own, started with the first record that has a subscriber: never on the thread of the
  * call that was tracked, never on the recorder's thread (a subscriber that blocks delays neither the user's
  * calls nor the writes), and the caller takes no lock. Up to {@code capacity} records wait for delivery; beyond
- * that, records are not delivered, counted by {@link #missed()} and logged. Inline (direct delivery, for tests):
+ * that, records are not delivered, and that is logged (rate-limited). Inline (direct delivery, for tests):
  * subscribers run on the emitting thread.
  */
 public final class EventStream {
@@ -33,7 +32,6 @@ public final class EventStream {
     private final Sinks.Many<TrackedRequest> sink = Sinks.many().multicast().directBestEffort();
     private final @Nullable BoundedMpscQueue<TrackedRequest> pending;
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final LongAdder missed = new LongAdder();
     private final Runnable deliverTask = this::deliver;
     private volatile @Nullable ExecutorService executor;
     private volatile boolean completed;
@@ -65,7 +63,6 @@ public final class EventStream {
             return;
         }
         if (!q.offer(record)) {
-            missed.increment();
             LOG.warn("missed", "Spectra events(): a subscriber is not keeping up; " + q.capacity()
                     + " records wait for delivery, newer ones are not delivered to it", null);
             return;
@@ -130,11 +127,6 @@ public final class EventStream {
      */
     public Flux<TrackedRequest> flux() {
         return sink.asFlux();
-    }
-
-    /** @return records not delivered because too many were waiting for delivery */
-    public long missed() {
-        return missed.sum();
     }
 
     /**

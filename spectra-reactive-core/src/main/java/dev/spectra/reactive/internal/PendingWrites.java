@@ -77,15 +77,6 @@ public final class PendingWrites {
         return failed.sum();
     }
 
-    /** @return writes started and not finished yet */
-    public long inFlight() {
-        long n = current.inFlight.get();
-        for (Epoch e : sealedEpochs) {
-            n += e.inFlight.get();
-        }
-        return n;
-    }
-
     /**
      * @return completes when every write started before subscription has finished (at once when none is in
      *         flight); a write started concurrently with the subscription may or may not be waited for, later ones
