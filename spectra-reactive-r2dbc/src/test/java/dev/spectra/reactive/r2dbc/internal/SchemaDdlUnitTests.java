@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.spectra.reactive.RequestColumn;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +25,29 @@ class SchemaDdlUnitTests {
                 .as("version 1 is released and must not change: a new column of RequestColumn needs a migration "
                         + "that adds it (SchemaDdl.addColumns)")
                 .isEqualTo(RELEASED_VERSION_1);
+    }
+
+    @Test
+    void theMigrationsTogetherMakeEveryColumnOfTheCatalogOnce() {
+        List<RequestColumn> made = SchemaDdl.MIGRATIONS.stream().flatMap(m -> m.columns().stream()).toList();
+
+        assertThat(made).doesNotHaveDuplicates().containsExactlyInAnyOrder(RequestColumn.values());
+        assertThat(SchemaDdl.MIGRATIONS.get(0).columns()).isEqualTo(SchemaDdl.columnsOfVersion1());
+    }
+
+    @Test
+    void aLaterMigrationAddsEachColumnWithItsTypeNullabilityAndDefault() {
+        SchemaDdl.Migration m = SchemaDdl.addColumns(2, "more", RequestColumn.CHUNK_COUNT, RequestColumn.TAGS,
+                RequestColumn.METADATA, RequestColumn.LATENCY_MS, RequestColumn.TOTAL_COST);
+
+        assertThat(m.statements()).containsExactly(
+                "ALTER TABLE %1$s.spectra_requests ADD COLUMN chunk_count integer",
+                "ALTER TABLE %1$s.spectra_requests ADD COLUMN tags jsonb NOT NULL DEFAULT '[]'",
+                "ALTER TABLE %1$s.spectra_requests ADD COLUMN metadata jsonb NOT NULL DEFAULT '{}'",
+                "ALTER TABLE %1$s.spectra_requests ADD COLUMN latency_ms bigint NOT NULL",
+                "ALTER TABLE %1$s.spectra_requests ADD COLUMN total_cost numeric(20,10)");
+        assertThat(m.columns()).containsExactly(RequestColumn.CHUNK_COUNT, RequestColumn.TAGS, RequestColumn.METADATA,
+                RequestColumn.LATENCY_MS, RequestColumn.TOTAL_COST);
     }
 
     /** A migration as one script: a header, then each statement followed by a semicolon. */
