@@ -12,6 +12,7 @@ import java.util.UUID;
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.PricingStatus;
+import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.internal.JsonValues;
@@ -49,8 +50,12 @@ class R2dbcSpectraSinkIntegrationTests {
 
     @Test
     void roundTripsEveryFieldExactly() {
-        TrackedRequest full = Records.full(Records.T0);
+        TrackedRequest full = Records.full(Records.T0).toBuilder().outcome(Outcome.FAILURE).errorType("overloaded")
+                .errorMessage("upstream \"overloaded\", retry {later}").build();
         TrackedRequest minimal = Records.minimal(Records.T0.plusSeconds(1));
+        for (RequestColumn c : RequestColumn.values()) {
+            assertThat(c.value(full)).as("the full record sets column %s", c.columnName()).isNotNull();
+        }
 
         sink.write(List.of(full, minimal)).as(StepVerifier::create).verifyComplete();
 
@@ -165,7 +170,7 @@ class R2dbcSpectraSinkIntegrationTests {
 
         assertThat(counting.executedContaining("INSERT INTO")).isEqualTo(1);
         assertThat(counting.adds).hasValue(0);
-        assertThat(counting.binds).hasValue(46);
+        assertThat(counting.binds).hasValue(RequestColumn.values().length);
         assertThat(countIn(db, batch)).isEqualTo(1_000);
     }
 

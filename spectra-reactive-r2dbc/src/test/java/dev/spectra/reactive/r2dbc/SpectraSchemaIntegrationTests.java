@@ -3,6 +3,7 @@ package dev.spectra.reactive.r2dbc;
 import java.time.Duration;
 import java.util.List;
 
+import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.r2dbc.testing.PostgresExtension;
 import dev.spectra.reactive.r2dbc.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,8 @@ class SpectraSchemaIntegrationTests {
                 "tool_call_counts jsonb",
                 "total_cost numeric(20,10)");
         assertThat(db.single("SELECT count(*) FROM information_schema.columns WHERE table_schema = $1"
-                + " AND table_name = 'spectra_requests'", Long.class, schema.name())).isEqualTo(46L);
+                + " AND table_name = 'spectra_requests'", Long.class, schema.name()))
+                .isEqualTo(RequestColumn.values().length);
         assertThat(db.column("SELECT version || ':' || description FROM \"" + schema.name()
                 + "\".spectra_schema_version", String.class)).containsExactly("1:spectra_requests with its indexes");
     }

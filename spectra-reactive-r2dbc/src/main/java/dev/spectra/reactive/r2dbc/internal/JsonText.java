@@ -1,13 +1,7 @@
 package dev.spectra.reactive.r2dbc.internal;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.StreamWriteFeature;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,13 +20,6 @@ public final class JsonText {
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
-    private static final TypeReference<LinkedHashMap<String, @Nullable Object>> OBJECT = new TypeReference<>() {
-    };
-    private static final TypeReference<ArrayList<String>> STRINGS = new TypeReference<>() {
-    };
-    private static final TypeReference<LinkedHashMap<String, Integer>> COUNTS = new TypeReference<>() {
-    };
-
     private JsonText() {
     }
 
@@ -45,26 +32,10 @@ public final class JsonText {
     }
 
     /**
-     * @param json a JSON object
-     * @return the object, keys in the order of the text
+     * @param json JSON text
+     * @return its value: a {@code Map} (keys in the order of the text), {@code List}, String, Number, Boolean or null
      */
-    public static Map<String, @Nullable Object> readObject(String json) {
-        return MAPPER.readValue(json, OBJECT);
-    }
-
-    /**
-     * @param json a JSON array of strings
-     * @return the strings
-     */
-    public static List<String> readStrings(String json) {
-        return MAPPER.readValue(json, STRINGS);
-    }
-
-    /**
-     * @param json a JSON object of integers
-     * @return the counts
-     */
-    public static Map<String, Integer> readCounts(String json) {
-        return MAPPER.readValue(json, COUNTS);
+    public static @Nullable Object read(String json) {
+        return MAPPER.readValue(json, Object.class);
     }
 }

@@ -5,19 +5,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
-import dev.spectra.reactive.Cost;
-import dev.spectra.reactive.ModelType;
-import dev.spectra.reactive.Outcome;
-import dev.spectra.reactive.PricingStatus;
+import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes a batch straight into the array literals the insert binds ({@code {a,"b c",NULL}}, one text parameter
- * per column of {@link RequestInsert}, cast to its array type in SQL and parsed by the server's {@code array_in}), in
- * one pass over the records, one pre-sized buffer per column, no boxing.
+ * per column of {@link RequestInsert}, cast to its array type in SQL and parsed by the server's {@code array_in}):
+ * one pass over the records per column, each value read through {@link RequestColumn#value} and written by its
+ * type ({@link ColumnCodec}), into one buffer sized by what the column took in the last batch.
  *
  * <p>Why not bind {@code UUID[]}, {@code String[]} … and let the driver encode: r2dbc-postgresql also sends arrays
  * as text, but allocates a builder per element, and the JSON columns would be written twice (JSON, then array
@@ -37,22 +35,26 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LiteralBatch {
 
-    private static final String[] OUTCOME_IDS = ids(Outcome.values());
-    private static final String[] MODEL_TYPE_IDS = ids(ModelType.values());
-    private static final String[] PRICING_STATUS_IDS = ids(PricingStatus.values());
+    private static final RequestColumn[] COLUMNS = RequestColumn.values();
+    /** The most characters per row a column's buffer starts with, whatever the last batch needed. */
+    static final int MAX_START_LENGTH_PER_ROW = 1024;
+    /**
+     * Characters per row each column's literal took in the last batch encoded, so that the next one's buffer starts
+     * at the size it will need instead of growing (and copying) its way there. Shared by all sinks: a race only
+     * makes a buffer start smaller or larger.
+     */
+    private static final AtomicIntegerArray LENGTH_PER_ROW = new AtomicIntegerArray(COLUMNS.length);
+
+    static {
+        for (int c = 0; c < COLUMNS.length; c++) {
+            LENGTH_PER_ROW.set(c, ColumnCodec.of(COLUMNS[c]).typicalLength + 1);
+        }
+    }
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** What U+0000 becomes in text and JSON strings: PostgreSQL's text and jsonb cannot hold it. */
     static final char REPLACEMENT = '\uFFFD';
 
-    private final StringBuilder[] columns = new StringBuilder[RequestInsert.COLUMN_COUNT];
-    private int column;
-
-    private LiteralBatch(int rows) {
-        int[] widths = {37, 36, 44, 10, 16, 28, 6, 24, 10, 4, 9, 24, 48, 12, 32, 2, 8, 8, 8, 8, 8, 8, 2, 4, 2, 2, 2, 2,
-                2, 2, 16, 16, 16, 10, 8, 6, 5, 8, 4, 8, 12, 16, 32, 320, 28, 28};
-        for (int i = 0; i < columns.length; i++) {
-            columns[i] = new StringBuilder(2 + rows * (widths[i] + 1)).append('{');
-        }
+    private LiteralBatch() {
     }
 
     /**
@@ -60,110 +62,55 @@ public final class LiteralBatch {
      * @return one array literal per column, in the order of {@link RequestInsert#sql}'s parameters
      */
     public static String[] encode(List<TrackedRequest> batch) {
-        LiteralBatch b = new LiteralBatch(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            b.row(batch.get(i), i == 0);
-        }
-        String[] literals = new String[b.columns.length];
-        for (int i = 0; i < literals.length; i++) {
-            literals[i] = b.columns[i].append('}').toString();
+        int rows = batch.size();
+        String[] literals = new String[COLUMNS.length];
+        for (int c = 0; c < COLUMNS.length; c++) {
+            RequestColumn column = COLUMNS[c];
+            ColumnCodec codec = ColumnCodec.of(column);
+            StringBuilder b = new StringBuilder(2 + rows * LENGTH_PER_ROW.get(c)).append('{');
+            for (int i = 0; i < rows; i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                element(b, codec, column.value(batch.get(i)));
+            }
+            literals[c] = b.append('}').toString();
+            if (rows > 0) {
+                int perRow = 1 + (b.length() - 2) / rows;                   // the elements' and their commas'
+                LENGTH_PER_ROW.set(c, Math.min(MAX_START_LENGTH_PER_ROW, perRow));
+            }
         }
         return literals;
     }
 
-    private void row(TrackedRequest r, boolean first) {
-        column = 0;
-        if (!first) {
-            for (StringBuilder c : columns) {
-                c.append(',');
-            }
-        }
-        plain(r.id());
-        text(r.traceId());
-        text(r.responseId());
-        text(r.provider());
-        text(r.model());
-        text(r.responseModel());
-        text(r.modelType() == null ? null : MODEL_TYPE_IDS[r.modelType().ordinal()]);
-        text(r.endpoint());
-        text(r.operation());
-        plain(r.httpStatus());
-        text(OUTCOME_IDS[r.outcome().ordinal()]);
-        text(r.errorType());
-        text(r.errorMessage());
-        text(r.finishReason());
-        json(r.toolCallCounts());
-        next().append(r.streaming() ? 't' : 'f');
-        Usage u = r.usage();
-        if (u == null) {
-            for (int i = 0; i < 14; i++) {
-                plain(null);
-            }
-        } else {
-            next().append(u.inputTokens());
-            next().append(u.outputTokens());
-            next().append(u.cachedInputTokens());
-            next().append(u.cacheWriteTokens());
-            next().append(u.reasoningTokens());
-            next().append(u.totalTokens());
-            next().append(u.images());
-            next().append(u.audioSeconds().toPlainString());
-            next().append(u.characters());
-            next().append(u.cacheWrite1hTokens());
-            next().append(u.audioInputTokens());
-            next().append(u.audioOutputTokens());
-            next().append(u.imageInputTokens());
-            next().append(u.imageOutputTokens());
-        }
-        Cost c = r.cost();
-        if (c == null) {
-            plain(null);
-            plain(null);
-            plain(null);
-        } else {
-            next().append(c.input().toPlainString());
-            next().append(c.output().toPlainString());
-            next().append(c.total().toPlainString());
-        }
-        text(r.pricingTier().name());
-        text(PRICING_STATUS_IDS[r.pricingStatus().ordinal()]);
-        next().append(r.latencyMs());
-        plain(r.timeToFirstTokenMs());
-        plain(r.tokensPerSecond());
-        plain(r.chunkCount());
-        text(r.trackable() == null ? null : r.trackable().type());
-        text(r.trackable() == null ? null : r.trackable().id());
-        text(r.conversationId());
-        json(r.tags());
-        json(r.metadata());
-        // timestamptz keeps microseconds; truncate here so what is stored is predictable (PostgreSQL rounds).
-        instant(r.startedAt());
-        instant(r.completedAt());
+    /**
+     * @param column a column
+     * @return the characters per row its next buffer starts with
+     */
+    static int startLengthPerRow(RequestColumn column) {
+        return LENGTH_PER_ROW.get(column.ordinal());
     }
 
-    private StringBuilder next() {
-        return columns[column++];
-    }
-
-    private void plain(@Nullable Object value) {
-        StringBuilder b = next();
-        if (value == null) {
-            b.append("NULL");
-        } else {
-            b.append(value);
-        }
-    }
-
-    private void instant(Instant value) {
-        next().append(value.truncatedTo(ChronoUnit.MICROS));
-    }
-
-    private void text(@Nullable String value) {
-        StringBuilder b = next();
+    private static void element(StringBuilder b, ColumnCodec codec, @Nullable Object value) {
         if (value == null) {
             b.append("NULL");
             return;
         }
+        switch (codec) {
+            case TEXT -> text(b, (String) value);
+            case JSONB -> json(b, value);
+            case BOOL -> b.append((Boolean) value ? 't' : 'f');
+            case NUMERIC -> b.append(((BigDecimal) value).toPlainString());
+            // timestamptz keeps microseconds; truncate here so what is stored is predictable (PostgreSQL rounds).
+            case TIMESTAMPTZ -> b.append(((Instant) value).truncatedTo(ChronoUnit.MICROS));
+            case INT8 -> b.append(((Long) value).longValue());          // digits written in place, no String
+            case INT4 -> b.append(((Integer) value).intValue());
+            case FLOAT8 -> b.append(((Double) value).doubleValue());    // as Double.toString: Infinity, NaN too
+            case UUID -> b.append(value);
+        }
+    }
+
+    private static void text(StringBuilder b, String value) {
         b.append('"');
         int plainFrom = 0;
         for (int i = 0; i < value.length(); i++) {
@@ -180,8 +127,8 @@ public final class LiteralBatch {
     }
 
     /** A JSON value as a quoted array element: JSON syntax, then array escaping, in one pass. */
-    private void json(Object value) {
-        StringBuilder b = next().append('"');
+    private static void json(StringBuilder b, Object value) {
+        b.append('"');
         writeJson(b, value);
         b.append('"');
     }
@@ -252,13 +199,5 @@ public final class LiteralBatch {
             }
         }
         b.append(s, plainFrom, s.length()).append("\\\"");
-    }
-
-    private static <E extends Enum<E>> String[] ids(E[] values) {
-        String[] ids = new String[values.length];
-        for (E e : values) {
-            ids[e.ordinal()] = e.name().toLowerCase(java.util.Locale.ROOT);
-        }
-        return ids;
     }
 }

@@ -1,11 +1,20 @@
 package dev.spectra.reactive.r2dbc.internal;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import dev.spectra.reactive.RequestColumn;
 
 /**
  * The schema's migrations, in order. A migration is never edited once released: changes go into a new version,
  * so a database at version n is upgraded by running n+1 .. current. Statements take the quoted schema name as
  * {@code %1$s}; nothing else is ever formatted into them.
+ *
+ * <p>The columns of {@code spectra_requests} come from {@link RequestColumn}: each is created by version 1 or
+ * added by the later migration that names it.
  */
 public final class SchemaDdl {
 
@@ -14,17 +23,20 @@ public final class SchemaDdl {
      * @param version its number
      * @param description what it does
      * @param statements DDL
+     * @param columns the columns of {@code spectra_requests} it creates or adds
      */
-    public record Migration(int version, String description, List<String> statements) {
+    public record Migration(int version, String description, List<String> statements, List<RequestColumn> columns) {
         /**
-         * Copies the statements.
+         * Copies the statements and columns.
          *
          * @param version its number
          * @param description what it does
          * @param statements its DDL
+         * @param columns the columns of {@code spectra_requests} it creates or adds
          */
         public Migration {
             statements = List.copyOf(statements);
+            columns = List.copyOf(columns);
         }
     }
 
@@ -34,55 +46,15 @@ public final class SchemaDdl {
     /** The table recording which migrations ran. */
     public static final String VERSION_TABLE = "spectra_schema_version";
 
+    /**
+     * Migrations after the first, ascending. A column added to {@link RequestColumn} gets its own migration here,
+     * {@code addColumns(2, "…", RequestColumn.NEW_COLUMN)}; version 1 creates every column no later migration adds,
+     * so its DDL stays what was released.
+     */
+    private static final List<Migration> LATER = List.of();
+
     private static final Migration V1 = new Migration(1, "spectra_requests with its indexes", List.of(
-            """
-            CREATE TABLE %1$s.spectra_requests (
-                id                     uuid             NOT NULL,
-                trace_id               text             NOT NULL,
-                response_id            text,
-                provider               text             NOT NULL,
-                model                  text             NOT NULL,
-                response_model         text,
-                model_type             text,
-                endpoint               text,
-                operation              text,
-                http_status            integer,
-                outcome                text             NOT NULL,
-                error_type             text,
-                error_message          text,
-                finish_reason          text,
-                tool_call_counts       jsonb            NOT NULL DEFAULT '{}',
-                streaming              boolean          NOT NULL,
-                input_tokens           bigint,
-                output_tokens          bigint,
-                cached_input_tokens    bigint,
-                cache_write_tokens     bigint,
-                reasoning_tokens       bigint,
-                total_tokens           bigint,
-                images                 bigint,
-                audio_seconds          numeric,
-                characters             bigint,
-                cache_write_1h_tokens  bigint,
-                audio_input_tokens     bigint,
-                audio_output_tokens    bigint,
-                image_input_tokens     bigint,
-                image_output_tokens    bigint,
-                input_cost             numeric(20,10),
-                output_cost            numeric(20,10),
-                total_cost             numeric(20,10),
-                pricing_tier           text             NOT NULL,
-                pricing_status         text             NOT NULL,
-                latency_ms             bigint           NOT NULL,
-                time_to_first_token_ms bigint,
-                tokens_per_second      double precision,
-                chunk_count            integer,
-                trackable_type         text,
-                trackable_id           text,
-                conversation_id        text,
-                tags                   jsonb            NOT NULL DEFAULT '[]',
-                metadata               jsonb            NOT NULL DEFAULT '{}',
-                started_at             timestamptz      NOT NULL,
-                completed_at           timestamptz      NOT NULL,
+            createTable(columnsOfVersion1()) + """
                 CONSTRAINT spectra_requests_pkey PRIMARY KEY (id),
                 CONSTRAINT spectra_requests_outcome_check
                     CHECK (outcome IN ('success', 'failure', 'cancelled')),
@@ -112,15 +84,83 @@ public final class SchemaDdl {
             // jsonb_path_ops: smaller and faster for @> (the only metadata operator the query API uses).
             "CREATE INDEX spectra_requests_metadata_idx ON %1$s.spectra_requests USING gin (metadata jsonb_path_ops)",
             // Default jsonb_ops: tags need ?| and ?& as well as @>.
-            "CREATE INDEX spectra_requests_tags_idx ON %1$s.spectra_requests USING gin (tags)"));
+            "CREATE INDEX spectra_requests_tags_idx ON %1$s.spectra_requests USING gin (tags)"),
+            columnsOfVersion1());
 
     /** Every migration, ascending. */
-    public static final List<Migration> MIGRATIONS = List.of(V1);
+    public static final List<Migration> MIGRATIONS = Stream.concat(Stream.of(V1), LATER.stream()).toList();
 
     /** The version this library writes and reads. */
     public static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
     private SchemaDdl() {
+    }
+
+    /** The catalog's columns that no later migration adds, in catalog order. */
+    static List<RequestColumn> columnsOfVersion1() {
+        Set<RequestColumn> columns = EnumSet.allOf(RequestColumn.class);
+        LATER.forEach(m -> m.columns().forEach(columns::remove));
+        return List.copyOf(columns);
+    }
+
+    /**
+     * The start of the {@code CREATE TABLE} statement: its first line and one line per column, each ending with a
+     * comma (table constraints follow), names and types aligned in columns.
+     *
+     * @param columns the columns
+     * @return the text
+     */
+    static String createTable(List<RequestColumn> columns) {
+        int nameWidth = 1 + columns.stream().mapToInt(c -> c.columnName().length()).max().orElse(0);
+        int typeWidth = 1 + columns.stream().mapToInt(c -> c.sqlType().length()).max().orElse(0);
+        StringBuilder sql = new StringBuilder("CREATE TABLE %1$s.").append(REQUESTS_TABLE).append(" (\n");
+        for (RequestColumn c : columns) {
+            sql.append("    ").append(columnDefinition(c, nameWidth, typeWidth)).append(",\n");
+        }
+        return sql.toString();
+    }
+
+    /**
+     * A migration that adds columns to {@code spectra_requests}, for a column added to the catalog after version 1.
+     * A {@code NOT NULL} column other than {@code jsonb} has no default for the rows already stored: give it one
+     * by hand in a migration of its own.
+     *
+     * @param version the migration's number
+     * @param description what it does
+     * @param columns the new columns
+     * @return the migration
+     */
+    static Migration addColumns(int version, String description, RequestColumn... columns) {
+        List<String> statements = new ArrayList<>();
+        for (RequestColumn c : columns) {
+            statements.add("ALTER TABLE %1$s." + REQUESTS_TABLE + " ADD COLUMN " + columnDefinition(c, 0, 0));
+        }
+        return new Migration(version, description, statements, List.of(columns));
+    }
+
+    /**
+     * A column's definition: name, type, and for a {@code NOT NULL} column the constraint, with the empty JSON
+     * value as the default of {@code jsonb} ones ({@code '{}'} or {@code '[]'}). Name and type are padded to the
+     * widths given.
+     */
+    private static String columnDefinition(RequestColumn c, int nameWidth, int typeWidth) {
+        StringBuilder d = new StringBuilder(c.columnName()).append(' ');
+        pad(d, nameWidth).append(c.sqlType());
+        if (c.nullable()) {
+            return d.toString();
+        }
+        pad(d.append(' '), nameWidth + typeWidth).append("NOT NULL");
+        if (c.sqlType().equals("jsonb")) {
+            d.append(c.javaType() == List.class ? " DEFAULT '[]'" : " DEFAULT '{}'");
+        }
+        return d.toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int width) {
+        while (b.length() < width) {
+            b.append(' ');
+        }
+        return b;
     }
 
     /**

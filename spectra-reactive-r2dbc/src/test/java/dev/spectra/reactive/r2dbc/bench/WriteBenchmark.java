@@ -15,6 +15,7 @@ import java.util.UUID;
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.ModelType;
 import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.Usage;
@@ -188,13 +189,11 @@ public final class WriteBenchmark {
 
     /** The per-row baseline: the same columns, one binding set per row, Statement.add() between rows. */
     private static Mono<Void> addPerRow(Connection c, String table, List<TrackedRequest> batch) {
-        List<String> columns = RequestInsert.columnNames();
-        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (");
-        for (int i = 1; i <= columns.size(); i++) {
-            String cast = switch (columns.get(i - 1)) {
-                case "tool_call_counts", "tags", "metadata" -> "::jsonb";
-                default -> "";
-            };
+        RequestColumn[] columns = RequestColumn.values();
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + String.join(", ",
+                RequestInsert.columnNames()) + ") VALUES (");
+        for (int i = 1; i <= columns.length; i++) {
+            String cast = columns[i - 1].sqlType().equals("jsonb") ? "::jsonb" : "";
             sql.append(i == 1 ? "" : ", ").append('$').append(i).append(cast);
         }
         sql.append(") ON CONFLICT DO NOTHING");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.r2dbc.bench.TypedColumns;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -63,7 +64,7 @@ class InternalsUnitTests {
 
         String[] columns = LiteralBatch.encode(List.of(r, r));
 
-        assertThat(columns).hasSize(46);
+        assertThat(columns).hasSize(RequestColumn.values().length);
         assertThat(columns[0]).isEqualTo("{6ba7b810-9dad-11d1-80b4-00c04fd430c8,6ba7b810-9dad-11d1-80b4-00c04fd430c8}");
         assertThat(columns[1]).isEqualTo("{\"a\\\"b\\\\c{,}\",\"a\\\"b\\\\c{,}\"}");
         assertThat(columns[2]).isEqualTo("{NULL,NULL}");                       // response_id: null
@@ -75,6 +76,54 @@ class InternalsUnitTests {
         assertThat(columns[16]).isEqualTo("{NULL,NULL}");                      // no usage
         assertThat(columns[42]).isEqualTo("{\"[]\",\"[]\"}");
         assertThat(columns[44]).isEqualTo("{2025-03-04T05:06:07.123456Z,2025-03-04T05:06:07.123456Z}");
+    }
+
+    @Test
+    void writesEachTypeOfColumnInTheFormArrayInReads() {
+        dev.spectra.reactive.TrackedRequest r = dev.spectra.reactive.TrackedRequest.builder()
+                .id(java.util.UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8")).provider("p").model("m")
+                .outcome(dev.spectra.reactive.Outcome.FAILURE).httpStatus(429).streaming(true)
+                .usage(dev.spectra.reactive.Usage.builder().inputTokens(1_234_567_890_123L).outputTokens(5)
+                        .audioSeconds(new java.math.BigDecimal("1E+1")).build())
+                .cost(dev.spectra.reactive.Cost.of("0.00000015", "2"))
+                .latencyMs(Long.MAX_VALUE).tokensPerSecond(Double.POSITIVE_INFINITY)
+                .toolCallCounts(java.util.Map.of("function", 2))
+                .startedAt(java.time.Instant.parse("2025-03-04T05:06:07.999999999Z"))
+                .completedAt(java.time.Instant.parse("2025-03-04T05:06:08Z")).build();
+        dev.spectra.reactive.TrackedRequest other = r.toBuilder().tokensPerSecond(Double.NaN).build();
+
+        String[] columns = LiteralBatch.encode(List.of(r, other));
+
+        assertThat(columns[RequestColumn.HTTP_STATUS.ordinal()]).isEqualTo("{429,429}");
+        assertThat(columns[RequestColumn.STREAMING.ordinal()]).isEqualTo("{t,t}");
+        assertThat(columns[RequestColumn.INPUT_TOKENS.ordinal()]).isEqualTo("{1234567890123,1234567890123}");
+        assertThat(columns[RequestColumn.AUDIO_SECONDS.ordinal()]).isEqualTo("{10,10}");
+        assertThat(columns[RequestColumn.INPUT_COST.ordinal()]).isEqualTo("{0.0000001500,0.0000001500}");
+        assertThat(columns[RequestColumn.LATENCY_MS.ordinal()]).isEqualTo("{9223372036854775807,9223372036854775807}");
+        assertThat(columns[RequestColumn.TOKENS_PER_SECOND.ordinal()]).isEqualTo("{Infinity,NaN}");
+        assertThat(columns[RequestColumn.TOOL_CALL_COUNTS.ordinal()])
+                .isEqualTo("{\"{\\\"function\\\":2}\",\"{\\\"function\\\":2}\"}");
+        assertThat(columns[RequestColumn.STARTED_AT.ordinal()])
+                .isEqualTo("{2025-03-04T05:06:07.999999Z,2025-03-04T05:06:07.999999Z}");
+        assertThat(columns[RequestColumn.TRACKABLE_TYPE.ordinal()]).isEqualTo("{NULL,NULL}");
+    }
+
+    @Test
+    void aBatchOfHugeValuesDoesNotMakeTheNextBatchesBuffersHuge() {
+        dev.spectra.reactive.TrackedRequest huge = dev.spectra.reactive.TrackedRequest.builder()
+                .id(java.util.UUID.randomUUID()).provider("p").model("m").outcome(dev.spectra.reactive.Outcome.SUCCESS)
+                .errorMessage("x".repeat(100_000)).metadata(java.util.Map.of("k", "y".repeat(100_000)))
+                .startedAt(java.time.Instant.EPOCH).completedAt(java.time.Instant.EPOCH).build();
+
+        LiteralBatch.encode(List.of(huge));
+
+        assertThat(LiteralBatch.startLengthPerRow(RequestColumn.METADATA))
+                .isEqualTo(LiteralBatch.MAX_START_LENGTH_PER_ROW);
+        assertThat(LiteralBatch.startLengthPerRow(RequestColumn.ERROR_MESSAGE))
+                .isEqualTo(LiteralBatch.MAX_START_LENGTH_PER_ROW);
+        LiteralBatch.encode(List.of(huge.toBuilder().errorMessage("short").metadata(java.util.Map.of()).build()));
+        assertThat(LiteralBatch.startLengthPerRow(RequestColumn.METADATA)).isEqualTo(5);     // "{}" and a comma
+        assertThat(LiteralBatch.startLengthPerRow(RequestColumn.ERROR_MESSAGE)).isEqualTo(8);
     }
 
     @Test
@@ -96,7 +145,7 @@ class InternalsUnitTests {
         LiteralBatch.writeJson(element, value);
 
         String json = unescapeArrayElement(element.toString());
-        assertThat(dev.spectra.reactive.internal.JsonValues.jsonEquals(JsonText.readObject(json), value))
+        assertThat(dev.spectra.reactive.internal.JsonValues.jsonEquals(JsonText.read(json), value))
                 .as("%s parses back to %s", json, value).isTrue();
     }
 
@@ -140,13 +189,13 @@ class InternalsUnitTests {
         while (placeholders.find()) {
             assertThat(Integer.parseInt(placeholders.group(1))).isEqualTo(++count);
         }
-        assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(46);
+        assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(RequestColumn.values().length);
         assertThat(sql).startsWith("INSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
                 .contains("FROM unnest($1::uuid[], $2::text[],")
                 .contains("u.metadata::jsonb")
                 .endsWith("ON CONFLICT DO NOTHING")
                 .doesNotContain("'");
-        assertThat(TypedColumns.encode(List.of())).hasSize(46);
-        assertThat(LiteralBatch.encode(List.of())).hasSize(46).containsOnly("{}");
+        assertThat(TypedColumns.encode(List.of())).hasSize(RequestColumn.values().length);
+        assertThat(LiteralBatch.encode(List.of())).hasSize(RequestColumn.values().length).containsOnly("{}");
     }
 }
