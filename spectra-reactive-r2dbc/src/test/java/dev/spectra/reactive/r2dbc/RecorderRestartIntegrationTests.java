@@ -9,10 +9,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.r2dbc.testing.EmbeddedServer;
 import dev.spectra.reactive.sink.Recorder;
 import dev.spectra.reactive.sink.RecorderOptions;
 import dev.spectra.reactive.sink.RecorderStats;
+import dev.spectra.reactive.testsupport.postgres.EmbeddedServer;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;

