@@ -45,6 +45,38 @@ class RecorderRestartIntegrationTests {
     }
 
     @Test
+    void withTheDatabaseStoppedFlushEndsWithinRetryTimeoutPlusWriteTimeoutWhateverTheNumberOfBatches() {
+        Duration retryTimeout = Duration.ofSeconds(2);
+        Duration writeTimeout = Duration.ofSeconds(1);
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder()
+                .url(server.r2dbcUrl("postgres")).schema("stopped").build());
+        sink.checkStartup().block(TIMEOUT);
+        Recorder recorder = Recorder.create(sink, RecorderOptions.builder().batchSize(10)
+                .maxDelay(Duration.ofHours(1)).writeTimeout(writeTimeout)
+                .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).retryTimeout(retryTimeout).build());
+        server.stop();
+        try {
+            Instant t = Instant.parse("2026-12-02T09:00:00Z");
+            for (int i = 0; i < 60; i++) {                // six batches
+                recorder.record(Records.full(t.plusMillis(i)));
+            }
+            long start = System.nanoTime();
+            // a retry timeout per batch would take six times retryTimeout; from first offer, one
+            recorder.flush().block(retryTimeout.plus(writeTimeout).plusSeconds(2));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).isLessThan(retryTimeout.plus(writeTimeout).plusSeconds(2));
+            RecorderStats s = recorder.stats();
+            assertThat(s.failed()).isEqualTo(60);
+            assertThat(s.written()).isZero();
+            assertThat(s.retried()).isPositive();
+        } finally {
+            recorder.close(Duration.ofSeconds(1)).block(TIMEOUT);
+            server.restart();
+        }
+    }
+
+    @Test
     void aRestartInTheMiddleOfARunLosesNothingThatWasQueuedAndStoresEachRecordOnce() throws Exception {
         R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder()
                 .url(server.r2dbcUrl("postgres")).schema("restart").build());

