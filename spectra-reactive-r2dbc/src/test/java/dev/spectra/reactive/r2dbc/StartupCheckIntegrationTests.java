@@ -42,18 +42,16 @@ class StartupCheckIntegrationTests {
         server = EmbeddedServer.start(Map.of("fsync", "off"));
         server.requirePasswords();
         // a role that may log in, and nothing more (no CREATE on the database or on schema public)
-        server.execute("CREATE ROLE spectra_app LOGIN PASSWORD '" + PASSWORD + "'");
+        server.execute("postgres", "CREATE ROLE spectra_app LOGIN PASSWORD '" + PASSWORD + "'");
         // a database whose tables an administrator created; its writer can insert and read, never create
-        server.execute("CREATE DATABASE spectra_prod");
-        server.execute("CREATE ROLE spectra_writer LOGIN PASSWORD '" + WRITER_PASSWORD + "'");
+        server.execute("postgres", "CREATE DATABASE spectra_prod");
+        server.execute("postgres", "CREATE ROLE spectra_writer LOGIN PASSWORD '" + WRITER_PASSWORD + "'");
         SpectraSchema.defaultSchema().createOrUpgrade(ConnectionFactories.get(url("postgres", null,
                 "spectra_prod"))).block(TIMEOUT);
-        try (var admin = new Admin("spectra_prod")) {
-            admin.run("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-            admin.run("REVOKE CREATE ON DATABASE spectra_prod FROM PUBLIC");
-            admin.run("GRANT INSERT, SELECT ON public.spectra_requests TO spectra_writer");
-            admin.run("GRANT SELECT ON public.spectra_schema_version TO spectra_writer");
-        }
+        server.execute("spectra_prod", "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        server.execute("spectra_prod", "REVOKE CREATE ON DATABASE spectra_prod FROM PUBLIC");
+        server.execute("spectra_prod", "GRANT INSERT, SELECT ON public.spectra_requests TO spectra_writer");
+        server.execute("spectra_prod", "GRANT SELECT ON public.spectra_schema_version TO spectra_writer");
     }
 
     @AfterAll
@@ -191,27 +189,6 @@ class StartupCheckIntegrationTests {
                     .expectNext(last.id()).verifyComplete();
         } finally {
             recorder.close(TIMEOUT).block(TIMEOUT);
-        }
-    }
-
-    /** The superuser on one database, for granting. */
-    private static final class Admin implements AutoCloseable {
-        private final String database;
-
-        Admin(String database) {
-            this.database = database;
-        }
-
-        void run(String sql) {
-            reactor.core.publisher.Flux.usingWhen(ConnectionFactories.get(url("postgres", null, database)).create(),
-                            c -> reactor.core.publisher.Flux.from(c.createStatement(sql).execute())
-                                    .flatMap(io.r2dbc.spi.Result::getRowsUpdated),
-                            io.r2dbc.spi.Connection::close)
-                    .then().block(TIMEOUT);
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

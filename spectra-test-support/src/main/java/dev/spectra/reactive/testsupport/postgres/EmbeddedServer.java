@@ -82,16 +82,17 @@ public final class EmbeddedServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write pg_hba.conf in " + dataDirectory, e);
         }
-        execute("SELECT pg_reload_conf()");
+        execute("postgres", "SELECT pg_reload_conf()");
     }
 
     /**
-     * Runs SQL as the superuser on the database {@code postgres} (blocking), e.g. to create roles and databases.
+     * Runs SQL as the superuser (blocking), e.g. to create roles and databases or to grant rights.
      *
+     * @param database the database to connect to, e.g. {@code postgres}
      * @param sql one statement, without parameters
      */
-    public void execute(String sql) {
-        ConnectionFactory superuser = ConnectionFactories.get(r2dbcUrl("postgres"));
+    public void execute(String database, String sql) {
+        ConnectionFactory superuser = ConnectionFactories.get(r2dbcUrl(database));
         Flux.usingWhen(superuser.create(), c -> Flux.from(c.createStatement(sql).execute())
                         .flatMap(r -> Flux.from(r.map((row, meta) -> 1)).thenMany(Flux.empty())), Connection::close)
                 .then().block(Duration.ofSeconds(30));
