@@ -217,14 +217,19 @@ class RecorderTest {
         });
     }
 
+    /** Batches of 2 to a sink that is down, each try taking 1 s of the clock, tried for 10 s. */
+    private Recorder recorderOfTenSecondRetries(AtomicLong clock, List<Integer> attempts) {
+        return recorder(down(clock, Duration.ofSeconds(1), attempts), o -> o.batchSize(2)
+                .maxDelay(Duration.ofHours(1)).writeTimeout(Duration.ofHours(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).retryTimeout(Duration.ofSeconds(10))
+                .nanoTime(clock::get));
+    }
+
     @Test
     void theRetryTimeoutCountsFromWhenTheOldestRecordWasOfferedWhateverTheNumberOfBatches() {
         AtomicLong clock = new AtomicLong();
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        Recorder recorder = recorder(down(clock, Duration.ofSeconds(1), attempts), o -> o.batchSize(2)
-                .maxDelay(Duration.ofHours(1)).writeTimeout(Duration.ofHours(1))
-                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).retryTimeout(Duration.ofSeconds(10))
-                .nanoTime(clock::get));
+        Recorder recorder = recorderOfTenSecondRetries(clock, attempts);
 
         for (int i = 0; i < 6; i++) {                     // three batches, all offered at 0 s
             recorder.record(Records.record(i));
@@ -242,10 +247,7 @@ class RecorderTest {
     void eachBatchIsTriedUntilItsOwnOldestRecordIsRetryTimeoutOld() {
         AtomicLong clock = new AtomicLong();
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        Recorder recorder = recorder(down(clock, Duration.ofSeconds(1), attempts), o -> o.batchSize(2)
-                .maxDelay(Duration.ofHours(1)).writeTimeout(Duration.ofHours(1))
-                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).retryTimeout(Duration.ofSeconds(10))
-                .nanoTime(clock::get));
+        Recorder recorder = recorderOfTenSecondRetries(clock, attempts);
 
         recorder.record(Records.record(0));               // offered at 0 s
         recorder.record(Records.record(1));
