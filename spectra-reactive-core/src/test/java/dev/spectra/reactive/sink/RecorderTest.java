@@ -208,18 +208,21 @@ class RecorderTest {
         assertThat(s.retried()).isEqualTo(attempts.get() - 1L).isGreaterThanOrEqualTo(2);
     }
 
-    /** A sink that is down: every write fails transiently and takes {@code step} of the hand-advanced clock. */
-    private static SpectraSink down(AtomicLong clock, Duration step, List<Integer> attempts) {
-        return batch -> Mono.defer(() -> {
+    /**
+     * A sink that is down: every write fails transiently and takes {@code step} of the hand-advanced clock; none
+     * starts before {@code open} completes, so that the test's own records are all offered at the time it says.
+     */
+    private static SpectraSink down(AtomicLong clock, Duration step, List<Integer> attempts, Mono<Void> open) {
+        return batch -> open.then(Mono.defer(() -> {
             attempts.add(batch.size());
             clock.addAndGet(step.toNanos());
             return Mono.error(new TransientSinkException("connection refused", new IOException("refused")));
-        });
+        }));
     }
 
-    /** Batches of 2 to a sink that is down, each try taking 1 s of the clock, tried for 10 s. */
-    private Recorder recorderOfTenSecondRetries(AtomicLong clock, List<Integer> attempts) {
-        return recorder(down(clock, Duration.ofSeconds(1), attempts), o -> o.batchSize(2)
+    /** Batches of 2 to a sink that is down once {@code open}, each try taking 1 s of the clock, tried for 10 s. */
+    private Recorder recorderOfTenSecondRetries(AtomicLong clock, List<Integer> attempts, Mono<Void> open) {
+        return recorder(down(clock, Duration.ofSeconds(1), attempts, open), o -> o.batchSize(2)
                 .maxDelay(Duration.ofHours(1)).writeTimeout(Duration.ofHours(1))
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).retryTimeout(Duration.ofSeconds(10))
                 .nanoTime(clock::get));
@@ -229,11 +232,13 @@ class RecorderTest {
     void theRetryTimeoutCountsFromWhenTheOldestRecordWasOfferedWhateverTheNumberOfBatches() {
         AtomicLong clock = new AtomicLong();
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        Recorder recorder = recorderOfTenSecondRetries(clock, attempts);
+        Sinks.Empty<Void> open = Sinks.empty();
+        Recorder recorder = recorderOfTenSecondRetries(clock, attempts, open.asMono());
 
         for (int i = 0; i < 6; i++) {                     // three batches, all offered at 0 s
             recorder.record(Records.record(i));
         }
+        open.tryEmitEmpty();
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
 
         // the first batch is tried at 0 s, 1 s .. 9 s; at 10 s its records are 10 s old: no more tries, and the
@@ -247,16 +252,18 @@ class RecorderTest {
     void eachBatchIsTriedUntilItsOwnOldestRecordIsRetryTimeoutOld() {
         AtomicLong clock = new AtomicLong();
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        Recorder recorder = recorderOfTenSecondRetries(clock, attempts);
+        Sinks.Empty<Void> open = Sinks.empty();
+        Recorder recorder = recorderOfTenSecondRetries(clock, attempts, open.asMono());
 
         recorder.record(Records.record(0));               // offered at 0 s
         recorder.record(Records.record(1));
         clock.set(Duration.ofSeconds(5).toNanos());
         recorder.record(Records.record(2));               // offered at 5 s
         recorder.record(Records.record(3));
+        open.tryEmitEmpty();
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
 
-        // first batch: tried at 5 s .. 9 s (until 10 s); second batch: at 10 s .. 14 s (until 15 s)
+        // first batch: its tries run at 5 s .. 9 s (until it is 10 s old); second: at 10 s .. 14 s (until 15 s)
         assertThat(attempts).hasSize(10);
         assertThat(clock.get()).isEqualTo(Duration.ofSeconds(15).toNanos());
         assertThat(recorder.stats().failed()).isEqualTo(4);
@@ -266,7 +273,7 @@ class RecorderTest {
     void aZeroRetryTimeoutTriesEachBatchOnceHoweverOld() {
         AtomicLong clock = new AtomicLong();
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        Recorder recorder = recorder(down(clock, Duration.ofSeconds(1), attempts), o -> o.batchSize(2)
+        Recorder recorder = recorder(down(clock, Duration.ofSeconds(1), attempts, Mono.empty()), o -> o.batchSize(2)
                 .maxDelay(Duration.ofHours(1)).retryTimeout(Duration.ZERO).nanoTime(clock::get));
 
         for (int i = 0; i < 6; i++) {
