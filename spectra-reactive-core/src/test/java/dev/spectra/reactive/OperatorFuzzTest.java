@@ -12,9 +12,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import dev.spectra.reactive.fuzz.Category;
-import dev.spectra.reactive.fuzz.FuzzCase;
-import dev.spectra.reactive.fuzz.FuzzCorpus;
+import dev.spectra.reactive.testsupport.fuzz.Category;
+import dev.spectra.reactive.testsupport.fuzz.FuzzCase;
+import dev.spectra.reactive.testsupport.fuzz.FuzzCorpus;
 import dev.spectra.reactive.testing.SpectraFake;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;

@@ -101,9 +101,6 @@ public final class ProviderStandIn implements AutoCloseable {
 
     private DisposableServer bind(Handler handler) {
         return HttpServer.create().host("127.0.0.1").port(0)
-                // one request per connection: see ApiServer (reactor/reactor-netty#4361); an immediate 400 or 404
-                // behind a delayed answer could otherwise leave a pooled WebClient connection unanswered
-                .maxKeepAliveRequests(1)
                 .handle((req, res) -> req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("{}")
                         .flatMap(text -> {
                             requests.incrementAndGet();

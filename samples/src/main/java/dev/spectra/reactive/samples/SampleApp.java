@@ -23,6 +23,7 @@ import dev.spectra.reactive.sink.RecorderOptions;
 import dev.spectra.reactive.webclient.SpectraExchangeFilter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.netty.ChannelBindException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +37,8 @@ import reactor.core.publisher.Mono;
 public final class SampleApp implements AutoCloseable {
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+    /** Bounds the start-up check; it fails sooner (the pool's acquire timeout) when the database does not answer. */
+    private static final Duration CHECK_WAIT = Duration.ofSeconds(60);
 
     private final SampleConfig config;
     private final PrintStream out;
@@ -65,6 +68,8 @@ public final class SampleApp implements AutoCloseable {
                     .applicationName("spectra-sample").build());
             started.push(() -> sink.close().block(CLOSE_WAIT));
             this.sink = sink;
+            // a wrong URL, password or database stops the sample now, saying which, instead of failed writes later
+            sink.checkStartup().block(CHECK_WAIT);
             // a short delay keeps the API fresh while the demo runs; production keeps the 1 s default
             SpectraTracker tracker = SpectraTracker.builder().sink(sink)
                     .recorder(RecorderOptions.builder().maxDelay(Duration.ofMillis(200)).build()).build();
@@ -95,7 +100,7 @@ public final class SampleApp implements AutoCloseable {
                     anthropicUrl, key(config.anthropic(), "sk-ant-sample"), geminiUrl,
                     key(config.gemini(), "sample-gemini-key"), filter.build());
             this.workload = new DemoWorkload(assistant, out);
-            ApiServer api = ApiServer.start(sink.requests(), config.host(), config.port(), config.apiToken());
+            ApiServer api = startApi(sink.requests(), config);
             started.push(api);
             this.api = api;
             Disposable liveLines = tracker.events().subscribe(r -> {
@@ -107,6 +112,16 @@ public final class SampleApp implements AutoCloseable {
             // e.g. the API port is taken: stop what did start, and report why starting failed
             closeStarted(e);
             throw e;
+        }
+    }
+
+    private static ApiServer startApi(SpectraRequests requests, SampleConfig config) {
+        try {
+            return ApiServer.start(requests, config.host(), config.port(), config.apiToken());
+        } catch (ChannelBindException e) {
+            throw new IllegalStateException("the API cannot listen on " + config.host() + ":" + config.port()
+                    + " (in use?): pick another port with --port N or SPECTRA_API_PORT (--port 0 takes any free "
+                    + "port)", e);
         }
     }
 
@@ -279,6 +294,16 @@ public final class SampleApp implements AutoCloseable {
         }
     }
 
+    /** The failure's message, with its cause's when that says more (e.g. why the embedded PostgreSQL failed). */
+    static String startupFailure(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            return message + ": " + cause.getMessage();
+        }
+        return message;
+    }
+
     /**
      * Runs the sample; see {@link SampleConfig#USAGE}.
      *
@@ -299,7 +324,15 @@ public final class SampleApp implements AutoCloseable {
             System.out.print(SampleConfig.USAGE);
             return;
         }
-        SampleApp app = SampleApp.start(config, System.out);
+        SampleApp app;
+        try {
+            app = SampleApp.start(config, System.out);
+        } catch (RuntimeException e) {
+            // what is wrong, in one line, and a failed exit (the exit ends Maven's JVM too under exec:java)
+            System.err.println("error: " + startupFailure(e));
+            System.exit(1);
+            return;
+        }
         // Ctrl-C: the hook closes the app (queued records written, then the database stopped, in that order) and the
         // JVM exits when it is done
         Thread hook = new Thread(app::close, "spectra-sample-shutdown");

@@ -14,7 +14,7 @@ import java.util.Set;
 
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.r2dbc.testing.SecretScan;
+import dev.spectra.reactive.testsupport.postgres.SecretScan;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;

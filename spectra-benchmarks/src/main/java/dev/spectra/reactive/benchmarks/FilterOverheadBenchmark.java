@@ -1,14 +1,13 @@
 package dev.spectra.reactive.benchmarks;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.sink.RecorderOptions;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import dev.spectra.reactive.webclient.SpectraExchangeFilter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,7 +56,7 @@ public class FilterOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        json = resource("openai_chat.json");
+        json = ProviderFixtures.bytes("openai__chat__json__1.json");
         sse = stream();
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .handle((req, res) -> req.receive().aggregate().asString().defaultIfEmpty("").flatMap(body -> {
@@ -141,14 +140,4 @@ public class FilterOverheadBenchmark {
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = FilterOverheadBenchmark.class.getResourceAsStream("/" + name)) {
-            if (in == null) {
-                throw new IOException("no resource " + name);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toByteArray();
-        }
-    }
 }

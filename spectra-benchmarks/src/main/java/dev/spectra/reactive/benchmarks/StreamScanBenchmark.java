@@ -1,8 +1,6 @@
 package dev.spectra.reactive.benchmarks;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.StreamReader;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -145,14 +144,7 @@ public class StreamScanBenchmark {
         return d;
     }
 
-    private static String resource(String name) throws IOException {
-        try (InputStream in = StreamScanBenchmark.class.getResourceAsStream("/" + name)) {
-            if (in == null) {
-                throw new IOException("no resource " + name);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
-        }
+    private static String resource(String name) {
+        return new String(ProviderFixtures.bytes(name), StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,6 @@
 package dev.spectra.reactive.benchmarks;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -9,6 +8,7 @@ import java.util.function.Function;
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.internal.Json;
 import dev.spectra.reactive.sink.RecorderOptions;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -74,9 +74,7 @@ public class TrackingOverheadBenchmark {
         registry = ObservationRegistry.create();
         registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
         opaque = new Object();
-        try (InputStream in = TrackingOverheadBenchmark.class.getResourceAsStream("/openai_chat.json")) {
-            chatResponse = Json.MAPPER.readTree(in);
-        }
+        chatResponse = Json.MAPPER.readTree(ProviderFixtures.bytes("openai__chat__json__1.json"));
     }
 
     @TearDown(Level.Trial)

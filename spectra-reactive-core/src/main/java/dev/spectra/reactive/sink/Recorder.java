@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.internal.BoundedMpscQueue;
@@ -38,9 +40,12 @@ import reactor.util.retry.Retry;
  *       {@link RecorderOptions#maxDelay()}, so at most about {@code maxDelay} after it was queued, unless a write
  *       is still in flight: then it goes at the first tick after that write ends.</li>
  *   <li>A transient failure retries the same batch (backoff {@link RecorderOptions#retryMinBackoff()} doubling to
- *       {@link RecorderOptions#retryMaxBackoff()}, for up to {@link RecorderOptions#retryTimeout()}); meanwhile
- *       the queue absorbs new records. {@link RejectedRecordsException} counts only the refused records as
- *       failed; any other error fails the batch.</li>
+ *       {@link RecorderOptions#retryMaxBackoff()}); meanwhile the queue absorbs new records. A batch is tried,
+ *       first or again, only while its oldest record is younger than {@link RecorderOptions#retryTimeout()},
+ *       counted from when that record was offered: with the sink down, every queued batch has failed
+ *       {@code retryTimeout + writeTimeout} after its oldest record was offered, however many there are.
+ *       {@link RejectedRecordsException} counts only the refused records as failed; any other error fails the
+ *       batch.</li>
  *   <li>{@link #flush()} completes when every record accepted before it was written or failed;
  *       {@link #close(Duration)} stops accepting, flushes within the timeout and closes the sink.</li>
  * </ul>
@@ -55,7 +60,7 @@ public final class Recorder {
 
     private final SpectraSink sink;
     private final RecorderOptions options;
-    private final BoundedMpscQueue<TrackedRequest> queue;
+    private final BoundedMpscQueue<Queued> queue;
     private final Scheduler worker;
     private final Disposable timer;
     private final EventStream events;
@@ -77,6 +82,10 @@ public final class Recorder {
     private volatile @Nullable Mono<Void> closing;
 
     private record Waiter(long target, MonoSink<Void> sink) {
+    }
+
+    /** A record in the queue, with the {@link RecorderOptions#nanoTime()} of when it was offered. */
+    private record Queued(TrackedRequest request, long offeredAt) {
     }
 
     private Recorder(SpectraSink sink, RecorderOptions options) {
@@ -123,7 +132,7 @@ public final class Recorder {
             LOG.warn("closed", "Spectra recorder is closed: record " + record.id() + " dropped", null);
             return false;
         }
-        if (!queue.offer(record)) {
+        if (!queue.offer(new Queued(record, options.nanoTime().getAsLong()))) {
             dropped.incrementAndGet();
             LOG.warn("full", "Spectra recorder queue is full (" + queue.capacity()
                     + " records): dropping new records until the sink catches up; see RecorderStats.dropped", null);
@@ -281,9 +290,12 @@ public final class Recorder {
             return;
         }
         List<TrackedRequest> batch = new ArrayList<>(Math.min(size, options.batchSize()));
-        TrackedRequest r;
-        while (batch.size() < options.batchSize() && (r = queue.poll()) != null) {
-            batch.add(r);
+        long oldest = Long.MAX_VALUE;
+        Queued q;
+        while (batch.size() < options.batchSize() && (q = queue.poll()) != null) {
+            batch.add(q.request());
+            // the oldest by the clock, not by position: producers may stamp and enqueue in different orders
+            oldest = batch.size() == 1 ? q.offeredAt() : earlier(oldest, q.offeredAt());
         }
         if (batch.isEmpty()) {
             // a producer has claimed the head slot but not filled it yet: look again shortly
@@ -293,29 +305,53 @@ public final class Recorder {
             return;
         }
         inFlight = true;
-        write(batch).subscribe(outcome -> {
+        write(batch, oldest).subscribe(outcome -> {
             if (!onWorker(() -> onWritten(batch, outcome))) {
                 count(batch, outcome);
             }
         });
     }
 
-    /** Writes with timeout and transient retries; never errors: signals null on success, else the failure. */
-    private Mono<Throwable> write(List<TrackedRequest> batch) {
-        long start = System.nanoTime();
+    /** Of two {@link RecorderOptions#nanoTime()} readings, the earlier (they may wrap around). */
+    private static long earlier(long a, long b) {
+        return a - b <= 0 ? a : b;
+    }
+
+    /**
+     * Writes with timeout and transient retries, each attempt only while the batch's oldest record is younger than
+     * the retry timeout (the first attempt always, when that timeout is zero); never errors: signals
+     * {@link Ok#INSTANCE} on success, else the failure.
+     */
+    private Mono<Throwable> write(List<TrackedRequest> batch, long oldestOfferedAt) {
         long retryNanos = options.retryTimeout().toNanos();
+        LongSupplier nanoTime = options.nanoTime();
+        BooleanSupplier young = () -> nanoTime.getAsLong() - oldestOfferedAt < retryNanos;
+        Throwable[] lastFailure = {null};
         Retry retry = Retry.backoff(Long.MAX_VALUE, options.retryMinBackoff())
                 .maxBackoff(options.retryMaxBackoff())
                 .jitter(0.25)
-                .filter(e -> !terminated && System.nanoTime() - start < retryNanos && isTransient(e))
-                .doBeforeRetry(s -> {
-                    retried.incrementAndGet();
-                    LOG.warn("retry", "Spectra sink write of " + batch.size() + " records failed transiently ("
-                            + s.failure() + "); retrying with backoff", null);
-                })
+                .filter(e -> !terminated && young.getAsBoolean() && isTransient(e))
                 .onRetryExhaustedThrow((spec, s) -> s.failure());
-        return Mono.defer(() -> sink.write(batch))
-                .timeout(options.writeTimeout())
+        boolean[] tried = {false};
+        return Mono.defer(() -> {
+                    boolean first = !tried[0];
+                    tried[0] = true;
+                    if ((first && retryNanos == 0) || young.getAsBoolean()) {
+                        if (!first) {
+                            // counted when it happens: a backoff that outlasts the retry timeout tries nothing
+                            retried.incrementAndGet();
+                            LOG.warn("retry", "Spectra sink write of " + batch.size() + " records failed "
+                                    + "transiently (" + lastFailure[0] + "); retrying with backoff", null);
+                        }
+                        return sink.write(batch).timeout(options.writeTimeout());
+                    }
+                    // the backoff ran past the retry timeout, or the records waited that long in the queue
+                    Throwable last = lastFailure[0];
+                    return Mono.error(last != null ? last : new TimeoutException("the oldest of " + batch.size()
+                            + " records was offered more than retryTimeout (" + options.retryTimeout()
+                            + ") ago; not written"));
+                })
+                .doOnError(e -> lastFailure[0] = e)
                 .retryWhen(retry)
                 .then(Mono.<Throwable>empty())
                 .onErrorResume(Mono::just)

@@ -2,6 +2,7 @@ package dev.spectra.reactive.sink;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * Settings of a {@link Recorder}: queue bound, batch size, how long a record may wait for a batch, write timeout
@@ -11,6 +12,10 @@ import java.util.Objects;
  * but each record matters for money, so the queue is larger ({@value #DEFAULT_QUEUE_CAPACITY}, enough to ride
  * out a database restart of a minute at ~100 calls/s), the delay shorter (1 s, so dashboards are fresh), and
  * transient failures are retried for up to 2 minutes instead of dropped.
+ *
+ * <p>{@link #retryTimeout()} counts from when a record was first offered to the recorder, not from a batch's
+ * first attempt: with the sink down, {@link Recorder#flush()} and {@link Recorder#close(Duration)} end within
+ * {@code retryTimeout + writeTimeout}, whatever the number of batches queued.
  *
  * @since 0.1
  */
@@ -28,7 +33,7 @@ public final class RecorderOptions {
     public static final Duration DEFAULT_RETRY_MIN_BACKOFF = Duration.ofMillis(100);
     /** Default longest retry backoff: 5 s. */
     public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(5);
-    /** Default time a batch is retried for before it is counted as failed: 2 min. */
+    /** Default time after a record was first offered during which its batch is tried: 2 min. */
     public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofMinutes(2);
 
     private static final RecorderOptions DEFAULTS = builder().build();
@@ -40,6 +45,7 @@ public final class RecorderOptions {
     private final Duration retryMinBackoff;
     private final Duration retryMaxBackoff;
     private final Duration retryTimeout;
+    private final LongSupplier nanoTime;
 
     private RecorderOptions(Builder b) {
         this.queueCapacity = b.queueCapacity;
@@ -49,6 +55,7 @@ public final class RecorderOptions {
         this.retryMinBackoff = b.retryMinBackoff;
         this.retryMaxBackoff = b.retryMaxBackoff;
         this.retryTimeout = b.retryTimeout;
+        this.nanoTime = b.nanoTime;
     }
 
     /**
@@ -70,7 +77,8 @@ public final class RecorderOptions {
      */
     public Builder toBuilder() {
         return new Builder().queueCapacity(queueCapacity).batchSize(batchSize).maxDelay(maxDelay)
-                .writeTimeout(writeTimeout).retryBackoff(retryMinBackoff, retryMaxBackoff).retryTimeout(retryTimeout);
+                .writeTimeout(writeTimeout).retryBackoff(retryMinBackoff, retryMaxBackoff).retryTimeout(retryTimeout)
+                .nanoTime(nanoTime);
     }
 
     /**
@@ -117,10 +125,19 @@ public final class RecorderOptions {
     }
 
     /**
-     * @return how long a batch is retried before it counts as failed
+     * @return how long after a record was first offered its batch is still tried: a batch is written, or retried
+     *         after a transient failure, only while its oldest record is younger than this; then its records
+     *         count as failed. Zero: each batch is tried once, never retried
      */
     public Duration retryTimeout() {
         return retryTimeout;
+    }
+
+    /**
+     * @return the monotonic clock, in nanoseconds, that times a record's age for {@link #retryTimeout()}
+     */
+    public LongSupplier nanoTime() {
+        return nanoTime;
     }
 
     @Override
@@ -139,6 +156,7 @@ public final class RecorderOptions {
         private Duration retryMinBackoff = DEFAULT_RETRY_MIN_BACKOFF;
         private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
         private Duration retryTimeout = DEFAULT_RETRY_TIMEOUT;
+        private LongSupplier nanoTime = System::nanoTime;
 
         private Builder() {
         }
@@ -203,7 +221,8 @@ public final class RecorderOptions {
         }
 
         /**
-         * @param v how long a batch is retried; zero disables retries
+         * @param v how long after a record was first offered its batch is still tried (see
+         *          {@link RecorderOptions#retryTimeout()}); zero tries each batch once, without retries
          * @return this builder
          */
         public Builder retryTimeout(Duration v) {
@@ -212,6 +231,16 @@ public final class RecorderOptions {
                 throw new IllegalArgumentException("retryTimeout must not be negative, was " + v);
             }
             this.retryTimeout = v;
+            return this;
+        }
+
+        /**
+         * @param v the monotonic clock, in nanoseconds, that times records' ages for the retry timeout (tests pass
+         *          a hand-advanced one); default {@code System::nanoTime}
+         * @return this builder
+         */
+        public Builder nanoTime(LongSupplier v) {
+            this.nanoTime = Objects.requireNonNull(v, "nanoTime");
             return this;
         }
 

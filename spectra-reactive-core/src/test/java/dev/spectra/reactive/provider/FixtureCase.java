@@ -1,17 +1,16 @@
 package dev.spectra.reactive.provider;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 import dev.spectra.reactive.PricingTier;
 import dev.spectra.reactive.Usage;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixture;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One fixture file and what reading it must give, exactly. Token numbers are the payload's own (see
- * fixtures/INDEX.tsv), normalised as DESIGN.md section 5 says.
+ * One fixture file and what reading it must give, exactly: a row of the shared table
+ * ({@link ProviderFixtures}) in core's types.
  */
 record FixtureCase(String file, String provider, String host, String path, boolean streaming,
                    @Nullable String model, @Nullable String id, @Nullable Usage usage, @Nullable String finish,
@@ -19,45 +18,26 @@ record FixtureCase(String file, String provider, String host, String path, boole
                    @Nullable String errorMessage, @Nullable Usage billed, @Nullable String imageQuality,
                    @Nullable String imageSize) {
 
-    FixtureCase(String file, String provider, String host, String path, boolean streaming, @Nullable String model,
-                @Nullable String id, @Nullable Usage usage, @Nullable String finish, Map<String, Integer> tools,
-                @Nullable PricingTier tier, @Nullable String errorType, @Nullable String errorMessage) {
-        this(file, provider, host, path, streaming, model, id, usage, finish, tools, tier, errorType, errorMessage,
-                null, null, null);
+    static FixtureCase of(ProviderFixture f) {
+        return new FixtureCase(f.file(), f.provider(), f.host(), f.path(), f.streaming(), f.responseModel(),
+                f.responseId(), usage(f.usage()), f.finishReason(), f.toolCalls(),
+                f.pricingTier() == null ? null : PricingTier.of(f.pricingTier()),
+                f.errorType(), f.errorMessage(), usage(f.billedUsage()), f.imageQuality(), f.imageSize());
     }
 
-    /** This case with a billed usage (Cohere's billed_units). */
-    FixtureCase billed(Usage b) {
-        return new FixtureCase(file, provider, host, path, streaming, model, id, usage, finish, tools, tier,
-                errorType, errorMessage, b, imageQuality, imageSize);
-    }
-
-    /** This case with the image quality and size the answer states. */
-    FixtureCase image(String quality, String size) {
-        return new FixtureCase(file, provider, host, path, streaming, model, id, usage, finish, tools, tier,
-                errorType, errorMessage, billed, quality, size);
+    static @Nullable Usage usage(ProviderFixture.@Nullable Tokens t) {
+        if (t == null) {
+            return null;
+        }
+        return Usage.builder().inputTokens(t.input()).outputTokens(t.output()).cachedInputTokens(t.cachedInput())
+                .cacheWriteTokens(t.cacheWrite()).reasoningTokens(t.reasoning()).totalTokens(t.total())
+                .images(t.images()).imageInputTokens(t.imageInput()).imageOutputTokens(t.imageOutput())
+                .audioInputTokens(t.audioInput()).audioSeconds(t.audioSeconds()).build();
     }
 
     static Usage usage(long in, long out, long cached, long write, long reasoning, long total) {
         return Usage.builder().inputTokens(in).outputTokens(out).cachedInputTokens(cached).cacheWriteTokens(write)
                 .reasoningTokens(reasoning).totalTokens(total).build();
-    }
-
-    static FixtureCase ok(String file, String provider, String host, String path, boolean streaming,
-                          @Nullable String model, @Nullable String id, @Nullable Usage usage,
-                          @Nullable String finish, Map<String, Integer> tools) {
-        return new FixtureCase(file, provider, host, path, streaming, model, id, usage, finish, tools, null, null,
-                null);
-    }
-
-    static FixtureCase error(String file, String provider, String host, String path, String type, String message) {
-        return new FixtureCase(file, provider, host, path, false, null, null, null, null, Map.of(), null, type,
-                message);
-    }
-
-    FixtureCase withTier(PricingTier t) {
-        return new FixtureCase(file, provider, host, path, streaming, model, id, usage, finish, tools, t, errorType,
-                errorMessage, billed, imageQuality, imageSize);
     }
 
     ResponseDetails expected() {
@@ -70,14 +50,7 @@ record FixtureCase(String file, String provider, String host, String path, boole
     }
 
     static byte[] load(String file) {
-        try (InputStream in = FixtureCase.class.getResourceAsStream("/fixtures/" + file)) {
-            if (in == null) {
-                throw new IllegalStateException("no fixture " + file);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ProviderFixtures.bytes(file);
     }
 
     @Override

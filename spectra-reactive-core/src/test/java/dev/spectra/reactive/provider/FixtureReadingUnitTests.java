@@ -2,17 +2,12 @@ package dev.spectra.reactive.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -40,19 +35,6 @@ class FixtureReadingUnitTests {
 
     static Stream<FixtureCase> bodies() {
         return cases().filter(c -> !c.streaming());
-    }
-
-    @Test
-    void everyFixtureFileHasAnExpectedReading() throws IOException, URISyntaxException {
-        Path dir = Path.of(FixtureReadingUnitTests.class.getResource("/fixtures").toURI());
-        List<String> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".json") || n.endsWith(".sse") || n.endsWith(".ndjson"))
-                    .sorted().collect(Collectors.toList());
-        }
-        assertThat(FixtureCases.all().stream().map(FixtureCase::file).sorted().collect(Collectors.toList()))
-                .containsExactlyElementsOf(files);
     }
 
     @ParameterizedTest

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import dev.spectra.reactive.TrackedRequest;
@@ -23,6 +24,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -204,6 +206,119 @@ class RecorderTest {
         assertThat(s.failed()).isEqualTo(1);
         assertThat(s.written()).isZero();
         assertThat(s.retried()).isEqualTo(attempts.get() - 1L).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * A sink that is down: every write fails transiently and takes {@code step} of the hand-advanced clock; none
+     * starts before {@code open} completes, so that the test's own records are all offered at the time it says.
+     */
+    private static SpectraSink down(AtomicLong clock, Duration step, List<Integer> attempts, Mono<Void> open) {
+        return batch -> open.then(Mono.defer(() -> {
+            attempts.add(batch.size());
+            clock.addAndGet(step.toNanos());
+            return Mono.error(new TransientSinkException("connection refused", new IOException("refused")));
+        }));
+    }
+
+    /** Batches of 2 to a sink that is down once {@code open}, each try taking 1 s of the clock, tried for 10 s. */
+    private Recorder recorderOfTenSecondRetries(AtomicLong clock, List<Integer> attempts, Mono<Void> open) {
+        return recorder(down(clock, Duration.ofSeconds(1), attempts, open), o -> o.batchSize(2)
+                .maxDelay(Duration.ofHours(1)).writeTimeout(Duration.ofHours(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).retryTimeout(Duration.ofSeconds(10))
+                .nanoTime(clock::get));
+    }
+
+    @Test
+    void theRetryTimeoutCountsFromWhenTheOldestRecordWasOfferedWhateverTheNumberOfBatches() {
+        AtomicLong clock = new AtomicLong();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        Sinks.Empty<Void> open = Sinks.empty();
+        Recorder recorder = recorderOfTenSecondRetries(clock, attempts, open.asMono());
+
+        for (int i = 0; i < 6; i++) {                     // three batches, all offered at 0 s
+            recorder.record(Records.record(i));
+        }
+        open.tryEmitEmpty();
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
+
+        // the first batch is tried at 0 s, 1 s .. 9 s; at 10 s its records are 10 s old: no more tries, and the
+        // two batches behind it, as old, are not tried at all (a per-batch timeout would try 30 times)
+        assertThat(attempts).hasSize(10).containsOnly(2);
+        assertThat(clock.get()).isEqualTo(Duration.ofSeconds(10).toNanos());
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(6, 0, 9, 0, 6, 0));
+    }
+
+    @Test
+    void eachBatchIsTriedUntilItsOwnOldestRecordIsRetryTimeoutOld() {
+        AtomicLong clock = new AtomicLong();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        Sinks.Empty<Void> open = Sinks.empty();
+        Recorder recorder = recorderOfTenSecondRetries(clock, attempts, open.asMono());
+
+        recorder.record(Records.record(0));               // offered at 0 s
+        recorder.record(Records.record(1));
+        clock.set(Duration.ofSeconds(5).toNanos());
+        recorder.record(Records.record(2));               // offered at 5 s
+        recorder.record(Records.record(3));
+        open.tryEmitEmpty();
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
+
+        // first batch: its tries run at 5 s .. 9 s (until it is 10 s old); second: at 10 s .. 14 s (until 15 s)
+        assertThat(attempts).hasSize(10);
+        assertThat(clock.get()).isEqualTo(Duration.ofSeconds(15).toNanos());
+        assertThat(recorder.stats().failed()).isEqualTo(4);
+    }
+
+    @Test
+    void aZeroRetryTimeoutTriesEachBatchOnceHoweverOld() {
+        AtomicLong clock = new AtomicLong();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        Recorder recorder = recorder(down(clock, Duration.ofSeconds(1), attempts, Mono.empty()), o -> o.batchSize(2)
+                .maxDelay(Duration.ofHours(1)).retryTimeout(Duration.ZERO).nanoTime(clock::get));
+
+        for (int i = 0; i < 6; i++) {
+            recorder.record(Records.record(i));
+        }
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
+
+        assertThat(attempts).containsExactly(2, 2, 2);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(6, 0, 0, 0, 6, 0));
+    }
+
+    @Test
+    void withTheSinkHangingFlushEndsWithinRetryTimeoutPlusWriteTimeoutInVirtualTime() {
+        Duration retryTimeout = Duration.ofMinutes(2);
+        Duration writeTimeout = Duration.ofSeconds(10);
+        List<UUID> attempts = new CopyOnWriteArrayList<>();      // the first record of each batch tried
+        SpectraSink hanging = batch -> Mono.<Void>never().doOnSubscribe(s -> attempts.add(batch.get(0).id()));
+        Recorder[] recorder = {null};
+
+        StepVerifier.withVirtualTime(() -> {
+                    VirtualTimeScheduler time = VirtualTimeScheduler.get();
+                    // created here so that its worker and timers run on virtual time
+                    recorder[0] = Recorder.create(hanging, RecorderOptions.builder().batchSize(10)
+                            .writeTimeout(writeTimeout).retryTimeout(retryTimeout)
+                            .nanoTime(() -> time.now(TimeUnit.NANOSECONDS)).build());
+                    for (int i = 0; i < 100; i++) {       // ten batches
+                        recorder[0].record(Records.record(i));
+                    }
+                    return recorder[0].flush();
+                })
+                .expectSubscription()
+                // the first batch is still being tried just before its retry timeout
+                .expectNoEvent(retryTimeout.minusMillis(1))
+                .thenAwait(writeTimeout.plusMillis(1))
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+
+        RecorderStats s = recorder[0].stats();
+        assertThat(s.failed()).isEqualTo(100);
+        assertThat(s.written()).isZero();
+        // every try was of the first batch, until it was retryTimeout old: the nine behind it, as old, were never
+        // tried (a timeout per batch would have kept flush() waiting ten times as long)
+        assertThat(attempts).hasSize((int) s.retried() + 1).containsOnly(new UUID(7, 0));
+        assertThat(s.retried()).isPositive();
+        // not closed: its worker was the virtual-time scheduler, disposed with it
     }
 
     @Test

@@ -60,6 +60,9 @@ import reactor.core.publisher.Mono;
  *       again with the next one.</li>
  * </ul>
  *
+ * <p>At start-up, {@link #checkStartup()} tells at once whether the sink can write: a wrong URL, password or
+ * database name would otherwise show only as failed writes, retried in the background.
+ *
  * <p>Thread-safe: writes may come from any thread, concurrently (each takes its own pooled connection); the
  * recorder sends one at a time.
  *
@@ -70,6 +73,8 @@ public final class R2dbcSpectraSink implements SpectraSink {
     private final R2dbcSinkOptions options;
     private final ConnectionPool pool;
     private final String insertSql;
+    /** Where the sink writes, for messages: host, port, database, user; never the password. */
+    private final String target;
     private volatile boolean schemaReady;
 
     private R2dbcSpectraSink(R2dbcSinkOptions options) {
@@ -87,6 +92,7 @@ public final class R2dbcSpectraSink implements SpectraSink {
         this.insertSql = RequestInsert.sql(Identifiers.quote("schema", options.schema().name()) + "."
                 + SchemaDdl.REQUESTS_TABLE);
         this.schemaReady = !options.createSchema();
+        this.target = describeTarget(options);
     }
 
     /**
@@ -97,6 +103,35 @@ public final class R2dbcSpectraSink implements SpectraSink {
      */
     public static R2dbcSpectraSink create(R2dbcSinkOptions options) {
         return new R2dbcSpectraSink(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Checks that the sink can write, for an application to call once at start-up and stop when it fails: takes a
+     * connection from the pool and, with {@link R2dbcSinkOptions#createSchema()}, creates or upgrades the schema
+     * (else checks that it is at {@link SpectraSchema#CURRENT_VERSION}). A database that is unreachable or does not
+     * answer fails it within the pool's {@link R2dbcSinkOptions#maxAcquireTime()}.
+     *
+     * <pre>{@code
+     * sink.checkStartup().block();   // e.g. IllegalStateException: Spectra cannot write to PostgreSQL at
+     *                                // db:5432, database "app", user "spectra": authentication failed: ...
+     * }</pre>
+     *
+     * @return completes when the sink is ready; errors with an {@link IllegalStateException} whose message names
+     *         the host, port, database and user (never the password) and why: unreachable, authentication failed,
+     *         database does not exist, permission denied, no answer in time; the database's error is its cause
+     */
+    public Mono<Void> checkStartup() {
+        Mono<Void> connect = Mono.usingWhen(pool.create(), c -> Mono.from(c.validate(ValidationDepth.REMOTE))
+                .flatMap(valid -> valid ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("the connection did not validate"))), Connection::close);
+        Mono<Void> schema = options.createSchema() ? Mono.defer(this::ensureSchema)
+                : options.schema().installedVersion(pool).flatMap(version -> version == SpectraSchema.CURRENT_VERSION
+                        ? Mono.<Void>empty()
+                        : Mono.error(new IllegalStateException("schema " + options.schema() + " is at version "
+                                + version + ", not " + SpectraSchema.CURRENT_VERSION + ", and createSchema is off: "
+                                + "create it with SpectraSchema#createOrUpgrade or its ddl()")));
+        return connect.then(schema).onErrorMap(e -> new IllegalStateException("Spectra cannot write to " + target
+                + ": " + PgErrors.startupCause(e), e));
     }
 
     /**
@@ -208,6 +243,21 @@ public final class R2dbcSpectraSink implements SpectraSink {
             }
             return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
         });
+    }
+
+    private static String describeTarget(R2dbcSinkOptions options) {
+        String schema = ", schema \"" + options.schema().name() + "\"";
+        if (options.url() == null) {
+            ConnectionFactory given = Objects.requireNonNull(options.connectionFactory());
+            return "the ConnectionFactory given (" + given.getMetadata().getName() + ")" + schema;
+        }
+        ConnectionFactoryOptions o = ConnectionFactoryOptions.parse(options.url());
+        Object port = o.hasOption(ConnectionFactoryOptions.PORT) ? o.getValue(ConnectionFactoryOptions.PORT) : 5432;
+        Object user = o.getValue(ConnectionFactoryOptions.USER);
+        Object database = o.getValue(ConnectionFactoryOptions.DATABASE);
+        return "PostgreSQL at " + o.getValue(ConnectionFactoryOptions.HOST) + ":" + port + ", database "
+                + (database != null ? "\"" + database + "\"" : "(the user's default)") + ", user "
+                + (user != null ? "\"" + user + "\"" : "(none given)") + schema;
     }
 
     private static ConnectionFactory connectionFactory(R2dbcSinkOptions options) {

@@ -17,10 +17,14 @@ import reactor.core.publisher.Mono;
  * {@link dev.spectra.reactive.TrackedRequest}), its indexes, and {@code spectra_schema_version}, which records the
  * migrations applied.
  *
- * <p>{@link #createOrUpgrade} is idempotent and safe when several instances of a service start at once: it runs in
- * one transaction under a transaction-scoped advisory lock keyed by the schema name, so one instance migrates and
- * the others wait, then find nothing to do. A database at a newer version than this library knows is refused
- * rather than written to.
+ * <p>{@link #createOrUpgrade} is idempotent and safe when several instances of a service start at once. It first
+ * reads the installed version: a schema already at {@link #CURRENT_VERSION} needs nothing, so no lock is taken and
+ * no DDL runs (a database user without CREATE rights then writes normally; it needs USAGE on the schema, INSERT
+ * on {@code spectra_requests}, SELECT on it to read records back, and SELECT on {@code spectra_schema_version}).
+ * Otherwise it migrates in one
+ * transaction under a transaction-scoped advisory lock keyed by the schema name, so one instance migrates and the
+ * others wait, then find nothing to do. A database at a newer version than this library knows is refused rather
+ * than written to.
  *
  * <p>The schema name is used exactly as given (double-quoted in SQL): {@code SpectraSchema.of("Billing")} is the
  * schema {@code "Billing"}, not {@code billing}.
@@ -76,8 +80,9 @@ public final class SpectraSchema {
 
     /**
      * Creates the schema, its tables and indexes if missing, and applies the migrations this database lacks, in
-     * one transaction under an advisory lock. The statement timeout of the connection is lifted for the
-     * transaction (index builds on a large table take time).
+     * one transaction under an advisory lock. The installed version is read first: at the current version nothing
+     * else runs (no lock, no DDL, so no CREATE right is needed). The statement timeout of the connection is lifted
+     * for the migration's transaction (index builds on a large table take time).
      *
      * @param connectionFactory where to run it; a connection is taken and closed (returned to its pool)
      * @return the version the schema is at afterwards ({@link #CURRENT_VERSION}); errors with
@@ -85,7 +90,7 @@ public final class SpectraSchema {
      */
     public Mono<Integer> createOrUpgrade(ConnectionFactory connectionFactory) {
         Objects.requireNonNull(connectionFactory, "connectionFactory");
-        return Mono.usingWhen(connectionFactory.create(), this::migrate, Connection::close,
+        return Mono.usingWhen(connectionFactory.create(), this::upgradeWhenBehind, Connection::close,
                 (connection, error) -> Mono.from(connection.rollbackTransaction()).onErrorResume(e -> Mono.empty())
                         .then(Mono.from(connection.close())),
                 connection -> Mono.from(connection.close()));
@@ -120,6 +125,16 @@ public final class SpectraSchema {
         return List.copyOf(all);
     }
 
+    private Mono<Integer> upgradeWhenBehind(Connection c) {
+        return readVersion(c).flatMap(installed -> installed == CURRENT_VERSION ? Mono.just(installed)
+                : installed > CURRENT_VERSION ? Mono.error(newerThanThisLibrary(installed)) : migrate(c));
+    }
+
+    private IllegalStateException newerThanThisLibrary(int installed) {
+        return new IllegalStateException("schema " + quoted + " is at version " + installed + ", newer than this "
+                + "library's " + CURRENT_VERSION + ": upgrade spectra-reactive-r2dbc");
+    }
+
     private Mono<Integer> migrate(Connection c) {
         return Mono.from(c.beginTransaction())
                 .then(run(c, "SET LOCAL statement_timeout = 0"))
@@ -131,8 +146,7 @@ public final class SpectraSchema {
                 .then(readVersionInTransaction(c))
                 .flatMap(installed -> {
                     if (installed > CURRENT_VERSION) {
-                        return Mono.error(new IllegalStateException("schema " + quoted + " is at version " + installed
-                                + ", newer than this library's " + CURRENT_VERSION + ": upgrade spectra-reactive-r2dbc"));
+                        return Mono.error(newerThanThisLibrary(installed));
                     }
                     return Flux.fromIterable(SchemaDdl.MIGRATIONS)
                             .filter(m -> m.version() > installed)

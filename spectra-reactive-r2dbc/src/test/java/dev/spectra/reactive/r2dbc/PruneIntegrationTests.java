@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.r2dbc.testing.PostgresExtension;
-import dev.spectra.reactive.r2dbc.testing.TestDatabase;
+import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
+import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.test.StepVerifier;
@@ -91,7 +91,7 @@ class PruneIntegrationTests {
 
     @Test
     void validatesItsArguments(TestDatabase db) {
-        SpectraRequests requests = SpectraRequests.create(db.connectionFactory(), db.schema());
+        SpectraRequests requests = SpectraRequests.create(db.connectionFactory(), SpectraSchema.of(db.schemaName()));
 
         assertThatIllegalArgumentException().isThrownBy(() -> requests.pruneOlderThan(Duration.ZERO))
                 .withMessage("age must be positive, was PT0S");

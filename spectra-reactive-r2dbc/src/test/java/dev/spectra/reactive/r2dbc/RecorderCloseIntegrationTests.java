@@ -3,11 +3,11 @@ package dev.spectra.reactive.r2dbc;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.spectra.reactive.r2dbc.testing.PostgresExtension;
-import dev.spectra.reactive.r2dbc.testing.TestDatabase;
 import dev.spectra.reactive.sink.Recorder;
 import dev.spectra.reactive.sink.RecorderOptions;
 import dev.spectra.reactive.sink.RecorderStats;
+import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
+import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

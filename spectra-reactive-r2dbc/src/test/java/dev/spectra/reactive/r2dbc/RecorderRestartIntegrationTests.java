@@ -9,10 +9,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.r2dbc.testing.EmbeddedServer;
 import dev.spectra.reactive.sink.Recorder;
 import dev.spectra.reactive.sink.RecorderOptions;
 import dev.spectra.reactive.sink.RecorderStats;
+import dev.spectra.reactive.testsupport.postgres.EmbeddedServer;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
@@ -42,6 +42,38 @@ class RecorderRestartIntegrationTests {
     @AfterAll
     static void stop() {
         server.close();
+    }
+
+    @Test
+    void withTheDatabaseStoppedFlushEndsWithinRetryTimeoutPlusWriteTimeoutWhateverTheNumberOfBatches() {
+        Duration retryTimeout = Duration.ofSeconds(2);
+        Duration writeTimeout = Duration.ofSeconds(1);
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder()
+                .url(server.r2dbcUrl("postgres")).schema("stopped").build());
+        sink.checkStartup().block(TIMEOUT);
+        Recorder recorder = Recorder.create(sink, RecorderOptions.builder().batchSize(10)
+                .maxDelay(Duration.ofHours(1)).writeTimeout(writeTimeout)
+                .retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).retryTimeout(retryTimeout).build());
+        server.stop();
+        try {
+            Instant t = Instant.parse("2026-12-02T09:00:00Z");
+            for (int i = 0; i < 60; i++) {                // six batches
+                recorder.record(Records.full(t.plusMillis(i)));
+            }
+            long start = System.nanoTime();
+            // a retry timeout per batch would take six times retryTimeout; from first offer, one
+            recorder.flush().block(retryTimeout.plus(writeTimeout).plusSeconds(2));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).isLessThan(retryTimeout.plus(writeTimeout).plusSeconds(2));
+            RecorderStats s = recorder.stats();
+            assertThat(s.failed()).isEqualTo(60);
+            assertThat(s.written()).isZero();
+            assertThat(s.retried()).isPositive();
+        } finally {
+            recorder.close(Duration.ofSeconds(1)).block(TIMEOUT);
+            server.restart();
+        }
     }
 
     @Test

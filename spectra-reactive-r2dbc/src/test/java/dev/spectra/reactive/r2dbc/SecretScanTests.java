@@ -7,9 +7,9 @@ import java.util.Map;
 
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.r2dbc.testing.PostgresExtension;
-import dev.spectra.reactive.r2dbc.testing.SecretScan;
-import dev.spectra.reactive.r2dbc.testing.TestDatabase;
+import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
+import dev.spectra.reactive.testsupport.postgres.SecretScan;
+import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.r2dbc.testing.PostgresExtension;
-import dev.spectra.reactive.r2dbc.testing.TestDatabase;
 import dev.spectra.reactive.sink.RejectedRecordsException;
+import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
+import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcTimeoutException;
@@ -31,7 +31,7 @@ class SinkFailureIntegrationTests {
 
     @BeforeAll
     static void createSchema(TestDatabase db) {
-        db.schema().createOrUpgrade(db.connectionFactory()).block(TIMEOUT);
+        SpectraSchema.of(db.schemaName()).createOrUpgrade(db.connectionFactory()).block(TIMEOUT);
     }
 
     @Test

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.spectra.reactive.RequestColumn;
-import dev.spectra.reactive.r2dbc.testing.PostgresExtension;
-import dev.spectra.reactive.r2dbc.testing.TestDatabase;
+import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
+import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;

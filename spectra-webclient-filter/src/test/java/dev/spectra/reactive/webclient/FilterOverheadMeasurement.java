@@ -9,6 +9,7 @@ import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.sink.InMemorySink;
+import dev.spectra.reactive.testsupport.fixtures.FixtureServer;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;

@@ -7,6 +7,7 @@ import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.PricingTier;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.testing.SpectraFake;
+import dev.spectra.reactive.testsupport.fixtures.FixtureServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

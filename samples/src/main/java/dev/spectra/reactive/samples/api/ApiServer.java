@@ -58,10 +58,6 @@ public final class ApiServer implements AutoCloseable {
         this.requests = requests;
         this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.server = HttpServer.create().host(host).port(port)
-                // one request per connection: Reactor Netty 1.3.7 (the version this build pins) can stop reading a
-                // keep-alive connection when a request queued behind an unfinished response is answered at once,
-                // e.g. a 400 right after a database-backed answer (reactor/reactor-netty#4361, fixed upstream later)
-                .maxKeepAliveRequests(1)
                 .route(r -> r.get("/api/requests/{id}", guard(this::findById))
                         .get("/api/requests", guard(this::search))
                         .get("/api/stats", guard(this::stats))

@@ -1,9 +1,14 @@
 package dev.spectra.reactive.r2dbc.internal;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientException;
 import org.jspecify.annotations.Nullable;
 
@@ -78,6 +83,51 @@ public final class PgErrors {
     public static String describe(Throwable error) {
         String state = sqlState(error);
         return (state == null ? "" : state + ": ") + error.getMessage();
+    }
+
+    /**
+     * Why a sink could not connect to its database or prepare its schema, in a few words a person can act on:
+     * unreachable, authentication failed, database does not exist, permission denied, no answer in time, or
+     * the error itself. Never contains a password (the driver's messages hold none).
+     *
+     * @param error the failure, or one wrapping it
+     * @return e.g. {@code authentication failed: password authentication failed for user "app" (28P01)}
+     */
+    public static String startupCause(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException e && e.getSqlState() != null) {
+                String state = e.getSqlState();
+                String detail = ": " + e.getMessage() + " (" + state + ")";
+                switch (state) {
+                    case "28P01", "28000":
+                        return "authentication failed" + detail;
+                    case "3D000":
+                        return "database does not exist" + detail;
+                    case "42501":
+                        return "permission denied" + detail;
+                    case "53300":
+                        return "too many connections" + detail;
+                    case "57P03":
+                        return "the server is not accepting connections yet" + detail;
+                    default:
+                        if (state.startsWith("08")) {
+                            return "unreachable" + detail;
+                        }
+                        return "failed" + detail;
+                }
+            }
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException) {
+                return "unreachable: " + t.getMessage();
+            }
+            if (t instanceof TimeoutException || t instanceof R2dbcTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return "no answer in time (unreachable or overloaded): " + t.getMessage();
+            }
+        }
+        // the sink's and the schema's own findings (a schema missing or newer than this library) say it all
+        return error instanceof IllegalStateException && error.getMessage() != null ? error.getMessage()
+                : "failed: " + error;
     }
 
     private static @Nullable String sqlState(Throwable error) {

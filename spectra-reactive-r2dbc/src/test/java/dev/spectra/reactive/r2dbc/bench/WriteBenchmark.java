@@ -23,7 +23,7 @@ import dev.spectra.reactive.r2dbc.R2dbcSinkOptions;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
 import dev.spectra.reactive.r2dbc.SpectraSchema;
 import dev.spectra.reactive.r2dbc.internal.RequestInsert;
-import dev.spectra.reactive.r2dbc.testing.EmbeddedServer;
+import dev.spectra.reactive.testsupport.postgres.EmbeddedServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.r2dbc.postgresql.api.PostgresqlConnection;

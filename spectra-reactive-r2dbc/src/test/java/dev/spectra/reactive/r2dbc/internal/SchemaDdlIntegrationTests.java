@@ -7,8 +7,8 @@ import java.util.Set;
 
 import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.r2dbc.SpectraSchema;
-import dev.spectra.reactive.r2dbc.testing.PostgresExtension;
-import dev.spectra.reactive.r2dbc.testing.TestDatabase;
+import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
+import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
