@@ -25,8 +25,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
 
 /**
- * The state of one tracked call, from start to its single record; what users see as {@link RequestContext} and
- * capture paths as {@link TrackedCall}. Mutations from the user (metadata, tags, usage ...) and from the stream
+ * The state of one tracked call, from start to its single record: the one implementation of {@link TrackedCall}. Mutations from the user (metadata, tags, usage ...) and from the stream
  * (chunks) are guarded by {@code this}; the end is decided once by a CAS on {@link #done}.
  */
 final class CallState implements TrackedCall {
@@ -100,7 +99,7 @@ final class CallState implements TrackedCall {
         this.id = tracker.newId(startedAt);
     }
 
-    /** A context that records nothing: reads no clock, no id generator, nothing that could fail. */
+    /** A call that records nothing: reads no clock, no id generator, nothing that could fail. */
     private CallState(@Nullable SpectraTracker tracker, String provider, String model, TrackOptions options) {
         this.tracker = tracker;
         this.detached = true;
@@ -116,7 +115,7 @@ final class CallState implements TrackedCall {
     private static final UUID NIL = new UUID(0, 0);
 
     /**
-     * The context a callback gets when its call is not tracked (tracking is off, or starting it failed): it accepts
+     * The call a callback gets when it is not tracked (tracking is off, or starting it failed): it accepts
      * metadata, tags and the rest, and records nothing; its id is the nil UUID and its start the epoch.
      *
      * @param tracker the tracker that would have recorded it, or null when even that was not found
@@ -135,7 +134,7 @@ final class CallState implements TrackedCall {
 
     private static final Redactor DEFAULT_REDACTOR = new Redactor(SpectraTracker.DEFAULT_REDACT_KEYS);
 
-    // ---------------------------------------------------------------- RequestContext
+    // ---------------------------------------------------------------- attributes set by the user
 
     @Override
     public UUID id() {
@@ -164,7 +163,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext addMetadata(String key, @Nullable Object value) {
+    public TrackedCall addMetadata(String key, @Nullable Object value) {
         synchronized (this) {
             x().added = x().added.with(key, value, metadataMaxBytes(), lowerMetadata());
         }
@@ -172,7 +171,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext addMetadata(Map<String, ? extends @Nullable Object> entries) {
+    public TrackedCall addMetadata(Map<String, ? extends @Nullable Object> entries) {
         Objects.requireNonNull(entries, "metadata entries");
         synchronized (this) {
             Metadata m = x().added;
@@ -186,7 +185,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext addTag(String tag) {
+    public TrackedCall addTag(String tag) {
         String t = Tags.check(tag);
         synchronized (this) {
             x().addedTags = Tags.union(x().addedTags, List.of(t));
@@ -195,7 +194,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext usage(Usage usage) {
+    public TrackedCall usage(Usage usage) {
         Objects.requireNonNull(usage, "usage");
         synchronized (this) {
             x().manualUsage = usage;
@@ -204,7 +203,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext pricingTier(PricingTier tier) {
+    public TrackedCall pricingTier(PricingTier tier) {
         Objects.requireNonNull(tier, "pricingTier");
         synchronized (this) {
             x().tier = tier;
@@ -213,7 +212,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext traceId(String traceId) {
+    public TrackedCall traceId(String traceId) {
         String t = Limits.checkId("trace id", traceId, 128);
         synchronized (this) {
             x().traceId = t;
@@ -222,7 +221,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext trackable(String type, String id) {
+    public TrackedCall trackable(String type, String id) {
         Trackable t = new Trackable(type, id);
         synchronized (this) {
             x().trackable = t;
@@ -231,7 +230,7 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext conversationId(String conversationId) {
+    public TrackedCall conversationId(String conversationId) {
         String c = Limits.checkId("conversation id", conversationId, 255);
         synchronized (this) {
             x().conversationId = c;
@@ -254,7 +253,7 @@ final class CallState implements TrackedCall {
         return x == null ? null : x.manualUsage;
     }
 
-    // ---------------------------------------------------------------- TrackedCall
+    // ---------------------------------------------------------------- facts of capture paths
 
     @Override
     public TrackedCall model(String model) {
@@ -352,6 +351,8 @@ final class CallState implements TrackedCall {
 
     @Override
     public void trackingFailed(String what, Throwable error) {
+        Objects.requireNonNull(what, "what");
+        Objects.requireNonNull(error, "error");
         Fatal.rethrowIfFatal(error);
         if (tracker != null) {
             tracker.internalError(what, error);
@@ -416,7 +417,7 @@ final class CallState implements TrackedCall {
         finish(Outcome.CANCELLED, null, null);
     }
 
-    /** For {@code recordSuccess}: merges the Context of the recording subscription when none was known at start. */
+    /** For {@code recordSuccess}: the Context of the recording subscription, when none was known at the start. */
     synchronized void attachContext(ContextView v) {
         if (view == null) {
             view = v;
@@ -424,7 +425,7 @@ final class CallState implements TrackedCall {
         }
     }
 
-    /** For {@code recordFailure(ctx, error, status)}. */
+    /** For {@code recordFailure(call, error, status)}. */
     synchronized void statusIfAbsent(@Nullable Integer status) {
         if (status != null && (x == null || x.httpStatus == null)) {
             x().httpStatus = status;
@@ -695,7 +696,7 @@ final class CallState implements TrackedCall {
 
     @Override
     public String toString() {
-        return "RequestContext{id=" + id + ", provider=" + provider + ", model=" + model + ", startedAt=" + startedAt
+        return "TrackedCall{id=" + id + ", provider=" + provider + ", model=" + model + ", startedAt=" + startedAt
                 + (done != 0 ? ", recorded" : "") + "}";
     }
 }

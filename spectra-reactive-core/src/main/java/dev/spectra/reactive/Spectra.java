@@ -31,9 +31,9 @@ import reactor.util.context.ContextView;
  * // operator style
  * client.chat(request).transform(Spectra.tracked("openai", "gpt-4o"));
  *
- * // callback style, with the per-request context
- * Spectra.track("openai", "gpt-4o", ctx -> {
- *     ctx.addMetadata("tenant_id", tenantId);
+ * // callback style, with the call in flight
+ * Spectra.track("openai", "gpt-4o", call -> {
+ *     call.addMetadata("tenant_id", tenantId);
  *     return client.chat(request);
  * });
  *
@@ -58,7 +58,7 @@ import reactor.util.context.ContextView;
  *   <li>Tracking failures (sink down, unreadable response, unknown price) are counted and logged, never signalled
  *       to the user's subscriber.</li>
  *   <li>Metadata merge, lowest to highest: globals &lt; Context &lt; {@link TrackOptions} &lt;
- *       {@code ctx.addMetadata}. Tags are unioned in the same order.</li>
+ *       {@code call.addMetadata}. Tags are unioned in the same order.</li>
  * </ul>
  *
  * @since 0.1
@@ -74,8 +74,9 @@ public final class Spectra {
     // ------------------------------------------------------------------------------------------ tracking
 
     /**
-     * Tracks the call the callback makes. Per subscription, the callback gets a fresh {@link RequestContext}
-     * (add metadata, tags, usage) and returns the call; the returned Mono is that call's first value.
+     * Tracks the call the callback makes. Per subscription, the callback gets a fresh {@link TrackedCall}
+     * (add metadata, tags, usage) and returns the call's publisher; the returned Mono is its first value. The
+     * operator ends the call itself, on that value, an error or a cancellation.
      *
      * @param provider provider id, e.g. {@code "openai"}
      * @param model the requested model, e.g. {@code "gpt-4o"}
@@ -85,7 +86,7 @@ public final class Spectra {
      * @throws NullPointerException when provider, model or call is null
      */
     public static <T> Mono<T> track(String provider, String model,
-                                    Function<? super RequestContext, ? extends Publisher<T>> call) {
+                                    Function<? super TrackedCall, ? extends Publisher<T>> call) {
         return track(provider, model, call, TrackOptions.none());
     }
 
@@ -100,10 +101,10 @@ public final class Spectra {
      * @return the call, tracked
      */
     public static <T> Mono<T> track(String provider, String model,
-                                    Function<? super RequestContext, ? extends Publisher<T>> call,
+                                    Function<? super TrackedCall, ? extends Publisher<T>> call,
                                     TrackOptions options) {
         SpectraTracker.checkCall(provider, model);
-        return TrackedCallback.mono(null, provider, model, Objects.requireNonNull(options, "options"),
+        return new MonoTrackCall<>(null, provider, model, Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(call, "call"));
     }
 
@@ -166,7 +167,7 @@ public final class Spectra {
     }
 
     /**
-     * Tracks the stream the callback opens, giving the callback the per-request context: the streaming twin of
+     * Tracks the stream the callback opens, giving the callback the call in flight: the streaming twin of
      * {@link #track(String, String, Function)}.
      *
      * @param provider provider id
@@ -176,12 +177,12 @@ public final class Spectra {
      * @return the chunks, tracked
      */
     public static <T> Flux<T> trackStream(String provider, String model,
-                                          Function<? super RequestContext, ? extends Publisher<T>> call) {
+                                          Function<? super TrackedCall, ? extends Publisher<T>> call) {
         return trackStream(provider, model, call, TrackOptions.none());
     }
 
     /**
-     * Tracks the stream the callback opens, giving the callback the per-request context.
+     * Tracks the stream the callback opens, giving the callback the call in flight.
      *
      * @param provider provider id
      * @param model the requested model
@@ -191,10 +192,10 @@ public final class Spectra {
      * @return the chunks, tracked
      */
     public static <T> Flux<T> trackStream(String provider, String model,
-                                          Function<? super RequestContext, ? extends Publisher<T>> call,
+                                          Function<? super TrackedCall, ? extends Publisher<T>> call,
                                           TrackOptions options) {
         SpectraTracker.checkCall(provider, model);
-        return TrackedCallback.flux(null, provider, model, Objects.requireNonNull(options, "options"),
+        return new FluxTrackCall<>(null, provider, model, Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(call, "call"));
     }
 
@@ -206,10 +207,10 @@ public final class Spectra {
      *
      * @param provider provider id
      * @param model the requested model
-     * @return the context
+     * @return the call
      */
-    public static RequestContext startRequest(String provider, String model) {
-        return tracker().startRequest(provider, model, TrackOptions.none());
+    public static TrackedCall startCall(String provider, String model) {
+        return tracker().startCall(provider, model, TrackOptions.none());
     }
 
     /**
@@ -218,59 +219,59 @@ public final class Spectra {
      * @param provider provider id
      * @param model the requested model
      * @param options per-call options
-     * @return the context
+     * @return the call
      */
-    public static RequestContext startRequest(String provider, String model, TrackOptions options) {
-        return tracker().startRequest(provider, model, options);
+    public static TrackedCall startCall(String provider, String model, TrackOptions options) {
+        return tracker().startCall(provider, model, options);
     }
 
     /**
      * Records a started call as a success; nothing happens until the Mono is subscribed (in imperative code,
      * {@code .subscribe()} it). The subscriber's Context contributes metadata and tags.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param response the response (read for usage), may be null
      * @return the record; empty when tracking is off; an {@link IllegalStateException} when already recorded
      */
-    public static Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response) {
-        return SpectraTracker.record(ctx, Outcome.SUCCESS, response, null, null, null);
+    public static Mono<TrackedRequest> recordSuccess(TrackedCall call, @Nullable Object response) {
+        return SpectraTracker.record(call, Outcome.SUCCESS, response, null, null, null);
     }
 
     /**
      * Records a started call as a success with usage given by hand.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param response the response, may be null
      * @param usage the usage; wins over what the response says
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public static Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response, Usage usage) {
+    public static Mono<TrackedRequest> recordSuccess(TrackedCall call, @Nullable Object response, Usage usage) {
         Objects.requireNonNull(usage, "usage");
-        return SpectraTracker.record(ctx, Outcome.SUCCESS, response, usage, null, null);
+        return SpectraTracker.record(call, Outcome.SUCCESS, response, usage, null, null);
     }
 
     /**
      * Records a started call as a failure.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param error what went wrong
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public static Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error) {
-        return SpectraTracker.record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
+    public static Mono<TrackedRequest> recordFailure(TrackedCall call, Throwable error) {
+        return SpectraTracker.record(call, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
     }
 
     /**
      * Records a started call as a failure, with its HTTP status.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param error what went wrong
      * @param httpStatus the HTTP status, or null
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public static Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error,
+    public static Mono<TrackedRequest> recordFailure(TrackedCall call, Throwable error,
                                                      @Nullable Integer httpStatus) {
-        return SpectraTracker.record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"),
+        return SpectraTracker.record(call, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"),
                 httpStatus);
     }
 
@@ -315,7 +316,7 @@ public final class Spectra {
 
     /**
      * A Context writer setting the trace id shared by every call of the subscription (an inbound request). A call
-     * given no trace id (here, in its options, on its {@link RequestContext}, or by the tracker's
+     * given no trace id (here, in its options, on its {@link TrackedCall}, or by the tracker's
      * {@link SpectraTracker.Builder#traceIdResolver resolver}) has its own record id as its trace id.
      *
      * @param traceId the trace id, at most 128 characters

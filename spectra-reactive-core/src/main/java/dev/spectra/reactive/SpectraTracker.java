@@ -136,12 +136,12 @@ public final class SpectraTracker {
      *
      * @param provider provider id
      * @param model requested model
-     * @param call makes the call with the per-request context
+     * @param call makes the call, given the call in flight
      * @param <T> the response type
      * @return the call's first value, tracked
      */
     public <T> Mono<T> track(String provider, String model,
-                             Function<? super RequestContext, ? extends Publisher<T>> call) {
+                             Function<? super TrackedCall, ? extends Publisher<T>> call) {
         return track(provider, model, call, TrackOptions.none());
     }
 
@@ -150,15 +150,15 @@ public final class SpectraTracker {
      *
      * @param provider provider id
      * @param model requested model
-     * @param call makes the call with the per-request context
+     * @param call makes the call, given the call in flight
      * @param options per-call options
      * @param <T> the response type
      * @return the call's first value, tracked
      */
     public <T> Mono<T> track(String provider, String model,
-                             Function<? super RequestContext, ? extends Publisher<T>> call, TrackOptions options) {
+                             Function<? super TrackedCall, ? extends Publisher<T>> call, TrackOptions options) {
         checkCall(provider, model);
-        return TrackedCallback.mono(this, provider, model, Objects.requireNonNull(options, "options"),
+        return new MonoTrackCall<>(this, provider, model, Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(call, "call"));
     }
 
@@ -221,12 +221,12 @@ public final class SpectraTracker {
      *
      * @param provider provider id
      * @param model requested model
-     * @param call opens the stream with the per-request context
+     * @param call opens the stream, given the call in flight
      * @param <T> the chunk type
      * @return the chunks, tracked
      */
     public <T> Flux<T> trackStream(String provider, String model,
-                                   Function<? super RequestContext, ? extends Publisher<T>> call) {
+                                   Function<? super TrackedCall, ? extends Publisher<T>> call) {
         return trackStream(provider, model, call, TrackOptions.none());
     }
 
@@ -235,28 +235,29 @@ public final class SpectraTracker {
      *
      * @param provider provider id
      * @param model requested model
-     * @param call opens the stream with the per-request context
+     * @param call opens the stream, given the call in flight
      * @param options per-call options
      * @param <T> the chunk type
      * @return the chunks, tracked
      */
     public <T> Flux<T> trackStream(String provider, String model,
-                                   Function<? super RequestContext, ? extends Publisher<T>> call,
+                                   Function<? super TrackedCall, ? extends Publisher<T>> call,
                                    TrackOptions options) {
         checkCall(provider, model);
-        return TrackedCallback.flux(this, provider, model, Objects.requireNonNull(options, "options"),
+        return new FluxTrackCall<>(this, provider, model, Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(call, "call"));
     }
 
     /**
-     * Starts a call recorded by hand; see {@link Spectra#startRequest(String, String, TrackOptions)}.
+     * Starts a call recorded by hand; see {@link Spectra#startCall(String, String, TrackOptions)}.
      *
      * @param provider provider id
      * @param model requested model
      * @param options per-call options
-     * @return the context to record with {@link #recordSuccess} or {@link #recordFailure}
+     * @return the call, to record with {@link Spectra#recordSuccess} or {@link Spectra#recordFailure}; when the
+     *         tracker is disabled, a call that records nothing
      */
-    public RequestContext startRequest(String provider, String model, TrackOptions options) {
+    public TrackedCall startCall(String provider, String model, TrackOptions options) {
         checkCall(provider, model);
         Objects.requireNonNull(options, "options");
         if (!enabled) {
@@ -272,7 +273,8 @@ public final class SpectraTracker {
     }
 
     /**
-     * Starts a call for a capture path of its own (an HTTP client filter, an SDK interceptor).
+     * Starts a call for a capture path of its own (an HTTP client filter, an SDK interceptor), which ends it with
+     * {@link TrackedCall#succeed()}, {@link TrackedCall#fail} or {@link TrackedCall#cancel()}.
      *
      * @param provider provider id
      * @param model requested model (may be updated with {@link TrackedCall#model} later)
@@ -297,67 +299,63 @@ public final class SpectraTracker {
     }
 
     /**
-     * Records a call started with {@link #startRequest} as a success. Nothing is recorded until the returned
+     * Records a call started with {@link #startCall} as a success. Nothing is recorded until the returned
      * Mono is subscribed; the subscriber's Context contributes its metadata and tags.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param response the response (JSON node, string, bytes, map, or your own type), read for usage; may be null
-     * @return the record; empty when the tracker is disabled; an {@link IllegalStateException} when the context
+     * @return the record; empty when the tracker is disabled; an {@link IllegalStateException} when the call
      *         was already recorded
      */
-    public Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response) {
-        return record(ctx, Outcome.SUCCESS, response, null, null, null);
+    public Mono<TrackedRequest> recordSuccess(TrackedCall call, @Nullable Object response) {
+        return record(call, Outcome.SUCCESS, response, null, null, null);
     }
 
     /**
      * Records a call as a success with usage given by hand (it wins over what the response says).
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param response the response, may be null
      * @param usage the usage
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response, Usage usage) {
+    public Mono<TrackedRequest> recordSuccess(TrackedCall call, @Nullable Object response, Usage usage) {
         Objects.requireNonNull(usage, "usage");
-        return record(ctx, Outcome.SUCCESS, response, usage, null, null);
+        return record(call, Outcome.SUCCESS, response, usage, null, null);
     }
 
     /**
-     * Records a call started with {@link #startRequest} as a failure.
+     * Records a call started with {@link #startCall} as a failure.
      *
-     * @param ctx the context
+     * @param call the call
      * @param error what went wrong
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error) {
-        return record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
+    public Mono<TrackedRequest> recordFailure(TrackedCall call, Throwable error) {
+        return record(call, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
     }
 
     /**
      * Records a call as a failure with its HTTP status.
      *
-     * @param ctx the context
+     * @param call the call
      * @param error what went wrong
      * @param httpStatus the HTTP status, or null
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error, @Nullable Integer httpStatus) {
-        return record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), httpStatus);
+    public Mono<TrackedRequest> recordFailure(TrackedCall call, Throwable error, @Nullable Integer httpStatus) {
+        return record(call, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), httpStatus);
     }
 
-    static Mono<TrackedRequest> record(RequestContext ctx, Outcome outcome, @Nullable Object response,
+    static Mono<TrackedRequest> record(TrackedCall call, Outcome outcome, @Nullable Object response,
                                        @Nullable Usage usage, @Nullable Throwable error, @Nullable Integer status) {
-        Objects.requireNonNull(ctx, "ctx");
-        if (!(ctx instanceof CallState state)) {
-            throw new IllegalArgumentException("ctx must be a RequestContext from startRequest, was "
-                    + ctx.getClass().getName());
-        }
+        CallState state = (CallState) Objects.requireNonNull(call, "call");
         return Mono.deferContextual(view -> {
             if (state.isDetached()) {
                 return Mono.empty();
             }
             if (state.isRecorded()) {
-                return Mono.error(new IllegalStateException("request " + state.id() + " was already recorded"));
+                return Mono.error(new IllegalStateException("call " + state.id() + " was already recorded"));
             }
             state.attachContext(view);
             if (usage != null) {

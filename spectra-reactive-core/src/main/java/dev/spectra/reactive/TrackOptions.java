@@ -13,12 +13,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call options of {@link Spectra#track}, {@link Spectra#tracked}, {@link Spectra#stream} and
- * {@link Spectra#startRequest}: metadata and tags known before the call, trace id, owner, pricing tier,
+ * {@link Spectra#startCall}: metadata and tags known before the call, trace id, owner, pricing tier,
  * conversation, what endpoint/operation/model type the call is, and a {@link UsageExtractor} for typed responses.
  * Immutable; build once and reuse.
  *
  * <p>Merge order of metadata, lowest to highest: globals &lt; Reactor Context &lt; these options &lt;
- * {@code ctx.addMetadata}. Tags are unioned in the same order.
+ * {@code call.addMetadata}. Tags are unioned in the same order.
  *
  * @since 0.1
  */

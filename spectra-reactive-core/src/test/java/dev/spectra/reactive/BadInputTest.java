@@ -92,13 +92,13 @@ class BadInputTest {
     void addMetadataCountsWhatTheLowerLayersAlreadyHold() {
         SpectraTracker tracker = SpectraTracker.builder().directDelivery().metadataMaxBytes(1024).build();
 
-        Mono<String> call = tracker.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("note", "n".repeat(400));
-            ctx.addMetadata("more", "m".repeat(400));
+        Mono<String> tracked = tracker.track("openai", "gpt-4o", call -> {
+            call.addMetadata("note", "n".repeat(400));
+            call.addMetadata("more", "m".repeat(400));
             return Mono.just("unreachable");
         }, TrackOptions.metadata("big", "b".repeat(300)));
 
-        StepVerifier.create(call)
+        StepVerifier.create(tracked)
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
                         // {"big":"b..","note":"n..","more":"m.."} = 2 + (5+1+302) + (6+1+402) + (6+1+402) + 2 commas
                         .hasMessage("metadata key \"more\": metadata would be 1130 bytes serialised, over the limit "
@@ -112,13 +112,13 @@ class BadInputTest {
         Map<String, Object> nested = new LinkedHashMap<>();
         nested.put("password", "hunter2");
         nested.put("user", "ada");
-        Mono<String> call = Spectra.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("OpenAI-Api-Key", "sk-live-123").addMetadata("db", nested)
+        Mono<String> tracked = Spectra.track("openai", "gpt-4o", call -> {
+            call.addMetadata("OpenAI-Api-Key", "sk-live-123").addMetadata("db", nested)
                     .addMetadata("max_tokens", 512).addMetadata("auth_token", null);
             return Mono.just("ok");
         });
 
-        StepVerifier.create(call.contextWrite(Spectra.metadata("Authorization", "Bearer abc"))
+        StepVerifier.create(tracked.contextWrite(Spectra.metadata("Authorization", "Bearer abc"))
                 .contextWrite(fake.bind())).expectNext("ok").verifyComplete();
 
         TrackedRequest r = fake.last();
@@ -131,10 +131,10 @@ class BadInputTest {
     void redactionKeysAreConfigurable() {
         SpectraTracker tracker = SpectraTracker.builder().directDelivery().sink(batch -> Mono.empty())
                 .addRedactKeys("ssn").build();
-        RequestContext ctx = tracker.startRequest("openai", "gpt-4o", TrackOptions.none());
-        ctx.addMetadata("customer_ssn", "123-45-6789").addMetadata("secret", "s");
+        TrackedCall call = tracker.startCall("openai", "gpt-4o", TrackOptions.none());
+        call.addMetadata("customer_ssn", "123-45-6789").addMetadata("secret", "s");
 
-        StepVerifier.create(tracker.recordSuccess(ctx, null))
+        StepVerifier.create(tracker.recordSuccess(call, null))
                 .assertNext(r -> assertThat(r.metadata()).containsExactly(entry("customer_ssn", "[REDACTED]"),
                         entry("secret", "[REDACTED]")))
                 .verifyComplete();

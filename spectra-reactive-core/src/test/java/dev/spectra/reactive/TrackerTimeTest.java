@@ -26,7 +26,7 @@ class TrackerTimeTest {
     private static TrackedRequest trackOne(SpectraTracker.Builder b) {
         InMemorySink sink = new InMemorySink();
         SpectraTracker tracker = b.sink(sink).directDelivery().build();
-        StepVerifier.create(tracker.track("openai", "gpt-4o", ctx -> Mono.just("ok"))).expectNext("ok")
+        StepVerifier.create(tracker.track("openai", "gpt-4o", call -> Mono.just("ok"))).expectNext("ok")
                 .verifyComplete();
         StepVerifier.create(tracker.close(Duration.ofSeconds(1))).verifyComplete();
         assertThat(sink.records()).hasSize(1);

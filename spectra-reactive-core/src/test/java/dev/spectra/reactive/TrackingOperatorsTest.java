@@ -107,8 +107,8 @@ class TrackingOperatorsTest {
         TestTracker tt = new TestTracker(TestTracker.simplePricing(), ResponseReader.none());
         TrackOptions options = REPLY_USAGE.toBuilder().pricingTier(PricingTier.BATCH).build();
 
-        Mono<Reply> tracked = tt.tracker.track("openai", "priced-model", ctx -> {
-            ctx.usage(Usage.builder().inputTokens(2000).cachedInputTokens(500).outputTokens(1000).build());
+        Mono<Reply> tracked = tt.tracker.track("openai", "priced-model", call -> {
+            call.usage(Usage.builder().inputTokens(2000).cachedInputTokens(500).outputTokens(1000).build());
             return Mono.just(new Reply("x", 1, 1));
         }, options);
 
@@ -258,13 +258,13 @@ class TrackingOperatorsTest {
     void trackGivesTheCallbackItsContextAndRecordsWhatItAdds() {
         TestTracker tt = new TestTracker();
 
-        Mono<String> call = tt.tracker.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("tenant_id", "t-42").addMetadata("is_retry", false).addTag("billing");
-            ctx.trackable("user", "u-7").conversationId("conv-1").traceId("trace-abc");
+        Mono<String> tracked = tt.tracker.track("openai", "gpt-4o", call -> {
+            call.addMetadata("tenant_id", "t-42").addMetadata("is_retry", false).addTag("billing");
+            call.trackable("user", "u-7").conversationId("conv-1").traceId("trace-abc");
             return Mono.just("answer");
         }, TrackOptions.builder().metadata("workflow", "invoice-sync").metadata("attempt", 2).build());
 
-        StepVerifier.create(call).expectNext("answer").verifyComplete();
+        StepVerifier.create(tracked).expectNext("answer").verifyComplete();
 
         TrackedRequest r = tt.only();
         assertThat(r.metadata()).containsExactly(Map.entry("workflow", "invoice-sync"), Map.entry("attempt", 2),
@@ -280,7 +280,7 @@ class TrackingOperatorsTest {
         TestTracker tt = new TestTracker();
         IllegalArgumentException bad = new IllegalArgumentException("no prompt");
 
-        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", ctx -> {
+        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", call -> {
                     throw bad;
                 }))
                 .expectErrorMatches(e -> e == bad)
@@ -294,7 +294,7 @@ class TrackingOperatorsTest {
     void aCallbackReturningNullSignalsANullPointerException() {
         TestTracker tt = new TestTracker();
 
-        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", ctx -> null))
+        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", call -> null))
                 .expectErrorMessage("the track callback of openai/gpt-4o returned null")
                 .verify();
 
@@ -509,9 +509,9 @@ class TrackingOperatorsTest {
 
         StepVerifier.create(Mono.just("v").transform(tt.tracker.tracked("openai", "gpt-4o"))).expectNext("v")
                 .verifyComplete();
-        StepVerifier.create(tt.tracker.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("k", "v");
-            return Mono.just(ctx.provider());
+        StepVerifier.create(tt.tracker.track("openai", "gpt-4o", call -> {
+            call.addMetadata("k", "v");
+            return Mono.just(call.provider());
         })).expectNext("openai").verifyComplete();
 
         assertThat(tt.records()).isEmpty();
@@ -527,9 +527,9 @@ class TrackingOperatorsTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("provider must not be null (e.g. \"openai\")");
         assertThatThrownBy(() -> Spectra.stream("openai", null))
                 .isInstanceOf(NullPointerException.class).hasMessage("model must not be null (e.g. \"gpt-4o\")");
-        assertThatThrownBy(() -> Spectra.track(" ", "gpt-4o", ctx -> Mono.empty()))
+        assertThatThrownBy(() -> Spectra.track(" ", "gpt-4o", call -> Mono.empty()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("provider must not be blank (e.g. \"openai\")");
-        assertThatThrownBy(() -> Spectra.startRequest("openai", ""))
+        assertThatThrownBy(() -> Spectra.startCall("openai", ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("model must not be blank (e.g. \"gpt-4o\")");
     }
 
@@ -537,8 +537,8 @@ class TrackingOperatorsTest {
     void trackStreamGivesTheCallbackItsContext() {
         TestTracker tt = new TestTracker();
 
-        Flux<String> chunks = tt.tracker.trackStream("ollama", "llama3.2", ctx -> {
-            ctx.addMetadata("feature", "summaries");
+        Flux<String> chunks = tt.tracker.trackStream("ollama", "llama3.2", call -> {
+            call.addMetadata("feature", "summaries");
             return Flux.just("x", "y");
         }, TrackOptions.none());
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One layer of metadata (globals, Context, options, or what {@code ctx.addMetadata} added): validated, frozen
+ * One layer of metadata (globals, Context, options, or what {@code call.addMetadata} added): validated, frozen
  * JSON with the serialised size of each entry, so the size of any merge is known without serialising again.
  * Immutable.
  */
