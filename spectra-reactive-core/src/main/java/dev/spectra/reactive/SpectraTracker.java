@@ -4,24 +4,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.RandomAccess;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-import dev.spectra.reactive.internal.EventStream;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.Limits;
-import dev.spectra.reactive.internal.PendingWrites;
 import dev.spectra.reactive.internal.RateLimitedLog;
 import dev.spectra.reactive.internal.Redactor;
 import dev.spectra.reactive.internal.TrackingAttributes;
@@ -31,15 +29,13 @@ import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.pricing.PricingCatalog;
 import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.provider.ResponseReader;
+import dev.spectra.reactive.sink.Delivery;
 import dev.spectra.reactive.sink.InMemorySink;
 import dev.spectra.reactive.sink.Recorder;
 import dev.spectra.reactive.sink.RecorderOptions;
-import dev.spectra.reactive.sink.RecorderStats;
 import dev.spectra.reactive.sink.SpectraSink;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -72,8 +68,7 @@ public final class SpectraTracker {
     private static final Class<?> SYSTEM_CLOCK = Clock.systemUTC().getClass();
 
     private final SpectraSink sink;
-    private final @Nullable Recorder recorder;
-    private final EventStream directEvents;
+    private final FanOutDelivery delivery;
     private final Clock clock;
     private final LongSupplier nanoTime;
     private final @Nullable WallClock wallClock;
@@ -90,13 +85,13 @@ public final class SpectraTracker {
     private final LongAdder readFailures = new LongAdder();
     private final LongAdder unpriced = new LongAdder();
     private final LongAdder trackingErrors = new LongAdder();
-    private final PendingWrites directPending = new PendingWrites();
-    private volatile @Nullable Mono<Void> directClosing;
 
     private SpectraTracker(Builder b) {
         this.sink = b.sink != null ? b.sink : new InMemorySink();
-        this.recorder = b.direct ? null : Recorder.create(sink, b.recorderOptions);
-        this.directEvents = new EventStream();
+        Map<String, Delivery> destinations = new LinkedHashMap<>();
+        b.destinations.forEach((name, d) -> destinations.put(name, Delivery.queued(d.sink(), d.options())));
+        this.delivery = new FanOutDelivery(b.direct ? Delivery.direct(sink) : Delivery.queued(sink, b.recorderOptions),
+                destinations);
         this.clock = b.clock;
         // any system clock, whatever its zone (instants do not depend on it); not a clock of the user's own class
         boolean systemTime = b.nanoTime == null && b.clock.getClass() == SYSTEM_CLOCK;
@@ -378,64 +373,46 @@ public final class SpectraTracker {
     }
 
     /**
-     * Records as they are captured, for alerts and budgets without polling. Hot and best effort: a subscriber
-     * that cannot keep up misses records. With a recorder (the default), subscribers run on a thread of the
-     * event stream's own, asynchronously, never on the tracked call's thread (see {@link Recorder#events()}). With
-     * {@linkplain Builder#directDelivery() direct delivery} they run inline on the thread that completed the call.
+     * Records as they are captured, for alerts and budgets without polling; each record once, whatever the
+     * destinations. Hot and best effort: a subscriber that cannot keep up misses records. With a recorder (the
+     * default), subscribers run on a thread of the event stream's own, asynchronously, never on the tracked call's
+     * thread (see {@link Recorder#events()}). With {@linkplain Builder#directDelivery() direct delivery} they run
+     * inline on the thread that completed the call.
      *
      * @return the hot flux
      */
     public Flux<TrackedRequest> events() {
-        return recorder != null ? recorder.events() : directEvents.flux();
+        return delivery.events();
     }
 
     /**
-     * @return the counters now
+     * @return the counters now: the tracker's, its primary delivery's and each destination's
      */
     public TrackerStats stats() {
-        RecorderStats delivery = recorder != null ? recorder.stats()
-                : new RecorderStats(recorded.sum(), directPending.written(), 0, 0, directPending.failed(), 0);
-        return new TrackerStats(recorded.sum(), readFailures.sum(), unpriced.sum(), trackingErrors.sum(), delivery);
+        return new TrackerStats(recorded.sum(), readFailures.sum(), unpriced.sum(), trackingErrors.sum(),
+                delivery.stats(), delivery.destinationStats());
     }
 
     /**
-     * Writes everything recorded so far.
+     * Writes everything recorded so far, to the sink and to every destination.
      *
      * @return completes when every record captured before the call has been written or has failed
      */
     public Mono<Void> flush() {
-        return recorder != null ? recorder.flush() : directPending.drained();
+        return delivery.flush();
     }
 
     /**
-     * Stops recording, writes what is queued within the timeout and closes the sink; records captured after
-     * this are dropped and counted. With {@linkplain Builder#directDelivery() direct delivery}, waits (within the
-     * timeout) for the writes in flight before closing the sink. Idempotent: every call returns the same (cached)
-     * result, the first call's timeout applies; {@link #events()} completes.
+     * Stops recording, writes what is queued within the timeout and closes the sink and every destination's sink;
+     * records captured after this are dropped and counted. With {@linkplain Builder#directDelivery() direct
+     * delivery}, waits (within the timeout) for the writes in flight before closing the sink. Idempotent: every
+     * call returns the same (cached) result, the first call's timeout applies; {@link #events()} completes.
      *
      * @param timeout how long to wait for queued records
      * @return completes when closed
      */
     public Mono<Void> close(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (recorder != null) {
-            return recorder.close(timeout);
-        }
-        Mono<Void> c = directClosing;
-        if (c != null) {
-            return c;
-        }
-        synchronized (this) {
-            if (directClosing == null) {
-                // direct delivery: the writes already started finish (or the timeout passes) before the sink
-                // closes; like the recorder's, idempotent, and events() completes
-                directClosing = directPending.drained().timeout(timeout, Mono.empty())
-                        .then(Mono.defer(sink::close))
-                        .doFinally(s -> directEvents.complete())
-                        .cache();
-            }
-            return directClosing;
-        }
+        return delivery.close(timeout);
     }
 
     /**
@@ -503,7 +480,7 @@ public final class SpectraTracker {
 
     @Override
     public String toString() {
-        return "SpectraTracker{sink=" + sink + ", delivery=" + (recorder != null ? recorder.options() : "direct")
+        return "SpectraTracker{sink=" + sink + ", delivery=" + delivery
                 + ", enabled=" + enabled + ", metadataMaxBytes=" + metadataMaxBytes + ", redactKeys="
                 + redactor.patterns() + ", pricing=" + pricing + ", responseReader=" + responseReader + "}";
     }
@@ -606,23 +583,7 @@ public final class SpectraTracker {
 
     void deliver(TrackedRequest record) {
         recorded.increment();
-        try {
-            if (recorder != null) {
-                recorder.record(record);
-                return;
-            }
-            DirectWrite write = new DirectWrite(record, directPending.started());
-            try {
-                sink.write(write).subscribe(write);
-            } catch (Throwable e) {
-                write.onError(e); // a sink that throws instead of signalling: the write is over, and failed
-                Fatal.rethrowIfFatal(e);
-            }
-            directEvents.emit(record); // after the write started: a subscriber that throws cannot skip it
-        } catch (Throwable e) {
-            Fatal.rethrowIfFatal(e);
-            internalError("delivering record " + record.id(), e);
-        }
+        delivery.deliver(record);
     }
 
     void readFailed(String provider, Throwable error) {
@@ -660,54 +621,6 @@ public final class SpectraTracker {
         LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", error);
     }
 
-    /**
-     * One direct write: the batch of one record handed to the sink, and the subscriber counting the write's outcome.
-     * One small object for both (this runs for every record of a direct-delivery tracker); a write's publisher
-     * signals at most one terminal signal (Reactive Streams rule 1.7), and a sink that throws instead is counted
-     * by {@link #deliver} through {@link #onError} once.
-     */
-    private static final class DirectWrite extends AbstractList<TrackedRequest>
-            implements CoreSubscriber<Void>, RandomAccess {
-        private final TrackedRequest record;
-        private final PendingWrites.Epoch epoch;
-
-        DirectWrite(TrackedRequest record, PendingWrites.Epoch epoch) {
-            this.record = record;
-            this.epoch = epoch;
-        }
-
-        @Override
-        public TrackedRequest get(int index) {
-            Objects.checkIndex(index, 1);
-            return record;
-        }
-
-        @Override
-        public int size() {
-            return 1;
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(Void v) {
-        }
-
-        @Override
-        public void onError(Throwable e) {
-            epoch.finished(false);
-            LOG.warn("direct-write", "Spectra sink failed to write record " + record.id(), e);
-        }
-
-        @Override
-        public void onComplete() {
-            epoch.finished(true);
-        }
-    }
-
     /** The default trace id source: a W3C {@code traceparent} in the Context ({@code 00-<trace>-<span>-<flags>}). */
     static @Nullable String traceparent(ContextView view) {
         Object tp = view.getOrDefault("traceparent", null);
@@ -720,11 +633,16 @@ public final class SpectraTracker {
         return null;
     }
 
+    /** A destination added to a builder. */
+    private record Destination(SpectraSink sink, RecorderOptions options) {
+    }
+
     /** Builds a {@link SpectraTracker}. Setters check their argument. */
     public static final class Builder {
         private @Nullable SpectraSink sink;
         private RecorderOptions recorderOptions = RecorderOptions.defaults();
         private boolean direct;
+        private final Map<String, Destination> destinations = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
         private @Nullable LongSupplier nanoTime;
         private @Nullable Supplier<UUID> idGenerator;
@@ -766,6 +684,30 @@ public final class SpectraTracker {
          */
         public Builder directDelivery() {
             this.direct = true;
+            return this;
+        }
+
+        /**
+         * Adds a destination: every record also goes to this sink, through a queue and a drain thread of its own
+         * with its own counters ({@link TrackerStats#destinations()}), so a slow or failing destination never slows
+         * the primary sink's writes or the caller; it drops from its own queue instead.
+         *
+         * @param name the destination's name in the stats and logs, e.g. {@code "otel"}: not blank, unique
+         * @param sink where records go
+         * @param options the destination's queue, batch, timeout and retry settings
+         * @return this builder
+         * @throws IllegalArgumentException when the name is blank or already used
+         */
+        public Builder addDestination(String name, SpectraSink sink, RecorderOptions options) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("destination name must not be blank");
+            }
+            if (destinations.containsKey(name)) {
+                throw new IllegalArgumentException("destination \"" + name + "\" is already added");
+            }
+            destinations.put(name, new Destination(Objects.requireNonNull(sink, "sink"),
+                    Objects.requireNonNull(options, "options")));
             return this;
         }
 

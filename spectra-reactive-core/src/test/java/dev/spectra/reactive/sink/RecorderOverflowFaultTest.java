@@ -54,7 +54,7 @@ class RecorderOverflowFaultTest {
                 .batchSize(BATCH).maxDelay(Duration.ofHours(1)).writeTimeout(Duration.ofHours(1)).build());
         try {
             for (int i = 0; i < BATCH; i++) {
-                recorder.record(big(i));
+                recorder.deliver(big(i));
             }
             assertThat(firstWrite.await(10, TimeUnit.SECONDS)).as("the first batch is in flight, stalled").isTrue();
             long before = usedHeapAfterGc();
@@ -62,7 +62,7 @@ class RecorderOverflowFaultTest {
             long start = System.nanoTime();
             int accepted = 0;
             for (int i = BATCH; i < BATCH + OFFERED; i++) {
-                accepted += recorder.record(big(i)) ? 1 : 0;
+                accepted += recorder.deliver(big(i)) ? 1 : 0;
             }
             double offerMillis = (System.nanoTime() - start) / 1e6;
             long after = usedHeapAfterGc();

@@ -62,7 +62,7 @@ class RecorderRestartIntegrationTests {
             for (int i = 0; i < 100; i++) {
                 TrackedRequest r = Records.full(Instant.parse("2025-04-01T00:00:00Z").plusMillis(round * 100L + i));
                 produced.add(r);
-                assertThat(recorder.record(r)).as("accepted").isTrue();
+                assertThat(recorder.deliver(r)).as("accepted").isTrue();
             }
             if (round == 10) {
                 restart = CompletableFuture.runAsync(() -> {
