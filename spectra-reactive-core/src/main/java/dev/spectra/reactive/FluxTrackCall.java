@@ -13,13 +13,13 @@ import reactor.core.publisher.Flux;
  */
 final class FluxTrackCall<T> extends Flux<T> {
 
-    private final @Nullable SpectraTracker fixed;
+    private final @Nullable TrackingEngine fixed;
     private final String provider;
     private final String model;
     private final TrackOptions options;
     private final Function<? super TrackedCall, ? extends Publisher<T>> callback;
 
-    FluxTrackCall(@Nullable SpectraTracker fixed, String provider, String model, TrackOptions options,
+    FluxTrackCall(@Nullable TrackingEngine fixed, String provider, String model, TrackOptions options,
                   Function<? super TrackedCall, ? extends Publisher<T>> callback) {
         this.fixed = fixed;
         this.provider = provider;

@@ -3,7 +3,6 @@ package dev.spectra.reactive;
 import java.util.function.Function;
 
 import dev.spectra.reactive.internal.Fatal;
-import dev.spectra.reactive.internal.TrackingAttributes;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.CoreSubscriber;
@@ -19,13 +18,13 @@ import reactor.core.publisher.Operators;
  */
 final class MonoTrackCall<T> extends Mono<T> {
 
-    private final @Nullable SpectraTracker fixed;
+    private final @Nullable TrackingEngine fixed;
     private final String provider;
     private final String model;
     private final TrackOptions options;
     private final Function<? super TrackedCall, ? extends Publisher<T>> callback;
 
-    MonoTrackCall(@Nullable SpectraTracker fixed, String provider, String model, TrackOptions options,
+    MonoTrackCall(@Nullable TrackingEngine fixed, String provider, String model, TrackOptions options,
                   Function<? super TrackedCall, ? extends Publisher<T>> callback) {
         this.fixed = fixed;
         this.provider = provider;
@@ -43,10 +42,10 @@ final class MonoTrackCall<T> extends Mono<T> {
      * Starts the call of one subscription, runs the callback with it and subscribes {@code actual} to what it
      * returns, tracked: as a Mono (its first value ends the call) or as a stream of chunks.
      */
-    static <T> void subscribeCall(CoreSubscriber<? super T> actual, @Nullable SpectraTracker fixed,
+    static <T> void subscribeCall(CoreSubscriber<? super T> actual, @Nullable TrackingEngine fixed,
                                   String provider, String model, TrackOptions options, boolean mono,
                                   Function<? super TrackedCall, ? extends Publisher<T>> callback) {
-        CallState state = SpectraTracker.begin(fixed, provider, model, options, actual.currentContext(), !mono);
+        CallState state = TrackingEngine.begin(fixed, provider, model, options, actual.currentContext(), !mono);
         TrackedCall call = state != null ? state : detached(fixed, provider, model, options, actual);
         Publisher<T> publisher;
         try {
@@ -69,16 +68,9 @@ final class MonoTrackCall<T> extends Mono<T> {
         }
     }
 
-    /** The call of a subscription that runs untracked: its bound tracker when one can be found (for its settings). */
-    private static TrackedCall detached(@Nullable SpectraTracker fixed, String provider, String model,
+    /** The call of a subscription that runs untracked: its tracker's when one can be found (for its settings). */
+    private static TrackedCall detached(@Nullable TrackingEngine fixed, String provider, String model,
                                         TrackOptions options, CoreSubscriber<?> actual) {
-        SpectraTracker tracker;
-        try {
-            tracker = SpectraTracker.resolve(fixed, TrackingAttributes.from(actual.currentContext()));
-        } catch (Throwable e) {
-            Fatal.rethrowIfFatal(e);
-            tracker = fixed;
-        }
-        return CallState.detached(tracker, provider, model, options);
+        return CallState.detached(TrackingEngine.resolve(fixed, actual.currentContext()), provider, model, options);
     }
 }

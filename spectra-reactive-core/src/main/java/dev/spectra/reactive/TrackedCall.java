@@ -50,7 +50,7 @@ public sealed interface TrackedCall permits CallState {
     /**
      * The trace id the record will have: set here, else from the {@link TrackOptions}, else from the Spectra
      * Context entries ({@link Spectra#traceId}), else what the tracker's
-     * {@link SpectraTracker.Builder#traceIdResolver trace id resolver} reads from the Context (by default a
+     * {@link SpectraTrackerBuilder#traceIdResolver trace id resolver} reads from the Context (by default a
      * {@code traceparent}); when none gives one, the record's own {@link #id()} as a string.
      *
      * @return the trace id

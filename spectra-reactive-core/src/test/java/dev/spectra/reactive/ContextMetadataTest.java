@@ -176,7 +176,7 @@ class ContextMetadataTest {
 
     @Test
     void aTrackerBoundInTheContextWinsOverTheGlobalOne() {
-        try (SpectraFake global = Spectra.fake()) {
+        try (SpectraFake global = SpectraFake.install()) {
             StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o"))).expectNext(1)
                     .verifyComplete();
             StepVerifier.create(Mono.just(2).transform(Spectra.tracked("openai", "gpt-4o"))

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.entry;
 /** startCall / recordSuccess / recordFailure: calls recorded by hand, for batch APIs and offline pipelines. */
 class ManualFlowTest {
 
-    private SpectraFake fake = Spectra.fake();
+    private SpectraFake fake = SpectraFake.install();
 
     @AfterEach
     void restore() {

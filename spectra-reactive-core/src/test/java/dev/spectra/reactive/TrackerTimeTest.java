@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrackerTimeTest {
 
     /** Tracks one call through a tracker built on {@code b} with direct delivery, and returns its record. */
-    private static TrackedRequest trackOne(SpectraTracker.Builder b) {
+    private static TrackedRequest trackOne(SpectraTrackerBuilder b) {
         InMemorySink sink = new InMemorySink();
         SpectraTracker tracker = b.sink(sink).directDelivery().build();
         StepVerifier.create(tracker.track("openai", "gpt-4o", call -> Mono.just("ok"))).expectNext("ok")
@@ -40,8 +40,8 @@ class TrackerTimeTest {
         clocks.addAll(List.of(Clock.systemUTC(), Clock.systemDefaultZone(), Clock.system(ZoneId.of("Asia/Tokyo"))));
         for (Clock clock : clocks) {
             String as = String.valueOf(clock);
-            SpectraTracker.Builder b = clock == null ? SpectraTracker.builder() : SpectraTracker.builder().clock(clock);
-            assertThat(b.directDelivery().build().startsFromMonotonicClock()).as(as).isTrue();
+            SpectraTrackerBuilder b = clock == null ? SpectraTracker.builder() : SpectraTracker.builder().clock(clock);
+            assertThat(b.directDelivery().build().engine().clock().followsTicker()).as(as).isTrue();
             Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
             TrackedRequest r = trackOne(b);
             Instant after = Instant.now();
@@ -55,14 +55,14 @@ class TrackerTimeTest {
     @Test
     void aClockOfTheUsersOwnIsReadOnEveryCallExactly() {
         Instant t0 = Instant.parse("2026-11-24T10:15:30.123456789Z");
-        SpectraTracker.Builder fixed = SpectraTracker.builder().clock(Clock.fixed(t0, ZoneOffset.UTC));
-        assertThat(fixed.directDelivery().build().startsFromMonotonicClock()).isFalse();
+        SpectraTrackerBuilder fixed = SpectraTracker.builder().clock(Clock.fixed(t0, ZoneOffset.UTC));
+        assertThat(fixed.directDelivery().build().engine().clock().followsTicker()).isFalse();
         assertThat(trackOne(fixed).startedAt()).isEqualTo(Instant.parse("2026-11-24T10:15:30.123456Z"));
 
         // a clock 400 days behind: a monotonic base would have to be re-read from it, it is read directly
-        SpectraTracker.Builder shifted = SpectraTracker.builder()
+        SpectraTrackerBuilder shifted = SpectraTracker.builder()
                 .clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(-400)));
-        assertThat(shifted.directDelivery().build().startsFromMonotonicClock()).isFalse();
+        assertThat(shifted.directDelivery().build().engine().clock().followsTicker()).isFalse();
         Instant before = Instant.now().minus(Duration.ofDays(400)).truncatedTo(ChronoUnit.MICROS);
         Instant started = trackOne(shifted).startedAt();
         assertThat(started).isBetween(before, Instant.now().minus(Duration.ofDays(400)));
@@ -70,8 +70,8 @@ class TrackerTimeTest {
 
     @Test
     void aSystemClockWithItsOwnTickerIsReadOnEveryCallAndTheTickerTimesTheCall() {
-        SpectraTracker.Builder b = SpectraTracker.builder().clock(Clock.systemUTC()).nanoTime(() -> 42L);
-        assertThat(b.directDelivery().build().startsFromMonotonicClock()).isFalse();
+        SpectraTrackerBuilder b = SpectraTracker.builder().clock(Clock.systemUTC()).nanoTime(() -> 42L);
+        assertThat(b.directDelivery().build().engine().clock().followsTicker()).isFalse();
         Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
         TrackedRequest r = trackOne(b);
         assertThat(r.startedAt()).isBetween(before, Instant.now());

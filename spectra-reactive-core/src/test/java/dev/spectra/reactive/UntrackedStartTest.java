@@ -179,7 +179,7 @@ class UntrackedStartTest {
                 .expectNext("x")
                 .verifyComplete();
         TrackedCall manual = t.startCall("openai", "gpt-4o", TrackOptions.none());
-        StepVerifier.create(t.recordSuccess(manual, "x")).verifyComplete();
+        StepVerifier.create(Spectra.recordSuccess(manual, "x")).verifyComplete();
         TrackedCall call = t.startCall("openai", "gpt-4o", TrackOptions.none(), reactor.util.context.Context.empty());
         call.chunkArrived();
         assertThat(call.succeed()).isFalse();
@@ -243,7 +243,7 @@ class UntrackedStartTest {
         assertThat(t.stats().trackingErrors()).isEqualTo(2);
         // the user's code goes on: the contexts accept everything and record nothing
         manual.addMetadata("tenant_id", "acme");
-        StepVerifier.create(t.recordSuccess(manual, "ok")).expectNextCount(0).verifyComplete();
+        StepVerifier.create(Spectra.recordSuccess(manual, "ok")).expectNextCount(0).verifyComplete();
         assertThat(call.succeed()).isFalse();
         assertThat(sink.records()).isEmpty();
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.SpectraTrackerBuilder;
 import dev.spectra.reactive.internal.Json;
 import dev.spectra.reactive.sink.RecorderOptions;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -63,7 +64,7 @@ public class TrackingOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        SpectraTracker.Builder b = SpectraTracker.builder().sink(batch -> Mono.empty());
+        SpectraTrackerBuilder b = SpectraTracker.builder().sink(batch -> Mono.empty());
         if (delivery.equals("direct")) {
             b.directDelivery();
         } else {
