@@ -208,7 +208,7 @@ public final class SpectraTracker {
      * @return the hot flux
      */
     public Flux<TrackedRequest> events() {
-        return engine.delivery().events();
+        return engine.events();
     }
 
     /**
@@ -224,7 +224,7 @@ public final class SpectraTracker {
      * @return completes when every record captured before the call has been written or has failed
      */
     public Mono<Void> flush() {
-        return engine.delivery().flush();
+        return engine.flush();
     }
 
     /**
@@ -237,7 +237,7 @@ public final class SpectraTracker {
      * @return completes when closed
      */
     public Mono<Void> close(Duration timeout) {
-        return engine.delivery().close(Objects.requireNonNull(timeout, "timeout"));
+        return engine.close(Objects.requireNonNull(timeout, "timeout"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.spectra.reactive;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -19,6 +20,8 @@ import dev.spectra.reactive.provider.ResponseReader;
 import dev.spectra.reactive.sink.Delivery;
 import dev.spectra.reactive.sink.RecorderOptions;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
 /**
@@ -41,7 +44,9 @@ final class TrackingEngine {
     private final ResponseReader responseReader;
     private final Pricing pricing;
     private final Function<ContextView, @Nullable String> traceIdResolver;
-    private final FanOutDelivery delivery;
+    /** The delivery to the tracker's sink: queued or direct. */
+    private final Delivery delivery;
+    private final Destinations destinations;
     private volatile boolean enabled;
 
     private final LongAdder recorded = new LongAdder();
@@ -60,8 +65,8 @@ final class TrackingEngine {
         Map<String, Delivery> destinations = new LinkedHashMap<>();
         settings.destinations().forEach((name, d) -> destinations.put(name, Delivery.queued(d.sink(), d.options())));
         RecorderOptions queue = settings.recorder();
-        Delivery primary = queue == null ? Delivery.direct(settings.sink()) : Delivery.queued(settings.sink(), queue);
-        this.delivery = new FanOutDelivery(primary, destinations);
+        this.delivery = queue == null ? Delivery.direct(settings.sink()) : Delivery.queued(settings.sink(), queue);
+        this.destinations = new Destinations(destinations);
         this.enabled = settings.enabled();
     }
 
@@ -202,6 +207,7 @@ final class TrackingEngine {
     void deliver(TrackedRequest record) {
         recorded.increment();
         delivery.deliver(record);
+        destinations.deliver(record);
     }
 
     void readFailed(String provider, Throwable error) {
@@ -237,8 +243,18 @@ final class TrackingEngine {
         return clock;
     }
 
-    FanOutDelivery delivery() {
-        return delivery;
+    /** Records as they are delivered, each once: the sink's delivery's events. */
+    Flux<TrackedRequest> events() {
+        return delivery.events();
+    }
+
+    Mono<Void> flush() {
+        return Mono.when(delivery.flush(), destinations.flush());
+    }
+
+    /** Closes the sink's delivery and every destination at once, each within the timeout. */
+    Mono<Void> close(Duration timeout) {
+        return Mono.when(delivery.close(timeout), destinations.close(timeout));
     }
 
     boolean isEnabled() {
@@ -251,7 +267,7 @@ final class TrackingEngine {
 
     TrackerStats stats() {
         return new TrackerStats(recorded.sum(), readFailures.sum(), unpriced.sum(), trackingErrors.sum(),
-                delivery.stats(), delivery.destinationStats());
+                delivery.stats(), destinations.stats());
     }
 
     /** The default trace id source: a W3C {@code traceparent} in the Context ({@code 00-<trace>-<span>-<flags>}). */
