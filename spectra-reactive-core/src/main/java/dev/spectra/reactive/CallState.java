@@ -488,6 +488,9 @@ final class CallState implements TrackedCall {
         if (usage == null) {
             usage = d.usage();
         }
+        if (usage == null && outcome == Outcome.SUCCESS && d.readProblem() != null) {
+            engine.unreadable(provider, d.readProblem()); // a failed or cancelled call's answer is not expected whole
+        }
 
         CallAttributes a = attributes(d.pricingTier());
         PricingTier pricingTier = a.pricingTier() != null ? a.pricingTier() : PricingTier.STANDARD;

@@ -216,6 +216,13 @@ final class TrackingEngine {
                 + " response; its usage is recorded as unknown", error);
     }
 
+    /** A call succeeded, but what its provider answered could not be read (not JSON, malformed events ...). */
+    void unreadable(String provider, String problem) {
+        readFailures.increment();
+        LOG.warn("unreadable:" + provider, "Spectra could not read a " + provider + " response (" + problem
+                + "); its usage is recorded as unknown", null);
+    }
+
     void unpriced(String provider, String model, PricingTier tier) {
         unpriced.increment();
         LOG.warn("unpriced", "Spectra has no " + tier + " price for " + provider + "/" + model

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.spectra.reactive.pricing.Pricing;
+import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.ResponseReader;
 import org.jspecify.annotations.Nullable;
@@ -445,6 +446,31 @@ class TrackingOperatorsTest {
         assertThat(r.cost()).isEqualTo(Cost.of("0.5", "0.25"));
         assertThat(r.toolCallCounts()).isEqualTo(Map.of("function", 2));
         assertThat(r.responseModel()).isEqualTo("priced-2025-01-01");
+    }
+
+    @Test
+    void aSuccessfulCallWhoseAnswerCannotBeReadIsCountedAsAReadFailure() {
+        TestTracker tt = new TestTracker(TestTracker.simplePricing(), ProviderRegistry.builtIn());
+        TrackOptions withUsage = TrackOptions.builder().usageExtractor(String.class, s -> Usage.of(3, 4)).build();
+
+        // an HTML error page where JSON was expected, and a stream with a malformed event: counted once each
+        StepVerifier.create(Mono.just("<html>502 Bad Gateway</html>").transform(tt.tracker.tracked("openai",
+                "gpt-4o"))).expectNextCount(1).verifyComplete();
+        StepVerifier.create(Flux.just("data: {\"choices\":[]}\n\n", "data: {\"choices\":\n\n")
+                .transform(tt.tracker.stream("openai", "gpt-4o"))).expectNextCount(2).verifyComplete();
+        // not counted: usage known anyway, a failed call, a cancelled stream cut in the middle of an event
+        StepVerifier.create(Mono.just("plain text").transform(tt.tracker.tracked("openai", "gpt-4o", withUsage)))
+                .expectNextCount(1).verifyComplete();
+        StepVerifier.create(Flux.just("data: {\"choi").concatWith(Flux.error(new IllegalStateException("reset")))
+                .transform(tt.tracker.stream("openai", "gpt-4o"))).expectNextCount(1).verifyError();
+        StepVerifier.create(Flux.just("data: {\"choi", "ces\":[]").concatWith(Flux.never())
+                .transform(tt.tracker.stream("openai", "gpt-4o"))).expectNextCount(2).thenCancel().verify();
+
+        assertThat(tt.records()).extracting(TrackedRequest::outcome).containsExactly(Outcome.SUCCESS, Outcome.SUCCESS,
+                Outcome.SUCCESS, Outcome.FAILURE, Outcome.CANCELLED);
+        assertThat(tt.records().get(2).usage()).isEqualTo(Usage.of(3, 4));
+        assertThat(tt.tracker.stats().readFailures()).isEqualTo(2);
+        assertThat(tt.tracker.stats().trackingErrors()).isZero();
     }
 
     @Test

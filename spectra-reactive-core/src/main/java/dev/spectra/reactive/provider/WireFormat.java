@@ -37,25 +37,18 @@ public enum WireFormat {
     /** Cohere v2 chat and embed: {@code usage.tokens}, cache reads from {@code cached_tokens}. */
     COHERE;
 
+    /** The reader of this format; every format names its own, so a new one cannot fall through to another's. */
     FormatReader reader() {
-        switch (this) {
-            case OPENAI_RESPONSES:
-                return OpenAiResponsesReader.INSTANCE;
-            case OPENAI_IMAGES:
-                return OpenAiMediaReader.IMAGES;
-            case OPENAI_AUDIO:
-                return OpenAiMediaReader.AUDIO;
-            case ANTHROPIC_MESSAGES:
-                return AnthropicReader.INSTANCE;
-            case GEMINI:
-                return GeminiReader.INSTANCE;
-            case OLLAMA:
-                return OllamaReader.INSTANCE;
-            case COHERE:
-                return CohereReader.INSTANCE;
-            default:
-                return OpenAiChatReader.INSTANCE;
-        }
+        return switch (this) {
+            case OPENAI_CHAT, OPENAI_EMBEDDINGS -> OpenAiChatReader.INSTANCE; // embeddings answers are chat-shaped
+            case OPENAI_RESPONSES -> OpenAiResponsesReader.INSTANCE;
+            case OPENAI_IMAGES -> OpenAiMediaReader.IMAGES;
+            case OPENAI_AUDIO -> OpenAiMediaReader.AUDIO;
+            case ANTHROPIC_MESSAGES -> AnthropicReader.INSTANCE;
+            case GEMINI -> GeminiReader.INSTANCE;
+            case OLLAMA -> OllamaReader.INSTANCE;
+            case COHERE -> CohereReader.INSTANCE;
+        };
     }
 
     /**

@@ -39,7 +39,8 @@ class ReaderRobustnessUnitTests {
     @Test
     void invalidUtf8IsMalformedNotAnException() {
         byte[] bad = {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-        assertThat(R.read("openai", null, bad)).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(R.read("openai", null, bad))
+                .isEqualTo(ResponseDetails.unreadable("not JSON (cut short, or not the provider's answer)"));
         StreamReader s = R.newChunkReader("openai", "/v1/chat/completions");
         byte[] sse = new byte[bad.length + 8];
         System.arraycopy("data: ".getBytes(StandardCharsets.US_ASCII), 0, sse, 0, 6);
@@ -47,7 +48,7 @@ class ReaderRobustnessUnitTests {
         sse[sse.length - 2] = '\n';
         sse[sse.length - 1] = '\n';
         s.feed(sse, 0, sse.length);
-        assertThat(s.details()).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(s.details()).isEqualTo(ResponseDetails.unreadable("1 malformed event"));
         assertThat(s.malformedEvents()).isEqualTo(1);
     }
 
