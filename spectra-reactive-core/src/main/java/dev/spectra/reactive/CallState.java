@@ -13,8 +13,8 @@ import dev.spectra.reactive.internal.Errors;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.JsonValues;
 import dev.spectra.reactive.internal.Metadata;
-import dev.spectra.reactive.internal.Redactor;
-import dev.spectra.reactive.internal.Secrets;
+import dev.spectra.reactive.internal.MetadataRedactor;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.internal.Tags;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.ResponseReader;
@@ -130,7 +130,7 @@ final class CallState implements TrackedCall {
         return engine != null ? engine.metadataMaxBytes() : SpectraTrackerBuilder.DEFAULT_METADATA_MAX_BYTES;
     }
 
-    private Redactor redactor() {
+    private MetadataRedactor redactor() {
         return engine != null ? engine.redactor() : TrackingEngine.DEFAULT_REDACTOR;
     }
 
@@ -269,7 +269,7 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall endpoint(String path) {
         Objects.requireNonNull(path, "endpoint");
-        String p = Secrets.pathOnly(path);
+        String p = SecretScrubber.pathOnly(path);
         synchronized (this) {
             x().endpoint = p;
         }
@@ -520,7 +520,7 @@ final class CallState implements TrackedCall {
         if (outcome == Outcome.FAILURE) {
             errorType = d.errorType() != null ? d.errorType() : error != null ? error.getClass().getName() : null;
             String msg = d.errorMessage() != null ? d.errorMessage() : error != null ? error.getMessage() : null;
-            errorMessage = Secrets.scrub(msg);
+            errorMessage = SecretScrubber.scrub(msg);
             if (httpStatus == null) {
                 httpStatus = Errors.httpStatus(error);
             }

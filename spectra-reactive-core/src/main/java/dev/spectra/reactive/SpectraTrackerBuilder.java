@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.spectra.reactive.internal.Metadata;
-import dev.spectra.reactive.internal.Redactor;
+import dev.spectra.reactive.internal.MetadataRedactor;
 import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.pricing.PricingCatalog;
 import dev.spectra.reactive.provider.ProviderRegistry;
@@ -153,7 +153,7 @@ public final class SpectraTrackerBuilder {
      */
     public SpectraTrackerBuilder redactKeys(Collection<String> keys) {
         Objects.requireNonNull(keys, "redactKeys");
-        new Redactor(keys);
+        new MetadataRedactor(keys);
         this.redactKeys = List.copyOf(keys);
         return this;
     }

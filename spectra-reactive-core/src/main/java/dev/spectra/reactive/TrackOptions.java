@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.spectra.reactive.internal.Metadata;
-import dev.spectra.reactive.internal.Secrets;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.internal.Tags;
 import org.jspecify.annotations.Nullable;
 
@@ -315,7 +315,7 @@ public final class TrackOptions {
          */
         public Builder endpoint(String path) {
             Objects.requireNonNull(path, "endpoint");
-            this.endpoint = Secrets.pathOnly(path);
+            this.endpoint = SecretScrubber.pathOnly(path);
             return this;
         }
 

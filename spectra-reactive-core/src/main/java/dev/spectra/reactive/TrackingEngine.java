@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.Metadata;
 import dev.spectra.reactive.internal.RateLimitedLog;
-import dev.spectra.reactive.internal.Redactor;
+import dev.spectra.reactive.internal.MetadataRedactor;
 import dev.spectra.reactive.internal.Uuids;
 import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.provider.ResponseReader;
@@ -35,12 +35,12 @@ final class TrackingEngine {
     private static final RateLimitedLog LOG = new RateLimitedLog(SpectraTracker.class);
 
     /** The redaction of calls that have no tracker at all (a detached call whose tracker could not be found). */
-    static final Redactor DEFAULT_REDACTOR = new Redactor(SpectraTrackerBuilder.DEFAULT_REDACT_KEYS);
+    static final MetadataRedactor DEFAULT_REDACTOR = new MetadataRedactor(SpectraTrackerBuilder.DEFAULT_REDACT_KEYS);
 
     private final TrackerSettings settings;
     private final CallClock clock;
     private final @Nullable Supplier<UUID> idGenerator;
-    private final Redactor redactor;
+    private final MetadataRedactor redactor;
     private final ResponseReader responseReader;
     private final Pricing pricing;
     private final Function<ContextView, @Nullable String> traceIdResolver;
@@ -58,7 +58,7 @@ final class TrackingEngine {
         this.settings = settings;
         this.clock = CallClock.of(settings.clock(), settings.ticker());
         this.idGenerator = settings.idGenerator();
-        this.redactor = new Redactor(settings.redactKeys());
+        this.redactor = new MetadataRedactor(settings.redactKeys());
         this.responseReader = settings.responseReader();
         this.pricing = settings.pricing();
         this.traceIdResolver = settings.traceIdResolver();
@@ -176,7 +176,7 @@ final class TrackingEngine {
         return idGenerator != null ? idGenerator.get() : Uuids.v7(startedAt.toEpochMilli());
     }
 
-    Redactor redactor() {
+    MetadataRedactor redactor() {
         return redactor;
     }
 

@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 7's fault proof for the operators: every case of the fuzz corpus (10,000 by default; see
+ * The fault proof of the operators: every case of the fuzz corpus (10,000 by default; see
  * {@link FuzzCorpus} for the properties) goes through {@code Mono.just(body).transform(Spectra.tracked(...))} as a
  * String and as bytes, and through {@code Spectra.stream(...)} as decoded payloads, raw lines and byte chunks,
  * ending in completion, an error (at the end or midway) or a cancellation. Each run is compared with the same

@@ -8,7 +8,6 @@ import java.util.function.Function;
 
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.SpectraTrackerBuilder;
-import dev.spectra.reactive.internal.Json;
 import dev.spectra.reactive.sink.RecorderOptions;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import reactor.core.observability.micrometer.Micrometer;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * P1: what {@code .transform(Spectra.tracked(...))} adds to a Mono, next to a bare Mono and the same Mono observed
@@ -76,7 +76,7 @@ public class TrackingOverheadBenchmark {
         registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
         opaque = new Object();
         try (InputStream in = TrackingOverheadBenchmark.class.getResourceAsStream("/openai_chat.json")) {
-            chatResponse = Json.MAPPER.readTree(in);
+            chatResponse = JsonMapper.builder().build().readTree(in);
         }
     }
 

@@ -31,7 +31,7 @@ public final class Metadata {
     /** The last redaction, as one value so a reader never pairs one redactor with another's result. */
     private volatile @Nullable Redacted redacted;
 
-    private record Redacted(Redactor by, Map<String, @Nullable Object> values) {
+    private record Redacted(MetadataRedactor by, Map<String, @Nullable Object> values) {
     }
 
     private Metadata(Map<String, @Nullable Object> values, Map<String, Integer> entrySizes) {
@@ -165,7 +165,7 @@ public final class Metadata {
      * @param redactor the rules
      * @return the redacted entries
      */
-    public Map<String, @Nullable Object> redacted(Redactor redactor) {
+    public Map<String, @Nullable Object> redacted(MetadataRedactor redactor) {
         if (values.isEmpty()) {
             return values;
         }
@@ -193,7 +193,7 @@ public final class Metadata {
     }
 
     private static int entrySize(String key, @Nullable Object value) {
-        return Json.size(key) + 1 + Json.size(value);
+        return JsonSize.of(key) + 1 + JsonSize.of(value);
     }
 
     private static String largestKey(Map<String, Integer> sizes) {

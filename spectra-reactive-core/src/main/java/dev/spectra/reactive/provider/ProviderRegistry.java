@@ -378,7 +378,7 @@ public final class ProviderRegistry implements ResponseReader {
                 return readBytes(b, 0, b.length, format, fallback);
             }
             if (response instanceof Map || response instanceof List) {
-                JsonNode node = Json.tree(response);
+                JsonNode node = JsonFields.tree(response);
                 if (node == null) {
                     return ResponseDetails.unreadable("a " + response.getClass().getSimpleName() + " that is not JSON");
                 }
@@ -463,7 +463,7 @@ public final class ProviderRegistry implements ResponseReader {
                 }
                 return ResponseDetails.unreadable(NOT_JSON);
             }
-            JsonNode node = Json.parse(b, off, len);
+            JsonNode node = JsonFields.parse(b, off, len);
             if (node == null) {
                 if (b[first] == '{' && ByteScan.indexOf(b, first, off + len, NEWLINE_BRACE) >= 0) {
                     StreamReader s = newStreamReader(format, fallback); // NDJSON lines read whole

@@ -237,7 +237,7 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             onNode((JsonNode) chunk);
         } else if (chunk instanceof Map || chunk instanceof List) {
             chunks++;
-            JsonNode node = Json.tree(chunk);
+            JsonNode node = JsonFields.tree(chunk);
             if (node == null) {
                 malformed++;
             } else {
@@ -403,7 +403,7 @@ public final class StreamReader implements ResponseReader.ChunkReader {
         if (i == dataLen || data[i] != '{' && data[i] != '[') {
             return null; // [DONE], empty: nothing to recognise a format by
         }
-        JsonNode node = Json.parse(data, 0, dataLen);
+        JsonNode node = JsonFields.parse(data, 0, dataLen);
         if (node == null) {
             return null;
         }

@@ -61,7 +61,7 @@ class ReaderRobustnessUnitTests {
     }
 
     /**
-     * Found by issue 7's fuzz corpus: audio seconds were read as any non-negative number, so a body saying
+     * Found by the fuzz corpus: audio seconds were read as any non-negative number, so a body saying
      * {@code 1e400} seconds was recorded with that usage and a 400-digit cost (no database column holds it), and
      * {@code 1e999999999} made pricing fail. A duration is now a number within a count's range, else unknown.
      */
@@ -125,9 +125,8 @@ class ReaderRobustnessUnitTests {
     }
 
     /**
-     * Review finding 4: the malformed-count rule guessed counts from member names, so a member a provider adds
-     * that merely looks like a count ({@code foo_tokens}, {@code *TokenCount}) and is not one made a good usage
-     * unknown. Only the members a reader reads as counts can poison its usage; JSON null is absent, not malformed.
+     * A malformed-count rule must not guess counts from member names: then a member a provider adds that merely
+     * looks like a count ({@code foo_tokens}, {@code *TokenCount}) and is not one would make a good usage unknown. Only the members a reader reads as counts can poison its usage; JSON null is absent, not malformed.
      */
     @Test
     void aMemberNamedLikeACountThatTheReaderDoesNotReadNeverPoisonsTheUsage() {
@@ -165,7 +164,7 @@ class ReaderRobustnessUnitTests {
     }
 
     /**
-     * Review finding 4, per reader family: a malformed count the reader reads makes the usage unknown (as the
+     * Per reader family: a malformed count the reader reads makes the usage unknown (as the
      * name-based rule did) and nothing else: model, id, finish reason and tool calls are still recorded, and the
      * malformed count never escapes as an exception (which would lose the whole record).
      */
@@ -374,7 +373,7 @@ class ReaderRobustnessUnitTests {
     @Test
     void serverSentEventLookAlikesWithTreeDataAndUnknownObjectsAreHandled() {
         StreamReader s = R.newChunkReader("anthropic", null);
-        s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_start", Json.MAPPER.readTree(
+        s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_start", JsonFields.MAPPER.readTree(
                 "{\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"claude\",\"usage\":"
                         + "{\"input_tokens\":5,\"cache_read_input_tokens\":10,\"output_tokens\":1}}}")));
         s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_delta", Map.of("type", "message_delta",
