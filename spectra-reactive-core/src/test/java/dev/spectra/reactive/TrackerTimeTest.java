@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
+import dev.spectra.reactive.internal.SetClock;
 import dev.spectra.reactive.sink.InMemorySink;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -21,30 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Time is set by hand throughout: no assertion depends on the machine's clock or speed.
  */
 class TrackerTimeTest {
-
-    /** A wall clock the test sets. */
-    private static final class SetClock extends Clock {
-        final AtomicReference<Instant> now;
-
-        SetClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     /** Tracks one call through the tracker, advancing the ticker by {@code millis} inside it; returns its record. */
     private static TrackedRequest trackOne(SpectraTrackerBuilder b, AtomicLong ticker, long millis) {
