@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrackedSubscriberUnitTests {
 
-    private static final int RACES = 2_000;
+    private static final int RACES = 1_000;
 
     private final TestTracker tt = new TestTracker();
 
