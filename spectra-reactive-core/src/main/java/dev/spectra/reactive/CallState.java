@@ -215,7 +215,6 @@ final class CallState implements TrackedCall {
 
     @Override
     public TrackedCall traceId(String traceId) {
-        CallAttributes.checkId("trace id", traceId, 128);
         synchronized (this) {
             x().added = x().added.withTraceId(traceId);
         }
@@ -233,7 +232,6 @@ final class CallState implements TrackedCall {
 
     @Override
     public TrackedCall conversationId(String conversationId) {
-        CallAttributes.checkId("conversation id", conversationId, 255);
         synchronized (this) {
             x().added = x().added.withConversationId(conversationId);
         }
