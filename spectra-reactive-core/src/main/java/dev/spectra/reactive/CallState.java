@@ -11,35 +11,34 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import dev.spectra.reactive.internal.Errors;
 import dev.spectra.reactive.internal.Fatal;
-import dev.spectra.reactive.internal.Globals;
 import dev.spectra.reactive.internal.JsonValues;
-import dev.spectra.reactive.internal.Limits;
 import dev.spectra.reactive.internal.Metadata;
-import dev.spectra.reactive.internal.Redactor;
-import dev.spectra.reactive.internal.Secrets;
+import dev.spectra.reactive.internal.MetadataRedactor;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.internal.Tags;
-import dev.spectra.reactive.internal.TrackingAttributes;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.ResponseReader;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
 
 /**
- * The state of one tracked call, from start to its single record; what users see as {@link RequestContext} and
- * capture paths as {@link TrackedCall}. Mutations from the user (metadata, tags, usage ...) and from the stream
- * (chunks) are guarded by {@code this}; the end is decided once by a CAS on {@link #done}.
+ * The state of one tracked call, from start to its single record: the one implementation of {@link TrackedCall}.
+ * Mutations from the user (metadata, tags, usage ...) and from the stream (chunks) are guarded by {@code this}; the
+ * end is decided once by a CAS on {@link #done}. Everything the tracker provides (clock, ids, reading, pricing,
+ * delivery, counters) comes from its {@link TrackingEngine}.
  */
 final class CallState implements TrackedCall {
 
     private static final AtomicIntegerFieldUpdater<CallState> DONE =
             AtomicIntegerFieldUpdater.newUpdater(CallState.class, "done");
 
-    /** Null only for a detached context whose tracker could not be found. */
-    private final @Nullable SpectraTracker tracker;
+    /** Null only for a detached call whose tracker could not be found. */
+    private final @Nullable TrackingEngine engine;
     private final boolean detached;
     private final String provider;
     private final TrackOptions options;
-    private final TrackingAttributes globals;
+    /** The process-wide attributes when the call started. */
+    private final CallAttributes globals;
     private final UUID id;
     private final Instant startedAt;
     private final long startNanos;
@@ -47,7 +46,8 @@ final class CallState implements TrackedCall {
 
     // guarded by this
     private String model;
-    private @Nullable TrackingAttributes context;
+    /** The attributes of the subscription's Context ({@link CallAttributes#NONE} while none is known). */
+    private CallAttributes context;
     private @Nullable ContextView view;
     private boolean streaming;
     private int chunks;
@@ -57,13 +57,9 @@ final class CallState implements TrackedCall {
 
     /** The rarely used part of the state; guarded by the owning {@link CallState}. */
     private static final class Extras {
-        Metadata added = Metadata.EMPTY;
-        List<String> addedTags = List.of();
+        /** The attributes given to the call itself: the highest layer. */
+        CallAttributes added = CallAttributes.NONE;
         @Nullable Usage manualUsage;
-        @Nullable PricingTier tier;
-        @Nullable String traceId;
-        @Nullable Trackable trackable;
-        @Nullable String conversationId;
         @Nullable String endpoint;
         @Nullable String operation;
         @Nullable ModelType modelType;
@@ -84,30 +80,35 @@ final class CallState implements TrackedCall {
         return e;
     }
 
-    CallState(SpectraTracker tracker, String provider, String model, TrackOptions options,
-              @Nullable ContextView view, @Nullable TrackingAttributes context, boolean streaming) {
-        this.tracker = tracker;
+    /**
+     * @param view the subscription's Context, or null when not known yet (a call started by hand: the Context of
+     *        the subscription that records it is taken then)
+     */
+    CallState(TrackingEngine engine, String provider, String model, TrackOptions options,
+              @Nullable ContextView view, boolean streaming) {
+        this.engine = engine;
         this.detached = false;
         this.provider = provider;
         this.model = model;
         this.options = options;
         this.view = view;
-        this.context = context;
-        this.globals = Globals.get();
+        this.context = view == null ? CallAttributes.NONE : CallAttributes.in(view);
+        this.globals = Spectra.globals();
         this.streaming = streaming;
-        this.startNanos = tracker.nanoTime();
-        this.startedAt = tracker.now(startNanos);
-        this.id = tracker.newId(startedAt);
+        this.startNanos = engine.nanoTime();
+        this.startedAt = engine.startTime(startNanos);
+        this.id = engine.newId(startedAt);
     }
 
-    /** A context that records nothing: reads no clock, no id generator, nothing that could fail. */
-    private CallState(@Nullable SpectraTracker tracker, String provider, String model, TrackOptions options) {
-        this.tracker = tracker;
+    /** A call that records nothing: reads no clock, no id generator, nothing that could fail. */
+    private CallState(@Nullable TrackingEngine engine, String provider, String model, TrackOptions options) {
+        this.engine = engine;
         this.detached = true;
         this.provider = provider;
         this.model = model;
         this.options = options;
-        this.globals = Globals.get();
+        this.context = CallAttributes.NONE;
+        this.globals = Spectra.globals();
         this.startNanos = 0;
         this.startedAt = Instant.EPOCH;
         this.id = NIL;
@@ -116,26 +117,24 @@ final class CallState implements TrackedCall {
     private static final UUID NIL = new UUID(0, 0);
 
     /**
-     * The context a callback gets when its call is not tracked (tracking is off, or starting it failed): it accepts
+     * The call a callback gets when it is not tracked (tracking is off, or starting it failed): it accepts
      * metadata, tags and the rest, and records nothing; its id is the nil UUID and its start the epoch.
      *
-     * @param tracker the tracker that would have recorded it, or null when even that was not found
+     * @param engine the engine of the tracker that would have recorded it, or null when even that was not found
      */
-    static CallState detached(@Nullable SpectraTracker tracker, String provider, String model, TrackOptions options) {
-        return new CallState(tracker, provider, model, options);
+    static CallState detached(@Nullable TrackingEngine engine, String provider, String model, TrackOptions options) {
+        return new CallState(engine, provider, model, options);
     }
 
     private int metadataMaxBytes() {
-        return tracker != null ? tracker.metadataMaxBytes() : Limits.metadataMaxBytes();
+        return engine != null ? engine.metadataMaxBytes() : SpectraTrackerBuilder.DEFAULT_METADATA_MAX_BYTES;
     }
 
-    private Redactor redactor() {
-        return tracker != null ? tracker.redactor() : DEFAULT_REDACTOR;
+    private MetadataRedactor redactor() {
+        return engine != null ? engine.redactor() : TrackingEngine.DEFAULT_REDACTOR;
     }
 
-    private static final Redactor DEFAULT_REDACTOR = new Redactor(SpectraTracker.DEFAULT_REDACT_KEYS);
-
-    // ---------------------------------------------------------------- RequestContext
+    // ---------------------------------------------------------------- attributes set by the user
 
     @Override
     public UUID id() {
@@ -159,43 +158,45 @@ final class CallState implements TrackedCall {
 
     @Override
     public synchronized String traceId() {
-        String t = explicitTraceId();
+        String t = traceId(attributes(null));
         return t != null ? t : id.toString();
     }
 
     @Override
-    public RequestContext addMetadata(String key, @Nullable Object value) {
+    public TrackedCall addMetadata(String key, @Nullable Object value) {
         synchronized (this) {
-            x().added = x().added.with(key, value, metadataMaxBytes(), lowerMetadata());
+            Extras e = x();
+            e.added = e.added.withMetadata(e.added.metadata().with(key, value, metadataMaxBytes(), lowerMetadata()));
         }
         return this;
     }
 
     @Override
-    public RequestContext addMetadata(Map<String, ? extends @Nullable Object> entries) {
+    public TrackedCall addMetadata(Map<String, ? extends @Nullable Object> entries) {
         Objects.requireNonNull(entries, "metadata entries");
         synchronized (this) {
-            Metadata m = x().added;
+            Extras x = x();
+            Metadata m = x.added.metadata();
             Metadata base = lowerMetadata();
             for (Map.Entry<String, ? extends @Nullable Object> e : entries.entrySet()) {
                 m = m.with(e.getKey(), e.getValue(), metadataMaxBytes(), base);
             }
-            x().added = m;
+            x.added = x.added.withMetadata(m);
         }
         return this;
     }
 
     @Override
-    public RequestContext addTag(String tag) {
+    public TrackedCall addTag(String tag) {
         String t = Tags.check(tag);
         synchronized (this) {
-            x().addedTags = Tags.union(x().addedTags, List.of(t));
+            x().added = x().added.addTags(List.of(t));
         }
         return this;
     }
 
     @Override
-    public RequestContext usage(Usage usage) {
+    public TrackedCall usage(Usage usage) {
         Objects.requireNonNull(usage, "usage");
         synchronized (this) {
             x().manualUsage = usage;
@@ -204,49 +205,47 @@ final class CallState implements TrackedCall {
     }
 
     @Override
-    public RequestContext pricingTier(PricingTier tier) {
+    public TrackedCall pricingTier(PricingTier tier) {
         Objects.requireNonNull(tier, "pricingTier");
         synchronized (this) {
-            x().tier = tier;
+            x().added = x().added.withPricingTier(tier);
         }
         return this;
     }
 
     @Override
-    public RequestContext traceId(String traceId) {
-        String t = Limits.checkId("trace id", traceId, 128);
+    public TrackedCall traceId(String traceId) {
         synchronized (this) {
-            x().traceId = t;
+            x().added = x().added.withTraceId(traceId);
         }
         return this;
     }
 
     @Override
-    public RequestContext trackable(String type, String id) {
+    public TrackedCall trackable(String type, String id) {
         Trackable t = new Trackable(type, id);
         synchronized (this) {
-            x().trackable = t;
+            x().added = x().added.withTrackable(t);
         }
         return this;
     }
 
     @Override
-    public RequestContext conversationId(String conversationId) {
-        String c = Limits.checkId("conversation id", conversationId, 255);
+    public TrackedCall conversationId(String conversationId) {
         synchronized (this) {
-            x().conversationId = c;
+            x().added = x().added.withConversationId(conversationId);
         }
         return this;
     }
 
     @Override
     public synchronized Map<String, @Nullable Object> metadata() {
-        return mergedMetadata(false);
+        return recordMetadata(attributes(null).metadata(), false);
     }
 
     @Override
     public synchronized List<String> tags() {
-        return mergedTags();
+        return attributes(null).tags();
     }
 
     @Override
@@ -254,7 +253,7 @@ final class CallState implements TrackedCall {
         return x == null ? null : x.manualUsage;
     }
 
-    // ---------------------------------------------------------------- TrackedCall
+    // ---------------------------------------------------------------- facts of capture paths
 
     @Override
     public TrackedCall model(String model) {
@@ -268,7 +267,7 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall endpoint(String path) {
         Objects.requireNonNull(path, "endpoint");
-        String p = Secrets.pathOnly(path);
+        String p = SecretScrubber.pathOnly(path);
         synchronized (this) {
             x().endpoint = p;
         }
@@ -314,7 +313,7 @@ final class CallState implements TrackedCall {
         if (detached) {
             return;
         }
-        long now = tracker.nanoTime();
+        long now = engine.nanoTime();
         synchronized (this) {
             if (chunks++ == 0) {
                 firstChunkNanos = now;
@@ -352,11 +351,13 @@ final class CallState implements TrackedCall {
 
     @Override
     public void trackingFailed(String what, Throwable error) {
+        Objects.requireNonNull(what, "what");
+        Objects.requireNonNull(error, "error");
         Fatal.rethrowIfFatal(error);
-        if (tracker != null) {
-            tracker.internalError(what, error);
+        if (engine != null) {
+            engine.internalError(what, error);
         } else {
-            SpectraTracker.untrackedError(what, error);
+            TrackingEngine.untrackedError(what, error);
         }
     }
 
@@ -369,7 +370,7 @@ final class CallState implements TrackedCall {
 
     /** One element of a tracked stream arrived. */
     void onChunk(Object chunk) {
-        long now = tracker.nanoTime();
+        long now = engine.nanoTime();
         synchronized (this) {
             if (done != 0) {
                 return;
@@ -391,14 +392,14 @@ final class CallState implements TrackedCall {
                 }
                 ResponseReader.ChunkReader r = e.chunkReader;
                 if (r == null) {
-                    r = tracker.responseReader().newChunkReader(provider, endpointOrOption());
+                    r = engine.responseReader().newChunkReader(provider, endpointOrOption());
                     e.chunkReader = r;
                 }
                 r.onChunk(chunk);
             } catch (Throwable t) {
                 Fatal.rethrowIfFatal(t);
                 e.readFailed = true;
-                tracker.readFailed(provider, t);
+                engine.readFailed(provider, t);
             }
         }
     }
@@ -416,15 +417,15 @@ final class CallState implements TrackedCall {
         finish(Outcome.CANCELLED, null, null);
     }
 
-    /** For {@code recordSuccess}: merges the Context of the recording subscription when none was known at start. */
+    /** For {@code recordSuccess}: the Context of the recording subscription, when none was known at the start. */
     synchronized void attachContext(ContextView v) {
         if (view == null) {
             view = v;
-            context = TrackingAttributes.from(v);
+            context = CallAttributes.in(v);
         }
     }
 
-    /** For {@code recordFailure(ctx, error, status)}. */
+    /** For {@code recordFailure(call, error, status)}. */
     synchronized void statusIfAbsent(@Nullable Integer status) {
         if (status != null && (x == null || x.httpStatus == null)) {
             x().httpStatus = status;
@@ -456,16 +457,16 @@ final class CallState implements TrackedCall {
             }
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
-            tracker.internalError("building the record of a " + provider + " call", t);
+            engine.internalError("building the record of a " + provider + " call", t);
             return null;
         }
-        tracker.deliver(record);
+        engine.deliver(record);
         return record;
     }
 
     /** Guarded by this. */
     private TrackedRequest assemble(Outcome outcome, @Nullable Object value, @Nullable Throwable error) {
-        long elapsed = Math.max(0, tracker.nanoTime() - startNanos);
+        long elapsed = Math.max(0, engine.nanoTime() - startNanos);
         Extras e = x;
         String path = endpointOrOption();
 
@@ -485,12 +486,12 @@ final class CallState implements TrackedCall {
         if (usage == null) {
             usage = d.usage();
         }
-
-        PricingTier pricingTier = first(e == null ? null : e.tier, options.pricingTier(),
-                context == null ? null : context.pricingTier(), d.pricingTier(), globals.pricingTier());
-        if (pricingTier == null) {
-            pricingTier = PricingTier.STANDARD;
+        if (usage == null && outcome == Outcome.SUCCESS && d.readProblem() != null) {
+            engine.unreadable(provider, d.readProblem()); // a failed or cancelled call's answer is not expected whole
         }
+
+        CallAttributes a = attributes(d.pricingTier());
+        PricingTier pricingTier = a.pricingTier() != null ? a.pricingTier() : PricingTier.STANDARD;
         String responseModel = d.responseModel();
         Cost cost = null;
         PricingStatus status;
@@ -503,7 +504,7 @@ final class CallState implements TrackedCall {
             }
             status = cost != null ? PricingStatus.PRICED : PricingStatus.MODEL_NOT_PRICED;
             if (cost == null) {
-                tracker.unpriced(provider, responseModel != null ? responseModel : model, pricingTier);
+                engine.unpriced(provider, responseModel != null ? responseModel : model, pricingTier);
             }
         }
         ModelType type = first(e == null ? null : e.modelType, options.modelType());
@@ -517,7 +518,7 @@ final class CallState implements TrackedCall {
         if (outcome == Outcome.FAILURE) {
             errorType = d.errorType() != null ? d.errorType() : error != null ? error.getClass().getName() : null;
             String msg = d.errorMessage() != null ? d.errorMessage() : error != null ? error.getMessage() : null;
-            errorMessage = Secrets.scrub(msg);
+            errorMessage = SecretScrubber.scrub(msg);
             if (httpStatus == null) {
                 httpStatus = Errors.httpStatus(error);
             }
@@ -540,39 +541,39 @@ final class CallState implements TrackedCall {
         Instant completedAt = Instant.ofEpochSecond(startedAt.getEpochSecond(),
                 startedAt.getNano() + elapsed / 1000L * 1000L);
 
-        return new TrackedRequest(id, explicitTraceId(), d.responseId(), provider, model, responseModel, type, path,
+        return new TrackedRequest(id, traceId(a), d.responseId(), provider, model, responseModel, type, path,
                 first(e == null ? null : e.operation, options.operation()), httpStatus, outcome, errorType,
                 errorMessage, d.finishReason(), d.toolCallCounts(), streaming, usage, cost, pricingTier, status,
-                elapsed / 1_000_000L, ttft, tps, chunkCount,
-                first(e == null ? null : e.trackable, options.trackable(),
-                        context == null ? null : context.trackable(), globals.trackable()),
-                first(e == null ? null : e.conversationId, options.conversationId(),
-                        context == null ? null : context.conversationId()),
-                mergedTags(), mergedMetadata(streaming), startedAt, completedAt);
+                elapsed / 1_000_000L, ttft, tps, chunkCount, a.trackable(), a.conversationId(), a.tags(),
+                recordMetadata(a.metadata(), streaming), startedAt, completedAt);
+    }
+
+    /**
+     * Guarded by this: the call's attributes, every layer merged: globals &lt; the tier the response states (OpenAI
+     * {@code service_tier}), if any &lt; Context &lt; options &lt; the call. Allocates nothing while at most one
+     * layer sets anything.
+     */
+    private CallAttributes attributes(@Nullable PricingTier stated) {
+        CallAttributes lowest = stated == null ? globals : globals.merge(CallAttributes.ofPricingTier(stated));
+        return lowest.merge(context).merge(options.attributes()).merge(x == null ? CallAttributes.NONE : x.added);
     }
 
     /** Guarded by this: the trace id given to this call, or null when it is its own trace (its id). */
-    private @Nullable String explicitTraceId() {
-        if (x != null && x.traceId != null) {
-            return x.traceId;
-        }
-        String t = options.traceId();
-        if (t == null && context != null) {
-            t = context.traceId();
-        }
+    private @Nullable String traceId(CallAttributes merged) {
+        String t = merged.traceId();
         if (t == null && view != null) {
-            t = tracker.resolveTraceId(view);
+            t = engine.resolveTraceId(view);
         }
         return t;
     }
 
     private ResponseDetails read(Object value, @Nullable String path) {
         try {
-            ResponseDetails d = tracker.responseReader().read(provider, path, value);
+            ResponseDetails d = engine.responseReader().read(provider, path, value);
             return d == null ? ResponseDetails.EMPTY : d;
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
-            tracker.readFailed(provider, t);
+            engine.readFailed(provider, t);
             return ResponseDetails.EMPTY;
         }
     }
@@ -586,7 +587,7 @@ final class CallState implements TrackedCall {
             return d == null ? ResponseDetails.EMPTY : d;
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
-            tracker.readFailed(provider, t);
+            engine.readFailed(provider, t);
             return ResponseDetails.EMPTY;
         }
     }
@@ -596,7 +597,7 @@ final class CallState implements TrackedCall {
             return options.extractUsage(value);
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
-            tracker.readFailed(provider, t);
+            engine.readFailed(provider, t);
             return null;
         }
     }
@@ -607,20 +608,20 @@ final class CallState implements TrackedCall {
         }
         try {
             // with the details: billed units (Cohere), image quality and size decide the price
-            return tracker.pricing().cost(provider, m, pricingTier, usage, d);
+            return engine.pricing().cost(provider, m, pricingTier, usage, d);
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
-            tracker.internalError("pricing " + provider + "/" + m, t);
+            engine.internalError("pricing " + provider + "/" + m, t);
             return null;
         }
     }
 
     private @Nullable ModelType modelTypeFromPricing(String m) {
         try {
-            return tracker.pricing().modelType(provider, m);
+            return engine.pricing().modelType(provider, m);
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
-            tracker.internalError("model type of " + provider + "/" + m, t);
+            engine.internalError("model type of " + provider + "/" + m, t);
             return null;
         }
     }
@@ -631,71 +632,31 @@ final class CallState implements TrackedCall {
 
     /** Guarded by this: the metadata under what {@code addMetadata} adds, for the size bound. */
     private Metadata lowerMetadata() {
-        Metadata m = globals.metadata();
-        if (context != null) {
-            m = m.merge(context.metadata());
-        }
-        return m.merge(options.metadataLayer());
+        return globals.merge(context).merge(options.attributes()).metadata();
     }
 
-    /** Guarded by this. Globals &lt; Context &lt; options &lt; added; secrets redacted. */
-    private Map<String, @Nullable Object> mergedMetadata(boolean markStreaming) {
-        Redactor r = redactor();
-        Map<String, @Nullable Object> g = globals.metadata().redacted(r);
-        Map<String, @Nullable Object> c = context == null ? JsonValues.EMPTY_OBJECT : context.metadata().redacted(r);
-        Map<String, @Nullable Object> o = options.metadataLayer().redacted(r);
-        Map<String, @Nullable Object> a = x == null ? JsonValues.EMPTY_OBJECT : x.added.redacted(r);
-        int nonEmpty = (g.isEmpty() ? 0 : 1) + (c.isEmpty() ? 0 : 1) + (o.isEmpty() ? 0 : 1) + (a.isEmpty() ? 0 : 1);
+    /**
+     * The metadata of the record: secret-looking values redacted ({@code Metadata} keeps the redaction of a layer
+     * shared by many calls), and {@code streaming: true} for a stream.
+     */
+    private Map<String, @Nullable Object> recordMetadata(Metadata merged, boolean markStreaming) {
+        Map<String, @Nullable Object> m = merged.redacted(redactor());
         if (!markStreaming) {
-            if (nonEmpty == 0) {
-                return JsonValues.EMPTY_OBJECT;
-            }
-            if (nonEmpty == 1) {
-                return !a.isEmpty() ? a : !o.isEmpty() ? o : !c.isEmpty() ? c : g;
-            }
+            return m;
         }
-        LinkedHashMap<String, @Nullable Object> m = new LinkedHashMap<>();
-        m.putAll(g);
-        m.putAll(c);
-        m.putAll(o);
-        m.putAll(a);
-        if (markStreaming) {
-            m.put("streaming", Boolean.TRUE);
-        }
-        return JsonValues.adopt(m);
+        LinkedHashMap<String, @Nullable Object> marked = new LinkedHashMap<>(m);
+        marked.put("streaming", Boolean.TRUE);
+        return JsonValues.adopt(marked);
     }
 
-    /** Guarded by this. */
-    private List<String> mergedTags() {
-        List<String> t = globals.tags();
-        if (context != null) {
-            t = Tags.union(t, context.tags());
-        }
-        t = Tags.union(t, options.tags());
-        return x == null ? t : Tags.union(t, x.addedTags);
-    }
-
-    // fixed arities, not varargs: this runs for every record and must not allocate
+    /** The capture fact set on the call, else the one of its options. */
     private static <T> @Nullable T first(@Nullable T a, @Nullable T b) {
         return a != null ? a : b;
     }
 
-    private static <T> @Nullable T first(@Nullable T a, @Nullable T b, @Nullable T c) {
-        return a != null ? a : b != null ? b : c;
-    }
-
-    private static <T> @Nullable T first(@Nullable T a, @Nullable T b, @Nullable T c, @Nullable T d) {
-        return a != null ? a : b != null ? b : c != null ? c : d;
-    }
-
-    private static <T> @Nullable T first(@Nullable T a, @Nullable T b, @Nullable T c, @Nullable T d,
-                                         @Nullable T e) {
-        return a != null ? a : b != null ? b : c != null ? c : d != null ? d : e;
-    }
-
     @Override
     public String toString() {
-        return "RequestContext{id=" + id + ", provider=" + provider + ", model=" + model + ", startedAt=" + startedAt
+        return "TrackedCall{id=" + id + ", provider=" + provider + ", model=" + model + ", startedAt=" + startedAt
                 + (done != 0 ? ", recorded" : "") + "}";
     }
 }

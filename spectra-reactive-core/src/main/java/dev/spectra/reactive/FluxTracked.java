@@ -8,12 +8,12 @@ import reactor.core.publisher.FluxOperator;
 /** {@code flux.transform(Spectra.stream(...))}: records one streamed call per subscription. */
 final class FluxTracked<T> extends FluxOperator<T, T> {
 
-    private final @Nullable SpectraTracker fixed;
+    private final @Nullable TrackingEngine fixed;
     private final String provider;
     private final String model;
     private final TrackOptions options;
 
-    FluxTracked(Flux<? extends T> source, @Nullable SpectraTracker fixed, String provider, String model,
+    FluxTracked(Flux<? extends T> source, @Nullable TrackingEngine fixed, String provider, String model,
                 TrackOptions options) {
         super(source);
         this.fixed = fixed;
@@ -24,7 +24,7 @@ final class FluxTracked<T> extends FluxOperator<T, T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        CallState state = SpectraTracker.begin(fixed, provider, model, options, actual.currentContext(), true);
+        CallState state = TrackingEngine.begin(fixed, provider, model, options, actual.currentContext(), true);
         if (state == null) {
             source.subscribe(actual);
         } else {

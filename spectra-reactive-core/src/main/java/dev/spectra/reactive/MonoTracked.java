@@ -8,12 +8,12 @@ import reactor.core.publisher.MonoOperator;
 /** {@code mono.transform(Spectra.tracked(...))}: records the source's one call per subscription. */
 final class MonoTracked<T> extends MonoOperator<T, T> {
 
-    private final @Nullable SpectraTracker fixed;
+    private final @Nullable TrackingEngine fixed;
     private final String provider;
     private final String model;
     private final TrackOptions options;
 
-    MonoTracked(Mono<? extends T> source, @Nullable SpectraTracker fixed, String provider, String model,
+    MonoTracked(Mono<? extends T> source, @Nullable TrackingEngine fixed, String provider, String model,
                 TrackOptions options) {
         super(source);
         this.fixed = fixed;
@@ -24,7 +24,7 @@ final class MonoTracked<T> extends MonoOperator<T, T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        CallState state = SpectraTracker.begin(fixed, provider, model, options, actual.currentContext(), false);
+        CallState state = TrackingEngine.begin(fixed, provider, model, options, actual.currentContext(), false);
         if (state == null) {
             source.subscribe(actual);
         } else {

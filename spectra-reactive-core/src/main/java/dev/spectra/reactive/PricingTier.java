@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * The price list a call was billed from: {@link #STANDARD}, {@link #BATCH}, {@link #FLEX}, {@link #PRIORITY},
  * or any other tier a catalog defines (for example {@code hd} for an image model). Names are lower case.
  *
- * <p>Precedence when several places name a tier: {@code ctx.pricingTier(...)} &gt; {@link TrackOptions} &gt;
+ * <p>Precedence when several places name a tier: {@code call.pricingTier(...)} &gt; {@link TrackOptions} &gt;
  * Reactor Context ({@link Spectra#pricingTier}) &gt; the tier the provider's response reports (OpenAI
  * {@code service_tier}: flex, priority) &gt; the global tier ({@link Spectra#withPricingTier}) &gt; standard.
  *

@@ -8,13 +8,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-import dev.spectra.reactive.internal.Globals;
-import dev.spectra.reactive.internal.Limits;
 import dev.spectra.reactive.internal.Metadata;
 import dev.spectra.reactive.internal.Tags;
-import dev.spectra.reactive.internal.TrackingAttributes;
 import dev.spectra.reactive.sink.InMemorySink;
-import dev.spectra.reactive.testing.SpectraFake;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -31,9 +27,9 @@ import reactor.util.context.ContextView;
  * // operator style
  * client.chat(request).transform(Spectra.tracked("openai", "gpt-4o"));
  *
- * // callback style, with the per-request context
- * Spectra.track("openai", "gpt-4o", ctx -> {
- *     ctx.addMetadata("tenant_id", tenantId);
+ * // callback style, with the call in flight
+ * Spectra.track("openai", "gpt-4o", call -> {
+ *     call.addMetadata("tenant_id", tenantId);
  *     return client.chat(request);
  * });
  *
@@ -45,7 +41,7 @@ import reactor.util.context.ContextView;
  * }</pre>
  *
  * <p>Every method uses the tracker bound to the subscription's Context ({@link SpectraTracker#bind()},
- * {@link SpectraFake#bind()}) if any, else the global tracker ({@link #configure}). Out of the box the global
+ * {@code SpectraFake.bind()}) if any, else the global tracker ({@link #configure}). Out of the box the global
  * tracker keeps records in a bounded in-memory sink and says so once in the log.
  *
  * <h2>Semantics</h2>
@@ -58,7 +54,7 @@ import reactor.util.context.ContextView;
  *   <li>Tracking failures (sink down, unreadable response, unknown price) are counted and logged, never signalled
  *       to the user's subscriber.</li>
  *   <li>Metadata merge, lowest to highest: globals &lt; Context &lt; {@link TrackOptions} &lt;
- *       {@code ctx.addMetadata}. Tags are unioned in the same order.</li>
+ *       {@code call.addMetadata}. Tags are unioned in the same order.</li>
  * </ul>
  *
  * @since 0.1
@@ -67,6 +63,8 @@ public final class Spectra {
 
     private static final Logger LOG = Loggers.getLogger(Spectra.class);
     private static final AtomicReference<@Nullable SpectraTracker> GLOBAL = new AtomicReference<>();
+    /** The process-wide attributes, merged under every other layer into every record, whatever tracker records it. */
+    private static final AtomicReference<CallAttributes> GLOBALS = new AtomicReference<>(CallAttributes.NONE);
 
     private Spectra() {
     }
@@ -74,8 +72,9 @@ public final class Spectra {
     // ------------------------------------------------------------------------------------------ tracking
 
     /**
-     * Tracks the call the callback makes. Per subscription, the callback gets a fresh {@link RequestContext}
-     * (add metadata, tags, usage) and returns the call; the returned Mono is that call's first value.
+     * Tracks the call the callback makes. Per subscription, the callback gets a fresh {@link TrackedCall}
+     * (add metadata, tags, usage) and returns the call's publisher; the returned Mono is its first value. The
+     * operator ends the call itself, on that value, an error or a cancellation.
      *
      * @param provider provider id, e.g. {@code "openai"}
      * @param model the requested model, e.g. {@code "gpt-4o"}
@@ -85,7 +84,7 @@ public final class Spectra {
      * @throws NullPointerException when provider, model or call is null
      */
     public static <T> Mono<T> track(String provider, String model,
-                                    Function<? super RequestContext, ? extends Publisher<T>> call) {
+                                    Function<? super TrackedCall, ? extends Publisher<T>> call) {
         return track(provider, model, call, TrackOptions.none());
     }
 
@@ -100,10 +99,10 @@ public final class Spectra {
      * @return the call, tracked
      */
     public static <T> Mono<T> track(String provider, String model,
-                                    Function<? super RequestContext, ? extends Publisher<T>> call,
+                                    Function<? super TrackedCall, ? extends Publisher<T>> call,
                                     TrackOptions options) {
-        SpectraTracker.checkCall(provider, model);
-        return TrackedCallback.mono(null, provider, model, Objects.requireNonNull(options, "options"),
+        TrackingEngine.checkCall(provider, model);
+        return new MonoTrackCall<>(null, provider, model, Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(call, "call"));
     }
 
@@ -131,7 +130,7 @@ public final class Spectra {
      * @return the operator
      */
     public static <T> Function<Mono<T>, Mono<T>> tracked(String provider, String model, TrackOptions options) {
-        SpectraTracker.checkCall(provider, model);
+        TrackingEngine.checkCall(provider, model);
         Objects.requireNonNull(options, "options");
         return mono -> new MonoTracked<>(mono, null, provider, model, options);
     }
@@ -160,13 +159,13 @@ public final class Spectra {
      * @return the operator
      */
     public static <T> Function<Flux<T>, Flux<T>> stream(String provider, String model, TrackOptions options) {
-        SpectraTracker.checkCall(provider, model);
+        TrackingEngine.checkCall(provider, model);
         Objects.requireNonNull(options, "options");
         return flux -> new FluxTracked<>(flux, null, provider, model, options);
     }
 
     /**
-     * Tracks the stream the callback opens, giving the callback the per-request context: the streaming twin of
+     * Tracks the stream the callback opens, giving the callback the call in flight: the streaming twin of
      * {@link #track(String, String, Function)}.
      *
      * @param provider provider id
@@ -176,12 +175,12 @@ public final class Spectra {
      * @return the chunks, tracked
      */
     public static <T> Flux<T> trackStream(String provider, String model,
-                                          Function<? super RequestContext, ? extends Publisher<T>> call) {
+                                          Function<? super TrackedCall, ? extends Publisher<T>> call) {
         return trackStream(provider, model, call, TrackOptions.none());
     }
 
     /**
-     * Tracks the stream the callback opens, giving the callback the per-request context.
+     * Tracks the stream the callback opens, giving the callback the call in flight.
      *
      * @param provider provider id
      * @param model the requested model
@@ -191,10 +190,10 @@ public final class Spectra {
      * @return the chunks, tracked
      */
     public static <T> Flux<T> trackStream(String provider, String model,
-                                          Function<? super RequestContext, ? extends Publisher<T>> call,
+                                          Function<? super TrackedCall, ? extends Publisher<T>> call,
                                           TrackOptions options) {
-        SpectraTracker.checkCall(provider, model);
-        return TrackedCallback.flux(null, provider, model, Objects.requireNonNull(options, "options"),
+        TrackingEngine.checkCall(provider, model);
+        return new FluxTrackCall<>(null, provider, model, Objects.requireNonNull(options, "options"),
                 Objects.requireNonNull(call, "call"));
     }
 
@@ -206,10 +205,10 @@ public final class Spectra {
      *
      * @param provider provider id
      * @param model the requested model
-     * @return the context
+     * @return the call
      */
-    public static RequestContext startRequest(String provider, String model) {
-        return tracker().startRequest(provider, model, TrackOptions.none());
+    public static TrackedCall startCall(String provider, String model) {
+        return tracker().startCall(provider, model, TrackOptions.none());
     }
 
     /**
@@ -218,87 +217,111 @@ public final class Spectra {
      * @param provider provider id
      * @param model the requested model
      * @param options per-call options
-     * @return the context
+     * @return the call
      */
-    public static RequestContext startRequest(String provider, String model, TrackOptions options) {
-        return tracker().startRequest(provider, model, options);
+    public static TrackedCall startCall(String provider, String model, TrackOptions options) {
+        return tracker().startCall(provider, model, options);
     }
 
     /**
      * Records a started call as a success; nothing happens until the Mono is subscribed (in imperative code,
      * {@code .subscribe()} it). The subscriber's Context contributes metadata and tags.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param response the response (read for usage), may be null
      * @return the record; empty when tracking is off; an {@link IllegalStateException} when already recorded
      */
-    public static Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response) {
-        return SpectraTracker.record(ctx, Outcome.SUCCESS, response, null, null, null);
+    public static Mono<TrackedRequest> recordSuccess(TrackedCall call, @Nullable Object response) {
+        return record(call, Outcome.SUCCESS, response, null, null, null);
     }
 
     /**
      * Records a started call as a success with usage given by hand.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param response the response, may be null
      * @param usage the usage; wins over what the response says
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public static Mono<TrackedRequest> recordSuccess(RequestContext ctx, @Nullable Object response, Usage usage) {
+    public static Mono<TrackedRequest> recordSuccess(TrackedCall call, @Nullable Object response, Usage usage) {
         Objects.requireNonNull(usage, "usage");
-        return SpectraTracker.record(ctx, Outcome.SUCCESS, response, usage, null, null);
+        return record(call, Outcome.SUCCESS, response, usage, null, null);
     }
 
     /**
      * Records a started call as a failure.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param error what went wrong
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public static Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error) {
-        return SpectraTracker.record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
+    public static Mono<TrackedRequest> recordFailure(TrackedCall call, Throwable error) {
+        return record(call, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), null);
     }
 
     /**
      * Records a started call as a failure, with its HTTP status.
      *
-     * @param ctx the context from {@link #startRequest}
+     * @param call the call from {@link #startCall}
      * @param error what went wrong
      * @param httpStatus the HTTP status, or null
-     * @return the record; see {@link #recordSuccess(RequestContext, Object)}
+     * @return the record; see {@link #recordSuccess(TrackedCall, Object)}
      */
-    public static Mono<TrackedRequest> recordFailure(RequestContext ctx, Throwable error,
+    public static Mono<TrackedRequest> recordFailure(TrackedCall call, Throwable error,
                                                      @Nullable Integer httpStatus) {
-        return SpectraTracker.record(ctx, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"),
-                httpStatus);
+        return record(call, Outcome.FAILURE, null, null, Objects.requireNonNull(error, "error"), httpStatus);
+    }
+
+    private static Mono<TrackedRequest> record(TrackedCall call, Outcome outcome, @Nullable Object response,
+                                               @Nullable Usage usage, @Nullable Throwable error,
+                                               @Nullable Integer status) {
+        CallState state = (CallState) Objects.requireNonNull(call, "call");
+        return Mono.deferContextual(view -> {
+            if (state.isDetached()) {
+                return Mono.empty();
+            }
+            if (state.isRecorded()) {
+                return Mono.error(new IllegalStateException("call " + state.id() + " was already recorded"));
+            }
+            state.attachContext(view);
+            if (usage != null) {
+                state.usage(usage);
+            }
+            state.statusIfAbsent(status);
+            // null: tracking itself failed (counted and logged), which is not the caller's error
+            return Mono.justOrEmpty(state.finish(outcome, response, error));
+        });
     }
 
     // ------------------------------------------------------------------------------------------ Context writers
 
     /**
      * A Context writer adding one metadata entry: {@code .contextWrite(Spectra.metadata("tenant_id", t))}.
-     * Merges with what the Context holds; the write closest to the tracked call wins for a key.
+     * Merges with what the Context holds; the write closest to the tracked call wins for a key. The key and value
+     * are checked here; the size of the Context's metadata when the writer runs (at subscription), against the
+     * bound of the tracker that will read it: the one bound in that Context, else the global one.
      *
      * @param key the key
      * @param value a JSON value
-     * @return the writer
-     * @throws IllegalArgumentException naming the key when the key or value is bad or too large
+     * @return the writer; over the bound, it fails the subscription with an {@link IllegalArgumentException}
+     *         naming the key
+     * @throws IllegalArgumentException naming the key when the key or value is bad
      */
     public static Function<Context, Context> metadata(String key, @Nullable Object value) {
-        Metadata m = Metadata.EMPTY.with(key, value, Limits.metadataMaxBytes(), Metadata.EMPTY);
-        return TrackingAttributes.EMPTY.withMetadata(m).writer();
+        Metadata m = Metadata.EMPTY.with(key, value, Metadata.MAX_BYTES, Metadata.EMPTY);
+        return CallAttributes.NONE.withMetadata(m).contextWriter();
     }
 
     /**
-     * A Context writer adding metadata entries.
+     * A Context writer adding metadata entries, checked as {@link #metadata(String, Object)} checks one.
      *
      * @param entries JSON values by key
-     * @return the writer
-     * @throws IllegalArgumentException naming the key when a key or value is bad, or the map is too large
+     * @return the writer; over the bound, it fails the subscription with an {@link IllegalArgumentException}
+     *         naming the largest key
+     * @throws IllegalArgumentException naming the key when a key or value is bad
      */
     public static Function<Context, Context> metadata(Map<String, ? extends @Nullable Object> entries) {
-        return TrackingAttributes.EMPTY.withMetadata(Metadata.of(entries, Limits.metadataMaxBytes())).writer();
+        return CallAttributes.NONE.withMetadata(Metadata.of(entries, Metadata.MAX_BYTES)).contextWriter();
     }
 
     /**
@@ -310,19 +333,19 @@ public final class Spectra {
      */
     public static Function<Context, Context> tags(String... tags) {
         Objects.requireNonNull(tags, "tags");
-        return TrackingAttributes.EMPTY.withTags(Tags.of(Arrays.asList(tags))).writer();
+        return CallAttributes.NONE.addTags(Tags.of(Arrays.asList(tags))).contextWriter();
     }
 
     /**
      * A Context writer setting the trace id shared by every call of the subscription (an inbound request). A call
-     * given no trace id (here, in its options, on its {@link RequestContext}, or by the tracker's
-     * {@link SpectraTracker.Builder#traceIdResolver resolver}) has its own record id as its trace id.
+     * given no trace id (here, in its options, on its {@link TrackedCall}, or by the tracker's
+     * {@link SpectraTrackerBuilder#traceIdResolver resolver}) has its own record id as its trace id.
      *
      * @param traceId the trace id, at most 128 characters
      * @return the writer
      */
     public static Function<Context, Context> traceId(String traceId) {
-        return TrackingAttributes.EMPTY.withTraceId(Limits.checkId("trace id", traceId, 128)).writer();
+        return CallAttributes.NONE.withTraceId(traceId).contextWriter();
     }
 
     /**
@@ -333,7 +356,7 @@ public final class Spectra {
      * @return the writer
      */
     public static Function<Context, Context> trackable(String type, String id) {
-        return TrackingAttributes.EMPTY.withTrackable(new Trackable(type, id)).writer();
+        return CallAttributes.NONE.withTrackable(new Trackable(type, id)).contextWriter();
     }
 
     /**
@@ -343,7 +366,7 @@ public final class Spectra {
      * @return the writer
      */
     public static Function<Context, Context> pricingTier(PricingTier tier) {
-        return TrackingAttributes.EMPTY.withPricingTier(Objects.requireNonNull(tier, "pricingTier")).writer();
+        return CallAttributes.NONE.withPricingTier(Objects.requireNonNull(tier, "pricingTier")).contextWriter();
     }
 
     /**
@@ -353,21 +376,27 @@ public final class Spectra {
      * @return the writer
      */
     public static Function<Context, Context> conversationId(String conversationId) {
-        return TrackingAttributes.EMPTY
-                .withConversationId(Limits.checkId("conversation id", conversationId, 255)).writer();
+        return CallAttributes.NONE.withConversationId(conversationId).contextWriter();
     }
 
     // ------------------------------------------------------------------------------------------ globals
 
     /**
-     * Adds process-wide metadata, merged under everything else into every record.
+     * Adds process-wide metadata, merged under everything else into every record. Checked against the bound of
+     * the global tracker now.
      *
      * @param entries JSON values by key
-     * @throws IllegalArgumentException naming the key when a key or value is bad
+     * @throws IllegalArgumentException naming the key when a key or value is bad, or the global metadata would be
+     *         over the bound
      */
     public static void withMetadata(Map<String, ? extends @Nullable Object> entries) {
-        Metadata m = Metadata.of(entries, Limits.metadataMaxBytes());
-        Globals.update(g -> g.withMetadata(g.metadata().merge(m)));
+        Metadata added = Metadata.of(entries, Metadata.MAX_BYTES);
+        int bound = globalMetadataMaxBytes();
+        GLOBALS.updateAndGet(g -> {
+            Metadata merged = g.metadata().merge(added);
+            Metadata.checkSize(merged, added, bound);
+            return g.withMetadata(merged);
+        });
     }
 
     /**
@@ -378,7 +407,7 @@ public final class Spectra {
     public static void addGlobalTags(String... tags) {
         Objects.requireNonNull(tags, "tags");
         List<String> t = Tags.of(Arrays.asList(tags));
-        Globals.update(g -> g.withTags(Tags.union(g.tags(), t)));
+        GLOBALS.updateAndGet(g -> g.addTags(t));
     }
 
     /**
@@ -388,7 +417,7 @@ public final class Spectra {
      */
     public static void withPricingTier(PricingTier tier) {
         Objects.requireNonNull(tier, "pricingTier");
-        Globals.update(g -> g.withPricingTier(tier));
+        GLOBALS.updateAndGet(g -> g.withPricingTier(tier));
     }
 
     /**
@@ -400,12 +429,17 @@ public final class Spectra {
      */
     public static void withTrackable(String type, String id) {
         Trackable t = new Trackable(type, id);
-        Globals.update(g -> g.withTrackable(t));
+        GLOBALS.updateAndGet(g -> g.withTrackable(t));
     }
 
     /** Forgets every global: metadata, tags, pricing tier, trackable. */
     public static void clearGlobals() {
-        Globals.clear();
+        GLOBALS.set(CallAttributes.NONE);
+    }
+
+    /** The process-wide attributes now (one volatile read). */
+    static CallAttributes globals() {
+        return GLOBALS.get();
     }
 
     // ------------------------------------------------------------------------------------------ configuration
@@ -418,7 +452,6 @@ public final class Spectra {
      */
     public static @Nullable SpectraTracker configure(SpectraTracker tracker) {
         Objects.requireNonNull(tracker, "tracker");
-        Limits.metadataMaxBytes(tracker.metadataMaxBytes());
         return GLOBAL.getAndSet(tracker);
     }
 
@@ -451,31 +484,23 @@ public final class Spectra {
      * @return the tracker
      */
     public static SpectraTracker tracker(ContextView view) {
-        TrackingAttributes attrs = TrackingAttributes.from(view);
-        SpectraTracker bound = attrs == null ? null : attrs.tracker();
+        SpectraTracker bound = BoundTracker.in(view);
         return bound != null ? bound : tracker();
     }
 
     /**
-     * Installs a fake as the global tracker: every call tracked through the facade is recorded synchronously in
-     * memory, with the real response reading and pricing, for assertions. {@link SpectraFake#close()} restores the
-     * previous tracker. For tests that run in parallel, prefer {@code SpectraFake.create()} with
-     * {@code .contextWrite(fake.bind())}.
-     *
-     * @return the installed fake
-     */
-    public static SpectraFake fake() {
-        return SpectraFake.install();
-    }
-
-    /**
      * Forgets the global tracker without closing it; the next use creates the default one again. For tests and
-     * for {@link SpectraFake#close()}.
+     * for {@code SpectraFake.close()}.
      *
      * @return the tracker that was global, or null
      */
     public static @Nullable SpectraTracker resetTracker() {
-        Limits.metadataMaxBytes(Limits.DEFAULT_METADATA_MAX_BYTES);
         return GLOBAL.getAndSet(null);
+    }
+
+    /** The metadata bound of the global tracker, without creating it: the default one's when there is none yet. */
+    static int globalMetadataMaxBytes() {
+        SpectraTracker t = GLOBAL.get();
+        return t != null ? t.engine().metadataMaxBytes() : SpectraTrackerBuilder.DEFAULT_METADATA_MAX_BYTES;
     }
 }

@@ -5,20 +5,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.spectra.reactive.internal.Limits;
 import dev.spectra.reactive.internal.Metadata;
-import dev.spectra.reactive.internal.Secrets;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.internal.Tags;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call options of {@link Spectra#track}, {@link Spectra#tracked}, {@link Spectra#stream} and
- * {@link Spectra#startRequest}: metadata and tags known before the call, trace id, owner, pricing tier,
+ * {@link Spectra#startCall}: metadata and tags known before the call, trace id, owner, pricing tier,
  * conversation, what endpoint/operation/model type the call is, and a {@link UsageExtractor} for typed responses.
  * Immutable; build once and reuse.
  *
  * <p>Merge order of metadata, lowest to highest: globals &lt; Reactor Context &lt; these options &lt;
- * {@code ctx.addMetadata}. Tags are unioned in the same order.
+ * {@code call.addMetadata}. Tags are unioned in the same order.
+ *
+ * <p>Metadata is checked when added against the largest bound a tracker accepts (1 MiB), and again against the
+ * bound of the tracker that records the call: at once by a tracker's own operators ({@code tracker.tracked(...,
+ * options)}), when the call starts for the facade's.
  *
  * @since 0.1
  */
@@ -26,24 +29,14 @@ public final class TrackOptions {
 
     private static final TrackOptions NONE = new Builder().build();
 
-    private final Metadata metadata;
-    private final List<String> tags;
-    private final @Nullable String traceId;
-    private final @Nullable Trackable trackable;
-    private final @Nullable PricingTier pricingTier;
-    private final @Nullable String conversationId;
+    private final CallAttributes attributes;
     private final @Nullable String endpoint;
     private final @Nullable String operation;
     private final @Nullable ModelType modelType;
     private final @Nullable TypedExtractor<?> usageExtractor;
 
     private TrackOptions(Builder b) {
-        this.metadata = b.metadata;
-        this.tags = b.tags;
-        this.traceId = b.traceId;
-        this.trackable = b.trackable;
-        this.pricingTier = b.pricingTier;
-        this.conversationId = b.conversationId;
+        this.attributes = b.attributes;
         this.endpoint = b.endpoint;
         this.operation = b.operation;
         this.modelType = b.modelType;
@@ -102,12 +95,7 @@ public final class TrackOptions {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.metadata = metadata;
-        b.tags = tags;
-        b.traceId = traceId;
-        b.trackable = trackable;
-        b.pricingTier = pricingTier;
-        b.conversationId = conversationId;
+        b.attributes = attributes;
         b.endpoint = endpoint;
         b.operation = operation;
         b.modelType = modelType;
@@ -119,49 +107,47 @@ public final class TrackOptions {
      * @return the metadata
      */
     public Map<String, @Nullable Object> metadata() {
-        return metadata.values();
-    }
-
-    /**
-     * @return the metadata layer (internal use)
-     */
-    Metadata metadataLayer() {
-        return metadata;
+        return attributes.metadata().values();
     }
 
     /**
      * @return the tags
      */
     public List<String> tags() {
-        return tags;
+        return attributes.tags();
     }
 
     /**
      * @return the trace id, or null
      */
     public @Nullable String traceId() {
-        return traceId;
+        return attributes.traceId();
     }
 
     /**
      * @return the owner, or null
      */
     public @Nullable Trackable trackable() {
-        return trackable;
+        return attributes.trackable();
     }
 
     /**
      * @return the pricing tier, or null
      */
     public @Nullable PricingTier pricingTier() {
-        return pricingTier;
+        return attributes.pricingTier();
     }
 
     /**
      * @return the conversation id, or null
      */
     public @Nullable String conversationId() {
-        return conversationId;
+        return attributes.conversationId();
+    }
+
+    /** The attributes these options set: the layer between the Context and the call. */
+    CallAttributes attributes() {
+        return attributes;
     }
 
     /**
@@ -205,9 +191,8 @@ public final class TrackOptions {
 
     @Override
     public String toString() {
-        return "TrackOptions{metadata=" + metadata + ", tags=" + tags + ", traceId=" + traceId + ", trackable="
-                + trackable + ", pricingTier=" + pricingTier + ", conversationId=" + conversationId + ", endpoint="
-                + endpoint + ", operation=" + operation + ", modelType=" + modelType
+        return "TrackOptions{attributes=" + attributes + ", endpoint=" + endpoint + ", operation=" + operation
+                + ", modelType=" + modelType
                 + (usageExtractor != null ? ", usageExtractor for " + usageExtractor.type.getName() : "") + "}";
     }
 
@@ -228,12 +213,7 @@ public final class TrackOptions {
 
     /** Builds {@link TrackOptions}; every setter checks its argument and says which one was wrong. */
     public static final class Builder {
-        private Metadata metadata = Metadata.EMPTY;
-        private List<String> tags = List.of();
-        private @Nullable String traceId;
-        private @Nullable Trackable trackable;
-        private @Nullable PricingTier pricingTier;
-        private @Nullable String conversationId;
+        private CallAttributes attributes = CallAttributes.NONE;
         private @Nullable String endpoint;
         private @Nullable String operation;
         private @Nullable ModelType modelType;
@@ -250,11 +230,10 @@ public final class TrackOptions {
          * @throws IllegalArgumentException naming the key when a key or value is bad or the bound is exceeded
          */
         public Builder metadata(Map<String, ? extends @Nullable Object> entries) {
-            metadata = metadata.merge(Metadata.of(entries, Limits.metadataMaxBytes()));
-            if (metadata.serializedSize() > Limits.metadataMaxBytes()) {
-                throw new IllegalArgumentException("metadata is " + metadata.serializedSize()
-                        + " bytes serialised, over the limit of " + Limits.metadataMaxBytes() + " bytes");
-            }
+            Metadata added = Metadata.of(entries, Metadata.MAX_BYTES);
+            Metadata merged = attributes.metadata().merge(added);
+            Metadata.checkSize(merged, added, Metadata.MAX_BYTES);
+            attributes = attributes.withMetadata(merged);
             return this;
         }
 
@@ -267,7 +246,8 @@ public final class TrackOptions {
          * @throws IllegalArgumentException naming the key when the key or value is bad or the bound is exceeded
          */
         public Builder metadata(String key, @Nullable Object value) {
-            metadata = metadata.with(key, value, Limits.metadataMaxBytes(), Metadata.EMPTY);
+            attributes = attributes.withMetadata(attributes.metadata().with(key, value, Metadata.MAX_BYTES,
+                    Metadata.EMPTY));
             return this;
         }
 
@@ -279,7 +259,7 @@ public final class TrackOptions {
          */
         public Builder tags(String... tags) {
             Objects.requireNonNull(tags, "tags");
-            this.tags = Tags.union(this.tags, Tags.of(Arrays.asList(tags)));
+            attributes = attributes.addTags(Tags.of(Arrays.asList(tags)));
             return this;
         }
 
@@ -288,7 +268,7 @@ public final class TrackOptions {
          * @return this builder
          */
         public Builder traceId(String id) {
-            this.traceId = Limits.checkId("trace id", id, 128);
+            attributes = attributes.withTraceId(id);
             return this;
         }
 
@@ -298,7 +278,7 @@ public final class TrackOptions {
          * @return this builder
          */
         public Builder trackable(String type, String id) {
-            this.trackable = new Trackable(type, id);
+            attributes = attributes.withTrackable(new Trackable(type, id));
             return this;
         }
 
@@ -307,7 +287,7 @@ public final class TrackOptions {
          * @return this builder
          */
         public Builder pricingTier(PricingTier tier) {
-            this.pricingTier = Objects.requireNonNull(tier, "pricingTier");
+            attributes = attributes.withPricingTier(Objects.requireNonNull(tier, "pricingTier"));
             return this;
         }
 
@@ -316,7 +296,7 @@ public final class TrackOptions {
          * @return this builder
          */
         public Builder pricingTier(String tier) {
-            this.pricingTier = PricingTier.of(tier);
+            attributes = attributes.withPricingTier(PricingTier.of(tier));
             return this;
         }
 
@@ -325,7 +305,7 @@ public final class TrackOptions {
          * @return this builder
          */
         public Builder conversationId(String id) {
-            this.conversationId = Limits.checkId("conversation id", id, 255);
+            attributes = attributes.withConversationId(id);
             return this;
         }
 
@@ -335,7 +315,7 @@ public final class TrackOptions {
          */
         public Builder endpoint(String path) {
             Objects.requireNonNull(path, "endpoint");
-            this.endpoint = Secrets.pathOnly(path);
+            this.endpoint = SecretScrubber.pathOnly(path);
             return this;
         }
 
@@ -344,7 +324,7 @@ public final class TrackOptions {
          * @return this builder
          */
         public Builder operation(String operation) {
-            this.operation = Limits.checkId("operation", operation, 64);
+            this.operation = CallAttributes.checkId("operation", operation, 64);
             return this;
         }
 

@@ -144,7 +144,7 @@ public record TrackedRequest(
     }
 
     /**
-     * The trace id: the one the call was given (Context, options, {@code ctx.traceId}, a {@code traceparent}), else
+     * The trace id: the one the call was given (Context, options, {@code call.traceId}, a {@code traceparent}), else
      * the record's own id as a string, so every record has one and a call outside any trace is its own trace.
      * Derived on read rather than stored, to keep the hot path free of the string.
      *

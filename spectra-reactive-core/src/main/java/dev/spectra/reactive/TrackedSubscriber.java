@@ -11,6 +11,10 @@ import reactor.util.context.Context;
  * Observes one subscription for its {@link CallState} and passes every signal through untouched, on the same
  * thread, in the same order. The call is recorded before the terminal signal (for a Mono: before its value) is
  * passed on, so a test that sees the signal also sees the record. Recording never throws.
+ *
+ * <p>A source that breaks the Reactive Streams rules and signals after its terminal signal does not reach the
+ * subscriber, as in Reactor's own {@code FluxTap}: a late value goes to {@link Operators#onNextDropped}, a late
+ * error to {@link Operators#onErrorDropped}, a second completion is ignored; none changes the record.
  */
 final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Scannable {
 
@@ -18,7 +22,10 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
     private final CallState state;
     private final boolean mono;
     private @Nullable Subscription s;
-    /** Set on onComplete or onError, for {@link Attr#TERMINATED}; plain fields, as in Reactor's operators. */
+    /**
+     * Set on onComplete or onError: later signals are dropped, and {@link Attr#TERMINATED} reads it. A plain field,
+     * as in Reactor's operators: signals are serial (rule 1.3).
+     */
     private boolean done;
     /** Set on cancel, for {@link Attr#CANCELLED}. */
     private boolean cancelled;
@@ -39,6 +46,10 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
 
     @Override
     public void onNext(T t) {
+        if (done) {
+            Operators.onNextDropped(t, actual.currentContext());
+            return;
+        }
         if (mono) {
             state.onValue(t);
         } else {
@@ -49,6 +60,10 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
 
     @Override
     public void onError(Throwable t) {
+        if (done) {
+            Operators.onErrorDropped(t, actual.currentContext());
+            return;
+        }
         done = true;
         state.onError(t);
         actual.onError(t);
@@ -56,6 +71,9 @@ final class TrackedSubscriber<T> implements CoreSubscriber<T>, Subscription, Sca
 
     @Override
     public void onComplete() {
+        if (done) {
+            return;
+        }
         done = true;
         state.onComplete();
         actual.onComplete();

@@ -7,12 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
+import dev.spectra.reactive.sink.InMemorySink;
 import dev.spectra.reactive.testing.SpectraFake;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.util.context.Context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,28 +80,73 @@ class BadInputTest {
     }
 
     @Test
-    void metadataOverTheBoundIsRejectedWithItsSize() {
-        // {"blob":"x...x"} = 2 braces + 6 ("blob") + 1 (:) + 20,002 (the quoted value)
-        assertThatThrownBy(() -> Spectra.metadata("blob", "x".repeat(20_000)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("metadata key \"blob\": metadata would be 20011 bytes serialised, over the limit of "
-                        + "16384 bytes");
-        // {"a":"y...y"} = 2 + 3 ("a") + 1 + 17,002
+    void contextMetadataIsCheckedAgainstTheBoundOfTheTrackerThatReadsIt() {
+        // {"blob":"x...x"} = 2 braces + 6 ("blob") + 1 (:) + 20,002 (the quoted value): JSON, so the writer is built
+        Function<Context, Context> blob = Spectra.metadata("blob", "x".repeat(20_000));
+        String overDefault = "metadata key \"blob\": metadata would be 20011 bytes serialised, over the limit of "
+                + "16384 bytes";
+
+        // no tracker bound in the Context: the global tracker's bound (the default 16 KiB) applies when it runs
+        assertThatThrownBy(() -> blob.apply(Context.empty())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(overDefault);
+        StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o")).contextWrite(blob))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage(overDefault))
+                .verify();
+
+        // a tracker bound in the Context reads it with its own bound, larger or smaller
+        InMemorySink sink = new InMemorySink();
+        SpectraTracker large = SpectraTracker.builder().sink(sink).directDelivery().metadataMaxBytes(32 * 1024).build();
+        StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o")).contextWrite(blob)
+                .contextWrite(large.bind())).expectNext(1).verifyComplete();
+        assertThat(sink.records()).singleElement().satisfies(r -> assertThat(r.metadata()).containsOnlyKeys("blob"));
+
+        SpectraTracker small = SpectraTracker.builder().sink(sink).directDelivery().metadataMaxBytes(1024).build();
+        Function<Context, Context> note = Spectra.metadata(Map.of("note", "n".repeat(1100)));
+        StepVerifier.create(Mono.just(2).transform(Spectra.tracked("openai", "gpt-4o")).contextWrite(note)
+                        .contextWrite(small.bind()))
+                .expectErrorMessage("metadata key \"note\": metadata would be 1111 bytes serialised, over the limit "
+                        + "of 1024 bytes")
+                .verify();
+        assertThat(note.apply(Context.empty()).hasKey(CallAttributes.CONTEXT_KEY)).as("fine for the default").isTrue();
+
+        // globals: against the global tracker's bound; {"a":"y...y"} = 2 + 3 ("a") + 1 + 17,002
         assertThatThrownBy(() -> Spectra.withMetadata(Map.of("a", "y".repeat(17_000))))
-                .hasMessage("metadata is 17008 bytes serialised, over the limit of 16384 bytes (largest key \"a\")");
+                .hasMessage("metadata key \"a\": metadata would be 17008 bytes serialised, over the limit of 16384 "
+                        + "bytes");
+    }
+
+    @Test
+    void optionsMetadataIsCheckedAgainstTheBoundOfTheTrackerThatRecordsTheCall() {
+        // {"big":"b..."} = 2 + 5 + 1 + 1,502: accepted when built (no tracker is known yet)
+        TrackOptions options = TrackOptions.metadata("big", "b".repeat(1500));
+        SpectraTracker small = SpectraTracker.builder().directDelivery().metadataMaxBytes(1024).build();
+        String over = "metadata key \"big\": metadata would be 1510 bytes serialised, over the limit of 1024 bytes";
+
+        // a tracker's own operators check at once
+        assertThatThrownBy(() -> small.tracked("openai", "gpt-4o", options)).hasMessage(over);
+        assertThatThrownBy(() -> small.startCall("openai", "gpt-4o", options)).hasMessage(over);
+        // the facade's, when the call starts, with the tracker bound in the Context
+        StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o", options))
+                .contextWrite(small.bind())).expectErrorMessage(over).verify();
+        assertThat(small.stats().recorded()).isZero();
+        // over what any tracker accepts: at once
+        assertThatThrownBy(() -> TrackOptions.metadata("huge", "h".repeat(1024 * 1024)))
+                .hasMessage("metadata key \"huge\": metadata would be 1048587 bytes serialised, over the limit of "
+                        + "1048576 bytes");
     }
 
     @Test
     void addMetadataCountsWhatTheLowerLayersAlreadyHold() {
         SpectraTracker tracker = SpectraTracker.builder().directDelivery().metadataMaxBytes(1024).build();
 
-        Mono<String> call = tracker.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("note", "n".repeat(400));
-            ctx.addMetadata("more", "m".repeat(400));
+        Mono<String> tracked = tracker.track("openai", "gpt-4o", call -> {
+            call.addMetadata("note", "n".repeat(400));
+            call.addMetadata("more", "m".repeat(400));
             return Mono.just("unreachable");
         }, TrackOptions.metadata("big", "b".repeat(300)));
 
-        StepVerifier.create(call)
+        StepVerifier.create(tracked)
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
                         // {"big":"b..","note":"n..","more":"m.."} = 2 + (5+1+302) + (6+1+402) + (6+1+402) + 2 commas
                         .hasMessage("metadata key \"more\": metadata would be 1130 bytes serialised, over the limit "
@@ -112,13 +160,13 @@ class BadInputTest {
         Map<String, Object> nested = new LinkedHashMap<>();
         nested.put("password", "hunter2");
         nested.put("user", "ada");
-        Mono<String> call = Spectra.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("OpenAI-Api-Key", "sk-live-123").addMetadata("db", nested)
+        Mono<String> tracked = Spectra.track("openai", "gpt-4o", call -> {
+            call.addMetadata("OpenAI-Api-Key", "sk-live-123").addMetadata("db", nested)
                     .addMetadata("max_tokens", 512).addMetadata("auth_token", null);
             return Mono.just("ok");
         });
 
-        StepVerifier.create(call.contextWrite(Spectra.metadata("Authorization", "Bearer abc"))
+        StepVerifier.create(tracked.contextWrite(Spectra.metadata("Authorization", "Bearer abc"))
                 .contextWrite(fake.bind())).expectNext("ok").verifyComplete();
 
         TrackedRequest r = fake.last();
@@ -131,10 +179,10 @@ class BadInputTest {
     void redactionKeysAreConfigurable() {
         SpectraTracker tracker = SpectraTracker.builder().directDelivery().sink(batch -> Mono.empty())
                 .addRedactKeys("ssn").build();
-        RequestContext ctx = tracker.startRequest("openai", "gpt-4o", TrackOptions.none());
-        ctx.addMetadata("customer_ssn", "123-45-6789").addMetadata("secret", "s");
+        TrackedCall call = tracker.startCall("openai", "gpt-4o", TrackOptions.none());
+        call.addMetadata("customer_ssn", "123-45-6789").addMetadata("secret", "s");
 
-        StepVerifier.create(tracker.recordSuccess(ctx, null))
+        StepVerifier.create(Spectra.recordSuccess(call, null))
                 .assertNext(r -> assertThat(r.metadata()).containsExactly(entry("customer_ssn", "[REDACTED]"),
                         entry("secret", "[REDACTED]")))
                 .verifyComplete();

@@ -36,12 +36,12 @@ class ContextMetadataTest {
         TrackOptions options = TrackOptions.builder().metadata("layer", "options").metadata("o", 3)
                 .tags("from-options").build();
 
-        Mono<String> call = Spectra.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("layer", "callback").addMetadata("a", 4).addTag("from-callback");
+        Mono<String> tracked = Spectra.track("openai", "gpt-4o", call -> {
+            call.addMetadata("layer", "callback").addMetadata("a", 4).addTag("from-callback");
             return Mono.just("ok");
         }, options);
 
-        StepVerifier.create(call
+        StepVerifier.create(tracked
                         .contextWrite(Spectra.metadata(ordered("layer", "context", "c", 2)))
                         .contextWrite(Spectra.tags("from-context", "service:billing"))
                         .contextWrite(fake.bind()))
@@ -65,7 +65,7 @@ class ContextMetadataTest {
         StepVerifier.create(Mono.just(2).transform(Spectra.tracked("openai", "gpt-4o"))
                         .contextWrite(Spectra.pricingTier(PricingTier.PRIORITY))
                         .contextWrite(Spectra.trackable("user", "u-1"))
-                        .contextWrite(Spectra.conversationId("conv-ctx"))
+                        .contextWrite(Spectra.conversationId("conv-call"))
                         .contextWrite(fake.bind()))
                 .expectNext(2).verifyComplete();
         StepVerifier.create(Mono.just(3).transform(Spectra.tracked("openai", "gpt-4o", TrackOptions.builder()
@@ -80,7 +80,7 @@ class ContextMetadataTest {
                 .containsExactly(PricingTier.FLEX, PricingTier.PRIORITY, PricingTier.BATCH);
         assertThat(r).extracting(TrackedRequest::trackable).containsExactly(new Trackable("team", "global-team"),
                 new Trackable("user", "u-1"), new Trackable("user", "u-2"));
-        assertThat(r).extracting(TrackedRequest::conversationId).containsExactly(null, "conv-ctx", "conv-opt");
+        assertThat(r).extracting(TrackedRequest::conversationId).containsExactly(null, "conv-call", "conv-opt");
     }
 
     @Test
@@ -176,7 +176,7 @@ class ContextMetadataTest {
 
     @Test
     void aTrackerBoundInTheContextWinsOverTheGlobalOne() {
-        try (SpectraFake global = Spectra.fake()) {
+        try (SpectraFake global = SpectraFake.install()) {
             StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o"))).expectNext(1)
                     .verifyComplete();
             StepVerifier.create(Mono.just(2).transform(Spectra.tracked("openai", "gpt-4o"))
@@ -189,7 +189,7 @@ class ContextMetadataTest {
 
     @Test
     void readingTheContextFromTheCallback() {
-        Mono<Map<String, Object>> seen = Spectra.track("openai", "gpt-4o", ctx -> Mono.just(ctx.metadata()));
+        Mono<Map<String, Object>> seen = Spectra.track("openai", "gpt-4o", call -> Mono.just(call.metadata()));
 
         StepVerifier.create(seen.contextWrite(Spectra.metadata("tenant_id", "t-1")).contextWrite(fake.bind()))
                 .assertNext(m -> assertThat(m).containsExactly(entry("tenant_id", "t-1")))

@@ -35,7 +35,7 @@ class DirectDeliveryTest {
     }
 
     private static void trackOne(SpectraTracker tracker) {
-        StepVerifier.create(tracker.track("openai", "gpt-4o", ctx -> Mono.just("ok"))).expectNext("ok")
+        StepVerifier.create(tracker.track("openai", "gpt-4o", call -> Mono.just("ok"))).expectNext("ok")
                 .verifyComplete();
     }
 

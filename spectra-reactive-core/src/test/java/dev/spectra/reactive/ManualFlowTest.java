@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-/** startRequest / recordSuccess / recordFailure: batch APIs and offline pipelines. */
+/** startCall / recordSuccess / recordFailure: calls recorded by hand, for batch APIs and offline pipelines. */
 class ManualFlowTest {
 
-    private SpectraFake fake = Spectra.fake();
+    private SpectraFake fake = SpectraFake.install();
 
     @AfterEach
     void restore() {
@@ -25,14 +25,14 @@ class ManualFlowTest {
     @Test
     void aBatchItemIsRecordedWithItsUsageTierAndMetadata() {
         Spectra.withMetadata(Map.of("env", "prod"));
-        RequestContext ctx = Spectra.startRequest("openai", "gpt-4o-mini", TrackOptions.builder()
+        TrackedCall call = Spectra.startCall("openai", "gpt-4o-mini", TrackOptions.builder()
                 .pricingTier(PricingTier.BATCH).metadata("batch_id", "batch_abc").metadata("custom_id", "req-1")
                 .build());
 
-        StepVerifier.create(Spectra.recordSuccess(ctx, Map.of("id", "resp_1"), Usage.of(120, 30)))
+        StepVerifier.create(Spectra.recordSuccess(call, Map.of("id", "resp_1"), Usage.of(120, 30)))
                 .assertNext(r -> {
-                    assertThat(r.id()).isEqualTo(ctx.id());
-                    assertThat(r.startedAt()).isEqualTo(ctx.startedAt());
+                    assertThat(r.id()).isEqualTo(call.id());
+                    assertThat(r.startedAt()).isEqualTo(call.startedAt());
                     assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
                     assertThat(r.pricingTier()).isEqualTo(PricingTier.BATCH);
                     assertThat(r.usage()).isEqualTo(Usage.of(120, 30));
@@ -45,9 +45,9 @@ class ManualFlowTest {
 
     @Test
     void aFailureKeepsItsHttpStatusAndTheRecordingSubscribersContextIsMerged() {
-        RequestContext ctx = Spectra.startRequest("anthropic", "claude-haiku-4-5");
+        TrackedCall call = Spectra.startCall("anthropic", "claude-haiku-4-5");
 
-        StepVerifier.create(Spectra.recordFailure(ctx, new RuntimeException("overloaded"), 529)
+        StepVerifier.create(Spectra.recordFailure(call, new RuntimeException("overloaded"), 529)
                         .contextWrite(Spectra.metadata("job", "nightly")))
                 .assertNext(r -> {
                     assertThat(r.outcome()).isEqualTo(Outcome.FAILURE);
@@ -60,13 +60,13 @@ class ManualFlowTest {
 
     @Test
     void nothingIsRecordedUntilSubscribedAndASecondRecordingIsAnError() {
-        RequestContext ctx = Spectra.startRequest("openai", "gpt-4o");
-        var pending = Spectra.recordSuccess(ctx, null);
+        TrackedCall call = Spectra.startCall("openai", "gpt-4o");
+        var pending = Spectra.recordSuccess(call, null);
         fake.assertNothingTracked();
 
         StepVerifier.create(pending).expectNextCount(1).verifyComplete();
-        StepVerifier.create(Spectra.recordFailure(ctx, new RuntimeException("late")))
-                .expectErrorMessage("request " + ctx.id() + " was already recorded")
+        StepVerifier.create(Spectra.recordFailure(call, new RuntimeException("late")))
+                .expectErrorMessage("call " + call.id() + " was already recorded")
                 .verify();
         fake.assertRequestCount(1).assertSuccessful();
     }
@@ -74,19 +74,18 @@ class ManualFlowTest {
     @Test
     void aDisabledTrackerRecordsNothing() {
         fake.disable();
-        RequestContext ctx = Spectra.startRequest("openai", "gpt-4o");
-        ctx.addMetadata("still", "accepted");
+        TrackedCall call = Spectra.startCall("openai", "gpt-4o");
+        call.addMetadata("still", "accepted");
 
-        StepVerifier.create(Spectra.recordSuccess(ctx, null)).verifyComplete();
+        StepVerifier.create(Spectra.recordSuccess(call, null)).verifyComplete();
         fake.assertNothingTracked();
     }
 
     @Test
-    void onlySpectrasOwnContextsCanBeRecorded() {
-        RequestContext foreign = java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {RequestContext.class}, (p, m, a) -> null) instanceof RequestContext rc ? rc : null;
-        assertThatThrownBy(() -> Spectra.recordSuccess(foreign, null))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("ctx must be a RequestContext from startRequest, was ");
+    void onlySpectrasOwnCallsExist() {
+        // TrackedCall is sealed: a proxy or a class of the user's own cannot stand in for a call Spectra started
+        assertThat(TrackedCall.class.isSealed()).isTrue();
+        assertThatThrownBy(() -> java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {TrackedCall.class}, (p, m, a) -> null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

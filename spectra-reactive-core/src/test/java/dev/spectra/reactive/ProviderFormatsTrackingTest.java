@@ -13,6 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +41,7 @@ class ProviderFormatsTrackingTest {
 
     @Test
     void aJsonNodeOfAnAnthropicCacheHitIsNormalisedAndPricedWithTheCachedRate() {
-        JsonNode body = dev.spectra.reactive.internal.Json.MAPPER.readTree(fixture("anthropic__messages__json__1.json"));
+        JsonNode body = JsonMapper.builder().build().readTree(fixture("anthropic__messages__json__1.json"));
 
         StepVerifier.create(Mono.just(body).transform(Spectra.tracked("anthropic", "claude-sonnet-4-5"))
                 .contextWrite(fake.bind())).expectNextCount(1).verifyComplete();

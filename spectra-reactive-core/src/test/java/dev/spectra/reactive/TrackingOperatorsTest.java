@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.spectra.reactive.pricing.Pricing;
+import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.ResponseReader;
 import org.jspecify.annotations.Nullable;
@@ -107,8 +108,8 @@ class TrackingOperatorsTest {
         TestTracker tt = new TestTracker(TestTracker.simplePricing(), ResponseReader.none());
         TrackOptions options = REPLY_USAGE.toBuilder().pricingTier(PricingTier.BATCH).build();
 
-        Mono<Reply> tracked = tt.tracker.track("openai", "priced-model", ctx -> {
-            ctx.usage(Usage.builder().inputTokens(2000).cachedInputTokens(500).outputTokens(1000).build());
+        Mono<Reply> tracked = tt.tracker.track("openai", "priced-model", call -> {
+            call.usage(Usage.builder().inputTokens(2000).cachedInputTokens(500).outputTokens(1000).build());
             return Mono.just(new Reply("x", 1, 1));
         }, options);
 
@@ -258,13 +259,13 @@ class TrackingOperatorsTest {
     void trackGivesTheCallbackItsContextAndRecordsWhatItAdds() {
         TestTracker tt = new TestTracker();
 
-        Mono<String> call = tt.tracker.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("tenant_id", "t-42").addMetadata("is_retry", false).addTag("billing");
-            ctx.trackable("user", "u-7").conversationId("conv-1").traceId("trace-abc");
+        Mono<String> tracked = tt.tracker.track("openai", "gpt-4o", call -> {
+            call.addMetadata("tenant_id", "t-42").addMetadata("is_retry", false).addTag("billing");
+            call.trackable("user", "u-7").conversationId("conv-1").traceId("trace-abc");
             return Mono.just("answer");
         }, TrackOptions.builder().metadata("workflow", "invoice-sync").metadata("attempt", 2).build());
 
-        StepVerifier.create(call).expectNext("answer").verifyComplete();
+        StepVerifier.create(tracked).expectNext("answer").verifyComplete();
 
         TrackedRequest r = tt.only();
         assertThat(r.metadata()).containsExactly(Map.entry("workflow", "invoice-sync"), Map.entry("attempt", 2),
@@ -280,7 +281,7 @@ class TrackingOperatorsTest {
         TestTracker tt = new TestTracker();
         IllegalArgumentException bad = new IllegalArgumentException("no prompt");
 
-        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", ctx -> {
+        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", call -> {
                     throw bad;
                 }))
                 .expectErrorMatches(e -> e == bad)
@@ -294,7 +295,7 @@ class TrackingOperatorsTest {
     void aCallbackReturningNullSignalsANullPointerException() {
         TestTracker tt = new TestTracker();
 
-        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", ctx -> null))
+        StepVerifier.create(tt.tracker.<String>track("openai", "gpt-4o", call -> null))
                 .expectErrorMessage("the track callback of openai/gpt-4o returned null")
                 .verify();
 
@@ -448,6 +449,31 @@ class TrackingOperatorsTest {
     }
 
     @Test
+    void aSuccessfulCallWhoseAnswerCannotBeReadIsCountedAsAReadFailure() {
+        TestTracker tt = new TestTracker(TestTracker.simplePricing(), ProviderRegistry.builtIn());
+        TrackOptions withUsage = TrackOptions.builder().usageExtractor(String.class, s -> Usage.of(3, 4)).build();
+
+        // an HTML error page where JSON was expected, and a stream with a malformed event: counted once each
+        StepVerifier.create(Mono.just("<html>502 Bad Gateway</html>").transform(tt.tracker.tracked("openai",
+                "gpt-4o"))).expectNextCount(1).verifyComplete();
+        StepVerifier.create(Flux.just("data: {\"choices\":[]}\n\n", "data: {\"choices\":\n\n")
+                .transform(tt.tracker.stream("openai", "gpt-4o"))).expectNextCount(2).verifyComplete();
+        // not counted: usage known anyway, a failed call, a cancelled stream cut in the middle of an event
+        StepVerifier.create(Mono.just("plain text").transform(tt.tracker.tracked("openai", "gpt-4o", withUsage)))
+                .expectNextCount(1).verifyComplete();
+        StepVerifier.create(Flux.just("data: {\"choi").concatWith(Flux.error(new IllegalStateException("reset")))
+                .transform(tt.tracker.stream("openai", "gpt-4o"))).expectNextCount(1).verifyError();
+        StepVerifier.create(Flux.just("data: {\"choi", "ces\":[]").concatWith(Flux.never())
+                .transform(tt.tracker.stream("openai", "gpt-4o"))).expectNextCount(2).thenCancel().verify();
+
+        assertThat(tt.records()).extracting(TrackedRequest::outcome).containsExactly(Outcome.SUCCESS, Outcome.SUCCESS,
+                Outcome.SUCCESS, Outcome.FAILURE, Outcome.CANCELLED);
+        assertThat(tt.records().get(2).usage()).isEqualTo(Usage.of(3, 4));
+        assertThat(tt.tracker.stats().readFailures()).isEqualTo(2);
+        assertThat(tt.tracker.stats().trackingErrors()).isZero();
+    }
+
+    @Test
     void trackingFailuresNeverReachTheUsersStream() {
         ResponseReader broken = new ResponseReader() {
             @Override
@@ -509,9 +535,9 @@ class TrackingOperatorsTest {
 
         StepVerifier.create(Mono.just("v").transform(tt.tracker.tracked("openai", "gpt-4o"))).expectNext("v")
                 .verifyComplete();
-        StepVerifier.create(tt.tracker.track("openai", "gpt-4o", ctx -> {
-            ctx.addMetadata("k", "v");
-            return Mono.just(ctx.provider());
+        StepVerifier.create(tt.tracker.track("openai", "gpt-4o", call -> {
+            call.addMetadata("k", "v");
+            return Mono.just(call.provider());
         })).expectNext("openai").verifyComplete();
 
         assertThat(tt.records()).isEmpty();
@@ -527,9 +553,9 @@ class TrackingOperatorsTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("provider must not be null (e.g. \"openai\")");
         assertThatThrownBy(() -> Spectra.stream("openai", null))
                 .isInstanceOf(NullPointerException.class).hasMessage("model must not be null (e.g. \"gpt-4o\")");
-        assertThatThrownBy(() -> Spectra.track(" ", "gpt-4o", ctx -> Mono.empty()))
+        assertThatThrownBy(() -> Spectra.track(" ", "gpt-4o", call -> Mono.empty()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("provider must not be blank (e.g. \"openai\")");
-        assertThatThrownBy(() -> Spectra.startRequest("openai", ""))
+        assertThatThrownBy(() -> Spectra.startCall("openai", ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("model must not be blank (e.g. \"gpt-4o\")");
     }
 
@@ -537,8 +563,8 @@ class TrackingOperatorsTest {
     void trackStreamGivesTheCallbackItsContext() {
         TestTracker tt = new TestTracker();
 
-        Flux<String> chunks = tt.tracker.trackStream("ollama", "llama3.2", ctx -> {
-            ctx.addMetadata("feature", "summaries");
+        Flux<String> chunks = tt.tracker.trackStream("ollama", "llama3.2", call -> {
+            call.addMetadata("feature", "summaries");
             return Flux.just("x", "y");
         }, TrackOptions.none());
 

@@ -80,11 +80,11 @@ class UntrackedStartTest {
     void aThrowingIdGeneratorLeavesTheMonoCallbackAndItsValueAlone() {
         InMemorySink sink = new InMemorySink();
         SpectraTracker t = tracker(sink, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 7L, BROKEN_IDS);
-        AtomicReference<RequestContext> seen = new AtomicReference<>();
+        AtomicReference<TrackedCall> seen = new AtomicReference<>();
 
-        StepVerifier.create(t.track("openai", "gpt-4o", ctx -> {
-                    seen.set(ctx);
-                    ctx.addMetadata("tenant", "acme").addTag("checkout");
+        StepVerifier.create(t.track("openai", "gpt-4o", call -> {
+                    seen.set(call);
+                    call.addMetadata("tenant", "acme").addTag("checkout");
                     return Mono.just("reply");
                 }))
                 .expectNext("reply")
@@ -108,7 +108,7 @@ class UntrackedStartTest {
                 () -> new UUID(0, 1));
         AtomicInteger callbacks = new AtomicInteger();
 
-        StepVerifier.create(t.trackStream("openai", "gpt-4o", ctx -> {
+        StepVerifier.create(t.trackStream("openai", "gpt-4o", call -> {
                     callbacks.incrementAndGet();
                     return Flux.just("a", "b", "c");
                 }))
@@ -170,16 +170,16 @@ class UntrackedStartTest {
             return new UUID(0, 1);
         });
         t.disable();
-        AtomicReference<RequestContext> seen = new AtomicReference<>();
+        AtomicReference<TrackedCall> seen = new AtomicReference<>();
 
-        StepVerifier.create(t.track("openai", "gpt-4o", ctx -> {
-                    seen.set(ctx);
+        StepVerifier.create(t.track("openai", "gpt-4o", call -> {
+                    seen.set(call);
                     return Mono.just("x");
                 }))
                 .expectNext("x")
                 .verifyComplete();
-        RequestContext manual = t.startRequest("openai", "gpt-4o", TrackOptions.none());
-        StepVerifier.create(t.recordSuccess(manual, "x")).verifyComplete();
+        TrackedCall manual = t.startCall("openai", "gpt-4o", TrackOptions.none());
+        StepVerifier.create(Spectra.recordSuccess(manual, "x")).verifyComplete();
         TrackedCall call = t.startCall("openai", "gpt-4o", TrackOptions.none(), reactor.util.context.Context.empty());
         call.chunkArrived();
         assertThat(call.succeed()).isFalse();
@@ -198,11 +198,11 @@ class UntrackedStartTest {
         InMemorySink sink = new InMemorySink();
         SpectraTracker bound = SpectraTracker.builder().sink(sink).directDelivery().build();
         bound.disable();
-        AtomicReference<RequestContext> seen = new AtomicReference<>();
+        AtomicReference<TrackedCall> seen = new AtomicReference<>();
 
-        StepVerifier.create(Spectra.track("openai", "gpt-4o", ctx -> {
-                            seen.set(ctx);
-                            ctx.addMetadata("tenant", "acme");
+        StepVerifier.create(Spectra.track("openai", "gpt-4o", call -> {
+                            seen.set(call);
+                            call.addMetadata("tenant", "acme");
                             return Mono.just("reply");
                         })
                         .contextWrite(bound.bind()))
@@ -238,12 +238,12 @@ class UntrackedStartTest {
     void aThrowingIdGeneratorNeverFailsAManualStartOrAFiltersStart() {
         InMemorySink sink = new InMemorySink();
         SpectraTracker t = tracker(sink, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), () -> 3L, BROKEN_IDS);
-        RequestContext manual = t.startRequest("openai", "gpt-4o", TrackOptions.none());
+        TrackedCall manual = t.startCall("openai", "gpt-4o", TrackOptions.none());
         TrackedCall call = t.startCall("openai", "gpt-4o", TrackOptions.none(), reactor.util.context.Context.empty());
         assertThat(t.stats().trackingErrors()).isEqualTo(2);
         // the user's code goes on: the contexts accept everything and record nothing
         manual.addMetadata("tenant_id", "acme");
-        StepVerifier.create(t.recordSuccess(manual, "ok")).expectNextCount(0).verifyComplete();
+        StepVerifier.create(Spectra.recordSuccess(manual, "ok")).expectNextCount(0).verifyComplete();
         assertThat(call.succeed()).isFalse();
         assertThat(sink.records()).isEmpty();
     }

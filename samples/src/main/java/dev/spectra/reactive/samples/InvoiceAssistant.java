@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.spectra.reactive.PricingTier;
-import dev.spectra.reactive.RequestContext;
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.TrackOptions;
+import dev.spectra.reactive.TrackedCall;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.webclient.SpectraExchangeFilter;
 import org.springframework.http.MediaType;
@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@link #triage}: {@code Spectra.track(...)}, whose callback adds what only the call knows;</li>
  *   <li>{@link #classify}: {@code .transform(Spectra.tracked(...))} on a plain {@code WebClient} call;</li>
  *   <li>{@link #liveAnswer}: {@code .transform(Spectra.stream(...))} on an SSE stream;</li>
- *   <li>{@link #batchItem}: {@code startRequest} / {@code recordSuccess} at the batch tier.</li>
+ *   <li>{@link #batchItem}: {@code startCall} / {@code recordSuccess} at the batch tier.</li>
  * </ul>
  * Calls made through the filtered clients are recorded by the filter; the plain clients are used where an
  * operator records the call, so no call is recorded twice.
@@ -97,10 +97,10 @@ final class InvoiceAssistant {
 
     /** {@code Spectra.track}: the callback knows the ticket's priority and adds it to the record. */
     Mono<JsonNode> triage(String ticket, String priority) {
-        return Spectra.track("anthropic", "claude-sonnet-4-5", ctx -> {
-            ctx.addMetadata("priority", priority);
+        return Spectra.track("anthropic", "claude-sonnet-4-5", call -> {
+            call.addMetadata("priority", priority);
             if (priority.equals("urgent")) {
-                ctx.addTag("escalation");
+                call.addTag("escalation");
             }
             return anthropicPlain.post().uri("/v1/messages")
                     .bodyValue(Map.of("model", "claude-sonnet-4-5", "max_tokens", 512, "messages",
@@ -132,21 +132,21 @@ final class InvoiceAssistant {
     }
 
     /**
-     * {@code startRequest} / {@code recordSuccess}: one item of a nightly batch, recorded at the batch tier, as a
+     * {@code startCall} / {@code recordSuccess}: one item of a nightly batch, recorded at the batch tier, as a
      * Batch API's output file would be. The call itself goes through a plain client. Deferred: the request starts
      * (and its start time is taken) when the item is subscribed, not when the pipeline is assembled.
      */
     Mono<TrackedRequest> batchItem(String batchId, String customId, String invoice) {
         return Mono.defer(() -> {
-            RequestContext ctx = Spectra.startRequest("openai", "gpt-4o-mini", TrackOptions.builder()
+            TrackedCall call = Spectra.startCall("openai", "gpt-4o-mini", TrackOptions.builder()
                     .pricingTier(PricingTier.BATCH).endpoint("/v1/chat/completions").operation("chat")
                     .metadata("batch_id", batchId).metadata("custom_id", customId).tags("batch").build());
             return openaiPlain.post().uri("/v1/chat/completions")
                     .bodyValue(Map.of("model", "gpt-4o-mini", "messages",
                             List.of(Map.of("role", "user", "content", "Extract the line items of: " + invoice))))
                     .retrieve().bodyToMono(JsonNode.class)
-                    .flatMap(json -> Spectra.recordSuccess(ctx, json))
-                    .onErrorResume(e -> Spectra.recordFailure(ctx, e));
+                    .flatMap(json -> Spectra.recordSuccess(call, json))
+                    .onErrorResume(e -> Spectra.recordFailure(call, e));
         });
     }
 }

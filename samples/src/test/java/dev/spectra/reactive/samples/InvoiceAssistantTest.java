@@ -3,7 +3,6 @@ package dev.spectra.reactive.samples;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.testing.SpectraFake;
 import dev.spectra.reactive.webclient.SpectraExchangeFilter;
@@ -16,7 +15,7 @@ class InvoiceAssistantTest {
 
     @Test
     void aBatchItemStartsWhenSubscribedNotWhenAssembled() throws InterruptedException {
-        try (ProviderStandIn standIn = ProviderStandIn.start(0.02); SpectraFake fake = Spectra.fake()) {
+        try (ProviderStandIn standIn = ProviderStandIn.start(0.02); SpectraFake fake = SpectraFake.install()) {
             InvoiceAssistant assistant = new InvoiceAssistant(standIn.openAiBaseUrl(), "sk-test",
                     standIn.anthropicBaseUrl(), "sk-ant-test", standIn.geminiBaseUrl(), "gemini-test",
                     SpectraExchangeFilter.builder().build());

@@ -68,8 +68,8 @@ class SampleStartupFailureTest {
 
         // no global tracker and no global metadata of the sample remain
         assertThat(Spectra.resetTracker()).isNull();
-        try (SpectraFake fake = Spectra.fake()) {
-            Spectra.recordSuccess(Spectra.startRequest("openai", "gpt-4o-mini"), null).block(Duration.ofSeconds(5));
+        try (SpectraFake fake = SpectraFake.install()) {
+            Spectra.recordSuccess(Spectra.startCall("openai", "gpt-4o-mini"), null).block(Duration.ofSeconds(5));
             assertThat(fake.last().metadata()).doesNotContainKeys("service", "env");
         }
 

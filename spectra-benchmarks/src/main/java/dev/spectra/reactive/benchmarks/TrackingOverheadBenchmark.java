@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.spectra.reactive.SpectraTracker;
-import dev.spectra.reactive.internal.Json;
+import dev.spectra.reactive.SpectraTrackerBuilder;
 import dev.spectra.reactive.sink.RecorderOptions;
 import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
@@ -29,6 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
 import reactor.core.observability.micrometer.Micrometer;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * P1: what {@code .transform(Spectra.tracked(...))} adds to a Mono, next to a bare Mono and the same Mono observed
@@ -63,7 +64,7 @@ public class TrackingOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        SpectraTracker.Builder b = SpectraTracker.builder().sink(batch -> Mono.empty());
+        SpectraTrackerBuilder b = SpectraTracker.builder().sink(batch -> Mono.empty());
         if (delivery.equals("direct")) {
             b.directDelivery();
         } else {
@@ -74,7 +75,7 @@ public class TrackingOverheadBenchmark {
         registry = ObservationRegistry.create();
         registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
         opaque = new Object();
-        chatResponse = Json.MAPPER.readTree(ProviderFixtures.bytes("openai__chat__json__1.json"));
+        chatResponse = JsonMapper.builder().build().readTree(ProviderFixtures.bytes("openai__chat__json__1.json"));
     }
 
     @TearDown(Level.Trial)

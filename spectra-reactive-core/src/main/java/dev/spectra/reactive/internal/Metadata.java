@@ -7,7 +7,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One layer of metadata (globals, Context, options, or what {@code ctx.addMetadata} added): validated, frozen
+ * The metadata of one layer of attributes (globals, Context, options, or what {@code call.addMetadata} added): validated, frozen
  * JSON with the serialised size of each entry, so the size of any merge is known without serialising again.
  * Immutable.
  */
@@ -15,6 +15,12 @@ public final class Metadata {
 
     /** No metadata. */
     public static final Metadata EMPTY = new Metadata(JsonValues.EMPTY_OBJECT, Map.of());
+
+    /**
+     * The largest bound on a call's serialised metadata a tracker accepts: {@value} bytes (1 MiB). A layer written
+     * before its tracker is known ({@code TrackOptions}, a Context writer being built) is checked against it.
+     */
+    public static final int MAX_BYTES = 1024 * 1024;
 
     private static final int MAX_KEY_LENGTH = 255;
 
@@ -25,7 +31,7 @@ public final class Metadata {
     /** The last redaction, as one value so a reader never pairs one redactor with another's result. */
     private volatile @Nullable Redacted redacted;
 
-    private record Redacted(Redactor by, Map<String, @Nullable Object> values) {
+    private record Redacted(MetadataRedactor by, Map<String, @Nullable Object> values) {
     }
 
     private Metadata(Map<String, @Nullable Object> values, Map<String, Integer> entrySizes) {
@@ -45,7 +51,7 @@ public final class Metadata {
      * @param maxBytes the bound on the layer's serialised size
      * @return the layer
      * @throws IllegalArgumentException naming the key when a key is null, blank or too long, a value is not JSON,
-     *         or the layer exceeds the bound
+     *         or the layer exceeds the bound (then naming its largest key)
      */
     public static Metadata of(Map<String, ? extends @Nullable Object> entries, int maxBytes) {
         if (entries == null) {
@@ -63,11 +69,7 @@ public final class Metadata {
             sizes.put(key, entrySize(key, value));
         }
         Metadata m = new Metadata(JsonValues.adopt(values), sizes);
-        if (m.serializedSize > maxBytes) {
-            throw new IllegalArgumentException("metadata is " + m.serializedSize
-                    + " bytes serialised, over the limit of " + maxBytes + " bytes (largest key \""
-                    + largestKey(sizes) + "\")");
-        }
+        checkSize(m, m, maxBytes);
         return m;
     }
 
@@ -91,10 +93,28 @@ public final class Metadata {
         Metadata m = new Metadata(JsonValues.adopt(nv), ns);
         int merged = base.isEmpty() ? m.serializedSize : base.merge(m).serializedSize;
         if (merged > maxBytes) {
-            throw new IllegalArgumentException("metadata key \"" + k + "\": metadata would be " + merged
-                    + " bytes serialised, over the limit of " + maxBytes + " bytes");
+            throw overBound(k, merged, maxBytes);
         }
         return m;
+    }
+
+    /**
+     * Checks metadata as a tracker will read it against that tracker's bound.
+     *
+     * @param merged the merged layers
+     * @param added the layer just written over the others, whose largest key the message names
+     * @param maxBytes the bound
+     * @throws IllegalArgumentException naming the key when the merge is over the bound
+     */
+    public static void checkSize(Metadata merged, Metadata added, int maxBytes) {
+        if (merged.serializedSize > maxBytes) {
+            throw overBound(largestKey(added.entrySizes), merged.serializedSize, maxBytes);
+        }
+    }
+
+    private static IllegalArgumentException overBound(String key, int size, int maxBytes) {
+        return new IllegalArgumentException("metadata key \"" + key + "\": metadata would be " + size
+                + " bytes serialised, over the limit of " + maxBytes + " bytes");
     }
 
     /**
@@ -145,7 +165,7 @@ public final class Metadata {
      * @param redactor the rules
      * @return the redacted entries
      */
-    public Map<String, @Nullable Object> redacted(Redactor redactor) {
+    public Map<String, @Nullable Object> redacted(MetadataRedactor redactor) {
         if (values.isEmpty()) {
             return values;
         }
@@ -173,7 +193,7 @@ public final class Metadata {
     }
 
     private static int entrySize(String key, @Nullable Object value) {
-        return Json.size(key) + 1 + Json.size(value);
+        return JsonSize.of(key) + 1 + JsonSize.of(value);
     }
 
     private static String largestKey(Map<String, Integer> sizes) {

@@ -1,6 +1,8 @@
 /**
- * Implementation details of Spectra Reactive: operators, Context keys, metadata validation, id generation.
- * Nothing here is API; it may change in any release.
+ * Implementation details shared by Spectra's own modules: metadata validation and redaction, free-text secret
+ * scrubbing, the bounded queue and event stream of delivery, ids, clocks and rate-limited logging. Exported only to
+ * Spectra's WebClient and R2DBC modules (see {@code module-info}); nothing here is API and it may change in any
+ * release.
  */
 @NullMarked
 package dev.spectra.reactive.internal;

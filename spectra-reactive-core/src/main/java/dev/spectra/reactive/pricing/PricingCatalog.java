@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -532,7 +534,8 @@ public final class PricingCatalog implements Pricing {
             if (providers == null || !providers.isObject()) {
                 throw new IllegalArgumentException("pricing JSON needs a top-level \"providers\" object");
             }
-            Map<String[], ModelPrice> parsed = new LinkedHashMap<>();
+            // every price parsed before any is added: a file with one bad entry changes nothing
+            List<ParsedPrice> parsed = new ArrayList<>();
             for (Map.Entry<String, JsonNode> p : providers.properties()) {
                 if (p.getKey().startsWith("_")) {
                     continue;
@@ -542,13 +545,17 @@ public final class PricingCatalog implements Pricing {
                 }
                 for (Map.Entry<String, JsonNode> m : p.getValue().properties()) {
                     if (!m.getKey().startsWith("_")) {
-                        parsed.put(new String[] {p.getKey(), m.getKey()},
-                                parse(p.getKey() + "/" + m.getKey(), m.getValue()));
+                        parsed.add(new ParsedPrice(p.getKey(), m.getKey(),
+                                parse(p.getKey() + "/" + m.getKey(), m.getValue())));
                     }
                 }
             }
-            parsed.forEach((k, v) -> price(k[0], k[1], v));
+            parsed.forEach(x -> price(x.provider(), x.model(), x.price()));
             return this;
+        }
+
+        /** One entry of a pricing file. */
+        private record ParsedPrice(String provider, String model, ModelPrice price) {
         }
 
         private static ModelPrice parse(String where, JsonNode n) {

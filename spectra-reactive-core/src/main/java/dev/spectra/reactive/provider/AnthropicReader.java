@@ -40,37 +40,37 @@ final class AnthropicReader extends FormatReader {
     @Override
     void read(JsonNode body, DetailsBuilder out) {
         readError(body, out);
-        out.header(Json.text(body, "model"), Json.text(body, "id"));
+        out.header(JsonFields.text(body, "model"), JsonFields.text(body, "id"));
         Cumulative c = new Cumulative();
-        JsonNode usage = Json.obj(body, "usage");
+        JsonNode usage = JsonFields.obj(body, "usage");
         if (c.apply(usage)) {
             out.usage = c.toUsage();
         }
         tier(usage, out);
-        String stop = Json.text(body, "stop_reason");
+        String stop = JsonFields.text(body, "stop_reason");
         if (stop != null) {
             out.finishReason = stop;
         }
-        JsonNode content = Json.array(body, "content");
+        JsonNode content = JsonFields.array(body, "content");
         if (content != null) {
             for (JsonNode block : content.values()) {
                 String key = toolKey(block);
                 if (key != null) {
-                    Json.increment(out.toolCalls, key);
+                    JsonFields.increment(out.toolCalls, key);
                 }
             }
         }
     }
 
     static void tier(@Nullable JsonNode usage, DetailsBuilder out) {
-        String t = Json.text(usage, "service_tier");
+        String t = JsonFields.text(usage, "service_tier");
         if (t != null) {
             out.pricingTier = DetailsBuilder.servedTier(t);
         }
     }
 
     static @Nullable String toolKey(JsonNode block) {
-        String type = Json.text(block, "type");
+        String type = JsonFields.text(block, "type");
         if (type == null) {
             return null;
         }
@@ -78,7 +78,7 @@ final class AnthropicReader extends FormatReader {
             case "tool_use":
                 return "function";
             case "server_tool_use": {
-                String name = Json.text(block, "name");
+                String name = JsonFields.text(block, "name");
                 return name == null ? "server_tool" : name;
             }
             case "mcp_tool_use":
@@ -120,12 +120,12 @@ final class AnthropicReader extends FormatReader {
             Long write1h;
             Long out;
             try {
-                in = Json.count(u, "input_tokens");
-                read = Json.count(u, "cache_read_input_tokens");
-                write = Json.count(u, "cache_creation_input_tokens");
-                write1h = Json.count(Json.obj(u, "cache_creation"), "ephemeral_1h_input_tokens");
-                out = Json.count(u, "output_tokens");
-            } catch (Json.MalformedCount e) {
+                in = JsonFields.count(u, "input_tokens");
+                read = JsonFields.count(u, "cache_read_input_tokens");
+                write = JsonFields.count(u, "cache_creation_input_tokens");
+                write1h = JsonFields.count(JsonFields.obj(u, "cache_creation"), "ephemeral_1h_input_tokens");
+                out = JsonFields.count(u, "output_tokens");
+            } catch (JsonFields.MalformedCount e) {
                 malformed = true;
                 return false;
             }
@@ -179,7 +179,7 @@ final class AnthropicReader extends FormatReader {
 
         @Override
         boolean isWholeBody(JsonNode node) {
-            return "message".equals(Json.text(node, "type"));
+            return "message".equals(JsonFields.text(node, "type"));
         }
 
         @Override
@@ -205,34 +205,34 @@ final class AnthropicReader extends FormatReader {
 
         @Override
         void onJson(JsonNode event) {
-            String type = Json.text(event, "type");
+            String type = JsonFields.text(event, "type");
             if (type == null) {
                 readError(event, out);
                 return;
             }
             switch (type) {
                 case "message_start": {
-                    JsonNode m = Json.obj(event, "message");
-                    out.header(Json.text(m, "model"), Json.text(m, "id"));
-                    JsonNode u = Json.obj(m, "usage");
+                    JsonNode m = JsonFields.obj(event, "message");
+                    out.header(JsonFields.text(m, "model"), JsonFields.text(m, "id"));
+                    JsonNode u = JsonFields.obj(m, "usage");
                     sawUsage |= cumulative.apply(u);
                     tier(u, out);
                     break;
                 }
                 case "message_delta": {
-                    JsonNode u = Json.obj(event, "usage");
+                    JsonNode u = JsonFields.obj(event, "usage");
                     sawUsage |= cumulative.apply(u);
-                    String stop = Json.text(Json.obj(event, "delta"), "stop_reason");
+                    String stop = JsonFields.text(JsonFields.obj(event, "delta"), "stop_reason");
                     if (stop != null) {
                         out.finishReason = stop;
                     }
                     break;
                 }
                 case "content_block_start": {
-                    JsonNode block = Json.obj(event, "content_block");
+                    JsonNode block = JsonFields.obj(event, "content_block");
                     String key = block == null ? null : toolKey(block);
                     if (key != null) {
-                        Json.increment(out.toolCalls, key);
+                        JsonFields.increment(out.toolCalls, key);
                     }
                     break;
                 }

@@ -29,22 +29,22 @@ final class CohereReader extends FormatReader {
     void read(JsonNode body, DetailsBuilder out) {
         readError(body, out);
         JsonNode msg = body.get("message");
-        if (msg != null && msg.isString() && Json.obj(body, "usage") == null) {
+        if (msg != null && msg.isString() && JsonFields.obj(body, "usage") == null) {
             out.error(null, msg.stringValue()); // Cohere error bodies: {"id": ..., "message": "..."}
         }
-        out.header(Json.text(body, "model"), Json.text(body, "id"));
-        readUsage(Json.obj(body, "usage"), out);
+        out.header(JsonFields.text(body, "model"), JsonFields.text(body, "id"));
+        readUsage(JsonFields.obj(body, "usage"), out);
         if (out.usage == null) {
-            readUsage(Json.obj(body, "meta"), out);
+            readUsage(JsonFields.obj(body, "meta"), out);
         }
-        String fr = Json.text(body, "finish_reason");
+        String fr = JsonFields.text(body, "finish_reason");
         if (fr != null) {
             out.finishReason = fr;
         }
-        JsonNode calls = Json.array(Json.obj(body, "message"), "tool_calls");
+        JsonNode calls = JsonFields.array(JsonFields.obj(body, "message"), "tool_calls");
         if (calls != null) {
             for (JsonNode call : calls.values()) {
-                Json.increment(out.toolCalls, OpenAiChatReader.toolType(call));
+                JsonFields.increment(out.toolCalls, OpenAiChatReader.toolType(call));
             }
         }
     }
@@ -62,9 +62,9 @@ final class CohereReader extends FormatReader {
         Usage processed;
         Usage billed;
         try {
-            processed = counts(Json.obj(u, "tokens"), u, true);
-            billed = counts(Json.obj(u, "billed_units"), u, processed == null);
-        } catch (Json.MalformedCount e) {
+            processed = counts(JsonFields.obj(u, "tokens"), u, true);
+            billed = counts(JsonFields.obj(u, "billed_units"), u, processed == null);
+        } catch (JsonFields.MalformedCount e) {
             return;
         }
         if (processed != null) {
@@ -76,13 +76,13 @@ final class CohereReader extends FormatReader {
         }
     }
 
-    /** Throws {@link Json.MalformedCount} for a malformed count it reads. */
+    /** Throws {@link JsonFields.MalformedCount} for a malformed count it reads. */
     private static @Nullable Usage counts(@Nullable JsonNode counts, JsonNode u, boolean withCache) {
         if (counts == null) {
             return null;
         }
-        Long in = Json.count(counts, "input_tokens");
-        Long out = Json.count(counts, "output_tokens");
+        Long in = JsonFields.count(counts, "input_tokens");
+        Long out = JsonFields.count(counts, "output_tokens");
         if (in == null && out == null) {
             return null;
         }
@@ -90,7 +90,7 @@ final class CohereReader extends FormatReader {
         p.input = UsageParts.nz(in);
         p.output = UsageParts.nz(out);
         if (withCache) {
-            p.cached = UsageParts.nz(Json.count(u, "cached_tokens"));
+            p.cached = UsageParts.nz(JsonFields.count(u, "cached_tokens"));
         }
         return p.toUsage();
     }
@@ -130,34 +130,34 @@ final class CohereReader extends FormatReader {
 
         @Override
         boolean isWholeBody(JsonNode node) {
-            String type = Json.text(node, "type");
+            String type = JsonFields.text(node, "type");
             return type == null || type.indexOf('-') < 0;
         }
 
         @Override
         void onJson(JsonNode event) {
-            String type = Json.text(event, "type");
+            String type = JsonFields.text(event, "type");
             if (type == null) {
                 readError(event, out);
                 return;
             }
-            JsonNode delta = Json.obj(event, "delta");
+            JsonNode delta = JsonFields.obj(event, "delta");
             switch (type) {
                 case "message-start":
-                    out.header(null, Json.text(event, "id"));
+                    out.header(null, JsonFields.text(event, "id"));
                     break;
                 case "tool-call-start": {
-                    JsonNode call = Json.obj(Json.obj(delta, "message"), "tool_calls");
-                    Json.increment(out.toolCalls, call == null ? "function" : OpenAiChatReader.toolType(call));
+                    JsonNode call = JsonFields.obj(JsonFields.obj(delta, "message"), "tool_calls");
+                    JsonFields.increment(out.toolCalls, call == null ? "function" : OpenAiChatReader.toolType(call));
                     break;
                 }
                 case "message-end": {
-                    readUsage(Json.obj(delta, "usage"), out);
-                    String fr = Json.text(delta, "finish_reason");
+                    readUsage(JsonFields.obj(delta, "usage"), out);
+                    String fr = JsonFields.text(delta, "finish_reason");
                     if (fr != null) {
                         out.finishReason = fr;
                     }
-                    String err = Json.text(delta, "error");
+                    String err = JsonFields.text(delta, "error");
                     if (err != null) {
                         out.error("error", err);
                     }

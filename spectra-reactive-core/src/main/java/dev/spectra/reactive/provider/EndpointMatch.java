@@ -136,21 +136,21 @@ public final class EndpointMatch {
         String size = null;
         boolean image = endpoint.modelType() == ModelType.IMAGE;
         int first = ByteScan.skipWs(body, off, off + len);
-        JsonNode json = first < off + len && body[first] == '{' ? Json.parse(body, off, len) : null;
+        JsonNode json = first < off + len && body[first] == '{' ? JsonFields.parse(body, off, len) : null;
         if (json != null) {
-            String m = Json.text(json, "model");
+            String m = JsonFields.text(json, "model");
             if (m != null) {
                 model = m;
             }
-            Boolean s = Json.bool(json, "stream");
+            Boolean s = JsonFields.bool(json, "stream");
             if (s != null) {
                 stream = s;
             }
-            includeUsage = Json.bool(Json.obj(json, "stream_options"), "include_usage");
-            tier = DetailsBuilder.servedTier(Json.text(json, "service_tier"));
+            includeUsage = JsonFields.bool(JsonFields.obj(json, "stream_options"), "include_usage");
+            tier = DetailsBuilder.servedTier(JsonFields.text(json, "service_tier"));
             if (image) {
-                quality = Json.text(json, "quality");
-                size = Json.text(json, "size");
+                quality = JsonFields.text(json, "quality");
+                size = JsonFields.text(json, "size");
             }
             if (endpoint.modelType() == ModelType.TTS) {
                 JsonNode input = json.get("input");

@@ -18,18 +18,18 @@ abstract class FormatReader {
     static void readError(JsonNode body, DetailsBuilder out) {
         JsonNode e = body.get("error");
         if (e != null && e.isObject()) {
-            String type = Json.text(e, "type");
+            String type = JsonFields.text(e, "type");
             if (type == null) {
-                type = Json.text(e, "status");
+                type = JsonFields.text(e, "status");
             }
             if (type == null) {
-                type = Json.textOrNumber(e, "code");
+                type = JsonFields.textOrNumber(e, "code");
             }
-            out.error(type, Json.text(e, "message"));
+            out.error(type, JsonFields.text(e, "message"));
         } else if (e != null && e.isString() && !e.stringValue().isEmpty()) {
             out.error("error", e.stringValue()); // Ollama: {"error":"model 'x' not found"}
-        } else if ("error".equals(Json.text(body, "object"))) {
-            out.error(Json.textOrNumber(body, "type"), Json.text(body, "message")); // Mistral
+        } else if ("error".equals(JsonFields.text(body, "object"))) {
+            out.error(JsonFields.textOrNumber(body, "type"), JsonFields.text(body, "message")); // Mistral
         }
     }
 }

@@ -33,7 +33,7 @@ abstract class FormatStream {
             skipped++;
             return;
         }
-        JsonNode node = Json.parse(data, off, len);
+        JsonNode node = JsonFields.parse(data, off, len);
         if (node == null) {
             malformed++;
             return;

@@ -59,30 +59,30 @@ final class GeminiReader extends FormatReader {
 
     /** Reads one response or chunk into out; returns its usage or null. */
     static void apply(JsonNode body, DetailsBuilder out, boolean latestWins) {
-        String model = Json.text(body, "modelVersion");
-        String id = Json.text(body, "responseId");
+        String model = JsonFields.text(body, "modelVersion");
+        String id = JsonFields.text(body, "responseId");
         out.header(model, id);
-        Usage u = usage(Json.obj(body, "usageMetadata"));
+        Usage u = usage(JsonFields.obj(body, "usageMetadata"));
         if (u != null) {
             out.usage = u;
         }
-        JsonNode candidates = Json.array(body, "candidates");
+        JsonNode candidates = JsonFields.array(body, "candidates");
         if (candidates != null) {
             boolean first = true;
             for (JsonNode c : candidates.values()) {
-                String fr = Json.text(c, "finishReason");
+                String fr = JsonFields.text(c, "finishReason");
                 if (first && fr != null) {
                     out.finishReason = fr;
                 }
                 first = false;
-                JsonNode parts = Json.array(Json.obj(c, "content"), "parts");
+                JsonNode parts = JsonFields.array(JsonFields.obj(c, "content"), "parts");
                 if (parts != null) {
                     for (JsonNode part : parts.values()) {
-                        if (Json.obj(part, "functionCall") != null) {
-                            Json.increment(out.toolCalls, "function");
+                        if (JsonFields.obj(part, "functionCall") != null) {
+                            JsonFields.increment(out.toolCalls, "function");
                         }
-                        if (Json.obj(part, "executableCode") != null) {
-                            Json.increment(out.toolCalls, "code_execution");
+                        if (JsonFields.obj(part, "executableCode") != null) {
+                            JsonFields.increment(out.toolCalls, "code_execution");
                         }
                     }
                 }
@@ -101,22 +101,22 @@ final class GeminiReader extends FormatReader {
         }
         try {
             return parts(m);
-        } catch (Json.MalformedCount e) {
+        } catch (JsonFields.MalformedCount e) {
             return null;
         }
     }
 
     private static @Nullable Usage parts(JsonNode m) {
-        Long prompt = Json.count(m, "promptTokenCount");
-        Long candidates = Json.count(m, "candidatesTokenCount");
-        Long thoughts = Json.count(m, "thoughtsTokenCount");
-        Long total = Json.count(m, "totalTokenCount");
+        Long prompt = JsonFields.count(m, "promptTokenCount");
+        Long candidates = JsonFields.count(m, "candidatesTokenCount");
+        Long thoughts = JsonFields.count(m, "thoughtsTokenCount");
+        Long total = JsonFields.count(m, "totalTokenCount");
         if (prompt == null && candidates == null && thoughts == null) {
             return null;
         }
         UsageParts p = new UsageParts();
-        p.input = UsageParts.nz(prompt) + UsageParts.nz(Json.count(m, "toolUsePromptTokenCount"));
-        p.cached = UsageParts.nz(Json.count(m, "cachedContentTokenCount"));
+        p.input = UsageParts.nz(prompt) + UsageParts.nz(JsonFields.count(m, "toolUsePromptTokenCount"));
+        p.cached = UsageParts.nz(JsonFields.count(m, "cachedContentTokenCount"));
         p.reasoning = UsageParts.nz(thoughts);
         p.output = UsageParts.nz(candidates) + p.reasoning;
         p.total = total;
@@ -131,12 +131,12 @@ final class GeminiReader extends FormatReader {
      * Only the entries of that modality are read.
      */
     private static long modality(JsonNode m, String field, String modality) {
-        JsonNode list = Json.array(m, field);
+        JsonNode list = JsonFields.array(m, field);
         long n = 0;
         if (list != null) {
             for (JsonNode e : list.values()) {
-                if (modality.equals(Json.text(e, "modality"))) {
-                    n += UsageParts.nz(Json.count(e, "tokenCount"));
+                if (modality.equals(JsonFields.text(e, "modality"))) {
+                    n += UsageParts.nz(JsonFields.count(e, "tokenCount"));
                 }
             }
         }
@@ -197,7 +197,7 @@ final class GeminiReader extends FormatReader {
             }
             int len = pendingLen;
             pendingLen = -1;
-            JsonNode node = Json.parse(pending, 0, len);
+            JsonNode node = JsonFields.parse(pending, 0, len);
             if (node == null) {
                 malformed++;
                 return;

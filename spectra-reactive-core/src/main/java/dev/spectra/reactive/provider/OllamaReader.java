@@ -21,12 +21,12 @@ final class OllamaReader extends FormatReader {
     @Override
     void read(JsonNode body, DetailsBuilder out) {
         readError(body, out);
-        out.header(Json.text(body, "model"), null);
+        out.header(JsonFields.text(body, "model"), null);
         Usage u = usage(body);
         if (u != null) {
             out.usage = u;
         }
-        String reason = Json.text(body, "done_reason");
+        String reason = JsonFields.text(body, "done_reason");
         if (reason != null) {
             out.finishReason = reason;
         }
@@ -38,9 +38,9 @@ final class OllamaReader extends FormatReader {
         Long in;
         Long out;
         try {
-            in = Json.count(body, "prompt_eval_count");
-            out = Json.count(body, "eval_count");
-        } catch (Json.MalformedCount e) {
+            in = JsonFields.count(body, "prompt_eval_count");
+            out = JsonFields.count(body, "eval_count");
+        } catch (JsonFields.MalformedCount e) {
             return null;
         }
         if (in == null && out == null) {
@@ -53,10 +53,10 @@ final class OllamaReader extends FormatReader {
     }
 
     static void countTools(JsonNode body, DetailsBuilder out) {
-        JsonNode calls = Json.array(Json.obj(body, "message"), "tool_calls");
+        JsonNode calls = JsonFields.array(JsonFields.obj(body, "message"), "tool_calls");
         if (calls != null) {
             for (JsonNode call : calls.values()) {
-                Json.increment(out.toolCalls, OpenAiChatReader.toolType(call));
+                JsonFields.increment(out.toolCalls, OpenAiChatReader.toolType(call));
             }
         }
     }
@@ -89,14 +89,14 @@ final class OllamaReader extends FormatReader {
         @Override
         void onJson(JsonNode line) {
             readError(line, out);
-            out.header(Json.text(line, "model"), null);
+            out.header(JsonFields.text(line, "model"), null);
             countTools(line, out);
-            if (!Boolean.FALSE.equals(Json.bool(line, "done"))) { // the final line, or an /api/embed answer
+            if (!Boolean.FALSE.equals(JsonFields.bool(line, "done"))) { // the final line, or an /api/embed answer
                 Usage u = OllamaReader.usage(line);
                 if (u != null) {
                     out.usage = u;
                 }
-                String reason = Json.text(line, "done_reason");
+                String reason = JsonFields.text(line, "done_reason");
                 if (reason != null) {
                     out.finishReason = reason;
                 }

@@ -29,27 +29,27 @@ final class OpenAiChatReader extends FormatReader {
     @Override
     void read(JsonNode body, DetailsBuilder out) {
         readError(body, out);
-        out.header(Json.text(body, "model"), Json.text(body, "id"));
+        out.header(JsonFields.text(body, "model"), JsonFields.text(body, "id"));
         UsageParts p = usageOf(body);
         if (p != null) {
             out.usage = p.toUsage();
         }
-        JsonNode choices = Json.array(body, "choices");
+        JsonNode choices = JsonFields.array(body, "choices");
         if (choices != null) {
             for (JsonNode c : choices.values()) {
-                String fr = Json.text(c, "finish_reason");
+                String fr = JsonFields.text(c, "finish_reason");
                 if (fr != null && out.finishReason == null) {
                     out.finishReason = fr;
                 }
-                JsonNode msg = Json.obj(c, "message");
-                JsonNode calls = Json.array(msg, "tool_calls");
+                JsonNode msg = JsonFields.obj(c, "message");
+                JsonNode calls = JsonFields.array(msg, "tool_calls");
                 if (calls != null) {
                     for (JsonNode call : calls.values()) {
-                        Json.increment(out.toolCalls, toolType(call));
+                        JsonFields.increment(out.toolCalls, toolType(call));
                     }
                 }
-                if (Json.obj(msg, "function_call") != null) {
-                    Json.increment(out.toolCalls, "function");
+                if (JsonFields.obj(msg, "function_call") != null) {
+                    JsonFields.increment(out.toolCalls, "function");
                 }
             }
         }
@@ -57,22 +57,22 @@ final class OpenAiChatReader extends FormatReader {
     }
 
     static @Nullable UsageParts usageOf(JsonNode body) {
-        UsageParts p = OpenAiUsage.read(Json.obj(body, "usage"));
+        UsageParts p = OpenAiUsage.read(JsonFields.obj(body, "usage"));
         if (p == null) {
-            p = OpenAiUsage.read(Json.obj(Json.obj(body, "x_groq"), "usage"));
+            p = OpenAiUsage.read(JsonFields.obj(JsonFields.obj(body, "x_groq"), "usage"));
         }
         return p;
     }
 
     static void tier(JsonNode body, DetailsBuilder out) {
-        String t = Json.text(body, "service_tier");
+        String t = JsonFields.text(body, "service_tier");
         if (t != null) {
             out.pricingTier = DetailsBuilder.servedTier(t);
         }
     }
 
     static String toolType(JsonNode call) {
-        String type = Json.text(call, "type");
+        String type = JsonFields.text(call, "type");
         return type == null ? "function" : type;
     }
 
@@ -105,49 +105,49 @@ final class OpenAiChatReader extends FormatReader {
 
         @Override
         boolean isWholeBody(JsonNode node) {
-            String object = Json.text(node, "object");
+            String object = JsonFields.text(node, "object");
             return "chat.completion".equals(object) || "text_completion".equals(object) || "list".equals(object);
         }
 
         @Override
         void onJson(JsonNode chunk) {
             readError(chunk, out);
-            out.header(Json.text(chunk, "model"), Json.text(chunk, "id"));
+            out.header(JsonFields.text(chunk, "model"), JsonFields.text(chunk, "id"));
             UsageParts p = usageOf(chunk);
             if (p != null) {
                 usage = p.toUsage();
                 tier(chunk, out);
             }
-            JsonNode choices = Json.array(chunk, "choices");
+            JsonNode choices = JsonFields.array(chunk, "choices");
             if (choices == null) {
                 return;
             }
             int position = 0;
             for (JsonNode c : choices.values()) {
-                String fr = Json.text(c, "finish_reason");
+                String fr = JsonFields.text(c, "finish_reason");
                 if (fr != null) {
                     out.finishReason = fr;
                 }
-                Long choice = Json.lenientCount(c, "index");
+                Long choice = JsonFields.lenientCount(c, "index");
                 long choiceIndex = choice != null ? choice : position;
                 position++;
-                JsonNode delta = Json.obj(c, "delta");
-                JsonNode calls = Json.array(delta, "tool_calls");
+                JsonNode delta = JsonFields.obj(c, "delta");
+                JsonNode calls = JsonFields.array(delta, "tool_calls");
                 if (calls != null) {
                     int k = 0;
                     for (JsonNode call : calls.values()) {
-                        Long idx = Json.lenientCount(call, "index");
+                        Long idx = JsonFields.lenientCount(call, "index");
                         long callIndex = idx != null ? idx : k;
                         k++;
-                        boolean opens = idx != null || Json.text(call, "id") != null;
+                        boolean opens = idx != null || JsonFields.text(call, "id") != null;
                         if (opens && seenCalls.add((choiceIndex << 32) | (callIndex & 0xffffffffL))) {
-                            Json.increment(out.toolCalls, toolType(call));
+                            JsonFields.increment(out.toolCalls, toolType(call));
                         }
                     }
                 }
-                JsonNode fc = Json.obj(delta, "function_call");
-                if (fc != null && Json.text(fc, "name") != null) {
-                    Json.increment(out.toolCalls, "function");
+                JsonNode fc = JsonFields.obj(delta, "function_call");
+                if (fc != null && JsonFields.text(fc, "name") != null) {
+                    JsonFields.increment(out.toolCalls, "function");
                 }
             }
         }

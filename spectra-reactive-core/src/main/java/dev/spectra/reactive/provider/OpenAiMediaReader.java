@@ -50,13 +50,13 @@ final class OpenAiMediaReader extends FormatReader {
     @Override
     void read(JsonNode body, DetailsBuilder out) {
         readError(body, out);
-        out.header(Json.text(body, "model"), Json.text(body, "id"));
-        JsonNode usage = Json.obj(body, "usage");
+        out.header(JsonFields.text(body, "model"), JsonFields.text(body, "id"));
+        JsonNode usage = JsonFields.obj(body, "usage");
         UsageParts p = images ? OpenAiUsage.readImages(usage) : OpenAiUsage.read(usage);
         if (images) {
-            out.imageQuality = Json.text(body, "quality");
-            out.imageSize = Json.text(body, "size");
-            JsonNode data = Json.array(body, "data");
+            out.imageQuality = JsonFields.text(body, "quality");
+            out.imageSize = JsonFields.text(body, "size");
+            JsonNode data = JsonFields.array(body, "data");
             if (data != null || p != null) {
                 if (p == null) {
                     p = new UsageParts();
@@ -65,14 +65,14 @@ final class OpenAiMediaReader extends FormatReader {
             }
         } else if (p == null || p.audioSeconds.signum() == 0) {
             try {
-                BigDecimal duration = Json.decimal(body, "duration"); // the verbose answer's
+                BigDecimal duration = JsonFields.decimal(body, "duration"); // the verbose answer's
                 if (duration != null) {
                     if (p == null) {
                         p = new UsageParts();
                     }
                     p.audioSeconds = duration;
                 }
-            } catch (Json.MalformedCount e) {
+            } catch (JsonFields.MalformedCount e) {
                 p = null; // a duration read that is not one: the usage is unknown
             }
         }
@@ -98,7 +98,7 @@ final class OpenAiMediaReader extends FormatReader {
 
         @Override
         boolean isWholeBody(JsonNode node) {
-            return Json.text(node, "type") == null;
+            return JsonFields.text(node, "type") == null;
         }
 
         @Override
@@ -142,21 +142,21 @@ final class OpenAiMediaReader extends FormatReader {
         @Override
         void onJson(JsonNode event) {
             readError(event, out);
-            String type = Json.text(event, "type");
+            String type = JsonFields.text(event, "type");
             if (images && type != null && type.endsWith(".completed")) {
                 imageCount++;
             }
-            JsonNode usage = Json.obj(event, "usage");
+            JsonNode usage = JsonFields.obj(event, "usage");
             UsageParts p = images ? OpenAiUsage.readImages(usage) : OpenAiUsage.read(usage);
             if (p != null) {
                 parts = p;
             }
             if (images) {
-                String q = Json.text(event, "quality");
+                String q = JsonFields.text(event, "quality");
                 if (q != null) {
                     out.imageQuality = q;
                 }
-                String s = Json.text(event, "size");
+                String s = JsonFields.text(event, "size");
                 if (s != null) {
                     out.imageSize = s;
                 }

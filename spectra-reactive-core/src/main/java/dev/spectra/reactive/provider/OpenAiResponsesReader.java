@@ -32,12 +32,12 @@ final class OpenAiResponsesReader extends FormatReader {
 
     @Override
     void read(JsonNode body, DetailsBuilder out) {
-        JsonNode inner = Json.obj(body, "response");
-        String type = Json.text(body, "type");
+        JsonNode inner = JsonFields.obj(body, "response");
+        String type = JsonFields.text(body, "type");
         if (inner != null && type != null && type.startsWith("response.")) {
             body = inner; // a single streamed event handed over as the whole response
         } else if ("error".equals(type)) {
-            out.error(Json.textOrNumber(body, "code"), Json.text(body, "message"));
+            out.error(JsonFields.textOrNumber(body, "code"), JsonFields.text(body, "message"));
             return;
         }
         readResponse(body, out, true);
@@ -45,13 +45,13 @@ final class OpenAiResponsesReader extends FormatReader {
 
     static void readResponse(JsonNode r, DetailsBuilder out, boolean countTools) {
         readError(r, out);
-        out.header(Json.text(r, "model"), Json.text(r, "id"));
-        UsageParts p = OpenAiUsage.read(Json.obj(r, "usage"));
+        out.header(JsonFields.text(r, "model"), JsonFields.text(r, "id"));
+        UsageParts p = OpenAiUsage.read(JsonFields.obj(r, "usage"));
         if (p != null) {
             out.usage = p.toUsage();
         }
-        String status = Json.text(r, "status");
-        String reason = Json.text(Json.obj(r, "incomplete_details"), "reason");
+        String status = JsonFields.text(r, "status");
+        String reason = JsonFields.text(JsonFields.obj(r, "incomplete_details"), "reason");
         if (reason != null) {
             out.finishReason = reason;
         } else if (status != null) {
@@ -59,12 +59,12 @@ final class OpenAiResponsesReader extends FormatReader {
         }
         OpenAiChatReader.tier(r, out);
         if (countTools) {
-            JsonNode output = Json.array(r, "output");
+            JsonNode output = JsonFields.array(r, "output");
             if (output != null) {
                 for (JsonNode item : output.values()) {
-                    String key = toolKey(Json.text(item, "type"));
+                    String key = toolKey(JsonFields.text(item, "type"));
                     if (key != null) {
-                        Json.increment(out.toolCalls, key);
+                        JsonFields.increment(out.toolCalls, key);
                     }
                 }
             }
@@ -125,9 +125,9 @@ final class OpenAiResponsesReader extends FormatReader {
 
         @Override
         void onJson(JsonNode event) {
-            String type = Json.text(event, "type");
+            String type = JsonFields.text(event, "type");
             if (type == null) {
-                if ("response".equals(Json.text(event, "object"))) {
+                if ("response".equals(JsonFields.text(event, "object"))) {
                     terminal(event); // a whole answer fed through a stream reader
                 } else {
                     readError(event, out);
@@ -137,28 +137,28 @@ final class OpenAiResponsesReader extends FormatReader {
             switch (type) {
                 case "response.created":
                 case "response.in_progress": {
-                    JsonNode r = Json.obj(event, "response");
-                    out.header(Json.text(r, "model"), Json.text(r, "id"));
+                    JsonNode r = JsonFields.obj(event, "response");
+                    out.header(JsonFields.text(r, "model"), JsonFields.text(r, "id"));
                     break;
                 }
                 case "response.output_item.done": {
-                    String key = toolKey(Json.text(Json.obj(event, "item"), "type"));
+                    String key = toolKey(JsonFields.text(JsonFields.obj(event, "item"), "type"));
                     if (key != null) {
-                        Json.increment(streamedTools, key);
+                        JsonFields.increment(streamedTools, key);
                     }
                     break;
                 }
                 case "response.completed":
                 case "response.incomplete":
                 case "response.failed": {
-                    JsonNode r = Json.obj(event, "response");
+                    JsonNode r = JsonFields.obj(event, "response");
                     if (r != null) {
                         terminal(r);
                     }
                     break;
                 }
                 case "error":
-                    out.error(Json.textOrNumber(event, "code"), Json.text(event, "message"));
+                    out.error(JsonFields.textOrNumber(event, "code"), JsonFields.text(event, "message"));
                     readError(event, out);
                     break;
                 default:
@@ -180,7 +180,7 @@ final class OpenAiResponsesReader extends FormatReader {
                 out.pricingTier = full.pricingTier;
             }
             out.error(full.errorType, full.errorMessage);
-            if (Json.array(r, "output") != null) { // the terminal event states the whole output
+            if (JsonFields.array(r, "output") != null) { // the terminal event states the whole output
                 streamedTools.clear();
                 streamedTools.putAll(full.toolCalls);
                     }

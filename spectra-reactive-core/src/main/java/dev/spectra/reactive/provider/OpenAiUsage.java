@@ -43,64 +43,64 @@ final class OpenAiUsage {
                 imageTokens(u, p);
             }
             return p;
-        } catch (Json.MalformedCount e) {
+        } catch (JsonFields.MalformedCount e) {
             return null;
         }
     }
 
-    /** The parts of a usage object; throws {@link Json.MalformedCount} for a malformed count it reads. */
+    /** The parts of a usage object; throws {@link JsonFields.MalformedCount} for a malformed count it reads. */
     private static @Nullable UsageParts parts(JsonNode u) {
         UsageParts p = new UsageParts();
-        if ("duration".equals(Json.text(u, "type"))) { // whisper-1: {"type":"duration","seconds":9}
-            BigDecimal s = Json.decimal(u, "seconds");
+        if ("duration".equals(JsonFields.text(u, "type"))) { // whisper-1: {"type":"duration","seconds":9}
+            BigDecimal s = JsonFields.decimal(u, "seconds");
             if (s == null) {
                 return null;
             }
             p.audioSeconds = s;
             return p;
         }
-        Long input = Json.count(u, "prompt_tokens");
+        Long input = JsonFields.count(u, "prompt_tokens");
         if (input == null) {
-            input = Json.count(u, "input_tokens");
+            input = JsonFields.count(u, "input_tokens");
         }
-        Long completion = Json.count(u, "completion_tokens");
+        Long completion = JsonFields.count(u, "completion_tokens");
         if (completion == null) {
-            completion = Json.count(u, "output_tokens");
+            completion = JsonFields.count(u, "output_tokens");
         }
         if (input == null && completion == null) {
             return null;
         }
         long in = UsageParts.nz(input);
         long comp = UsageParts.nz(completion);
-        JsonNode inDetails = Json.obj(u, "prompt_tokens_details");
+        JsonNode inDetails = JsonFields.obj(u, "prompt_tokens_details");
         if (inDetails == null) {
-            inDetails = Json.obj(u, "input_tokens_details");
+            inDetails = JsonFields.obj(u, "input_tokens_details");
         }
         if (inDetails == null) {
-            inDetails = Json.obj(u, "input_token_details"); // audio transcriptions spell it so
+            inDetails = JsonFields.obj(u, "input_token_details"); // audio transcriptions spell it so
         }
-        Long cached = Json.count(inDetails, "cached_tokens");
+        Long cached = JsonFields.count(inDetails, "cached_tokens");
         if (cached == null) {
-            cached = Json.count(u, "prompt_cache_hit_tokens"); // DeepSeek
-        }
-        if (cached == null) {
-            cached = Json.count(u, "num_cached_tokens"); // Mistral
+            cached = JsonFields.count(u, "prompt_cache_hit_tokens"); // DeepSeek
         }
         if (cached == null) {
-            cached = Json.count(u, "cached_tokens"); // Together, Cohere
+            cached = JsonFields.count(u, "num_cached_tokens"); // Mistral
         }
-        Long write = Json.count(inDetails, "cache_write_tokens");
+        if (cached == null) {
+            cached = JsonFields.count(u, "cached_tokens"); // Together, Cohere
+        }
+        Long write = JsonFields.count(inDetails, "cache_write_tokens");
         if (write == null) {
-            write = Json.count(inDetails, "cache_creation_tokens");
+            write = JsonFields.count(inDetails, "cache_creation_tokens");
         }
-        JsonNode outDetails = Json.obj(u, "completion_tokens_details");
+        JsonNode outDetails = JsonFields.obj(u, "completion_tokens_details");
         if (outDetails == null) {
-            outDetails = Json.obj(u, "output_tokens_details");
+            outDetails = JsonFields.obj(u, "output_tokens_details");
         }
-        long reasoning = UsageParts.nz(Json.count(outDetails, "reasoning_tokens"));
-        Long total = Json.count(u, "total_tokens");
-        p.audioIn = UsageParts.nz(Json.count(inDetails, "audio_tokens"));
-        p.audioOut = UsageParts.nz(Json.count(outDetails, "audio_tokens"));
+        long reasoning = UsageParts.nz(JsonFields.count(outDetails, "reasoning_tokens"));
+        Long total = JsonFields.count(u, "total_tokens");
+        p.audioIn = UsageParts.nz(JsonFields.count(inDetails, "audio_tokens"));
+        p.audioOut = UsageParts.nz(JsonFields.count(outDetails, "audio_tokens"));
         p.input = in;
         p.cached = UsageParts.nz(cached);
         p.cacheWrite = UsageParts.nz(write);
@@ -113,11 +113,11 @@ final class OpenAiUsage {
     /**
      * Image tokens of an images API answer: {@code input_tokens_details.image_tokens}, and
      * {@code output_tokens_details.image_tokens}, else every output token (the images endpoints output images
-     * only). Throws {@link Json.MalformedCount} for a malformed one.
+     * only). Throws {@link JsonFields.MalformedCount} for a malformed one.
      */
     private static void imageTokens(JsonNode u, UsageParts p) {
-        p.imageIn = UsageParts.nz(Json.count(Json.obj(u, "input_tokens_details"), "image_tokens"));
-        Long out = Json.count(Json.obj(u, "output_tokens_details"), "image_tokens");
+        p.imageIn = UsageParts.nz(JsonFields.count(JsonFields.obj(u, "input_tokens_details"), "image_tokens"));
+        Long out = JsonFields.count(JsonFields.obj(u, "output_tokens_details"), "image_tokens");
         p.imageOut = out != null ? out : p.output;
     }
 }

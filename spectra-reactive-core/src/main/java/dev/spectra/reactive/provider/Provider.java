@@ -73,18 +73,6 @@ public record Provider(String id, List<String> hosts, List<Endpoint> endpoints, 
                 WireFormat.OPENAI_CHAT);
     }
 
-    /**
-     * This provider with one more host.
-     *
-     * @param hostPattern a host pattern
-     * @return a copy with the host added
-     */
-    public Provider withHost(String hostPattern) {
-        List<String> h = new ArrayList<>(hosts);
-        h.add(hostPattern);
-        return new Provider(id, h, endpoints, defaultFormat);
-    }
-
     static String checkHost(String host) {
         String h = Objects.requireNonNull(host, "host").trim().toLowerCase(Locale.ROOT);
         if (!HOST.matcher(h).matches()) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,8 +38,8 @@ import tools.jackson.databind.JsonNode;
  * wins over an earlier one. Provider ids are also accepted by their common aliases ({@code google},
  * {@code gcp.gemini}, {@code x_ai}, {@code mistral_ai}, {@code together_ai}, {@code azure_openai} ...).
  *
- * <p>Immutable and thread-safe. Readers never throw on odd input; bodies that cannot be read are counted in
- * {@link #malformedResponses()}.
+ * <p>Immutable and thread-safe. Readers never throw on odd input: a body that cannot be read gives details that
+ * say why ({@link ResponseDetails#readProblem()}), which the tracker of the call counts and logs.
  *
  * @since 0.1
  */
@@ -57,22 +56,22 @@ public final class ProviderRegistry implements ResponseReader {
             Map.entry("cohere_chat", "cohere"));
 
     private static final byte[] NEWLINE_BRACE = ByteScan.ascii("\n{");
+    private static final String NOT_JSON = "not JSON (cut short, or not the provider's answer)";
 
     private static volatile @Nullable ProviderRegistry builtIn;
 
     private final Map<String, Provider> providers;
     private final Map<String, Route> exactHosts;
-    private final List<Object[]> wildcardHosts; // {suffix (".openai.azure.com"), port or "", Route}
+    private final List<WildcardHost> wildcardHosts;
     private final List<Route> routes;
     private final Map<String, List<Compiled>> endpoints;
     private final int maxEventBytes;
-    private final LongAdder malformed = new LongAdder();
 
     private ProviderRegistry(Builder b) {
         this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(b.providers));
         this.maxEventBytes = b.maxEventBytes;
         Map<String, Route> exact = new HashMap<>();
-        List<Object[]> wild = new ArrayList<>();
+        List<WildcardHost> wild = new ArrayList<>();
         Map<String, List<Compiled>> eps = new HashMap<>();
         List<Route> all = new ArrayList<>();
         for (Provider p : providers.values()) {
@@ -91,7 +90,7 @@ public final class ProviderRegistry implements ResponseReader {
                 int colon = h.lastIndexOf(':');
                 String suffix = colon > 0 ? h.substring(1, colon) : h.substring(1);
                 String port = colon > 0 ? h.substring(colon + 1) : "";
-                wild.add(0, new Object[] {suffix, port, r}); // later registrations first
+                wild.add(0, new WildcardHost(suffix, port, r)); // later registrations first
             } else {
                 exact.put(h, r);
             }
@@ -234,18 +233,6 @@ public final class ProviderRegistry implements ResponseReader {
         return null;
     }
 
-    /**
-     * The provider serving a host, or null.
-     *
-     * @param host the host
-     * @param port the port, or -1
-     * @return the provider id or null
-     */
-    public @Nullable String providerForHost(String host, int port) {
-        Route r = routeForHost(host, port);
-        return r == null ? null : r.providerId;
-    }
-
     private @Nullable Route routeForHost(String host, int port) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.endsWith(".")) {
@@ -264,16 +251,25 @@ public final class ProviderRegistry implements ResponseReader {
         if (r != null) {
             return r;
         }
-        for (Object[] w : wildcardHosts) {
-            String suffix = (String) w[0];
-            String wport = (String) w[1];
+        for (WildcardHost w : wildcardHosts) {
+            String suffix = w.suffix();
             if (h.endsWith(suffix) && h.length() > suffix.length()
                     && h.lastIndexOf('.', h.length() - suffix.length() - 1) < 0
-                    && (wport.isEmpty() || wport.equals(Integer.toString(port)))) {
-                return (Route) w[2];
+                    && (w.port().isEmpty() || w.port().equals(Integer.toString(port)))) {
+                return w.route();
             }
         }
         return null;
+    }
+
+    /**
+     * A host pattern {@code *.suffix[:port]}: one more label in front of the suffix.
+     *
+     * @param suffix e.g. {@code .openai.azure.com}
+     * @param port the port the pattern names, or empty for any
+     * @param route where a matching host goes
+     */
+    private record WildcardHost(String suffix, String port, Route route) {
     }
 
     /** A host serving a provider: its own, or a gateway's (under a path prefix, or under any leading path). */
@@ -382,18 +378,21 @@ public final class ProviderRegistry implements ResponseReader {
                 return readBytes(b, 0, b.length, format, fallback);
             }
             if (response instanceof Map || response instanceof List) {
-                JsonNode node = Json.tree(response);
+                JsonNode node = JsonFields.tree(response);
                 if (node == null) {
-                    malformed.increment();
-                    return ResponseDetails.EMPTY;
+                    return ResponseDetails.unreadable("a " + response.getClass().getSimpleName() + " that is not JSON");
                 }
                 return readNode(node, format, fallback);
             }
             return ResponseDetails.EMPTY;
         } catch (RuntimeException e) {
-            malformed.increment();
-            return ResponseDetails.EMPTY;
+            return readerFailed(e);
         }
+    }
+
+    /** A reader bug on odd input: the response is unreadable, the caller's stream never sees the exception. */
+    private static ResponseDetails readerFailed(RuntimeException e) {
+        return ResponseDetails.unreadable("the reader failed on it (" + e + ")");
     }
 
     /**
@@ -408,15 +407,6 @@ public final class ProviderRegistry implements ResponseReader {
     public StreamReader newChunkReader(String provider, @Nullable String endpoint) {
         String id = canonicalId(provider);
         return newStreamReader(formatOf(id, endpoint), fallbackOf(id));
-    }
-
-    /**
-     * Whole bodies that could not be read (not JSON, or a reader failure) since this registry was built.
-     *
-     * @return the count
-     */
-    public long malformedResponses() {
-        return malformed.sum();
     }
 
     /**
@@ -471,10 +461,9 @@ public final class ProviderRegistry implements ResponseReader {
                     s.feed(b, off, len);
                     return s.details();
                 }
-                malformed.increment();
-                return ResponseDetails.EMPTY;
+                return ResponseDetails.unreadable(NOT_JSON);
             }
-            JsonNode node = Json.parse(b, off, len);
+            JsonNode node = JsonFields.parse(b, off, len);
             if (node == null) {
                 if (b[first] == '{' && ByteScan.indexOf(b, first, off + len, NEWLINE_BRACE) >= 0) {
                     StreamReader s = newStreamReader(format, fallback); // NDJSON lines read whole
@@ -484,13 +473,11 @@ public final class ProviderRegistry implements ResponseReader {
                         return d;
                     }
                 }
-                malformed.increment();
-                return ResponseDetails.EMPTY;
+                return ResponseDetails.unreadable(NOT_JSON);
             }
             return readNode(node, format, fallback);
         } catch (RuntimeException e) {
-            malformed.increment();
-            return ResponseDetails.EMPTY;
+            return readerFailed(e);
         }
     }
 

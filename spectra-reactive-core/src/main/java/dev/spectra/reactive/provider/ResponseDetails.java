@@ -1,6 +1,7 @@
 package dev.spectra.reactive.provider;
 
 import java.util.Map;
+import java.util.Objects;
 
 import dev.spectra.reactive.PricingTier;
 import dev.spectra.reactive.Usage;
@@ -30,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  *        response or the request states it; null when neither does
  * @param imageSize the size of generated images ({@code 1024x1024} ...), as the response or the request states
  *        it; null when neither does
+ * @param readProblem why the response could not be read (not JSON, cut short, malformed stream events), or null
+ *        when it was read; a tracker counts a successful call whose response could not be read in
+ *        {@code TrackerStats.readFailures} and logs it
  * @since 0.1
  */
 public record ResponseDetails(
@@ -43,11 +47,12 @@ public record ResponseDetails(
         @Nullable String errorMessage,
         @Nullable Usage billedUsage,
         @Nullable String imageQuality,
-        @Nullable String imageSize) {
+        @Nullable String imageSize,
+        @Nullable String readProblem) {
 
     /** A response that says nothing. */
     public static final ResponseDetails EMPTY = new ResponseDetails(null, null, null, null, Map.of(), null, null, null,
-            null, null, null);
+            null, null, null, null);
 
     /**
      * Makes the tool-call map immutable.
@@ -63,9 +68,34 @@ public record ResponseDetails(
      * @param billedUsage the usage the provider bills, when it states one that differs from what the model processed (Cohere's {@code billed_units}); null when the provider bills {@code usage}
      * @param imageQuality the quality of generated images, as the response or the request states it, or null
      * @param imageSize the size of generated images, as the response or the request states it, or null
+     * @param readProblem why the response could not be read, or null when it was read
      */
     public ResponseDetails {
         toolCallCounts = toolCallCounts == null || toolCallCounts.isEmpty() ? Map.of() : Map.copyOf(toolCallCounts);
+    }
+
+    /**
+     * Details of a response that was read, with every part the provider states.
+     *
+     * @param responseModel the model snapshot that answered
+     * @param responseId the provider's response id
+     * @param usage the usage, or null
+     * @param finishReason why generation stopped
+     * @param toolCallCounts tool calls by type
+     * @param pricingTier the tier the provider says it served, if any
+     * @param errorType the provider's error type
+     * @param errorMessage the provider's error message
+     * @param billedUsage the usage the provider bills, when it differs from {@code usage}
+     * @param imageQuality the quality of generated images, or null
+     * @param imageSize the size of generated images, or null
+     */
+    public ResponseDetails(@Nullable String responseModel, @Nullable String responseId, @Nullable Usage usage,
+                           @Nullable String finishReason, Map<String, Integer> toolCallCounts,
+                           @Nullable PricingTier pricingTier, @Nullable String errorType,
+                           @Nullable String errorMessage, @Nullable Usage billedUsage, @Nullable String imageQuality,
+                           @Nullable String imageSize) {
+        this(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier, errorType, errorMessage,
+                billedUsage, imageQuality, imageSize, null);
     }
 
     /**
@@ -85,7 +115,18 @@ public record ResponseDetails(
                            @Nullable PricingTier pricingTier, @Nullable String errorType,
                            @Nullable String errorMessage) {
         this(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier, errorType, errorMessage,
-                null, null, null);
+                null, null, null, null);
+    }
+
+    /**
+     * A response that could not be read: it says nothing, and why.
+     *
+     * @param problem what was wrong with it, e.g. {@code "not JSON"}
+     * @return the details
+     */
+    public static ResponseDetails unreadable(String problem) {
+        return new ResponseDetails(null, null, null, null, Map.of(), null, null, null, null, null, null,
+                Objects.requireNonNull(problem, "problem"));
     }
 
     /**
@@ -103,7 +144,13 @@ public record ResponseDetails(
             return this;
         }
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, tier, errorType,
-                errorMessage, billedUsage, quality, size);
+                errorMessage, billedUsage, quality, size, readProblem);
+    }
+
+    /** These details, said to come from a response that could not be read (or not all of it). */
+    ResponseDetails withReadProblem(String problem) {
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
+                errorType, errorMessage, billedUsage, imageQuality, imageSize, problem);
     }
 
     /**

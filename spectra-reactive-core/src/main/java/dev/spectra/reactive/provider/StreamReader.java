@@ -50,20 +50,32 @@ import tools.jackson.databind.JsonNode;
  */
 public final class StreamReader implements ResponseReader.ChunkReader {
 
-    private static final int MODE_UNKNOWN = 0;
-    private static final int MODE_SSE = 1;
-    private static final int MODE_SEQ = 2;
-    private static final int MODE_RAW_SEQ = 3;
+    /** How a stream's input is cut into events. */
+    private enum Framing {
+        /** Not known before the first non-blank input. */
+        UNKNOWN,
+        /** Server-Sent Events: {@code data:} lines, events ended by a blank line. */
+        SSE,
+        /** A sequence of JSON values: NDJSON lines or the elements of a streamed JSON array. */
+        JSON_SEQUENCE,
+        /** Strings that are a JSON array split at line ends ({@code bodyToFlux(String)} of a JSON body): bytes. */
+        SPLIT_JSON_ARRAY
+    }
+
     private static final int SCRATCH = 8192;
-    private static final ClassValue<Method @Nullable []> SSE_ACCESSORS = new ClassValue<>() {
+    /** The {@code data()} and {@code event()} accessors of a server-sent event type (Spring's, or one alike). */
+    private record SseAccessors(Method data, Method event) {
+    }
+
+    private static final ClassValue<@Nullable SseAccessors> SSE_ACCESSORS = new ClassValue<>() {
         @Override
-        protected Method @Nullable [] computeValue(Class<?> type) {
+        protected @Nullable SseAccessors computeValue(Class<?> type) {
             try {
                 Method data = type.getMethod("data");
                 Method event = type.getMethod("event");
                 data.setAccessible(true);
                 event.setAccessible(true);
-                return new Method[] {data, event};
+                return new SseAccessors(data, event);
             } catch (NoSuchMethodException | RuntimeException e) {
                 return null;
             }
@@ -99,11 +111,11 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     private boolean finished;
 
     private @Nullable FormatStream stream;
-    private int byteMode = MODE_UNKNOWN;
+    private Framing byteFraming = Framing.UNKNOWN;
     private @Nullable SseDecoder sse;
     private @Nullable JsonSeqDecoder seq;
     private @Nullable JsonSeqDecoder stringSeq;
-    private int stringMode = MODE_UNKNOWN;
+    private Framing stringFraming = Framing.UNKNOWN;
     private byte @Nullable [] scratch;
     private long malformed;
     private long chunks;
@@ -173,17 +185,17 @@ public final class StreamReader implements ResponseReader.ChunkReader {
         if (finished) {
             return;
         }
-        if (byteMode == MODE_UNKNOWN) {
+        if (byteFraming == Framing.UNKNOWN) {
             int i = ByteScan.skipWs(bytes, off, off + len);
             if (i == off + len) {
                 return; // blank so far
             }
-            byteMode = bytes[i] == '{' || bytes[i] == '[' ? MODE_SEQ : MODE_SSE;
+            byteFraming = bytes[i] == '{' || bytes[i] == '[' ? Framing.JSON_SEQUENCE : Framing.SSE;
             len -= i - off;
             off = i;
         }
         try {
-            if (byteMode == MODE_SSE) {
+            if (byteFraming == Framing.SSE) {
                 sse().feed(bytes, off, len);
             } else {
                 seq().feed(bytes, off, len);
@@ -225,7 +237,7 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             onNode((JsonNode) chunk);
         } else if (chunk instanceof Map || chunk instanceof List) {
             chunks++;
-            JsonNode node = Json.tree(chunk);
+            JsonNode node = JsonFields.tree(chunk);
             if (node == null) {
                 malformed++;
             } else {
@@ -234,15 +246,15 @@ public final class StreamReader implements ResponseReader.ChunkReader {
         } else if (chunk instanceof CharSequence) {
             onString(chunk.toString(), eventName, false);
         } else {
-            Method[] accessors = SSE_ACCESSORS.get(chunk.getClass());
+            SseAccessors accessors = SSE_ACCESSORS.get(chunk.getClass());
             if (accessors == null) {
                 return;
             }
             Object data;
             Object event;
             try {
-                data = accessors[0].invoke(chunk);
-                event = accessors[1].invoke(chunk);
+                data = accessors.data().invoke(chunk);
+                event = accessors.event().invoke(chunk);
             } catch (ReflectiveOperationException e) {
                 malformed++;
                 return;
@@ -284,23 +296,24 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     }
 
     private void onString(String s, @Nullable String eventName, boolean payload) {
-        if (payload && stringMode == MODE_UNKNOWN) {
-            stringMode = MODE_SEQ;
+        if (payload && stringFraming == Framing.UNKNOWN) {
+            stringFraming = Framing.JSON_SEQUENCE;
         }
-        if (stringMode == MODE_UNKNOWN) {
+        if (stringFraming == Framing.UNKNOWN) {
             String t = s.stripLeading();
             if (t.isEmpty()) {
                 return;
             }
             // raw SSE text, or a JSON array split into lines (bodyToFlux(String) of a JSON body): read as bytes;
             // anything else is one payload (or whole NDJSON lines) per String
-            stringMode = startsWithSseField(t) ? MODE_SSE : t.startsWith("[") ? MODE_RAW_SEQ : MODE_SEQ;
+            stringFraming = startsWithSseField(t) ? Framing.SSE
+                    : t.startsWith("[") ? Framing.SPLIT_JSON_ARRAY : Framing.JSON_SEQUENCE;
         }
-        if (stringMode == MODE_SSE || stringMode == MODE_RAW_SEQ) {
-            if (byteMode == MODE_UNKNOWN) {
-                byteMode = stringMode == MODE_SSE ? MODE_SSE : MODE_SEQ;
+        if (stringFraming == Framing.SSE || stringFraming == Framing.SPLIT_JSON_ARRAY) {
+            if (byteFraming == Framing.UNKNOWN) {
+                byteFraming = stringFraming == Framing.SSE ? Framing.SSE : Framing.JSON_SEQUENCE;
             }
-            if (stringMode == MODE_SSE && !endsWithLineBreak(s)) {
+            if (stringFraming == Framing.SSE && !endsWithLineBreak(s)) {
                 s = s + "\n"; // one String is one line; "" is the blank line that ends an event
             }
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -390,7 +403,7 @@ public final class StreamReader implements ResponseReader.ChunkReader {
         if (i == dataLen || data[i] != '{' && data[i] != '[') {
             return null; // [DONE], empty: nothing to recognise a format by
         }
-        JsonNode node = Json.parse(data, 0, dataLen);
+        JsonNode node = JsonFields.parse(data, 0, dataLen);
         if (node == null) {
             return null;
         }
@@ -434,6 +447,12 @@ public final class StreamReader implements ResponseReader.ChunkReader {
      */
     @Override
     public ResponseDetails details() {
+        ResponseDetails d = readDetails();
+        long bad = malformedEvents();
+        return bad == 0 ? d : d.withReadProblem(bad + (bad == 1 ? " malformed event" : " malformed events"));
+    }
+
+    private ResponseDetails readDetails() {
         try {
             FormatStream s = stream;
             SseDecoder d = sse;

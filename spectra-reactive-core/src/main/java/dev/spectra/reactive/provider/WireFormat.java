@@ -37,25 +37,18 @@ public enum WireFormat {
     /** Cohere v2 chat and embed: {@code usage.tokens}, cache reads from {@code cached_tokens}. */
     COHERE;
 
+    /** The reader of this format; every format names its own, so a new one cannot fall through to another's. */
     FormatReader reader() {
-        switch (this) {
-            case OPENAI_RESPONSES:
-                return OpenAiResponsesReader.INSTANCE;
-            case OPENAI_IMAGES:
-                return OpenAiMediaReader.IMAGES;
-            case OPENAI_AUDIO:
-                return OpenAiMediaReader.AUDIO;
-            case ANTHROPIC_MESSAGES:
-                return AnthropicReader.INSTANCE;
-            case GEMINI:
-                return GeminiReader.INSTANCE;
-            case OLLAMA:
-                return OllamaReader.INSTANCE;
-            case COHERE:
-                return CohereReader.INSTANCE;
-            default:
-                return OpenAiChatReader.INSTANCE;
-        }
+        return switch (this) {
+            case OPENAI_CHAT, OPENAI_EMBEDDINGS -> OpenAiChatReader.INSTANCE; // embeddings answers are chat-shaped
+            case OPENAI_RESPONSES -> OpenAiResponsesReader.INSTANCE;
+            case OPENAI_IMAGES -> OpenAiMediaReader.IMAGES;
+            case OPENAI_AUDIO -> OpenAiMediaReader.AUDIO;
+            case ANTHROPIC_MESSAGES -> AnthropicReader.INSTANCE;
+            case GEMINI -> GeminiReader.INSTANCE;
+            case OLLAMA -> OllamaReader.INSTANCE;
+            case COHERE -> CohereReader.INSTANCE;
+        };
     }
 
     /**
@@ -69,8 +62,8 @@ public enum WireFormat {
         if (!n.isObject()) {
             return null;
         }
-        String type = Json.text(n, "type");
-        String object = Json.text(n, "object");
+        String type = JsonFields.text(n, "type");
+        String object = JsonFields.text(n, "object");
         if (type != null) {
             if (type.startsWith("response.")) {
                 return OPENAI_RESPONSES;
@@ -105,24 +98,24 @@ public enum WireFormat {
         if ("list".equals(object) && n.has("data")) {
             return OPENAI_EMBEDDINGS;
         }
-        if (n.has("prompt_eval_count") || n.has("eval_count") || Json.bool(n, "done") != null) {
+        if (n.has("prompt_eval_count") || n.has("eval_count") || JsonFields.bool(n, "done") != null) {
             return OLLAMA;
         }
-        if (Json.obj(n, "embedding") != null || (Json.array(n, "embeddings") != null && !n.has("meta"))) {
+        if (JsonFields.obj(n, "embedding") != null || (JsonFields.array(n, "embeddings") != null && !n.has("meta"))) {
             return GEMINI;
         }
-        JsonNode usage = Json.obj(n, "usage");
-        if (Json.obj(usage, "tokens") != null || Json.obj(usage, "billed_units") != null
-                || Json.obj(Json.obj(n, "meta"), "billed_units") != null) {
+        JsonNode usage = JsonFields.obj(n, "usage");
+        if (JsonFields.obj(usage, "tokens") != null || JsonFields.obj(usage, "billed_units") != null
+                || JsonFields.obj(JsonFields.obj(n, "meta"), "billed_units") != null) {
             return COHERE;
         }
-        if (Json.array(n, "output") != null && usage != null) {
+        if (JsonFields.array(n, "output") != null && usage != null) {
             return OPENAI_RESPONSES;
         }
         if (n.has("text") && (usage != null || n.has("duration"))) {
             return OPENAI_AUDIO;
         }
-        if (Json.array(n, "data") != null && n.has("created")) {
+        if (JsonFields.array(n, "data") != null && n.has("created")) {
             return OPENAI_IMAGES;
         }
         if (usage != null) {

@@ -28,12 +28,12 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * Puts records in front of a {@link SpectraSink} without ever making the caller wait: a bounded lock-free queue
+ * The queued {@link Delivery}: puts records in front of a {@link SpectraSink} without ever making the caller wait: a bounded lock-free queue
  * (many producers, one drain), batches cut by size or by time, one batch in flight, a timeout per write, and
  * retries with backoff for failures the sink calls transient.
  *
  * <ul>
- *   <li>{@link #record} never blocks: when the queue is full the record is dropped and counted
+ *   <li>{@link #deliver} never blocks: when the queue is full the record is dropped and counted
  *       ({@link RecorderStats#dropped()}); memory stays bounded.</li>
  *   <li>A full batch is written as soon as {@link RecorderOptions#batchSize()} records wait (or as soon as the
  *       write in flight ends). A partial batch is written at the next tick of a fixed-rate timer of period
@@ -53,7 +53,7 @@ import reactor.util.retry.Retry;
  *
  * @since 0.1
  */
-public final class Recorder {
+public final class Recorder implements Delivery {
 
     private static final RateLimitedLog LOG = new RateLimitedLog(Recorder.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -123,7 +123,8 @@ public final class Recorder {
      * @param record the record
      * @return false when it was dropped (queue full, or recorder closed)
      */
-    public boolean record(TrackedRequest record) {
+    @Override
+    public boolean deliver(TrackedRequest record) {
         Objects.requireNonNull(record, "record");
         // before the queue: a listener sees every captured record, even one the queue must drop
         events.emit(record);
@@ -151,6 +152,7 @@ public final class Recorder {
      *
      * @return completes when flushed
      */
+    @Override
     public Mono<Void> flush() {
         return Mono.create(s -> {
             long target = queued.get();
@@ -179,6 +181,7 @@ public final class Recorder {
      * @param timeout how long to wait for the queue to drain
      * @return completes when closed
      */
+    @Override
     public Mono<Void> close(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         Mono<Void> c = closing;
@@ -211,6 +214,7 @@ public final class Recorder {
     /**
      * @return the counters now
      */
+    @Override
     public RecorderStats stats() {
         return new RecorderStats(queued.get(), written.get(), retried.get(), dropped.get(), failed.get(),
                 queue.size());
@@ -228,6 +232,7 @@ public final class Recorder {
      *
      * @return the hot flux of records
      */
+    @Override
     public Flux<TrackedRequest> events() {
         return events.flux();
     }
@@ -237,13 +242,6 @@ public final class Recorder {
      */
     public RecorderOptions options() {
         return options;
-    }
-
-    /**
-     * @return whether {@link #close} was called
-     */
-    public boolean isClosed() {
-        return closed;
     }
 
     @Override

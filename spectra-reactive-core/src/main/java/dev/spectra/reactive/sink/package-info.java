@@ -1,6 +1,7 @@
 /**
- * Delivery: the {@link dev.spectra.reactive.sink.Recorder} that batches records off the caller's thread, the
- * {@link dev.spectra.reactive.sink.SpectraSink} SPI it writes to, and the bounded
+ * Delivery: the {@link dev.spectra.reactive.sink.Delivery} of records to a sink, queued (the
+ * {@link dev.spectra.reactive.sink.Recorder}, which batches records off the caller's thread) or direct; the
+ * {@link dev.spectra.reactive.sink.SpectraSink} SPI they write to; and the bounded
  * {@link dev.spectra.reactive.sink.InMemorySink} used by default.
  */
 @NullMarked

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.SpectraTrackerBuilder;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.internal.JsonValues;
 import dev.spectra.reactive.pricing.Pricing;
@@ -33,7 +34,7 @@ import reactor.util.context.Context;
  * fake.assertTrackedWithMetadata(Map.of("tenant_id", "tenant_123")).assertTotalTokens(51);
  *
  * // or globally, for code that tracks through the facade outside your subscription
- * try (SpectraFake fake = Spectra.fake()) { ... }
+ * try (SpectraFake fake = SpectraFake.install()) { ... }
  * }</pre>
  *
  * @since 0.1
@@ -51,7 +52,7 @@ public final class SpectraFake implements AutoCloseable {
                 records.addAll(batch);
             }
         });
-        SpectraTracker.Builder b = SpectraTracker.builder().sink(sink).directDelivery();
+        SpectraTrackerBuilder b = SpectraTracker.builder().sink(sink).directDelivery();
         if (pricing != null) {
             b.pricing(pricing);
         }
@@ -81,8 +82,9 @@ public final class SpectraFake implements AutoCloseable {
     }
 
     /**
-     * Creates a fake and installs it as the global tracker; {@link #close()} restores the previous one. Same as
-     * {@link Spectra#fake()}.
+     * Creates a fake and installs it as the global tracker, for code that tracks through the facade outside your
+     * subscription; {@link #close()} restores the previous one. For tests that run in parallel, prefer
+     * {@link #create()} with {@code .contextWrite(fake.bind())}.
      *
      * @return the installed fake
      */

@@ -1,40 +1,12 @@
 package dev.spectra.reactive.internal;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WallClockTest {
-
-    /** A clock the test sets. */
-    static final class SetClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>();
-
-        SetClock(Instant start) {
-            now.set(start);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     @Test
     void followsTheMonotonicClockAtMicrosecondsAndRereadsTheWallClockEachSecond() {

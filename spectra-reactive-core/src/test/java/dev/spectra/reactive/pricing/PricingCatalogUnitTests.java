@@ -371,6 +371,35 @@ class PricingCatalogUnitTests {
     }
 
     @Test
+    void pricesDefinedInCodeCoverCacheWritesAndAudioAsTheCatalogFileDoes() {
+        // the prices of claude-opus-4-1 and gpt-4o-audio-preview in the bundled catalog, written in code
+        PricingCatalog c = PricingCatalog.builder()
+                .price("anthropic", "opus-copy", ModelPrice.builder().type(ModelType.TEXT).standard(
+                        TokenPrices.of("15", "75").withCacheWrite("18.75").withCacheWrite1h("30")).build())
+                .price("openai", "audio-copy", ModelPrice.builder().type(ModelType.TEXT).standard(
+                        TokenPrices.of("2.5", "10").withAudio("40", "80")).build())
+                .price("openai", "audio-in-only", ModelPrice.builder().type(ModelType.STT).standard(
+                        TokenPrices.of("2.5", "10").withAudio("6", null)).build())
+                .build();
+        // 1000*15 + 600*18.75 + 400*30 = 38250 -> 0.03825; 10*75 -> 0.00075 (as the catalog's claude-opus-4-1)
+        Usage writes = Usage.builder().inputTokens(2000).cacheWriteTokens(1000).cacheWrite1hTokens(400)
+                .outputTokens(10).build();
+        assertCost(c.cost("anthropic", "opus-copy", PricingTier.STANDARD, writes), "0.03825", "0.00075", "0.039");
+        assertThat(c.cost("anthropic", "opus-copy", PricingTier.STANDARD, writes))
+                .isEqualTo(cost("anthropic", "claude-opus-4-1", PricingTier.STANDARD, writes));
+        // 100*2.5 + 50*40 = 2250; 20*10 + 30*80 = 2600 (as the catalog's gpt-4o-audio-preview)
+        Usage audio = Usage.builder().inputTokens(150).audioInputTokens(50).outputTokens(50).audioOutputTokens(30)
+                .build();
+        assertCost(c.cost("openai", "audio-copy", PricingTier.STANDARD, audio), "0.00225", "0.0026", "0.00485");
+        // an audio output price left unknown: audio output cannot be priced, never at the text rate
+        assertThat(c.cost("openai", "audio-in-only", PricingTier.STANDARD, audio)).isNull();
+        // 14*6 = 84 -> 0.000084; 45*10 = 450 -> 0.00045
+        assertCost(c.cost("openai", "audio-in-only", PricingTier.STANDARD,
+                Usage.builder().inputTokens(14).audioInputTokens(14).outputTokens(45).build()),
+                "0.000084", "0.00045", "0.000534");
+    }
+
+    @Test
     void overridesFromAJsonFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("prices.json");
         Files.writeString(file, "{\"_comment\": \"ours\", \"providers\": {\"vllm\": {"

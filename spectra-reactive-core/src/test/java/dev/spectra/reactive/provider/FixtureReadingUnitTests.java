@@ -66,9 +66,9 @@ class FixtureReadingUnitTests {
         assertThat(REGISTRY.read(c.provider(), c.path(), bytes)).isEqualTo(expected);
         assertThat(REGISTRY.read(c.provider(), null, bytes)).as("without endpoint").isEqualTo(expected);
         if (!c.streaming()) {
-            JsonNode node = Json.MAPPER.readTree(bytes);
+            JsonNode node = JsonFields.MAPPER.readTree(bytes);
             assertThat(REGISTRY.read(c.provider(), c.path(), node)).isEqualTo(expected);
-            Map<String, Object> map = Json.MAPPER.readValue(bytes, new TypeReference<Map<String, Object>>() { });
+            Map<String, Object> map = JsonFields.MAPPER.readValue(bytes, new TypeReference<Map<String, Object>>() { });
             assertThat(REGISTRY.read(c.provider(), c.path(), map)).isEqualTo(expected);
             assertThat(REGISTRY.read(c.provider(), null, map)).as("map without endpoint").isEqualTo(expected);
         }
@@ -136,7 +136,7 @@ class FixtureReadingUnitTests {
 
         StreamReader nodes = REGISTRY.newChunkReader(c.provider(), null);
         events.stream().filter(e -> !e[1].equals("[DONE]"))
-                .forEach(e -> nodes.onChunk(Json.MAPPER.readTree(e[1])));
+                .forEach(e -> nodes.onChunk(JsonFields.MAPPER.readTree(e[1])));
         assertThat(nodes.details()).as("json nodes").isEqualTo(expected);
 
         StreamReader sse = REGISTRY.newChunkReader(c.provider(), c.path());

@@ -39,7 +39,8 @@ class ReaderRobustnessUnitTests {
     @Test
     void invalidUtf8IsMalformedNotAnException() {
         byte[] bad = {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-        assertThat(R.read("openai", null, bad)).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(R.read("openai", null, bad))
+                .isEqualTo(ResponseDetails.unreadable("not JSON (cut short, or not the provider's answer)"));
         StreamReader s = R.newChunkReader("openai", "/v1/chat/completions");
         byte[] sse = new byte[bad.length + 8];
         System.arraycopy("data: ".getBytes(StandardCharsets.US_ASCII), 0, sse, 0, 6);
@@ -47,7 +48,7 @@ class ReaderRobustnessUnitTests {
         sse[sse.length - 2] = '\n';
         sse[sse.length - 1] = '\n';
         s.feed(sse, 0, sse.length);
-        assertThat(s.details()).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(s.details()).isEqualTo(ResponseDetails.unreadable("1 malformed event"));
         assertThat(s.malformedEvents()).isEqualTo(1);
     }
 
@@ -60,7 +61,7 @@ class ReaderRobustnessUnitTests {
     }
 
     /**
-     * Found by issue 7's fuzz corpus: audio seconds were read as any non-negative number, so a body saying
+     * Found by the fuzz corpus: audio seconds were read as any non-negative number, so a body saying
      * {@code 1e400} seconds was recorded with that usage and a 400-digit cost (no database column holds it), and
      * {@code 1e999999999} made pricing fail. A duration is now a number within a count's range, else unknown.
      */
@@ -124,9 +125,8 @@ class ReaderRobustnessUnitTests {
     }
 
     /**
-     * Review finding 4: the malformed-count rule guessed counts from member names, so a member a provider adds
-     * that merely looks like a count ({@code foo_tokens}, {@code *TokenCount}) and is not one made a good usage
-     * unknown. Only the members a reader reads as counts can poison its usage; JSON null is absent, not malformed.
+     * A malformed-count rule must not guess counts from member names: then a member a provider adds that merely
+     * looks like a count ({@code foo_tokens}, {@code *TokenCount}) and is not one would make a good usage unknown. Only the members a reader reads as counts can poison its usage; JSON null is absent, not malformed.
      */
     @Test
     void aMemberNamedLikeACountThatTheReaderDoesNotReadNeverPoisonsTheUsage() {
@@ -164,7 +164,7 @@ class ReaderRobustnessUnitTests {
     }
 
     /**
-     * Review finding 4, per reader family: a malformed count the reader reads makes the usage unknown (as the
+     * Per reader family: a malformed count the reader reads makes the usage unknown (as the
      * name-based rule did) and nothing else: model, id, finish reason and tool calls are still recorded, and the
      * malformed count never escapes as an exception (which would lose the whole record).
      */
@@ -373,7 +373,7 @@ class ReaderRobustnessUnitTests {
     @Test
     void serverSentEventLookAlikesWithTreeDataAndUnknownObjectsAreHandled() {
         StreamReader s = R.newChunkReader("anthropic", null);
-        s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_start", Json.MAPPER.readTree(
+        s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_start", JsonFields.MAPPER.readTree(
                 "{\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"claude\",\"usage\":"
                         + "{\"input_tokens\":5,\"cache_read_input_tokens\":10,\"output_tokens\":1}}}")));
         s.onChunk(new FixtureReadingUnitTests.ServerSentEvent<>("message_delta", Map.of("type", "message_delta",

@@ -17,7 +17,7 @@ final class SimpleSse {
         String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n").replace('\r', '\n');
         List<String[]> out = new ArrayList<>();
         if (text.stripLeading().startsWith("[")) {
-            for (tools.jackson.databind.JsonNode element : Json.MAPPER.readTree(text).values()) {
+            for (tools.jackson.databind.JsonNode element : JsonFields.MAPPER.readTree(text).values()) {
                 out.add(new String[] {"", element.toString()});
             }
             return out;

@@ -72,7 +72,7 @@ class RecorderTest {
         Recorder recorder = recorder(sink, o -> o.batchSize(3).maxDelay(Duration.ofHours(1)));
 
         for (int i = 0; i < 7; i++) {
-            assertThat(recorder.record(Records.record(i))).isTrue();
+            assertThat(recorder.deliver(Records.record(i))).isTrue();
         }
         StepVerifier.create(recorder.flush()).verifyComplete();
 
@@ -88,7 +88,7 @@ class RecorderTest {
         sink.gate = Mono.fromRunnable(written::countDown);
         Recorder recorder = recorder(sink, o -> o.batchSize(100).maxDelay(Duration.ofMillis(50)));
 
-        recorder.record(Records.record(1));
+        recorder.deliver(Records.record(1));
 
         assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
         StepVerifier.create(recorder.flush()).verifyComplete();
@@ -102,7 +102,7 @@ class RecorderTest {
         Recorder recorder = recorder(sink, o -> o.batchSize(10).queueCapacity(1000));
 
         Flux.range(0, 500).parallel(4).runOn(Schedulers.parallel())
-                .doOnNext(i -> recorder.record(Records.record(i))).sequential().blockLast();
+                .doOnNext(i -> recorder.deliver(Records.record(i))).sequential().blockLast();
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
 
         assertThat(sink.maxInFlight.get()).isEqualTo(1);
@@ -119,12 +119,12 @@ class RecorderTest {
         Recorder recorder = recorder(sink, o -> o.batchSize(5).queueCapacity(10).maxDelay(Duration.ofHours(1)));
 
         for (int i = 0; i < 5; i++) {
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
         int accepted = 0;
         for (int i = 5; i < 105; i++) {
-            accepted += recorder.record(Records.record(i)) ? 1 : 0;
+            accepted += recorder.deliver(Records.record(i)) ? 1 : 0;
         }
 
         assertThat(accepted).isEqualTo(10);
@@ -143,12 +143,12 @@ class RecorderTest {
         Recorder recorder = recorder(sink, o -> o.batchSize(64).maxDelay(Duration.ofHours(1)));
 
         for (int i = 0; i < 1000; i++) {
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         StepVerifier.create(recorder.close(Duration.ofSeconds(30))).expectComplete().verify(Duration.ofSeconds(30));
 
         assertThat(sink.ids()).containsExactly(ids(0, 1000));
-        assertThat(recorder.record(Records.record(5000))).isFalse();
+        assertThat(recorder.deliver(Records.record(5000))).isFalse();
         assertThat(recorder.stats()).isEqualTo(new RecorderStats(1000, 1000, 0, 1, 0, 0));
         StepVerifier.create(recorder.close(Duration.ofSeconds(1))).verifyComplete();
     }
@@ -161,7 +161,7 @@ class RecorderTest {
                 .writeTimeout(Duration.ofHours(1)));
 
         for (int i = 0; i < 6; i++) {
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         StepVerifier.create(recorder.close(Duration.ofMillis(200))).expectComplete().verify(Duration.ofSeconds(10));
 
@@ -183,7 +183,7 @@ class RecorderTest {
                 Duration.ofMillis(20)));
 
         for (int i = 0; i < 4; i++) {
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
 
@@ -199,7 +199,7 @@ class RecorderTest {
         Recorder recorder = recorder(stuck, o -> o.batchSize(1).writeTimeout(Duration.ofMillis(20))
                 .retryBackoff(Duration.ofMillis(5), Duration.ofMillis(5)).retryTimeout(Duration.ofMillis(150)));
 
-        recorder.record(Records.record(1));
+        recorder.deliver(Records.record(1));
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
 
         RecorderStats s = recorder.stats();
@@ -236,7 +236,7 @@ class RecorderTest {
         Recorder recorder = recorderOfTenSecondRetries(clock, attempts, open.asMono());
 
         for (int i = 0; i < 6; i++) {                     // three batches, all offered at 0 s
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         open.tryEmitEmpty();
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
@@ -255,11 +255,11 @@ class RecorderTest {
         Sinks.Empty<Void> open = Sinks.empty();
         Recorder recorder = recorderOfTenSecondRetries(clock, attempts, open.asMono());
 
-        recorder.record(Records.record(0));               // offered at 0 s
-        recorder.record(Records.record(1));
+        recorder.deliver(Records.record(0));               // offered at 0 s
+        recorder.deliver(Records.record(1));
         clock.set(Duration.ofSeconds(5).toNanos());
-        recorder.record(Records.record(2));               // offered at 5 s
-        recorder.record(Records.record(3));
+        recorder.deliver(Records.record(2));               // offered at 5 s
+        recorder.deliver(Records.record(3));
         open.tryEmitEmpty();
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
 
@@ -277,7 +277,7 @@ class RecorderTest {
                 .maxDelay(Duration.ofHours(1)).retryTimeout(Duration.ZERO).nanoTime(clock::get));
 
         for (int i = 0; i < 6; i++) {
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
 
@@ -300,7 +300,7 @@ class RecorderTest {
                             .writeTimeout(writeTimeout).retryTimeout(retryTimeout)
                             .nanoTime(() -> time.now(TimeUnit.NANOSECONDS)).build());
                     for (int i = 0; i < 100; i++) {       // ten batches
-                        recorder[0].record(Records.record(i));
+                        recorder[0].deliver(Records.record(i));
                     }
                     return recorder[0].flush();
                 })
@@ -329,7 +329,7 @@ class RecorderTest {
         Recorder recorder = recorder(broken, o -> o.batchSize(3));
 
         for (int i = 0; i < 3; i++) {
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
 
@@ -344,7 +344,7 @@ class RecorderTest {
         Recorder recorder = recorder(picky, o -> o.batchSize(3));
 
         for (int i = 0; i < 3; i++) {
-            recorder.record(Records.record(i));
+            recorder.deliver(Records.record(i));
         }
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
 
@@ -357,17 +357,17 @@ class RecorderTest {
         String caller = Thread.currentThread().getName();
         StepVerifier.create(recorder.events().map(r -> r.id() + " " + Thread.currentThread().getName()).take(2))
                 .then(() -> {
-                    recorder.record(Records.record(1));
-                    recorder.record(Records.record(2));
+                    recorder.deliver(Records.record(1));
+                    recorder.deliver(Records.record(2));
                 })
                 .assertNext(e -> assertThat(e).startsWith(new UUID(7, 1) + " spectra-events-").doesNotContain(caller))
                 .assertNext(e -> assertThat(e).startsWith(new UUID(7, 2) + " spectra-events-"))
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
         // nobody listens: nothing is kept for a later subscriber
-        recorder.record(Records.record(3));
+        recorder.deliver(Records.record(3));
         StepVerifier.create(recorder.events())
-                .then(() -> recorder.record(Records.record(4)))
+                .then(() -> recorder.deliver(Records.record(4)))
                 .assertNext(r -> assertThat(r.id()).isEqualTo(new UUID(7, 4)))
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
@@ -392,7 +392,7 @@ class RecorderTest {
         // were the subscriber called inline, the caller would wait on the latch and this would time out
         CompletableFuture.runAsync(() -> {
             for (int i = 1; i <= 3; i++) {
-                recorder.record(Records.record(i));
+                recorder.deliver(Records.record(i));
             }
         }).get(10, TimeUnit.SECONDS);
         // nor does it hold up the writes
@@ -412,11 +412,11 @@ class RecorderTest {
         Recorder recorder = recorder(sink, o -> o.queueCapacity(2).batchSize(2).maxDelay(Duration.ofHours(1)));
         StepVerifier.create(recorder.events().take(6).map(TrackedRequest::id))
                 .then(() -> {
-                    recorder.record(Records.record(1));
-                    recorder.record(Records.record(2)); // a full batch: taken by a write that never ends
+                    recorder.deliver(Records.record(1));
+                    recorder.deliver(Records.record(2)); // a full batch: taken by a write that never ends
                     awaitInFlight(sink);
                     for (int i = 3; i <= 6; i++) {
-                        recorder.record(Records.record(i)); // 3 and 4 fill the queue; 5 and 6 are dropped
+                        recorder.deliver(Records.record(i)); // 3 and 4 fill the queue; 5 and 6 are dropped
                     }
                 })
                 .expectNext(new UUID(7, 1), new UUID(7, 2), new UUID(7, 3), new UUID(7, 4), new UUID(7, 5),
@@ -446,7 +446,7 @@ class RecorderTest {
         Flux.range(0, 20_000).parallel(8).runOn(Schedulers.parallel()).doOnNext(i -> {
             TrackedRequest r = Records.record(i);
             offered.add(r.id());
-            recorder.record(r);
+            recorder.deliver(r);
         }).sequential().blockLast();
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(30));
 

@@ -130,7 +130,7 @@ class SpectraFakeTest {
     @Test
     void theGlobalFakeRecordsFacadeCallsAndCloseRestoresThePreviousTracker() {
         var before = Spectra.tracker();
-        try (SpectraFake fake = Spectra.fake()) {
+        try (SpectraFake fake = SpectraFake.install()) {
             assertThat(Spectra.tracker()).isSameAs(fake.tracker());
             StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o"))).expectNext(1)
                     .verifyComplete();

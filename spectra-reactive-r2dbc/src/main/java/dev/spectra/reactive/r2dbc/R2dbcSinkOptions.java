@@ -3,7 +3,7 @@ package dev.spectra.reactive.r2dbc;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.spectra.reactive.r2dbc.internal.Redaction;
+import dev.spectra.reactive.r2dbc.internal.UrlPasswordMask;
 import io.r2dbc.spi.ConnectionFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -186,7 +186,7 @@ public final class R2dbcSinkOptions {
      */
     @Override
     public String toString() {
-        String target = url != null ? "url=" + Redaction.maskUrl(url)
+        String target = url != null ? "url=" + UrlPasswordMask.maskUrl(url)
                 : "connectionFactory=" + Objects.requireNonNull(connectionFactory).getClass().getSimpleName() + "("
                         + connectionFactory.getMetadata().getName() + ")";
         return "R2dbcSinkOptions{" + target + ", schema=" + schema + ", createSchema=" + createSchema
@@ -225,7 +225,7 @@ public final class R2dbcSinkOptions {
             }
             if (!url.startsWith("r2dbc:postgresql:") && !url.startsWith("r2dbcs:postgresql:")) {
                 throw new IllegalArgumentException("url must be an r2dbc:postgresql: URL (the sink pools connections "
-                        + "itself, so no r2dbc:pool:), was " + Redaction.maskUrl(url));
+                        + "itself, so no r2dbc:pool:), was " + UrlPasswordMask.maskUrl(url));
             }
             this.url = url;
             this.connectionFactory = null;

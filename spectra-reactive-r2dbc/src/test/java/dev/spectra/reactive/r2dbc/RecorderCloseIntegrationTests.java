@@ -26,7 +26,7 @@ class RecorderCloseIntegrationTests {
                 .maxDelay(Duration.ofHours(1)).build());
         Instant t = Instant.parse("2026-11-24T12:00:00Z");
         for (int i = 0; i < 10_500; i++) {
-            assertThat(recorder.record(Records.full(t.plusMillis(i)))).isTrue();
+            assertThat(recorder.deliver(Records.full(t.plusMillis(i)))).isTrue();
         }
 
         recorder.close(Duration.ofSeconds(60)).block(Duration.ofSeconds(90));
@@ -34,7 +34,7 @@ class RecorderCloseIntegrationTests {
         RecorderStats s = recorder.stats();
         assertThat(s).isEqualTo(new RecorderStats(10_500, 10_500, 0, 0, 0, 0));
         assertThat(db.single("SELECT count(*) FROM \"" + schema + "\".spectra_requests", Long.class)).isEqualTo(10_500L);
-        assertThat(recorder.record(Records.full(t))).as("closed: refused and counted").isFalse();
+        assertThat(recorder.deliver(Records.full(t))).as("closed: refused and counted").isFalse();
         assertThat(recorder.stats().dropped()).isEqualTo(1);
     }
 }

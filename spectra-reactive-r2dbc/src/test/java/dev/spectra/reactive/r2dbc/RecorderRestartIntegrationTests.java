@@ -58,7 +58,7 @@ class RecorderRestartIntegrationTests {
         try {
             Instant t = Instant.parse("2026-12-02T09:00:00Z");
             for (int i = 0; i < 60; i++) {                // six batches
-                recorder.record(Records.full(t.plusMillis(i)));
+                recorder.deliver(Records.full(t.plusMillis(i)));
             }
             long start = System.nanoTime();
             // a retry timeout per batch would take six times retryTimeout; from first offer, one
@@ -94,7 +94,7 @@ class RecorderRestartIntegrationTests {
             for (int i = 0; i < 100; i++) {
                 TrackedRequest r = Records.full(Instant.parse("2025-04-01T00:00:00Z").plusMillis(round * 100L + i));
                 produced.add(r);
-                assertThat(recorder.record(r)).as("accepted").isTrue();
+                assertThat(recorder.deliver(r)).as("accepted").isTrue();
             }
             if (round == 10) {
                 restart = CompletableFuture.runAsync(() -> {

@@ -178,10 +178,10 @@ class StartupCheckIntegrationTests {
             StepVerifier.create(sink.checkStartup()).expectComplete().verify(TIMEOUT);
             Instant t = Instant.parse("2026-12-01T08:00:00Z");
             for (int i = 0; i < 25; i++) {
-                assertThat(recorder.record(Records.full(t.plusMillis(i)))).isTrue();
+                assertThat(recorder.deliver(Records.full(t.plusMillis(i)))).isTrue();
             }
             TrackedRequest last = Records.minimal(t.plusSeconds(1));
-            recorder.record(last);
+            recorder.deliver(last);
             recorder.flush().block(TIMEOUT);
 
             assertThat(recorder.stats()).isEqualTo(new RecorderStats(26, 26, 0, 0, 0, 0));

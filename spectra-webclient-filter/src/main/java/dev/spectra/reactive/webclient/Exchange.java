@@ -9,7 +9,7 @@ import dev.spectra.reactive.TrackOptions;
 import dev.spectra.reactive.TrackedCall;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.RateLimitedLog;
-import dev.spectra.reactive.internal.Secrets;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.RequestDetails;
 import dev.spectra.reactive.provider.ResponseDetails;
@@ -365,7 +365,7 @@ final class Exchange {
 
     private void addMetadata(String key, String text) {
         try {
-            call.addMetadata(key, Secrets.scrub(text, captureBytes + 1));
+            call.addMetadata(key, SecretScrubber.scrub(text, captureBytes + 1));
         } catch (IllegalArgumentException e) {
             LOG.warn("capture", "Spectra left the captured " + key + " out of a record: " + e.getMessage(), null);
         }

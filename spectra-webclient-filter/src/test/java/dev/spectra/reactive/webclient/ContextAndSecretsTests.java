@@ -84,7 +84,7 @@ class ContextAndSecretsTests {
 
     @Test
     void withoutABoundTrackerTheGlobalOneRecords() {
-        try (SpectraFake global = Spectra.fake()) {
+        try (SpectraFake global = SpectraFake.install()) {
             WebClient client = TestClients.client(SpectraExchangeFilter.create());
             StepVerifier.create(client.post().uri("http://api.openai.com:" + server.port() + CHAT.path())
                             .header("x-fixture", CHAT.file()).contentType(MediaType.APPLICATION_JSON)

@@ -55,8 +55,8 @@ class ApiServerTest {
         sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(db.schemaName()).build());
         InMemorySink memory = new InMemorySink();
         SpectraTracker tracker = SpectraTracker.builder().sink(memory).directDelivery().build();
-        StepVerifier.create(tracker.track("openai", "gpt-4o", ctx -> {
-                    ctx.usage(Usage.of(12, 3));
+        StepVerifier.create(tracker.track("openai", "gpt-4o", call -> {
+                    call.usage(Usage.of(12, 3));
                     return Mono.just("ok");
                 }).contextWrite(Spectra.metadata(Map.of("tenant_id", "acme"))))
                 .expectNext("ok").verifyComplete();

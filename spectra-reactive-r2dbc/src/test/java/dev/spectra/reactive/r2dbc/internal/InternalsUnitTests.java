@@ -166,11 +166,11 @@ class InternalsUnitTests {
 
     @Test
     void masksPasswordsInUrls() {
-        assertThat(Redaction.maskUrl("r2dbc:postgresql://u:p@ss:w@rd@host:5432/db"))
+        assertThat(UrlPasswordMask.maskUrl("r2dbc:postgresql://u:p@ss:w@rd@host:5432/db"))
                 .isEqualTo("r2dbc:postgresql://u:****@host:5432/db");
-        assertThat(Redaction.maskUrl("r2dbcs:postgresql://user@host/db?Password=x&ssl=true"))
+        assertThat(UrlPasswordMask.maskUrl("r2dbcs:postgresql://user@host/db?Password=x&ssl=true"))
                 .isEqualTo("r2dbcs:postgresql://user@host/db?Password=****&ssl=true");
-        assertThat(Redaction.maskUrl("r2dbc:postgresql://host/db")).isEqualTo("r2dbc:postgresql://host/db");
+        assertThat(UrlPasswordMask.maskUrl("r2dbc:postgresql://host/db")).isEqualTo("r2dbc:postgresql://host/db");
     }
 
     @Test

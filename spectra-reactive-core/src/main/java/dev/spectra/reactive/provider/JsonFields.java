@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  * there a present member that is not one throws {@link MalformedCount}, which the reader of that usage catches to
  * make the usage unknown. So a reader is poisoned by exactly the members it reads, never by a member it ignores.
  */
-final class Json {
+final class JsonFields {
 
     /** Floats as BigDecimal (audio seconds stay exact); trailing garbage after a value is malformed. */
     static final JsonMapper MAPPER = JsonMapper.builder()
@@ -24,7 +24,7 @@ final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private Json() {
+    private JsonFields() {
     }
 
     /** Parses a JSON value; null when the bytes are not JSON (truncated, invalid UTF-8, too deep ...). */

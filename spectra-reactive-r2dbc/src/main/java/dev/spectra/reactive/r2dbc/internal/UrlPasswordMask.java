@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /**
  * Hides passwords in connection URLs shown in {@code toString} and logs.
  */
-public final class Redaction {
+public final class UrlPasswordMask {
 
     /**
      * {@code scheme://user:password@host}: the password of the user-info part, up to the last {@code @} of the
@@ -16,7 +16,7 @@ public final class Redaction {
     /** {@code ?password=…} or {@code &password=…} (any case) in the query part. */
     private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&]password=)[^&#]*");
 
-    private Redaction() {
+    private UrlPasswordMask() {
     }
 
     /**

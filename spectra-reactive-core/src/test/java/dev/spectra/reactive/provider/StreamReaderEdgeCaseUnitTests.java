@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import dev.spectra.reactive.Usage;
 import org.junit.jupiter.api.Test;
 
-/** The stream-reading findings of the issue 3 review, each with the input that showed it. */
-class StreamReviewFixesUnitTests {
+/** Edge cases of stream reading, each with the input that shows it: line ends, snapshots, typed events, providers' quirks. */
+class StreamReaderEdgeCaseUnitTests {
 
     private static final ProviderRegistry R = ProviderRegistry.builtIn();
 
@@ -78,7 +78,7 @@ class StreamReviewFixesUnitTests {
     }
 
     /**
-     * Review finding 5: the Anthropic and media stream pre-checks scan keys with {@link KeyScan} like the other
+     * The Anthropic and media stream pre-checks scan keys with {@link KeyScan} like the other
      * readers. They parse exactly the events that can matter (usage, header, finish reason, an error, a tool-use
      * block, a completed image) and skip the rest, as the substring tests they replace did.
      */

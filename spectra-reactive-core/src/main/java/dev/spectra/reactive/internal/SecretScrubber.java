@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Scrubs credentials out of free text (error messages, URLs) before it is recorded: API keys in query strings,
  * bearer tokens, provider key shapes and auth header values.
  */
-public final class Secrets {
+public final class SecretScrubber {
 
     /** Longest error message kept, in characters. */
     public static final int MAX_MESSAGE_LENGTH = 2000;
@@ -23,7 +23,7 @@ public final class Secrets {
     private static final Pattern KEY_SHAPES = Pattern.compile(
             "\\b(?:sk-(?:ant-|proj-|svcacct-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gsk_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,})");
 
-    private Secrets() {
+    private SecretScrubber() {
     }
 
     /**

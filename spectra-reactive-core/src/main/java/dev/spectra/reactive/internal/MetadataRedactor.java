@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * normalised the same way: with pattern {@code api_key}, {@code openai-api-key} and {@code apiKey} are secret;
  * with {@code token}, {@code auth_token} is secret and {@code max_tokens} is not.
  */
-public final class Redactor {
+public final class MetadataRedactor {
 
     /** What a secret value is replaced with. */
     public static final String REDACTED = "[REDACTED]";
@@ -28,7 +28,7 @@ public final class Redactor {
      * @param patterns key patterns, e.g. {@code api_key}, {@code password}
      * @throws IllegalArgumentException when a pattern is blank after normalisation
      */
-    public Redactor(Collection<String> patterns) {
+    public MetadataRedactor(Collection<String> patterns) {
         List<String> p = new ArrayList<>();
         for (String s : patterns) {
             String n = normalise(s);
