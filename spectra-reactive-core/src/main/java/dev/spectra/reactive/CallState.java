@@ -360,6 +360,15 @@ final class CallState implements TrackedCall {
         }
     }
 
+    @Override
+    public void responseUnread(String why) {
+        if (tracker != null) {
+            tracker.responseUnread(provider, why);
+        } else {
+            TrackedCall.super.responseUnread(why);
+        }
+    }
+
     // ---------------------------------------------------------------- operators
 
     /** A value of a tracked Mono arrived: for a Mono, the call is complete. */

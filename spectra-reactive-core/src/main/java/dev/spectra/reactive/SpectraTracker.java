@@ -633,6 +633,11 @@ public final class SpectraTracker {
                 + " response; its usage is recorded as unknown", error);
     }
 
+    void responseUnread(String provider, String why) {
+        readFailures.increment();
+        LOG.warn("unread:" + provider, why + "; its usage is recorded as unknown", null);
+    }
+
     void unpriced(String provider, String model, PricingTier tier) {
         unpriced.increment();
         LOG.warn("unpriced", "Spectra has no " + tier + " price for " + provider + "/" + model

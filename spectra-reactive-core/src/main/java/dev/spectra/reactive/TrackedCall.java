@@ -107,4 +107,17 @@ public interface TrackedCall extends RequestContext {
         Loggers.getLogger(TrackedCall.class).warn("Spectra failed while " + what + "; the call itself is not affected",
                 error);
     }
+
+    /**
+     * Reports that the integration driving this call left its response unread for a reason of its own, not of
+     * the response's content (the body passed a memory bound): the record's usage is unknown, and this is counted
+     * in {@link TrackerStats#readFailures()} and logged, rate-limited. Never throws. The default only logs; the
+     * trackers' calls count too.
+     *
+     * @param why what happened, for the log, e.g. {@code "Spectra did not read a 5000000-byte openai response:
+     *        ..."}
+     */
+    default void responseUnread(String why) {
+        Loggers.getLogger(TrackedCall.class).warn(why + "; its usage is recorded as unknown");
+    }
 }

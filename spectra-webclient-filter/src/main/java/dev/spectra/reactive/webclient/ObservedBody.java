@@ -1,5 +1,6 @@
 package dev.spectra.reactive.webclient;
 
+import dev.spectra.reactive.internal.http.HttpCallObserver;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -11,7 +12,8 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * A response body that shows each buffer to its {@link Exchange} as it passes and tells it how the body ended.
+ * A response body that shows each buffer to its {@link HttpCallObserver} as it passes (as views of its readable
+ * bytes, never copied) and tells it how the body ended.
  * The buffers themselves go to the caller untouched: same instances, same read positions, same reference counts,
  * same demand, same thread. Nothing is queued here, so there is nothing to release on cancel either: a buffer is
  * the caller's as soon as it is seen.
@@ -21,36 +23,36 @@ import reactor.util.context.Context;
  */
 final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
 
-    private final Exchange exchange;
+    private final HttpCallObserver call;
 
-    ObservedBody(Flux<DataBuffer> source, Exchange exchange) {
+    ObservedBody(Flux<DataBuffer> source, HttpCallObserver call) {
         super(source);
-        this.exchange = exchange;
+        this.call = call;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
-        if (exchange.claimBody()) {
-            source.subscribe(new Observer(actual, exchange));
+        if (call.claimResponseBody()) {
+            source.subscribe(new Observer(actual, call));
         } else {
             source.subscribe(actual);
         }
     }
 
     /**
-     * Forwards every signal; the exchange records before a terminal signal goes on, so that the record exists
+     * Forwards every signal; the call is recorded before a terminal signal goes on, so that the record exists
      * once the caller has seen the end of the body.
      */
     static final class Observer implements CoreSubscriber<DataBuffer>, Subscription, Scannable {
 
         private final CoreSubscriber<? super DataBuffer> actual;
-        private final Exchange exchange;
+        private final HttpCallObserver call;
         private @Nullable Subscription upstream;
         private boolean done;
 
-        Observer(CoreSubscriber<? super DataBuffer> actual, Exchange exchange) {
+        Observer(CoreSubscriber<? super DataBuffer> actual, HttpCallObserver call) {
             this.actual = actual;
-            this.exchange = exchange;
+            this.call = call;
         }
 
         @Override
@@ -67,7 +69,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 Operators.onNextDropped(buffer, actual.currentContext());
                 return;
             }
-            exchange.onBodyBuffer(buffer); // never throws
+            show(buffer);
             actual.onNext(buffer);
         }
 
@@ -78,7 +80,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 return;
             }
             done = true;
-            exchange.finish(Exchange.Signal.ERROR, t);
+            call.responseFailed(t);
             actual.onError(t);
         }
 
@@ -88,8 +90,22 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 return;
             }
             done = true;
-            exchange.finish(Exchange.Signal.COMPLETE, null);
+            call.responseCompleted();
             actual.onComplete();
+        }
+
+        /** Shows the buffer's readable bytes to the observer, as views; never throws. */
+        private void show(DataBuffer buffer) {
+            if (buffer.readableByteCount() == 0) {
+                return;
+            }
+            try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+                while (it.hasNext()) {
+                    call.responseBody(it.next());
+                }
+            } catch (Throwable e) {
+                call.internalError("reading a response body", e);
+            }
         }
 
         @Override
@@ -102,7 +118,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
             try {
                 upstream.cancel();
             } finally {
-                exchange.finish(Exchange.Signal.CANCEL, null);
+                call.responseCancelled();
             }
         }
 
@@ -112,9 +128,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
         }
 
         @Override
-
         @SuppressWarnings("rawtypes") // Reactor's own signature
-
         public @Nullable Object scanUnsafe(Attr key) {
             if (key == Attr.PARENT) {
                 return upstream;
