@@ -172,6 +172,10 @@ public final class JsonPruner {
     public void feed(ByteBuffer piece) {
         int pos = piece.position();
         int remaining = piece.remaining();
+        if (state == STOPPED) {
+            seen += remaining;
+            return;
+        }
         if (piece.hasArray()) {
             feed(piece.array(), piece.arrayOffset() + pos, remaining);
             return;
