@@ -40,6 +40,31 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
     }
 
     /**
+     * Shows a buffer's readable bytes to the observer, as views of the buffer (no copy; its read position, content
+     * and reference count unchanged); never throws.
+     *
+     * @param buffer the buffer
+     * @param call the observer
+     * @param request whether they are request bytes (else response bytes)
+     */
+    static void show(DataBuffer buffer, HttpCallObserver call, boolean request) {
+        if (buffer.readableByteCount() == 0) {
+            return;
+        }
+        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+            while (it.hasNext()) {
+                if (request) {
+                    call.requestBody(it.next());
+                } else {
+                    call.responseBody(it.next());
+                }
+            }
+        } catch (Throwable e) {
+            call.internalError(request ? "reading a request body" : "reading a response body", e);
+        }
+    }
+
+    /**
      * Forwards every signal; the call is recorded before a terminal signal goes on, so that the record exists
      * once the caller has seen the end of the body.
      */
@@ -69,7 +94,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 Operators.onNextDropped(buffer, actual.currentContext());
                 return;
             }
-            show(buffer);
+            show(buffer, call, false);
             actual.onNext(buffer);
         }
 
@@ -92,20 +117,6 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
             done = true;
             call.responseCompleted();
             actual.onComplete();
-        }
-
-        /** Shows the buffer's readable bytes to the observer, as views; never throws. */
-        private void show(DataBuffer buffer) {
-            if (buffer.readableByteCount() == 0) {
-                return;
-            }
-            try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
-                while (it.hasNext()) {
-                    call.responseBody(it.next());
-                }
-            } catch (Throwable e) {
-                call.internalError("reading a response body", e);
-            }
         }
 
         @Override

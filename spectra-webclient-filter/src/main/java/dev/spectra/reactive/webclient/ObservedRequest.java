@@ -50,18 +50,8 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
         return super.writeAndFlushWith(Flux.from(body).map(part -> Flux.from(part).doOnNext(this::show)));
     }
 
-    /** Shows a buffer's readable bytes to the observer, as views; never throws. */
     private void show(DataBuffer buffer) {
-        if (buffer.readableByteCount() == 0) {
-            return;
-        }
-        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
-            while (it.hasNext()) {
-                call.requestBody(it.next());
-            }
-        } catch (Throwable e) {
-            call.internalError("reading a request body", e);
-        }
+        ObservedBody.show(buffer, call, true);
     }
 
     /**
