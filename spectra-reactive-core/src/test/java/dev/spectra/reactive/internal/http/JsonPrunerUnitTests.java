@@ -314,12 +314,12 @@ class JsonPrunerUnitTests {
             checked += compareInsideString(new byte[] {'\\', 'u', '0', 'a', (byte) c, 'F'});
             checked += compareInsideString(new byte[] {'\\', 'u', 'D', '8', '0', (byte) c});
         }
-        assertThat(checked).isGreaterThan(70_000);
+        assertThat(checked).isGreaterThan(140_000); // cases times the two places of the cut
     }
 
-    /** The bytes inside a string, before and after the point where the string is cut, and at its end. */
+    /** The bytes inside a string, where the string is cut and past it; returns the number of bodies compared. */
     private static int compareInsideString(byte[] inside) {
-        for (String head : new String[] {"ab", "abcdefgh", "abcdefghijklmn"}) {
+        for (String head : new String[] {"abcde", "abcdefghijklmn"}) {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             out.writeBytes(("[\"" + head).getBytes(StandardCharsets.US_ASCII));
             out.writeBytes(inside);
@@ -330,7 +330,7 @@ class JsonPrunerUnitTests {
             byte[] pruned = prune(p, body, h.length + 2 + inside.length / 2);
             assertThat(parses(pruned)).as("%s in %s", Arrays.toString(inside), head).isEqualTo(parses(body));
         }
-        return 3;
+        return 2;
     }
 
     @Test
