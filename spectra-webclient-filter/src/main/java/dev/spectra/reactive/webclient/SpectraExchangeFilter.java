@@ -126,7 +126,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
                     .build();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
-            capture.trackingFailed(null, "starting to track a " + match.provider() + " call (it runs untracked)", e);
+            call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
             return next.exchange(request);
         }
         return next.exchange(observed)
