@@ -17,4 +17,5 @@ module dev.spectra.reactive {
     exports dev.spectra.reactive.sink;
     exports dev.spectra.reactive.testing;
     exports dev.spectra.reactive.internal to dev.spectra.reactive.webclient, dev.spectra.reactive.r2dbc;
+    exports dev.spectra.reactive.internal.http to dev.spectra.reactive.webclient;
 }

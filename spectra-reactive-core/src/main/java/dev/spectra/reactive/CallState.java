@@ -361,6 +361,16 @@ final class CallState implements TrackedCall {
         }
     }
 
+    @Override
+    public void responseUnread(String why) {
+        Objects.requireNonNull(why, "why");
+        if (engine != null) {
+            engine.responseUnread(provider, why);
+        } else {
+            TrackingEngine.untrackedError(why, new IllegalStateException("response left unread"));
+        }
+    }
+
     // ---------------------------------------------------------------- operators
 
     /** A value of a tracked Mono arrived: for a Mono, the call is complete. */

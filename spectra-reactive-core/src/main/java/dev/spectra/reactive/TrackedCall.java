@@ -231,4 +231,14 @@ public sealed interface TrackedCall permits CallState {
      * @param error the failure
      */
     void trackingFailed(String what, Throwable error);
+
+    /**
+     * Reports that the integration driving this call left its response unread for a reason of its own, not of
+     * the response's content (the body passed a memory bound): the record's usage is unknown, and this is counted
+     * in {@link TrackerStats#readFailures()} and logged, rate-limited. Never throws.
+     *
+     * @param why what happened, for the log, e.g. {@code "Spectra did not read a 5000000-byte openai response:
+     *        ..."}
+     */
+    void responseUnread(String why);
 }

@@ -12,7 +12,8 @@ import dev.spectra.reactive.sink.RecorderStats;
  * disturbing the user's pipelines.
  *
  * @param recorded calls recorded (records handed to delivery)
- * @param readFailures responses or stream chunks that could not be read (malformed body, extractor threw)
+ * @param readFailures responses or stream chunks that could not be read (malformed body, extractor threw, a body
+ *        an HTTP integration left unread because it passed a memory bound)
  * @param unpriced calls with known usage whose model is not in the pricing catalog (cost null)
  * @param trackingErrors internal tracking failures (a bug, or a user callback such as a trace id resolver throwing)
  * @param delivery the counters of the delivery to the tracker's sink (its recorder's, or of direct writes)

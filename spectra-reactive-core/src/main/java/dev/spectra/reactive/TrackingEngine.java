@@ -223,6 +223,12 @@ final class TrackingEngine {
                 + "); its usage is recorded as unknown", null);
     }
 
+    /** An HTTP integration left a response unread for a reason of its own (a memory bound): usage unknown. */
+    void responseUnread(String provider, String why) {
+        readFailures.increment();
+        LOG.warn("unread:" + provider, why + "; its usage is recorded as unknown", null);
+    }
+
     void unpriced(String provider, String model, PricingTier tier) {
         unpriced.increment();
         LOG.warn("unpriced", "Spectra has no " + tier + " price for " + provider + "/" + model

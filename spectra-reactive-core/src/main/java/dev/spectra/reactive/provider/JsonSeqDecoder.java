@@ -9,7 +9,8 @@ package dev.spectra.reactive.provider;
  * decoder tracks strings, escapes and nesting to find its end, so pretty-printed objects spanning lines work. A
  * raw line break inside a string is never valid JSON: the object is dropped there (counted as malformed) so a
  * truncated NDJSON line does not swallow the next one. Memory is bounded as in {@link SseDecoder}: an object
- * larger than {@code maxEventBytes} is skipped and counted. Never writes or keeps the caller's arrays.
+ * larger than {@code maxEventBytes} is skipped and counted, and the buffer it filled dropped at once. Never writes
+ * or keeps the caller's arrays.
  */
 final class JsonSeqDecoder {
 
@@ -124,6 +125,11 @@ final class JsonSeqDecoder {
         }
     }
 
+    /** The object buffer's size now, for tests. */
+    int bufferCapacity() {
+        return data.length;
+    }
+
     /** Ends the input; an unfinished object is dropped (it cannot be valid JSON). */
     void finish() {
         depth = 0;
@@ -141,6 +147,9 @@ final class JsonSeqDecoder {
             overflow = true;
             oversized++;
             dataLen = 0;
+            if (data.length > SHRINK_ABOVE) {
+                data = new byte[INITIAL]; // the rest of an oversized object is not kept: neither is its memory
+            }
             return;
         }
         if (dataLen + len > data.length) {

@@ -16,8 +16,9 @@ package dev.spectra.reactive.provider;
  *       a streamed partial image or an audio delta); if so the rest of it is not copied, and it is counted as an
  *       event but not dispatched.</li>
  *   <li>Memory is bounded: an event whose payload exceeds {@code maxEventBytes} is skipped (counted in
- *       {@link #oversized()}) while the decoder keeps reading up to its end. The buffer grows on demand, to at
- *       most {@code maxEventBytes} while an event that cannot be ruled out from its start is buffered whole, and
+ *       {@link #oversized()}) while the decoder keeps reading up to its end, and the buffer it filled is dropped
+ *       at once. The buffer grows on demand, to at most {@code maxEventBytes} while an event that cannot be ruled
+ *       out from its start is buffered whole, and
  *       shrinks back to {@value #INITIAL} bytes only after {@value #SHRINK_AFTER} events in a row have fitted in
  *       {@value #SHRINK_ABOVE} bytes (no reallocation per event on a stream of large events).</li>
  * </ul>
@@ -296,6 +297,14 @@ final class SseDecoder {
         overflow = true;
         oversized++;
         dataLen = 0;
+        if (data.length > SHRINK_ABOVE) {
+            data = new byte[INITIAL]; // the rest of an oversized event is not kept: neither is its memory
+        }
+    }
+
+    /** The event buffer's size now, for tests. */
+    int bufferCapacity() {
+        return data.length;
     }
 
     private void ensure(int needed) {

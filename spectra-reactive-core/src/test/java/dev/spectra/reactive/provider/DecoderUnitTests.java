@@ -179,6 +179,27 @@ class DecoderUnitTests {
     }
 
     @Test
+    void anOversizedEventOrObjectDoesNotKeepItsMemory() {
+        int max = 1024 * 1024;
+        Events e = new Events();
+        SseDecoder sse = new SseDecoder(e, max);
+        byte[] big = ("data: {\"d\":\"" + "x".repeat(max) + "\"}\n\n").getBytes(StandardCharsets.US_ASCII);
+        sse.feed(big, 0, big.length - 2);
+        assertThat(sse.bufferCapacity()).isLessThanOrEqualTo(SseDecoder.INITIAL);
+        sse.feed(big, big.length - 2, 2);
+        assertThat(sse.oversized()).isEqualTo(1);
+        assertThat(e.got).isEmpty();
+
+        JsonSeqDecoder seq = new JsonSeqDecoder(e, max);
+        byte[] object = ("{\"d\":\"" + "y".repeat(max) + "\"}\n").getBytes(StandardCharsets.US_ASCII);
+        seq.feed(object, 0, object.length - 3);
+        assertThat(seq.bufferCapacity()).isLessThanOrEqualTo(512);
+        seq.feed(object, object.length - 3, 3);
+        assertThat(seq.oversized()).isEqualTo(1);
+        assertThat(e.got).isEmpty();
+    }
+
+    @Test
     void anOverLongObjectIsSkippedAndCounted() {
         Events e = new Events();
         JsonSeqDecoder d = new JsonSeqDecoder(e, 1024);

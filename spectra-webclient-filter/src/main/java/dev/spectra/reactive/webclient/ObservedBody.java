@@ -1,5 +1,6 @@
 package dev.spectra.reactive.webclient;
 
+import dev.spectra.reactive.internal.http.HttpCallObserver;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -11,7 +12,8 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * A response body that shows each buffer to its {@link Exchange} as it passes and tells it how the body ended.
+ * A response body that shows each buffer to its {@link HttpCallObserver} as it passes (as views of its readable
+ * bytes, never copied) and tells it how the body ended.
  * The buffers themselves go to the caller untouched: same instances, same read positions, same reference counts,
  * same demand, same thread. Nothing is queued here, so there is nothing to release on cancel either: a buffer is
  * the caller's as soon as it is seen.
@@ -21,36 +23,61 @@ import reactor.util.context.Context;
  */
 final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
 
-    private final Exchange exchange;
+    private final HttpCallObserver call;
 
-    ObservedBody(Flux<DataBuffer> source, Exchange exchange) {
+    ObservedBody(Flux<DataBuffer> source, HttpCallObserver call) {
         super(source);
-        this.exchange = exchange;
+        this.call = call;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
-        if (exchange.claimBody()) {
-            source.subscribe(new Observer(actual, exchange));
+        if (call.claimResponseBody()) {
+            source.subscribe(new Observer(actual, call));
         } else {
             source.subscribe(actual);
         }
     }
 
     /**
-     * Forwards every signal; the exchange records before a terminal signal goes on, so that the record exists
+     * Shows a buffer's readable bytes to the observer, as views of the buffer (no copy; its read position, content
+     * and reference count unchanged); never throws.
+     *
+     * @param buffer the buffer
+     * @param call the observer
+     * @param request whether they are request bytes (else response bytes)
+     */
+    static void show(DataBuffer buffer, HttpCallObserver call, boolean request) {
+        if (buffer.readableByteCount() == 0) {
+            return;
+        }
+        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+            while (it.hasNext()) {
+                if (request) {
+                    call.requestBody(it.next());
+                } else {
+                    call.responseBody(it.next());
+                }
+            }
+        } catch (Throwable e) {
+            call.internalError(request ? "reading a request body" : "reading a response body", e);
+        }
+    }
+
+    /**
+     * Forwards every signal; the call is recorded before a terminal signal goes on, so that the record exists
      * once the caller has seen the end of the body.
      */
     static final class Observer implements CoreSubscriber<DataBuffer>, Subscription, Scannable {
 
         private final CoreSubscriber<? super DataBuffer> actual;
-        private final Exchange exchange;
+        private final HttpCallObserver call;
         private @Nullable Subscription upstream;
         private boolean done;
 
-        Observer(CoreSubscriber<? super DataBuffer> actual, Exchange exchange) {
+        Observer(CoreSubscriber<? super DataBuffer> actual, HttpCallObserver call) {
             this.actual = actual;
-            this.exchange = exchange;
+            this.call = call;
         }
 
         @Override
@@ -67,7 +94,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 Operators.onNextDropped(buffer, actual.currentContext());
                 return;
             }
-            exchange.onBodyBuffer(buffer); // never throws
+            show(buffer, call, false);
             actual.onNext(buffer);
         }
 
@@ -78,7 +105,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 return;
             }
             done = true;
-            exchange.finish(Exchange.Signal.ERROR, t);
+            call.responseFailed(t);
             actual.onError(t);
         }
 
@@ -88,7 +115,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 return;
             }
             done = true;
-            exchange.finish(Exchange.Signal.COMPLETE, null);
+            call.responseCompleted();
             actual.onComplete();
         }
 
@@ -102,7 +129,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
             try {
                 upstream.cancel();
             } finally {
-                exchange.finish(Exchange.Signal.CANCEL, null);
+                call.responseCancelled();
             }
         }
 
@@ -112,9 +139,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
         }
 
         @Override
-
         @SuppressWarnings("rawtypes") // Reactor's own signature
-
         public @Nullable Object scanUnsafe(Attr key) {
             if (key == Attr.PARENT) {
                 return upstream;

@@ -1,17 +1,14 @@
 package dev.spectra.reactive.webclient;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.internal.Fatal;
-import dev.spectra.reactive.internal.RateLimitedLog;
+import dev.spectra.reactive.internal.http.ByteBudget;
+import dev.spectra.reactive.internal.http.HttpCallObserver;
+import dev.spectra.reactive.internal.http.HttpCapture;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
-import dev.spectra.reactive.provider.WireFormat;
-import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -36,17 +33,21 @@ import reactor.util.context.ContextView;
  *
  * <p><b>What is read.</b> The requested model and the stream flag from the request body as it is written; the
  * answered model, usage, response id, finish reason and tool calls from the response body as it is read, with
- * the same provider formats and pricing as Spectra's operators. A JSON response is copied as it passes (at most
+ * the same provider formats and pricing as Spectra's operators. A JSON response is copied as it passes (its
+ * first 64 KiB as they are, a longer one pruned of long strings and number arrays, within
  * {@link Builder#maxResponseBytes}) and read when it ends; a stream ({@code text/event-stream}, NDJSON, or a
  * JSON array answering a streaming request) is read event by event in constant memory, and the record gets
  * {@code streaming: true}, the chunk count (the provider's events: SSE events with data, NDJSON lines, array
  * elements; not TCP reads) and the time to first token (from the subscription to the exchange to the arrival of
  * the bytes that complete the first event, so keep-alive comments before it do not count).
  *
- * <p><b>Memory per exchange</b> is bounded: the first 64 KiB of the request body (larger bodies are scanned for
- * {@code model}, {@code stream}, {@code service_tier} and {@code stream_options} in constant memory); the copy of
- * a JSON response, at most {@link Builder#maxResponseBytes}; for a stream, the reader's state, which holds one
- * event at a time (events are bounded by the registry's {@code maxEventBytes}); the captured payloads when on.
+ * <p><b>Memory</b> is bounded per exchange and across exchanges: the first 64 KiB of the request body (larger
+ * bodies are scanned for {@code model}, {@code stream}, {@code service_tier} and {@code stream_options} in constant
+ * memory); the copy of a JSON response, or its pruned copy, at most {@link Builder#maxResponseBytes}; for a
+ * stream, the reader's state, which holds one event at a time (events are bounded by the registry's
+ * {@code maxEventBytes}); the captured payloads when on. The copies grow only as bytes arrive, and together they
+ * never pass {@link Builder#maxHeldBytes} (by default a process-wide bound, 1/16 of the heap): past it, a call is
+ * recorded with its usage unknown, counted and logged, and the caller's bytes pass untouched.
  *
  * <p><b>What is never done.</b> The caller's bytes are never changed, joined, re-emitted, retained, released or
  * moved: each buffer is read in place and passed on as the same instance, on the same thread, with the caller's
@@ -69,35 +70,19 @@ import reactor.util.context.ContextView;
  */
 public final class SpectraExchangeFilter implements ExchangeFilterFunction {
 
-    /** Default bound on the copy of a JSON response body read for usage: {@value} bytes (4 MiB). */
-    public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+    /** Default bound on the bytes held to read one JSON response body: {@value} bytes (4 MiB). */
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = HttpCapture.DEFAULT_MAX_RESPONSE_BYTES;
 
     /** Default bound on each captured payload when capture is on without a bound: {@value} bytes. */
-    public static final int DEFAULT_CAPTURE_BYTES = 2048;
+    public static final int DEFAULT_CAPTURE_BYTES = HttpCapture.DEFAULT_CAPTURE_BYTES;
 
     /** Largest bound on each captured payload: {@value} bytes (records keep metadata small). */
-    public static final int MAX_CAPTURE_BYTES = 8192;
+    public static final int MAX_CAPTURE_BYTES = HttpCapture.MAX_CAPTURE_BYTES;
 
-    private static final RateLimitedLog LOG = new RateLimitedLog(SpectraExchangeFilter.class);
+    private final HttpCapture capture;
 
-    private final @Nullable SpectraTracker tracker;
-    private final @Nullable ProviderRegistry fixedRegistry;
-    private final List<String[]> hosts;
-    private final int captureBytes;
-    private final boolean includeStreamUsage;
-    private final int maxResponseBytes;
-    private volatile @Nullable Derived derived;
-
-    private SpectraExchangeFilter(Builder b) {
-        this.tracker = b.tracker;
-        this.hosts = List.copyOf(b.hosts);
-        this.captureBytes = b.captureBytes;
-        this.includeStreamUsage = b.includeStreamUsage;
-        this.maxResponseBytes = b.maxResponseBytes;
-        ProviderRegistry base = b.providers != null ? b.providers : b.tracker != null ? b.tracker.providers() : null;
-        // unknown provider ids fail here, at configuration, not on a call
-        ProviderRegistry checked = withHosts(base != null ? base : ProviderRegistry.builtIn());
-        this.fixedRegistry = base != null ? checked : null;
+    private SpectraExchangeFilter(HttpCapture capture) {
+        this.capture = capture;
     }
 
     /**
@@ -119,150 +104,72 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
 
     @Override
     public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-        EndpointMatch match;
-        try {
-            match = registry().match(request.url());
-        } catch (Throwable e) {
-            Fatal.rethrowIfFatal(e);
-            failed(null, "matching " + request.method() + " " + request.url().getHost() + " (the call runs untracked)",
-                    e);
-            match = null;
-        }
+        EndpointMatch match = capture.match(request.method().name(), request.url());
         if (match == null) {
             return next.exchange(request);
         }
-        EndpointMatch m = match;
-        return Mono.deferContextual(view -> exchange(request, next, m, view));
+        return Mono.deferContextual(view -> exchange(request, next, match, view));
     }
 
     private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, EndpointMatch match,
                                           ContextView view) {
-        Exchange exchange;
+        HttpCallObserver call = capture.start(match, view);
+        if (call == null) {
+            return next.exchange(request);
+        }
         ClientRequest observed;
-        SpectraTracker t = null;
         try {
-            t = trackerFor(view);
-            if (!t.isEnabled()) {
-                return next.exchange(request);
-            }
-            exchange = Exchange.start(t, match, view, captureBytes, maxResponseBytes);
-            boolean rewrite = includeStreamUsage && rewritable(match);
+            boolean rewrite = capture.rewritesStreamUsage(match);
             observed = ClientRequest.from(request)
-                    .body((message, context) -> request.body().insert(
-                            new ObservedRequest(message, exchange, rewrite), context))
+                    .body((message, context) -> request.body().insert(new ObservedRequest(message, call, rewrite),
+                            context))
                     .build();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
-            failed(t, "starting to track a " + match.provider() + " call (it runs untracked)", e);
+            call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
             return next.exchange(request);
         }
         return next.exchange(observed)
-                .map(exchange::onResponse)
+                .map(response -> observe(response, call))
                 .doOnSuccess(response -> {
                     if (response == null) { // a filter downstream answered nothing: still one record
-                        exchange.onExchangeError(new IllegalStateException("the exchange completed without a response"));
+                        call.exchangeFailed(new IllegalStateException("the exchange completed without a response"));
                     }
                 })
-                .doOnError(exchange::onExchangeError)
-                .doOnCancel(exchange::onExchangeCancel);
+                .doOnError(call::exchangeFailed)
+                .doOnCancel(call::exchangeCancelled);
     }
 
-    /** OpenAI and Azure OpenAI chat and completions: the APIs that accept {@code stream_options}. */
-    private static boolean rewritable(EndpointMatch m) {
-        String p = m.provider();
-        return m.endpoint().format() == WireFormat.OPENAI_CHAT && ("openai".equals(p) || "azure".equals(p));
+    /** The response as the caller gets it: its body observed as it is read, everything else as it came. */
+    private static ClientResponse observe(ClientResponse response, HttpCallObserver call) {
+        boolean observing;
+        try {
+            ClientResponse.Headers headers = response.headers();
+            observing = call.responseStarted(response.statusCode().value(),
+                    headers.asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE), headers.contentLength().orElse(-1L));
+        } catch (Throwable e) {
+            call.internalError("observing a response", e);
+            call.responseCompleted();
+            return response;
+        }
+        return observing ? response.mutate().body(flux -> new ObservedBody(flux, call)).build() : response;
     }
 
     /**
-     * Counts a failure of the filter itself in the tracker's {@code trackingErrors} (this filter's tracker, else the
-     * given one, else the global one) and logs it; never throws.
+     * @return the bound on the bytes this filter holds at once across its calls (its own, or the process-wide one)
      */
-    private void failed(@Nullable SpectraTracker known, String what, Throwable e) {
-        try {
-            SpectraTracker t = known != null ? known : tracker != null ? tracker : Spectra.tracker();
-            t.trackingFailed(what, e);
-        } catch (Throwable again) {
-            Fatal.rethrowIfFatal(again);
-            LOG.warn("internal", "Spectra failed while " + what, e);
-        }
-    }
-
-    private SpectraTracker trackerFor(ContextView view) {
-        if (tracker != null) {
-            return tracker;
-        }
-        return Spectra.tracker(view);
-    }
-
-    /** The registry matching requests now; derived from the global tracker's when none is fixed, and cached. */
-    private ProviderRegistry registry() {
-        ProviderRegistry fixed = fixedRegistry;
-        if (fixed != null) {
-            return fixed;
-        }
-        ProviderRegistry base = Spectra.tracker().providers();
-        if (hosts.isEmpty()) {
-            return base;
-        }
-        Derived d = derived;
-        if (d == null || d.base != base) {
-            ProviderRegistry r;
-            try {
-                r = withHosts(base);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("hosts", "Spectra could not add the filter's hosts to the global tracker's providers: "
-                        + e.getMessage(), null);
-                r = base;
-            }
-            d = new Derived(base, r);
-            derived = d;
-        }
-        return d.registry;
-    }
-
-    private ProviderRegistry withHosts(ProviderRegistry base) {
-        if (hosts.isEmpty()) {
-            return base;
-        }
-        ProviderRegistry.Builder b = base.toBuilder();
-        for (String[] h : hosts) {
-            b.host(h[0], h[1]);
-        }
-        return b.build();
+    ByteBudget heldBytes() {
+        return capture.budget();
     }
 
     @Override
     public String toString() {
-        StringBuilder hostList = new StringBuilder("[");
-        for (String[] h : hosts) {
-            hostList.append(hostList.length() > 1 ? ", " : "").append(h[0]).append('=').append(h[1]);
-        }
-        return "SpectraExchangeFilter{tracker=" + (tracker != null ? "fixed" : "context or global")
-                + ", providers=" + (fixedRegistry != null ? fixedRegistry : "global tracker's")
-                + ", hosts=" + hostList.append(']') + ", capturePayloads=" + (captureBytes > 0 ? captureBytes
-                + " bytes" : "off") + ", includeStreamUsage=" + includeStreamUsage + ", maxResponseBytes="
-                + maxResponseBytes + '}';
-    }
-
-    /** A registry derived from a base one, remembered with it. */
-    private static final class Derived {
-        final ProviderRegistry base;
-        final ProviderRegistry registry;
-
-        Derived(ProviderRegistry base, ProviderRegistry registry) {
-            this.base = base;
-            this.registry = registry;
-        }
+        return "SpectraExchangeFilter{" + capture.settings() + '}';
     }
 
     /** Builds a {@link SpectraExchangeFilter}. Setters check their argument; the filter is immutable. */
     public static final class Builder {
-        private @Nullable SpectraTracker tracker;
-        private @Nullable ProviderRegistry providers;
-        private final List<String[]> hosts = new ArrayList<>();
-        private int captureBytes;
-        private boolean includeStreamUsage;
-        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private final HttpCapture.Builder capture = HttpCapture.builder();
 
         private Builder() {
         }
@@ -276,7 +183,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
          * @return this builder
          */
         public Builder tracker(SpectraTracker tracker) {
-            this.tracker = Objects.requireNonNull(tracker, "tracker");
+            capture.tracker(tracker);
             return this;
         }
 
@@ -287,7 +194,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
          * @return this builder
          */
         public Builder providers(ProviderRegistry registry) {
-            this.providers = Objects.requireNonNull(registry, "providers");
+            capture.providers(registry);
             return this;
         }
 
@@ -301,9 +208,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
          * @throws IllegalArgumentException at {@link #build()} when the registry has no such provider
          */
         public Builder host(String providerId, String hostPattern) {
-            Objects.requireNonNull(providerId, "providerId");
-            Objects.requireNonNull(hostPattern, "hostPattern");
-            hosts.add(new String[] {providerId, hostPattern});
+            capture.host(providerId, hostPattern);
             return this;
         }
 
@@ -330,11 +235,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
          * @return this builder
          */
         public Builder capturePayloads(int maxBytes) {
-            if (maxBytes < 1 || maxBytes > MAX_CAPTURE_BYTES) {
-                throw new IllegalArgumentException("capturePayloads maxBytes must be in 1.." + MAX_CAPTURE_BYTES
-                        + ", was " + maxBytes);
-            }
-            this.captureBytes = maxBytes;
+            capture.capturePayloads(maxBytes);
             return this;
         }
 
@@ -350,23 +251,39 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
          * @return this builder
          */
         public Builder includeStreamUsage(boolean enabled) {
-            this.includeStreamUsage = enabled;
+            capture.includeStreamUsage(enabled);
             return this;
         }
 
         /**
-         * Bound on the copy of a (non-streamed) JSON response kept to read its usage when it ends. A larger
-         * answer (a big embeddings batch, base64 images) passes to the caller untouched, but its usage is
-         * unknown and a warning is logged. Streams are read in constant memory whatever their length.
+         * Bound on the bytes held to read one (non-streamed) JSON response when it ends. Its first 64 KiB are
+         * copied as they are; a longer body is never copied but pruned as it passes (string values cut to their
+         * first 1,024 characters, 8,192 for error messages; arrays of numbers such as embedding vectors emptied),
+         * and read from the pruned copy: a 5 MB chat answer or embeddings batch costs a few KiB. A body whose
+         * copy would pass the bound passes to the caller untouched, with its usage unknown (counted in the
+         * tracker's {@code readFailures} and logged). Streams are read in constant memory whatever their length.
          *
          * @param bytes at least 1024 (default {@value SpectraExchangeFilter#DEFAULT_MAX_RESPONSE_BYTES})
          * @return this builder
          */
         public Builder maxResponseBytes(int bytes) {
-            if (bytes < 1024) {
-                throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + bytes);
-            }
-            this.maxResponseBytes = bytes;
+            capture.maxResponseBytes(bytes);
+            return this;
+        }
+
+        /**
+         * Bound on the bytes this filter holds at once, across all its calls in flight, to read them: request
+         * body copies, response copies and pruned copies, captured payloads. A copy asks before it grows; past
+         * the bound a request is read by a constant-memory scanner (model, stream flag, tier) and a response is
+         * recorded with its usage unknown (counted in the tracker's {@code readFailures} and logged,
+         * rate-limited). Default: one process-wide bound shared by every filter and interceptor built without this
+         * setting, 1/16 of the maximum heap ({@code Runtime.maxMemory()}), at least 8 MiB and at most 256 MiB.
+         *
+         * @param bytes at least 65536
+         * @return this builder
+         */
+        public Builder maxHeldBytes(long bytes) {
+            capture.maxHeldBytes(bytes);
             return this;
         }
 
@@ -375,7 +292,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
          * @throws IllegalArgumentException when a {@link #host} names a provider the registry does not know
          */
         public SpectraExchangeFilter build() {
-            return new SpectraExchangeFilter(this);
+            return new SpectraExchangeFilter(capture.build());
         }
     }
 }

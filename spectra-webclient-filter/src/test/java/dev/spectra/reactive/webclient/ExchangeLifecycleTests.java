@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.PricingStatus;
 import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.testing.SpectraFake;
 import dev.spectra.reactive.testsupport.fixtures.FixtureServer;
 import org.junit.jupiter.api.AfterAll;
@@ -263,7 +264,7 @@ class ExchangeLifecycleTests {
         assertThat(r.errorType()).isEqualTo(WebClientRequestException.class.getName());
         assertThat(r.errorMessage()).contains("Connection refused");
         // no connection, so the body was never written: nothing named the model
-        assertThat(r.model()).isEqualTo(Exchange.UNKNOWN_MODEL);
+        assertThat(r.model()).isEqualTo(HttpCallObserver.UNKNOWN_MODEL);
         assertThat(r.endpoint()).isEqualTo("/v1/chat/completions");
         assertThat(r.operation()).isEqualTo("chat");
         assertThat(r.usage()).isNull();

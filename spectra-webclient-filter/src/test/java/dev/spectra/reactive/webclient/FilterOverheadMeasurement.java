@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.internal.http.HttpCallObserver;
+import dev.spectra.reactive.internal.http.HttpCapture;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.sink.InMemorySink;
@@ -41,6 +43,7 @@ class FilterOverheadMeasurement {
         NettyDataBufferFactory factory = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
         SpectraTracker tracker = SpectraTracker.builder().sink(new InMemorySink()).directDelivery().build();
         EndpointMatch match = ProviderRegistry.builtIn().match("api.openai.com", -1, "/v1/chat/completions");
+        HttpCapture capture = HttpCapture.builder().tracker(tracker).maxResponseBytes(1 << 20).build();
         long chunks = 0;
         long plainNanos = 0;
         long observedNanos = 0;
@@ -56,10 +59,8 @@ class FilterOverheadMeasurement {
                     }
                     Flux<DataBuffer> body = Flux.fromIterable(buffers);
                     if (observed == 1) {
-                        Exchange ex = Exchange.start(tracker, match, Context.empty(), 0, 1 << 20);
-                        ex.onResponse(org.springframework.web.reactive.function.client.ClientResponse
-                                .create(org.springframework.http.HttpStatus.OK)
-                                .header("Content-Type", "text/event-stream").build());
+                        HttpCallObserver ex = capture.start(match, Context.empty());
+                        ex.responseStarted(200, "text/event-stream", -1);
                         body = new ObservedBody(body, ex);
                     }
                     body.doOnNext(org.springframework.core.io.buffer.DataBufferUtils::release).blockLast();

@@ -126,13 +126,4 @@ class RequestObservationTests {
         assertThat(fake.recorded()).extracting(TrackedRequest::model)
                 .containsExactly("gpt-4o", "gpt-4o", "llama-3.3-70b-versatile", "claude-sonnet-4-5");
     }
-
-    @Test
-    void insertionKeepsEveryOtherByte() {
-        assertThat(new String(ObservedRequest.insertAfterBrace(" { \"a\":1}".getBytes(StandardCharsets.UTF_8)),
-                StandardCharsets.UTF_8)).isEqualTo(" {\"stream_options\":{\"include_usage\":true}, \"a\":1}");
-        assertThat(new String(ObservedRequest.insertAfterBrace("{ }".getBytes(StandardCharsets.UTF_8)),
-                StandardCharsets.UTF_8)).isEqualTo("{\"stream_options\":{\"include_usage\":true} }");
-        assertThat(ObservedRequest.insertAfterBrace("[1]".getBytes(StandardCharsets.UTF_8))).isNull();
-    }
 }

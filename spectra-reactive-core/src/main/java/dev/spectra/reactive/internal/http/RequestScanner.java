@@ -1,4 +1,4 @@
-package dev.spectra.reactive.webclient;
+package dev.spectra.reactive.internal.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Finds, in a JSON request body of any size fed in pieces, the few top-level values tracking needs:
  * {@code model}, {@code stream}, {@code service_tier} and {@code stream_options.include_usage}. Constant memory
  * (a key and a value of at most {@value #MAX_VALUE} bytes), no parse tree, nothing kept of the input: the fallback
- * of {@link Exchange} for bodies larger than the copy it reads whole.
+ * of {@link HttpCallObserver} for bodies larger than the copy it reads whole.
  *
  * <p>A tokenizer only: it tracks strings, escapes and nesting, and is not a validator. A body that is not a JSON
  * object gives nothing. Used by one thread at a time.

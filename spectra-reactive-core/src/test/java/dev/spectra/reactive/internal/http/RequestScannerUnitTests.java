@@ -1,4 +1,4 @@
-package dev.spectra.reactive.webclient;
+package dev.spectra.reactive.internal.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

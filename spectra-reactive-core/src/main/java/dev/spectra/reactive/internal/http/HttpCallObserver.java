@@ -1,0 +1,522 @@
+package dev.spectra.reactive.internal.http;
+
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.TrackOptions;
+import dev.spectra.reactive.TrackedCall;
+import dev.spectra.reactive.internal.Fatal;
+import dev.spectra.reactive.internal.RateLimitedLog;
+import dev.spectra.reactive.internal.SecretScrubber;
+import dev.spectra.reactive.provider.EndpointMatch;
+import dev.spectra.reactive.provider.RequestDetails;
+import dev.spectra.reactive.provider.ResponseDetails;
+import dev.spectra.reactive.provider.StreamReader;
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
+
+/**
+ * Observes one tracked HTTP call as its bytes pass, and records it exactly once: what the request body says
+ * (model, stream flag, tier), how the response body is read (a stream event by event, a JSON answer whole), and
+ * the record at the end. An HTTP client integration starts one per call with {@link HttpCapture#start}, shows it
+ * the request body ({@link #requestBody}), the response status and headers ({@link #responseStarted}) and the
+ * response body ({@link #responseBody}) as they pass, and tells it how the call ended: {@link #responseCompleted},
+ * {@link #responseFailed}, {@link #responseCancelled}, or before any response {@link #exchangeFailed} and
+ * {@link #exchangeCancelled}. The first end records the call; later ones do nothing. The same bytes give the same
+ * record, whatever the client.
+ *
+ * <p>Buffers are read in place with absolute gets, never changed, never kept: their position, limit, content and
+ * (for reference-counted buffers) count are the caller's. Methods never throw: a failure of tracking is counted in
+ * the tracker's {@code trackingErrors} and logged, rate-limited, and the call goes on. Thread-safe: everything is
+ * serialised on this object; the record is made under that lock by the first end.
+ *
+ * <p>Memory, bounded per call and across calls: a copy of the request body's first {@value #REQUEST_COPY_BYTES}
+ * bytes (past them a constant-size scanner); for a whole response, a copy of its first 64 KiB, else a pruned copy
+ * within the response bound ({@link WholeBody}); for a stream, the stream reader's state (one event at a time,
+ * bounded by the registry's event bound); with payload capture, the first bytes of each body. The copies grow as
+ * bytes arrive, with memory granted by the integration's {@link ByteBudget}, and give it back when the call is
+ * recorded. A response that could not be read within these bounds is recorded with its usage unknown, counted in
+ * the tracker's {@code readFailures} and logged.
+ */
+public final class HttpCallObserver {
+
+    /** Bytes of the request body copied and read whole; past them a scanner finds model and stream flag. */
+    public static final int REQUEST_COPY_BYTES = 64 * 1024;
+
+    /** The model stored when neither the request body nor the path names one. */
+    public static final String UNKNOWN_MODEL = "unknown";
+
+    private static final RateLimitedLog LOG = new RateLimitedLog(HttpCallObserver.class);
+    private static final AtomicIntegerFieldUpdater<HttpCallObserver> BODY_CLAIMED =
+            AtomicIntegerFieldUpdater.newUpdater(HttpCallObserver.class, "bodyClaimed");
+
+    private static final int MODE_NONE = 0;
+    private static final int MODE_WHOLE = 1;
+    private static final int MODE_STREAM = 2;
+    private static final int MODE_SKIP = 3;
+
+    private final TrackedCall call;
+    private final EndpointMatch match;
+    private final int captureBytes;
+    private final int maxResponseBytes;
+    private final ByteBudget budget;
+    private volatile int bodyClaimed;
+
+    // guarded by this
+    private @Nullable BoundedBytes requestCopy;
+    private @Nullable RequestScanner scanner;
+    private @Nullable RequestDetails request;
+    private long requestBytesRead = -1;
+    private boolean responded;
+    private int status = -1;
+    private int mode = MODE_NONE;
+    private @Nullable WholeBody body;
+    private @Nullable StreamReader stream;
+    private @Nullable BoundedBytes responsePrefix;
+    private long events;
+    private boolean finished;
+
+    private HttpCallObserver(TrackedCall call, EndpointMatch match, HttpCapture capture) {
+        this.call = call;
+        this.match = match;
+        this.captureBytes = capture.captureBytes();
+        this.maxResponseBytes = capture.maxResponseBytes();
+        this.budget = capture.budget();
+    }
+
+    /** Starts the call now (its start time is this moment); see {@link HttpCapture#start}. */
+    static HttpCallObserver start(HttpCapture capture, SpectraTracker tracker, EndpointMatch match,
+                                  ContextView context) {
+        String pathModel = match.pathModel();
+        TrackedCall call = tracker.startCall(match.provider(), pathModel != null ? pathModel : UNKNOWN_MODEL,
+                TrackOptions.none(), context);
+        call.endpoint(match.path()).operation(match.endpoint().operation()).modelType(match.endpoint().modelType());
+        return new HttpCallObserver(call, match, capture);
+    }
+
+    /**
+     * @return the endpoint the call was recognised as
+     */
+    public EndpointMatch match() {
+        return match;
+    }
+
+    // ------------------------------------------------------------------------------------------ request
+
+    /**
+     * A piece of the request body on its way out: copied (or scanned), never changed.
+     *
+     * @param piece the bytes between position and limit
+     */
+    public void requestBody(ByteBuffer piece) {
+        try {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                BoundedBytes copy = requestCopy;
+                if (copy == null) {
+                    copy = new BoundedBytes(REQUEST_COPY_BYTES, -1, budget);
+                    requestCopy = copy;
+                }
+                RequestScanner s = scanner;
+                if (s != null) {
+                    s.feed(piece, piece.position(), piece.limit());
+                    copy.skip(piece.remaining()); // full: only counts the bytes
+                    return;
+                }
+                int keptBefore = copy.length();
+                copy.copy(piece);
+                if (!copy.complete()) {
+                    // past the copy: a scanner reads what was copied, then the rest of this piece and later ones
+                    s = new RequestScanner();
+                    s.feed(copy.array(), 0, copy.length());
+                    s.feed(piece, piece.position() + copy.length() - keptBefore, piece.limit());
+                    scanner = s;
+                }
+            }
+        } catch (Throwable e) {
+            internalError("reading a request body", e);
+        }
+    }
+
+    /**
+     * The whole request body at once, as sent (an integration that joins the body, or sends it from an array).
+     *
+     * @param body the bytes; not changed, not kept past the call
+     */
+    public void wholeRequestBody(byte[] body) {
+        try {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                BoundedBytes old = requestCopy;
+                if (old != null) {
+                    old.release();
+                }
+                BoundedBytes copy = new BoundedBytes(REQUEST_COPY_BYTES, body.length, budget);
+                copy.copy(body, 0, body.length);
+                requestCopy = copy;
+                scanner = null;
+                if (!copy.complete()) { // longer than the copy (or the budget refused): scanned instead
+                    RequestScanner s = new RequestScanner();
+                    s.feed(body, 0, body.length);
+                    scanner = s;
+                }
+            }
+        } catch (Throwable e) {
+            internalError("reading a request body", e);
+        }
+    }
+
+    /**
+     * The body to send in place of {@code body} when the integration adds the include-usage option
+     * ({@link HttpCapture#rewritesStreamUsage}): an OpenAI chat stream request without
+     * {@code stream_options.include_usage} gets {@code "stream_options":{"include_usage":true}} after its opening
+     * brace, every other byte as written. Records what is sent as the whole request body.
+     *
+     * @param body the request body as written
+     * @return the body to send: {@code body} itself when nothing is added
+     */
+    public byte[] withStreamUsage(byte[] body) {
+        byte[] out = null;
+        try {
+            RequestDetails d = match.readRequest(body, 0, body.length);
+            if (d.stream() && d.includeUsage() == null) {
+                out = StreamUsageOption.insert(body);
+            }
+        } catch (RuntimeException e) {
+            out = null; // leave the body as written
+        }
+        byte[] sent = out != null ? out : body;
+        wholeRequestBody(sent);
+        return sent;
+    }
+
+    /** Guarded by this: what the request said so far (read again only when more bytes came). */
+    private RequestDetails requestDetails() {
+        BoundedBytes copy = requestCopy;
+        long seen = copy == null ? 0 : copy.seen();
+        RequestDetails d = request;
+        if (d != null && seen == requestBytesRead) {
+            return d;
+        }
+        if (copy == null || copy.seen() == 0) {
+            d = match.readRequest(new byte[0], 0, 0);
+        } else if (scanner == null) {
+            d = match.readRequest(copy.array(), 0, copy.length());
+        } else {
+            byte[] summary = scanner.summary();
+            d = summary == null ? match.readRequest(new byte[0], 0, 0) : match.readRequest(summary, 0, summary.length);
+        }
+        request = d;
+        requestBytesRead = seen;
+        return d;
+    }
+
+    // ------------------------------------------------------------------------------------------ response
+
+    /**
+     * The response arrived (status and headers): decides how its body is read.
+     *
+     * @param httpStatus the status code
+     * @param contentType the {@code Content-Type} header as sent, or null
+     * @param contentLength the {@code Content-Length}, or -1
+     * @return true when the body should be shown to {@link #responseBody}; false when observing failed (the call
+     *         is then already recorded, and the body passes unobserved)
+     */
+    public boolean responseStarted(int httpStatus, @Nullable String contentType, long contentLength) {
+        try {
+            synchronized (this) {
+                responded = true;
+                status = httpStatus;
+                call.httpStatus(httpStatus);
+                mode = mode(contentType, httpStatus);
+                if (mode == MODE_STREAM) {
+                    call.streaming(true);
+                    stream = match.newStreamReader();
+                } else if (mode == MODE_WHOLE) {
+                    body = new WholeBody(maxResponseBytes, contentLength, budget);
+                }
+                if (captureBytes > 0 && mode != MODE_SKIP) {
+                    responsePrefix = new BoundedBytes(captureBytes, -1, budget);
+                }
+            }
+            return true;
+        } catch (Throwable e) {
+            internalError("observing a response", e);
+            end(Signal.COMPLETE, null);
+            return false;
+        }
+    }
+
+    /** Guarded by this. */
+    private int mode(@Nullable String contentType, int status) {
+        boolean error = status >= 400;
+        String type = null;
+        String sub = null;
+        if (contentType != null) {
+            int semicolon = contentType.indexOf(';');
+            String full = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+                    .toLowerCase(Locale.ROOT);
+            int slash = full.indexOf('/');
+            if (slash > 0 && slash < full.length() - 1) {
+                type = full.substring(0, slash).trim();
+                sub = full.substring(slash + 1).trim();
+            }
+        }
+        if (type == null || sub == null) {
+            return !error && requestDetails().stream() ? MODE_STREAM : MODE_WHOLE;
+        }
+        boolean sse = "text".equals(type) && "event-stream".equals(sub);
+        boolean lines = sub.equals("x-ndjson") || sub.equals("ndjson") || sub.equals("jsonl") || sub.equals("x-jsonl")
+                || sub.equals("jsonlines") || sub.equals("x-jsonlines") || sub.equals("stream+json")
+                || sub.equals("json-seq");
+        boolean json = sub.equals("json") || sub.endsWith("+json");
+        if (!error && (sse || lines || json && requestDetails().stream())) {
+            return MODE_STREAM;
+        }
+        if (error || sse || lines || json || "text".equals(type)) {
+            return MODE_WHOLE;
+        }
+        return MODE_SKIP; // audio, images, octet streams: nothing to read
+    }
+
+    /**
+     * Claims the response body for observation: a body can be read once, and only its first reader is observed
+     * (a client that subscribes again, e.g. to release a consumed body, passes unobserved).
+     *
+     * @return true for the first caller
+     */
+    public boolean claimResponseBody() {
+        return BODY_CLAIMED.compareAndSet(this, 0, 1);
+    }
+
+    /**
+     * A piece of the response body on its way to the caller: read in place, never changed, never kept.
+     *
+     * @param piece the bytes between position and limit
+     */
+    public void responseBody(ByteBuffer piece) {
+        try {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                if (mode == MODE_STREAM) {
+                    StreamReader s = stream;
+                    s.feed(piece);
+                    countEvents(s);
+                } else if (mode == MODE_WHOLE) {
+                    body.feed(piece);
+                }
+                BoundedBytes prefix = responsePrefix;
+                if (prefix != null) {
+                    prefix.copy(piece);
+                }
+            }
+        } catch (Throwable e) {
+            internalError("reading a response body", e);
+        }
+    }
+
+    /** Guarded by this: each event completed since the last look is a chunk (the first one sets the TTFT). */
+    private void countEvents(StreamReader s) {
+        long now = s.events();
+        for (long e = events; e < now; e++) {
+            call.chunkArrived();
+        }
+        events = now;
+    }
+
+    // ------------------------------------------------------------------------------------------ the end
+
+    /** How the call ended. */
+    private enum Signal { COMPLETE, ERROR, CANCEL }
+
+    /** The response body ended: the call is recorded (a failure for HTTP 4xx/5xx and provider error bodies). */
+    public void responseCompleted() {
+        end(Signal.COMPLETE, null);
+    }
+
+    /**
+     * The response body failed (a connection dropped midway): recorded as a failure with the usage that arrived.
+     *
+     * @param error the failure
+     */
+    public void responseFailed(Throwable error) {
+        end(Signal.ERROR, error);
+    }
+
+    /** The caller cancelled the response body, or closed it early: recorded as cancelled. */
+    public void responseCancelled() {
+        end(Signal.CANCEL, null);
+    }
+
+    /**
+     * The call failed before any response (connection refused, timeout, TLS): recorded without a status.
+     *
+     * @param error the failure
+     */
+    public void exchangeFailed(Throwable error) {
+        end(Signal.ERROR, error);
+    }
+
+    /** The caller cancelled the call; a cancel after the response arrived belongs to the body, and is ignored here. */
+    public void exchangeCancelled() {
+        synchronized (this) {
+            if (responded) {
+                return;
+            }
+        }
+        end(Signal.CANCEL, null);
+    }
+
+    /** Records the call, once: the first caller wins, later ones do nothing. */
+    private void end(Signal signal, @Nullable Throwable error) {
+        try {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                try {
+                    record(signal, error);
+                } finally {
+                    releaseMemory();
+                }
+            }
+        } catch (Throwable e) {
+            internalError("recording a call", e);
+            call.fail(e); // still one record, never none; no-op when already recorded
+        }
+    }
+
+    /** Guarded by this. */
+    private void record(Signal signal, @Nullable Throwable error) {
+        RequestDetails req = requestDetails();
+        if (req.model() != null) {
+            call.model(req.model());
+        }
+        if (req.usage() != null) {
+            call.usage(req.usage());
+        }
+        ResponseDetails d = responseDetails(req);
+        call.responseDetails(d);
+        if (UNKNOWN_MODEL.equals(call.model()) && d.responseModel() != null) {
+            call.model(d.responseModel());
+        }
+        if (captureBytes > 0) {
+            capturePayloads();
+        }
+        switch (signal) {
+            case COMPLETE:
+                if (status >= 400 || d.errorType() != null) {
+                    call.fail(null);
+                } else {
+                    call.succeed();
+                }
+                break;
+            case ERROR:
+                call.fail(error);
+                break;
+            default:
+                call.cancel();
+        }
+    }
+
+    /** Guarded by this. */
+    private ResponseDetails responseDetails(RequestDetails req) {
+        ResponseDetails d = ResponseDetails.EMPTY;
+        if (mode == MODE_STREAM) {
+            StreamReader s = stream;
+            d = s.finish(); // the body ended: an event closed only by that end still counts
+            countEvents(s);
+        } else if (mode == MODE_WHOLE) {
+            WholeBody b = body;
+            ResponseDetails read = b.read(match);
+            if (read != null) {
+                d = read;
+            } else {
+                call.responseUnread("Spectra did not read a " + b.seen() + "-byte " + match.provider()
+                        + " response: " + b.unreadReason());
+            }
+        }
+        if (status >= 400 && d.errorType() == null) {
+            d = new ResponseDetails(d.responseModel(), d.responseId(), d.usage(), d.finishReason(),
+                    d.toolCallCounts(), d.pricingTier(), "http_error", "HTTP " + status, d.billedUsage(),
+                    d.imageQuality(), d.imageSize());
+        }
+        // what only the request says: the tier asked for (when the response names none), image quality and size
+        return d.withRequest(req);
+    }
+
+    /** Guarded by this. */
+    private void capturePayloads() {
+        BoundedBytes req = requestCopy;
+        if (req != null && req.length() > 0 && looksLikeText(req)) {
+            addMetadata("request_body", req.text(captureBytes));
+        }
+        BoundedBytes res = responsePrefix;
+        if (res != null && res.length() > 0) {
+            addMetadata("response_body", res.text(captureBytes));
+        }
+    }
+
+    /** Guarded by this: every copy gives its memory back; the reader state goes with this object. */
+    private void releaseMemory() {
+        if (requestCopy != null) {
+            requestCopy.release();
+        }
+        if (body != null) {
+            body.release();
+        }
+        if (responsePrefix != null) {
+            responsePrefix.release();
+        }
+    }
+
+    private void addMetadata(String key, String text) {
+        try {
+            call.addMetadata(key, SecretScrubber.scrub(text, captureBytes + 1));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("capture", "Spectra left the captured " + key + " out of a record: " + e.getMessage(), null);
+        }
+    }
+
+    private static boolean looksLikeText(BoundedBytes b) {
+        byte[] a = b.array();
+        for (int i = 0; i < b.length(); i++) {
+            byte c = a[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return c == '{' || c == '[';
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reports a failure of the integration driving this call (the call itself goes on): counted in the tracker's
+     * {@code trackingErrors} and logged, rate-limited. Never throws, except a {@link VirtualMachineError}.
+     *
+     * @param what what was being done
+     * @param e the failure
+     */
+    public void internalError(String what, Throwable e) {
+        Fatal.rethrowIfFatal(e);
+        try {
+            call.trackingFailed(what, e);
+        } catch (Throwable again) {
+            Fatal.rethrowIfFatal(again);
+            LOG.warn("internal", "Spectra failed while " + what + "; the call itself is not affected", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpCallObserver{" + match + ", " + call + '}';
+    }
+}

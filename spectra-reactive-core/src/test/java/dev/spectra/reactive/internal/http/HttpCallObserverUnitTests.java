@@ -1,0 +1,206 @@
+package dev.spectra.reactive.internal.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.PricingStatus;
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.Usage;
+import dev.spectra.reactive.provider.EndpointMatch;
+import dev.spectra.reactive.provider.ProviderRegistry;
+import dev.spectra.reactive.testing.SpectraFake;
+import org.junit.jupiter.api.Test;
+import reactor.util.context.Context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The engine driven with plain Java, as an HTTP client integration drives it: what it reads, what it holds while
+ * it reads, and that it gives every byte of memory back when the call is recorded.
+ */
+class HttpCallObserverUnitTests {
+
+    private static final EndpointMatch CHAT = ProviderRegistry.builtIn().match("api.openai.com", -1,
+            "/v1/chat/completions");
+    private static final byte[] REQUEST = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final String USAGE = "{\"prompt_tokens\":11,\"completion_tokens\":750001,\"total_tokens\":750012,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0}}";
+
+    private final SpectraFake fake = SpectraFake.create();
+
+    /** An OpenAI chat answer of about {@code size} bytes, its usage at the end. */
+    static byte[] chatAnswer(int size) {
+        String head = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-2024-08-06\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"";
+        String tail = "\"},\"finish_reason\":\"stop\"}],\"usage\":" + USAGE + "}";
+        StringBuilder content = new StringBuilder(size);
+        while (content.length() < size - head.length() - tail.length()) {
+            content.append("Words, \\\"quoted\\\" and caf\u00e9 \\u2014 ");
+        }
+        return (head + content + tail).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private HttpCapture capture(Consumer<HttpCapture.Builder> settings) {
+        HttpCapture.Builder b = HttpCapture.builder().tracker(fake.tracker()).maxHeldBytes(1 << 20);
+        settings.accept(b);
+        return b.build();
+    }
+
+    /** Sends the body in 8 KiB direct buffers (as Netty hands them over), watching what is held after each. */
+    private static long respond(HttpCallObserver call, ByteBudget budget, byte[] body, long contentLength) {
+        call.requestBody(ByteBuffer.wrap(REQUEST));
+        assertThat(call.responseStarted(200, "application/json; charset=utf-8", contentLength)).isTrue();
+        assertThat(call.claimResponseBody()).isTrue();
+        long mostHeld = 0;
+        ByteBuffer direct = ByteBuffer.allocateDirect(8192);
+        for (int at = 0; at < body.length; at += 8192) {
+            int n = Math.min(8192, body.length - at);
+            direct.clear();
+            direct.put(body, at, n).flip();
+            call.responseBody(direct);
+            assertThat(direct.position()).isZero();
+            mostHeld = Math.max(mostHeld, budget.held());
+        }
+        call.responseCompleted();
+        return mostHeld;
+    }
+
+    @Test
+    void aLargeAnswerAnnouncedByItsLengthIsNeverCopiedAndIsReadFromItsPrunedCopy() {
+        HttpCapture capture = capture(b -> { });
+        byte[] body = chatAnswer(3_000_000);
+        HttpCallObserver call = capture.start(CHAT, Context.empty());
+        long mostHeld = respond(call, capture.budget(), body, body.length);
+        assertThat(mostHeld).as("the request copy and the pruned copy, never the body").isLessThan(16 * 1024);
+        TrackedRequest r = fake.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(r.usage().inputTokens()).isEqualTo(11);
+        assertThat(r.usage().outputTokens()).isEqualTo(750_001);
+        assertThat(r.responseModel()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(r.model()).isEqualTo("gpt-4o");
+        assertThat(capture.budget().held()).as("given back when recorded").isZero();
+        assertThat(fake.tracker().stats().readFailures()).isZero();
+    }
+
+    @Test
+    void anAnswerWithoutALengthIsCopiedUpTo64KiBThenPruned() {
+        HttpCapture capture = capture(b -> { });
+        byte[] body = chatAnswer(500_000);
+        long mostHeld = respond(capture.start(CHAT, Context.empty()), capture.budget(), body, -1);
+        assertThat(mostHeld).isGreaterThanOrEqualTo(WholeBody.COPY_BYTES).isLessThan(WholeBody.COPY_BYTES + 16 * 1024);
+        assertThat(fake.last().usage().outputTokens()).isEqualTo(750_001);
+        assertThat(capture.budget().held()).isZero();
+    }
+
+    @Test
+    void aSmallAnswerIsCopiedAsItIsAndReadExactly() {
+        HttpCapture capture = capture(b -> { });
+        byte[] body = chatAnswer(3000);
+        long mostHeld = respond(capture.start(CHAT, Context.empty()), capture.budget(), body, body.length);
+        assertThat(mostHeld).isEqualTo(1024 + body.length); // the request copy's first KiB, the body at its length
+        assertThat(fake.last().usage()).isEqualTo(ProviderRegistry.builtIn().read("openai", "/v1/chat/completions",
+                body).usage());
+    }
+
+    @Test
+    void anAnswerWhosePrunedCopyPassesTheResponseBoundIsCountedAndItsUsageUnknown() {
+        HttpCapture capture = capture(b -> b.maxResponseBytes(1024));
+        StringBuilder many = new StringBuilder("{\"choices\":[");
+        for (int i = 0; i < 200; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"index\":").append(i).append(",\"finish_reason\":\"stop\"}");
+        }
+        byte[] body = many.append("],\"usage\":").append(USAGE).append('}').toString()
+                .getBytes(StandardCharsets.US_ASCII);
+        respond(capture.start(CHAT, Context.empty()), capture.budget(), body, body.length);
+        TrackedRequest r = fake.last();
+        assertThat(r.usage()).isNull();
+        assertThat(r.pricingStatus()).isEqualTo(PricingStatus.USAGE_UNKNOWN);
+        assertThat(fake.tracker().stats().readFailures()).isEqualTo(1);
+        assertThat(capture.budget().held()).isZero();
+    }
+
+    @Test
+    void whenTheHeldBytesReachTheirBoundTheUsageIsUnknownCountedAndTheRequestStillRead() {
+        HttpCapture capture = capture(b -> b.maxHeldBytes(64 * 1024));
+        ByteBudget budget = capture.budget();
+        assertThat(budget.reserve(budget.limit() - 100)).isTrue(); // other calls hold nearly everything
+        byte[] body = chatAnswer(3_000_000);
+        HttpCallObserver call = capture.start(CHAT, Context.empty());
+        call.requestBody(ByteBuffer.wrap("{\"model\":\"gpt-4o-mini\",\"stream\":false,".getBytes(StandardCharsets.US_ASCII)));
+        call.requestBody(ByteBuffer.wrap("\"messages\":[]}".getBytes(StandardCharsets.US_ASCII)));
+        call.responseStarted(200, "application/json", body.length);
+        call.responseBody(ByteBuffer.wrap(body));
+        call.responseCompleted();
+        TrackedRequest r = fake.last();
+        assertThat(r.model()).as("read by the scanner").isEqualTo("gpt-4o-mini");
+        assertThat(r.usage()).isNull();
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(fake.tracker().stats().readFailures()).isEqualTo(1);
+        assertThat(budget.held()).isEqualTo(budget.limit() - 100);
+        assertThat(budget.refusals()).isGreaterThanOrEqualTo(2);
+        budget.release(budget.limit() - 100);
+    }
+
+    @Test
+    void everyEndGivesTheMemoryBack() {
+        HttpCapture capture = capture(b -> b.capturePayloads(512));
+        byte[] body = chatAnswer(100_000);
+        for (int end = 0; end < 5; end++) {
+            HttpCallObserver call = capture.start(CHAT, Context.empty());
+            call.requestBody(ByteBuffer.wrap(REQUEST));
+            if (end < 4) {
+                call.responseStarted(200, "application/json", -1);
+                call.responseBody(ByteBuffer.wrap(body, 0, 90_000));
+                assertThat(capture.budget().held()).isPositive();
+            }
+            switch (end) {
+                case 0 -> call.responseCompleted();
+                case 1 -> call.responseFailed(new IllegalStateException("dropped"));
+                case 2 -> call.responseCancelled();
+                case 3 -> {
+                    call.exchangeCancelled(); // ignored: the response arrived
+                    call.responseCancelled();
+                }
+                default -> call.exchangeFailed(new IllegalStateException("refused"));
+            }
+            call.responseCompleted(); // a second end does nothing
+            assertThat(capture.budget().held()).as("end %d", end).isZero();
+        }
+        assertThat(fake.recorded()).extracting(TrackedRequest::outcome).containsExactly(Outcome.SUCCESS,
+                Outcome.FAILURE, Outcome.CANCELLED, Outcome.CANCELLED, Outcome.FAILURE);
+    }
+
+    @Test
+    void contentTypesDecideHowTheBodyIsRead() {
+        HttpCapture capture = capture(b -> { });
+        String sse = "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+                + "\"completion_tokens\":2,\"total_tokens\":3}}\n\n";
+        for (String type : new String[] {"text/event-stream", "Text/Event-Stream; charset=UTF-8", " text/event-stream "}) {
+            HttpCallObserver call = capture.start(CHAT, Context.empty());
+            call.requestBody(ByteBuffer.wrap(REQUEST));
+            call.responseStarted(200, type, -1);
+            call.responseBody(ByteBuffer.wrap(sse.getBytes(StandardCharsets.US_ASCII)));
+            call.responseCompleted();
+            assertThat(fake.last().streaming()).as(type).isTrue();
+            assertThat(fake.last().usage()).as(type).isEqualTo(Usage.of(1, 2));
+        }
+        for (String type : new String[] {"application/json", null, "json", "", "application/problem+json"}) {
+            HttpCallObserver call = capture.start(CHAT, Context.empty());
+            call.requestBody(ByteBuffer.wrap(REQUEST));
+            call.responseStarted(200, type, -1);
+            call.responseBody(ByteBuffer.wrap(chatAnswer(2000)));
+            call.responseCompleted();
+            assertThat(fake.last().streaming()).as(type).isFalse();
+            assertThat(fake.last().usage().outputTokens()).as(type).isEqualTo(750_001);
+        }
+        HttpCallObserver audio = capture.start(CHAT, Context.empty());
+        audio.responseStarted(200, "audio/mpeg", 3);
+        audio.responseBody(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        audio.responseCompleted();
+        assertThat(fake.last().usage()).isNull();
+        assertThat(capture.budget().held()).isZero();
+    }
+}
