@@ -1,8 +1,6 @@
 package dev.spectra.reactive;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,14 +103,7 @@ class ProviderFormatsTrackingTest {
     }
 
     static String fixture(String name) {
-        try (InputStream in = ProviderFormatsTrackingTest.class.getResourceAsStream("/fixtures/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new String(ProviderFixtures.bytes(name), StandardCharsets.UTF_8);
     }
 
     /** The data payloads of an SSE body, one per event, as WebClient's bodyToFlux(String.class) yields them. */
