@@ -24,7 +24,8 @@ class SpectraSchemaIntegrationTests {
         SpectraSchema schema = SpectraSchema.of(db.newSchemaName("create"));
 
         schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(0).verifyComplete();
-        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(SpectraSchema.CURRENT_VERSION)
+        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
+                .expectNext(SpectraSchema.CURRENT_VERSION)
                 .verifyComplete();
 
         assertThat(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'spectra_requests'"
@@ -64,7 +65,8 @@ class SpectraSchemaIntegrationTests {
                 + " AND table_name = 'spectra_requests'", Long.class, schema.name()))
                 .isEqualTo(RequestColumn.values().length);
         assertThat(db.column("SELECT version || ':' || description FROM \"" + schema.name()
-                + "\".spectra_schema_version", String.class)).containsExactlyElementsOf(SchemaDdl.MIGRATIONS.stream().map(m -> m.version() + ":" + m.description())
+                + "\".spectra_schema_version", String.class)).containsExactlyElementsOf(SchemaDdl.MIGRATIONS.stream()
+                .map(m -> m.version() + ":" + m.description())
                 .toList());
         assertThat(SchemaDdl.MIGRATIONS).extracting(SchemaDdl.Migration::description)
                 .contains("parent_span_id: the span current where the call was made");
@@ -138,7 +140,8 @@ class SpectraSchemaIntegrationTests {
         String name = db.newSchemaName("existing");
         db.update("CREATE SCHEMA \"" + name + "\"");
 
-        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(SpectraSchema.CURRENT_VERSION)
+        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
+                .expectNext(SpectraSchema.CURRENT_VERSION)
                 .verifyComplete();
     }
 
