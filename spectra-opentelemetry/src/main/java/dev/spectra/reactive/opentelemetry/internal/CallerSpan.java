@@ -1,12 +1,13 @@
 package dev.spectra.reactive.opentelemetry.internal;
 
+import java.util.Locale;
 import java.util.Map;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
 
@@ -18,18 +19,6 @@ import reactor.util.context.ContextView;
  * made, which may be on any thread, so never from a thread-local.
  */
 public final class CallerSpan {
-
-    private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-            return carrier.keySet();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.get(key);
-        }
-    };
 
     private CallerSpan() {
     }
@@ -68,12 +57,19 @@ public final class CallerSpan {
                 return found;
             }
         }
-        if (traceparent instanceof String s) {
-            Context extracted = W3CTraceContextPropagator.getInstance()
-                    .extract(Context.root(), Map.of("traceparent", s.trim()), MAP_GETTER);
-            return of(extracted);
+        return traceparent instanceof String s ? traceparent(s.trim()) : null;
+    }
+
+    /** A W3C {@code traceparent}, {@code 00-<trace id>-<span id>-<flags>}, as a remote span context. */
+    static @Nullable SpanContext traceparent(String value) {
+        String[] parts = value.split("-");
+        if (parts.length < 4 || parts[0].length() != 2 || parts[0].equalsIgnoreCase("ff") || parts[3].length() != 2
+                || Character.digit(parts[3].charAt(0), 16) < 0 || Character.digit(parts[3].charAt(1), 16) < 0) {
+            return null;
         }
-        return null;
+        return of(SpanContext.createFromRemoteParent(parts[1].toLowerCase(Locale.ROOT),
+                parts[2].toLowerCase(Locale.ROOT), TraceFlags.fromHex(parts[3].toLowerCase(Locale.ROOT), 0),
+                TraceState.getDefault()));
     }
 
     private static @Nullable SpanContext of(@Nullable Object value) {

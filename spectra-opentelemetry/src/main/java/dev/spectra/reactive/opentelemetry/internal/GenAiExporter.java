@@ -228,8 +228,6 @@ public final class GenAiExporter implements SpectraSink {
             a.put(AttributeKey.booleanKey(name), b);
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             a.put(AttributeKey.longKey(name), ((Number) v).longValue());
-        } else if (v instanceof BigDecimal d && d.scale() <= 0 && d.bitLength() < 64) {
-            a.put(AttributeKey.longKey(name), d.longValueExact());
         } else if (v instanceof Number n) {
             a.put(AttributeKey.doubleKey(name), n.doubleValue());
         } else if (v instanceof UUID id) {
