@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class TelemetryTest {
+class TelemetryUnitTests {
 
     @Test
     void noEndpointNoTelemetry() {
