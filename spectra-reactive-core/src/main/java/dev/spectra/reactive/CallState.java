@@ -551,11 +551,12 @@ final class CallState implements TrackedCall {
         Instant completedAt = Instant.ofEpochSecond(startedAt.getEpochSecond(),
                 startedAt.getNano() + elapsed / 1000L * 1000L);
 
-        return new TrackedRequest(id, traceId(a), d.responseId(), provider, model, responseModel, type, path,
+        String traceId = traceId(a);
+        return new TrackedRequest(id, traceId, d.responseId(), provider, model, responseModel, type, path,
                 first(e == null ? null : e.operation, options.operation()), httpStatus, outcome, errorType,
                 errorMessage, d.finishReason(), d.toolCallCounts(), streaming, usage, cost, pricingTier, status,
                 elapsed / 1_000_000L, ttft, tps, chunkCount, a.trackable(), a.conversationId(), a.tags(),
-                recordMetadata(a.metadata(), streaming), startedAt, completedAt);
+                recordMetadata(a.metadata(), streaming), startedAt, completedAt, parentSpanId(a, traceId));
     }
 
     /**
@@ -575,6 +576,14 @@ final class CallState implements TrackedCall {
             t = engine.resolveTraceId(view);
         }
         return t;
+    }
+
+    /**
+     * Guarded by this: the span current where the call was made, asked of the resolver only when the trace id came
+     * from the Context's trace (not from the call's own attributes, whose trace the span would not belong to).
+     */
+    private @Nullable String parentSpanId(CallAttributes merged, @Nullable String traceId) {
+        return merged.traceId() == null && traceId != null && view != null ? engine.resolveParentSpanId(view) : null;
     }
 
     private ResponseDetails read(Object value, @Nullable String path) {

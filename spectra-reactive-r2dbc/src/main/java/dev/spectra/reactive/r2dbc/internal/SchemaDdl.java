@@ -51,7 +51,8 @@ public final class SchemaDdl {
      * {@code addColumns(2, "…", RequestColumn.NEW_COLUMN)}; version 1 creates every column no later migration adds,
      * so its DDL stays what was released.
      */
-    private static final List<Migration> LATER = List.of();
+    private static final List<Migration> LATER = List.of(
+            addColumns(3, "parent_span_id: the span current where the call was made", RequestColumn.PARENT_SPAN_ID));
 
     private static final Migration V1 = new Migration(1, "spectra_requests with its indexes", List.of(
             createTable(columnsOfVersion1()) + """
