@@ -90,10 +90,7 @@ final class BudgetedCall implements CallObserver {
                 held = amount;
             }
             Instant now = owner.now();
-            return reserveFrom(0, amount, now, owner.expiry(now)).flatMap(r -> {
-                if (r == null) {
-                    return Mono.just(this);
-                }
+            return reserveFrom(0, amount, now, owner.expiry(now)).<BudgetedCall>flatMap(r -> {
                 owner.refused();
                 BudgetExceededException e = r.exception();
                 owner.emit(new BudgetEvent(BudgetEvent.Type.CALL_REFUSED, e.budget(), e.subject(), e.dimension(), null,
@@ -106,7 +103,7 @@ final class BudgetedCall implements CallObserver {
                                     return Mono.empty();
                                 }))
                         .then(Mono.error(e));
-            });
+            }).switchIfEmpty(Mono.just(this));
         }).onErrorResume(e -> !(e instanceof BudgetExceededException), e -> {
             Fatal.rethrowIfFatal(e);
             owner.storeFailed("reserving a call's estimate", e);
