@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.spectra.reactive.RequestColumn;
+import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
 import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
 import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class SpectraSchemaIntegrationTests {
         SpectraSchema schema = SpectraSchema.of(db.newSchemaName("create"));
 
         schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(0).verifyComplete();
-        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(SpectraSchema.CURRENT_VERSION).verifyComplete();
 
         assertThat(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'spectra_requests'"
                 + " ORDER BY indexname", String.class, schema.name())).containsExactly(
@@ -61,7 +62,8 @@ class SpectraSchemaIntegrationTests {
                 + " AND table_name = 'spectra_requests'", Long.class, schema.name()))
                 .isEqualTo(RequestColumn.values().length);
         assertThat(db.column("SELECT version || ':' || description FROM \"" + schema.name()
-                + "\".spectra_schema_version", String.class)).containsExactly("1:spectra_requests with its indexes");
+                + "\".spectra_schema_version", String.class)).containsExactly("1:spectra_requests with its indexes",
+                "4:budget spend, budget reservations and the daily spend rollup");
     }
 
     @Test
@@ -69,12 +71,14 @@ class SpectraSchemaIntegrationTests {
         SpectraSchema schema = SpectraSchema.of(db.newSchemaName("again"));
 
         for (int i = 0; i < 3; i++) {
-            schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+            schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
+                    .expectNext(SpectraSchema.CURRENT_VERSION).verifyComplete();
         }
 
         assertThat(db.single("SELECT count(*) FROM \"" + schema.name() + "\".spectra_schema_version", Long.class))
-                .isEqualTo(1L);
-        schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+                .isEqualTo((long) SchemaDdl.MIGRATIONS.size());
+        schema.installedVersion(db.connectionFactory()).as(StepVerifier::create)
+                .expectNext(SpectraSchema.CURRENT_VERSION).verifyComplete();
     }
 
     @Test
@@ -85,12 +89,12 @@ class SpectraSchemaIntegrationTests {
                 .flatMap(i -> schema.createOrUpgrade(db.connectionFactory()).subscribeOn(Schedulers.parallel()), 8)
                 .collectList()
                 .as(StepVerifier::create)
-                .assertNext(versions -> assertThat(versions).hasSize(8).containsOnly(1))
+                .assertNext(versions -> assertThat(versions).hasSize(8).containsOnly(SpectraSchema.CURRENT_VERSION))
                 .expectComplete()
                 .verify(Duration.ofSeconds(60));
 
         assertThat(db.single("SELECT count(*) FROM \"" + schema.name() + "\".spectra_schema_version", Long.class))
-                .isEqualTo(1L);
+                .isEqualTo((long) SchemaDdl.MIGRATIONS.size());
     }
 
     @Test
@@ -120,7 +124,8 @@ class SpectraSchemaIntegrationTests {
 
         schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("version 99").hasMessageContaining("newer than this library's 1"))
+                        .hasMessageContaining("version 99")
+                        .hasMessageContaining("newer than this library's " + SpectraSchema.CURRENT_VERSION))
                 .verify(Duration.ofSeconds(30));
     }
 
@@ -129,7 +134,7 @@ class SpectraSchemaIntegrationTests {
         String name = db.newSchemaName("existing");
         db.update("CREATE SCHEMA \"" + name + "\"");
 
-        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1)
+        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(SpectraSchema.CURRENT_VERSION)
                 .verifyComplete();
     }
 
@@ -139,7 +144,10 @@ class SpectraSchemaIntegrationTests {
 
         assertThat(ddl.get(0)).isEqualTo("CREATE SCHEMA IF NOT EXISTS \"spectra\"");
         assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_requests ("));
-        assertThat(ddl).filteredOn(s -> s.contains("CREATE INDEX") || s.contains("CREATE UNIQUE INDEX")).hasSize(7);
+        assertThat(ddl).filteredOn(s -> (s.contains("CREATE INDEX") || s.contains("CREATE UNIQUE INDEX"))
+                && s.contains(".spectra_requests ")).hasSize(7);
+        assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_budget_spend ("));
+        assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_spend_daily ("));
         assertThat(String.join("\n", ddl)).doesNotContain("%1$s");
     }
 }
