@@ -33,9 +33,8 @@ import org.jspecify.annotations.Nullable;
 public record Budget(String name, BudgetScope scope, BudgetPeriod period, BudgetLimits limits, boolean hard,
                      List<Integer> thresholds) {
 
-    /** The thresholds of a budget built without any: {@value #DEFAULT_THRESHOLDS_TEXT} percent. */
+    /** The thresholds of a budget built without any: 50, 80 and 100 percent. */
     public static final List<Integer> DEFAULT_THRESHOLDS = List.of(50, 80, 100);
-    private static final String DEFAULT_THRESHOLDS_TEXT = "50, 80 and 100";
 
     /**
      * Checks the budget.

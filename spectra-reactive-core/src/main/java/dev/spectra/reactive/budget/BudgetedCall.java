@@ -139,8 +139,8 @@ final class BudgetedCall implements CallObserver {
 
     <T> void onChunk(T chunk, SynchronousSink<T> sink) {
         long tokens = owner.tokensOf(chunk);
-        Spend needed = null;
-        Refusal r;
+        @Nullable Spend needed = null;
+        @Nullable Refusal r;
         synchronized (this) {
             if (cut) {
                 return;

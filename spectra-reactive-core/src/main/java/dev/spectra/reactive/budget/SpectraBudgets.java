@@ -451,7 +451,7 @@ public final class SpectraBudgets {
 
         /**
          * @param ttl how long a reservation counts when its call never ends (default
-         *        {@value #DEFAULT_RESERVATION_TTL_MINUTES} minutes); longer than the longest call
+         *        {@value SpectraBudgets#DEFAULT_RESERVATION_TTL_MINUTES} minutes); longer than the longest call
          * @return this builder
          */
         public Builder reservationTtl(Duration ttl) {
@@ -464,8 +464,9 @@ public final class SpectraBudgets {
         }
 
         /**
-         * @param estimate the estimate of calls given none (default {@value #DEFAULT_INPUT_TOKENS} input and
-         *        {@value #DEFAULT_MAX_OUTPUT_TOKENS} output tokens)
+         * @param estimate the estimate of calls given none (default
+         *        {@value SpectraBudgets#DEFAULT_INPUT_TOKENS} input and
+         *        {@value SpectraBudgets#DEFAULT_MAX_OUTPUT_TOKENS} output tokens)
          * @return this builder
          */
         public Builder defaultEstimate(BudgetEstimate estimate) {

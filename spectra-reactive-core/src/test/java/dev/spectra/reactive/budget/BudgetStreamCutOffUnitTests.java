@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static dev.spectra.reactive.budget.Budgets.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class StreamCutOffUnitTests {
+class BudgetStreamCutOffUnitTests {
 
     private final SetClock clock = new SetClock(T0);
     private final AtomicBoolean cancelled = new AtomicBoolean();
