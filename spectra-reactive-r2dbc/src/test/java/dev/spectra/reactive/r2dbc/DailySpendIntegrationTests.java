@@ -1,8 +1,11 @@
 package dev.spectra.reactive.r2dbc;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 
+import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
 import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,36 @@ class DailySpendIntegrationTests {
             // the rollup agrees with the requests it summarizes
             assertThat(db.single("SELECT (SELECT sum(cost) FROM \"" + schema + "\".spectra_spend_daily)"
                     + " = (SELECT sum(total_cost) FROM \"" + schema + "\".spectra_requests)", Boolean.class)).isTrue();
+
+            // the query API reads it back, a day range at a time
+            sink.requests().dailySpend(LocalDate.parse("2025-03-11"), LocalDate.parse("2025-03-12"))
+                    .as(StepVerifier::create)
+                    .expectNext(new DailySpend(LocalDate.parse("2025-03-11"), "anthropic", "claude-sonnet-4-5", null,
+                            1, 0, new BigDecimal("0.0009000000"), 300, 0, 300))
+                    .expectNext(new DailySpend(LocalDate.parse("2025-03-11"), "gcp.gemini", "gemini-2.5-flash",
+                            new Trackable("user", "u1"), 1, 1, BigDecimal.ZERO.setScale(10), 400, 100, 500))
+                    .expectNext(new DailySpend(LocalDate.parse("2025-03-11"), "openai", "gpt-4o", null,
+                            1, 1, BigDecimal.ZERO.setScale(10), 0, 0, 0))
+                    .expectComplete().verify(TIMEOUT);
+        } finally {
+            sink.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
+    void sumsNeverOverflowSoTheRollupNeverFailsABatch(TestDatabase db) {
+        String schema = db.newSchemaName("daily_big");
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(schema).build());
+        try {
+            // each record costs $1,234,567,890.99 (the most numeric(20,10) holds is under $10,000,000,000)
+            List<dev.spectra.reactive.TrackedRequest> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                batch.add(Records.full(Records.T0.plusMillis(i)));
+            }
+            sink.write(batch).as(StepVerifier::create).expectComplete().verify(TIMEOUT);
+
+            assertThat(db.single("SELECT requests || ' ' || cost::text || ' ' || total_tokens FROM \"" + schema
+                    + "\".spectra_spend_daily", String.class)).isEqualTo("20 24691357819.7777777940 30900");
         } finally {
             sink.close().block(TIMEOUT);
         }

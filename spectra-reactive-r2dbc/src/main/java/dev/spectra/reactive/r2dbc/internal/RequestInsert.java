@@ -82,7 +82,7 @@ public final class RequestInsert {
                 + " input_tokens, output_tokens, total_tokens)\n"
                 + "SELECT (" + started + " AT TIME ZONE 'UTC')::date, " + provider + ", " + model + ", coalesce("
                 + type + ", ''), coalesce(" + id + ", ''), count(*), count(*) FILTER (WHERE " + cost + " IS NULL),"
-                + " coalesce(sum(" + cost + "), 0), coalesce(sum(" + in + "), 0), coalesce(sum(" + out + "), 0),"
+                + " coalesce(sum(" + cost + "), 0.0000000000), coalesce(sum(" + in + "), 0), coalesce(sum(" + out + "), 0),"
                 + " coalesce(sum(" + total + "), 0)\nFROM inserted GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5\n"
                 + "ON CONFLICT (day, provider, model, trackable_type, trackable_id) DO UPDATE SET"
                 + " requests = d.requests + excluded.requests,"

@@ -64,7 +64,8 @@ public final class SchemaDdl {
 
     /**
      * The budget store's tables and the daily spend rollup. The rollup's keys are never null (an empty text stands
-     * for "no owner") because they form its primary key.
+     * for "no owner") because they form its primary key. Its sums are unbounded {@code numeric}: a sum can never
+     * overflow, so the rollup can never make the insert of a batch fail.
      */
     private static Migration budgetsAndDailySpend() {
         return new Migration(4, "budget spend, budget reservations and the daily spend rollup", List.of(
@@ -108,10 +109,10 @@ public final class SchemaDdl {
                     trackable_id      text           NOT NULL,
                     requests          bigint         NOT NULL,
                     unpriced_requests bigint         NOT NULL,
-                    cost              numeric(20,10) NOT NULL,
-                    input_tokens      bigint         NOT NULL,
-                    output_tokens     bigint         NOT NULL,
-                    total_tokens      bigint         NOT NULL,
+                    cost              numeric        NOT NULL,
+                    input_tokens      numeric        NOT NULL,
+                    output_tokens     numeric        NOT NULL,
+                    total_tokens      numeric        NOT NULL,
                     CONSTRAINT spectra_spend_daily_pkey PRIMARY KEY (day, provider, model, trackable_type, trackable_id)
                 )""",
                 "COMMENT ON TABLE %1$s.spectra_spend_daily IS 'Requests, cost and tokens per UTC day, provider, model "
