@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import dev.spectra.reactive.internal.CallObserver;
 import dev.spectra.reactive.internal.Errors;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.JsonValues;
@@ -42,6 +43,8 @@ final class CallState implements TrackedCall {
     private final UUID id;
     private final Instant startedAt;
     private final long startNanos;
+    /** Told of the start and the record: an enforcing operator downstream (a budget), or null. */
+    private final @Nullable CallObserver observer;
     private volatile int done;
 
     // guarded by this
@@ -98,6 +101,7 @@ final class CallState implements TrackedCall {
         this.startNanos = engine.nanoTime();
         this.startedAt = engine.startTime(startNanos);
         this.id = engine.newId(startedAt);
+        this.observer = CallObserver.in(view);
     }
 
     /** A call that records nothing: reads no clock, no id generator, nothing that could fail. */
@@ -112,6 +116,7 @@ final class CallState implements TrackedCall {
         this.startNanos = 0;
         this.startedAt = Instant.EPOCH;
         this.id = NIL;
+        this.observer = null;
     }
 
     private static final UUID NIL = new UUID(0, 0);
@@ -471,7 +476,28 @@ final class CallState implements TrackedCall {
             return null;
         }
         engine.deliver(record);
+        if (observer != null) {
+            try {
+                observer.recorded(record);
+            } catch (Throwable t) {
+                Fatal.rethrowIfFatal(t);
+                engine.internalError("telling an observer of a " + provider + " call its record", t);
+            }
+        }
         return record;
+    }
+
+    /** Tells the observer of the subscription's Context, if any, that this call started. */
+    CallState announce() {
+        if (observer != null) {
+            try {
+                observer.started(this);
+            } catch (Throwable t) {
+                Fatal.rethrowIfFatal(t);
+                engine.internalError("telling an observer of a " + provider + " call its start", t);
+            }
+        }
+        return this;
     }
 
     /** Guarded by this. */

@@ -89,7 +89,7 @@ final class TrackingEngine {
         }
         engine.checkOptions(options);
         try {
-            return new CallState(engine, provider, model, options, view, streaming);
+            return new CallState(engine, provider, model, options, view, streaming).announce();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             engine.internalError("starting a " + provider + " call", e);
@@ -145,7 +145,7 @@ final class TrackingEngine {
             return CallState.detached(this, provider, model, options);
         }
         try {
-            return new CallState(this, provider, model, options, view, false);
+            return new CallState(this, provider, model, options, view, false).announce();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             internalError("starting a " + provider + " call", e);

@@ -190,7 +190,10 @@ class SpectraSchemaIntegrationTests {
 
         assertThat(ddl.get(0)).isEqualTo("CREATE SCHEMA IF NOT EXISTS \"spectra\"");
         assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_requests ("));
-        assertThat(ddl).filteredOn(s -> s.contains("CREATE INDEX") || s.contains("CREATE UNIQUE INDEX")).hasSize(7);
+        assertThat(ddl).filteredOn(s -> (s.contains("CREATE INDEX") || s.contains("CREATE UNIQUE INDEX"))
+                && s.contains(".spectra_requests ")).hasSize(7);
+        assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_budget_spend ("));
+        assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_spend_daily ("));
         assertThat(String.join("\n", ddl)).doesNotContain("%1$s");
     }
 }
