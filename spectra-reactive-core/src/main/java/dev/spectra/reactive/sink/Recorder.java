@@ -23,7 +23,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
@@ -232,8 +231,8 @@ public final class Recorder implements Delivery {
                             return flush().timeout(timeout)
                                     .onErrorResume(TimeoutException.class, e -> Mono.fromRunnable(this::abandon)
                                             .subscribeOn(worker).then())
-                                    .then(Mono.defer(() -> closeSink(Duration.ofNanos(
-                                            Math.max(0, deadline - time.now(TimeUnit.NANOSECONDS))))));
+                                    .then(Mono.defer(() -> SinkClosing.closeWithin(sink, Duration.ofNanos(
+                                            Math.max(0, deadline - time.now(TimeUnit.NANOSECONDS))), LOG)));
                         })
                         .doFinally(s -> {
                             terminated = true;
@@ -284,21 +283,6 @@ public final class Recorder implements Delivery {
     @Override
     public String toString() {
         return "Recorder{sink=" + sink + ", " + options + ", " + stats() + "}";
-    }
-
-    /**
-     * Asks the sink to close on a thread of its own, and waits for it at most {@code within}: a close that blocks
-     * or never ends goes on in the background.
-     */
-    private Mono<Void> closeSink(Duration within) {
-        Sinks.Empty<Void> closedSink = Sinks.empty();
-        Mono.defer(sink::close).subscribeOn(Schedulers.boundedElastic()).subscribe(null, e -> {
-            LOG.logger().warn("Spectra sink failed to close", e);
-            closedSink.tryEmitEmpty();
-        }, closedSink::tryEmitEmpty);
-        return closedSink.asMono().timeout(within, Mono.fromRunnable(() -> LOG.logger().warn(
-                "Spectra sink did not close within the recorder's close timeout; it goes on closing in the "
-                        + "background")));
     }
 
     private long settled() {
