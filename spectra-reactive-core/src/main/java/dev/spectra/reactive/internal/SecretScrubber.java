@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>by name: JSON members ({@code "apiKey": "…"}, also escaped inside a JSON string and single-quoted),
  *       {@code name=value} pairs (query strings, forms, connection strings) and {@code name: value} (headers,
  *       logs) whose name means a credential, in any case or separator style, as {@link MetadataRedactor} decides
- *       for metadata keys; an auth scheme ({@code Bearer}, {@code Basic}) before the value is kept;</li>
+ *       for metadata keys; an auth scheme ({@code Bearer}, {@code Basic}) before the value goes with it;</li>
  *   <li>by shape: provider keys ({@code sk-…}, {@code sk-ant-…}, {@code AIza…}, {@code gsk_…}, {@code xai-…},
  *       {@code hf_…}, {@code r8_…}, {@code pplx-…} and others), AWS access key ids, JWTs, GitHub and Slack tokens,
  *       bearer and basic credentials, and the password in a URL's user info;</li>
@@ -226,20 +226,16 @@ public final class SecretScrubber {
         if (c == '{' || c == '[') {
             return null;
         }
-        int start = i;
         Matcher scheme = SCHEME.matcher(s).region(i, n);
-        if (scheme.lookingAt()) {
-            start = scheme.end();
-        }
-        int j = start;
+        int j = scheme.lookingAt() ? scheme.end() : i; // the scheme goes with the credential: "Bearer …"
         while (j < n && !endsBareValue(s.charAt(j), toEndOfLine)) {
             j++;
         }
-        String v = s.substring(start, j);
+        String v = s.substring(i, j);
         if (v.equals("null") || v.equals("true") || v.equals("false")) {
             return null;
         }
-        return span(start, j);
+        return span(i, j);
     }
 
     private static int @Nullable [] span(int start, int end) {

@@ -370,17 +370,21 @@ public final class Recorder implements Delivery {
                 .filter(e -> !terminated && young.getAsBoolean() && isTransient(e))
                 .onRetryExhaustedThrow((spec, s) -> s.failure());
         boolean[] tried = {false};
+        boolean[] called = {false};
         return Mono.defer(() -> {
                     boolean first = !tried[0];
                     tried[0] = true;
                     if (young.getAsBoolean() || (first && (retryNanos == 0 || !sinkFailingNow()))) {
-                        if (!first) {
-                            // counted when it happens: a backoff that outlasts the retry timeout tries nothing
-                            retried.incrementAndGet();
-                            LOG.warn("retry", "Spectra sink write of " + batch.size() + " records failed "
-                                    + "transiently (" + lastFailure[0] + "); retrying with backoff", null);
-                        }
-                        return attempt(batch);
+                        return attempt(batch, () -> {
+                            if (called[0]) {
+                                // counted when the sink is called again: a backoff that outlasts the retry
+                                // timeout, or an attempt that timed out waiting for the writer thread, calls nothing
+                                retried.incrementAndGet();
+                                LOG.warn("retry", "Spectra sink write of " + batch.size() + " records failed "
+                                        + "transiently (" + lastFailure[0] + "); retrying with backoff", null);
+                            }
+                            called[0] = true;
+                        });
                     }
                     // the backoff ran past the retry timeout, or the records waited that long in the queue while
                     // the sink was failing
@@ -400,8 +404,11 @@ public final class Recorder implements Delivery {
      * One call of the sink, on the writer thread, bounded by the write timeout, which runs even while a write
      * before it still blocks that thread.
      */
-    private Mono<Void> attempt(List<TrackedRequest> batch) {
-        return Mono.defer(() -> sink.write(batch))
+    private Mono<Void> attempt(List<TrackedRequest> batch, Runnable beforeCall) {
+        return Mono.defer(() -> {
+                    beforeCall.run();
+                    return sink.write(batch);
+                })
                 .subscribeOn(writer)
                 .timeout(options.writeTimeout())
                 .doOnSuccess(v -> lastAttemptFailed = false)

@@ -14,7 +14,7 @@ class SecretScrubberTest {
         assertThat(SecretScrubber.scrub("GET https://x/v1beta/models/g:generateContent?alt=sse&key=AIzaSyXYZ123&b=1"))
                 .isEqualTo("GET https://x/v1beta/models/g:generateContent?alt=sse&key=[REDACTED]&b=1");
         assertThat(SecretScrubber.scrub("header Authorization: Bearer sk-proj-abcdefghijklmnop1234 rejected"))
-                .isEqualTo("header Authorization: Bearer [REDACTED] rejected");
+                .isEqualTo("header Authorization: [REDACTED] rejected");
         assertThat(SecretScrubber.scrub("{\"x-api-key\": \"sk-ant-api03-abcdefghijklmnopqrst\"}"))
                 .isEqualTo("{\"x-api-key\": \"[REDACTED]\"}");
         assertThat(SecretScrubber.scrub("Incorrect API key provided: sk-abcdefghijklmnopqrstuvwxyz012345."))
