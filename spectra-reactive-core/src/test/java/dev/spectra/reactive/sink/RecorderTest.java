@@ -224,6 +224,8 @@ class RecorderTest {
 
         assertThat(tookMillis).isBetween(300L, 2_000L);
         assertThat(recorder.stats()).isEqualTo(new RecorderStats(6, 0, 0, 0, 6, 0));
+        System.out.println("blocked-write close proof: close(300 ms) returned after " + tookMillis + " ms; "
+                + recorder.stats());
         // closing frees the blocked thread; the write it abandoned ends, and is not counted a second time
         assertThat(sink.left.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(sink.calls.get()).isEqualTo(1);
