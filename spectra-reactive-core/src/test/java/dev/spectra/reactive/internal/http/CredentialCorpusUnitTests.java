@@ -87,6 +87,8 @@ class CredentialCorpusUnitTests {
             }
             stored.add(row.toString());
         }
+        System.out.println("credential corpus proof: " + placements + " placements of " + secrets.size()
+                + " credentials in " + recorded.size() + " records");
         assertThat(placements).isGreaterThanOrEqualTo(500);
         assertThat(recorded).hasSize(corpus.errorTexts().size() + secrets.size() * 5);
         assertThat(corpus.leaks(stored, i -> recorded.get(i).id().toString())).isEmpty();
