@@ -575,7 +575,12 @@ final class CallState implements TrackedCall {
         }
         String type = SecretScrubber.scrubValue(t.type(), names);
         String tid = SecretScrubber.scrubValue(t.id(), names);
-        return type == t.type() && tid == t.id() ? t : new Trackable(type, tid);
+        if (type == t.type() && tid == t.id()) {
+            return t;
+        }
+        // a redaction may lengthen a value past a trackable's bound: the whole of it is redacted then
+        return new Trackable(type.length() > 255 ? SecretScrubber.REDACTED : type,
+                tid.length() > 255 ? SecretScrubber.REDACTED : tid);
     }
 
     private static List<String> clean(List<String> tags, MetadataRedactor names) {

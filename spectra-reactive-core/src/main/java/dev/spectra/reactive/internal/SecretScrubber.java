@@ -158,10 +158,15 @@ public final class SecretScrubber {
             return value;
         }
         boolean freeText = false;
-        for (int i = 0; i < value.length() && !freeText; i++) {
-            freeText = Character.isWhitespace(value.charAt(i));
+        boolean pairs = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            freeText |= Character.isWhitespace(c);
+            pairs |= c == ':' || c == '=';
         }
-        String s = scrubAll(value, names, freeText);
+        // an id, a model or a path (no separator, no space) can only hold a credential of a known shape
+        String s = freeText || pairs ? scrubAll(value, names, freeText)
+                : KEY_SHAPES.matcher(value).replaceAll(Matcher.quoteReplacement(REDACTED));
         return s.equals(value) ? value : s;
     }
 
