@@ -2,6 +2,7 @@ package dev.spectra.reactive;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -554,7 +555,7 @@ final class CallState implements TrackedCall {
         if (outcome == Outcome.FAILURE) {
             errorType = d.errorType() != null ? d.errorType() : error != null ? error.getClass().getName() : null;
             String msg = d.errorMessage() != null ? d.errorMessage() : error != null ? error.getMessage() : null;
-            errorMessage = SecretScrubber.scrub(msg);
+            errorMessage = SecretScrubber.scrub(msg, SecretScrubber.MAX_MESSAGE_LENGTH, false, redactor());
             if (httpStatus == null) {
                 httpStatus = Errors.httpStatus(error);
             }
@@ -577,12 +578,68 @@ final class CallState implements TrackedCall {
         Instant completedAt = Instant.ofEpochSecond(startedAt.getEpochSecond(),
                 startedAt.getNano() + elapsed / 1000L * 1000L);
 
+        // no credential in any stored field: every string is scrubbed (metadata by its redaction), not only the
+        // ones expected to carry one
+        MetadataRedactor names = redactor();
         String traceId = traceId(a);
-        return new TrackedRequest(id, traceId, d.responseId(), provider, model, responseModel, type, path,
-                first(e == null ? null : e.operation, options.operation()), httpStatus, outcome, errorType,
-                errorMessage, d.finishReason(), d.toolCallCounts(), streaming, usage, cost, pricingTier, status,
-                elapsed / 1_000_000L, ttft, tps, chunkCount, a.trackable(), a.conversationId(), a.tags(),
-                recordMetadata(a.metadata(), streaming), startedAt, completedAt, parentSpanId(a, traceId));
+        return new TrackedRequest(id, clean(traceId, names), clean(d.responseId(), names), clean(provider, names),
+                clean(model, names), clean(responseModel, names), type, clean(path, names),
+                clean(first(e == null ? null : e.operation, options.operation()), names), httpStatus, outcome,
+                clean(errorType, names), errorMessage, clean(d.finishReason(), names),
+                cleanKeys(d.toolCallCounts(), names), streaming, usage, cost, pricingTier, status,
+                elapsed / 1_000_000L, ttft, tps, chunkCount, clean(a.trackable(), names),
+                clean(a.conversationId(), names), clean(a.tags(), names), recordMetadata(a.metadata(), streaming),
+                startedAt, completedAt, clean(parentSpanId(a, traceId), names));
+    }
+
+    private static @Nullable String clean(@Nullable String value, MetadataRedactor names) {
+        return value == null ? null : SecretScrubber.scrubValue(value, names);
+    }
+
+    private static @Nullable Trackable clean(@Nullable Trackable t, MetadataRedactor names) {
+        if (t == null) {
+            return null;
+        }
+        String type = SecretScrubber.scrubValue(t.type(), names);
+        String tid = SecretScrubber.scrubValue(t.id(), names);
+        if (type == t.type() && tid == t.id()) {
+            return t;
+        }
+        // a redaction may lengthen a value past a trackable's bound: the whole of it is redacted then
+        return new Trackable(type.length() > 255 ? SecretScrubber.REDACTED : type,
+                tid.length() > 255 ? SecretScrubber.REDACTED : tid);
+    }
+
+    private static List<String> clean(List<String> tags, MetadataRedactor names) {
+        List<String> out = null;
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            String c = SecretScrubber.scrubValue(tag, names);
+            if (c != tag && out == null) {
+                out = new ArrayList<>(tags);
+            }
+            if (out != null) {
+                out.set(i, c);
+            }
+        }
+        return out == null ? tags : List.copyOf(new java.util.LinkedHashSet<>(out));
+    }
+
+    private static Map<String, Integer> cleanKeys(Map<String, Integer> counts, MetadataRedactor names) {
+        LinkedHashMap<String, Integer> out = null;
+        for (Map.Entry<String, Integer> c : counts.entrySet()) {
+            if (SecretScrubber.scrubValue(c.getKey(), names) != c.getKey()) {
+                out = new LinkedHashMap<>();
+                break;
+            }
+        }
+        if (out == null) {
+            return counts;
+        }
+        for (Map.Entry<String, Integer> c : counts.entrySet()) {
+            out.merge(SecretScrubber.scrubValue(c.getKey(), names), c.getValue(), Integer::sum);
+        }
+        return out;
     }
 
     /**

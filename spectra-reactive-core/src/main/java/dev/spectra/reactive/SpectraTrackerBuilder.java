@@ -39,12 +39,17 @@ public final class SpectraTrackerBuilder {
     public static final int DEFAULT_METADATA_MAX_BYTES = 16 * 1024;
 
     /**
-     * Metadata keys whose values are stored as {@code "[REDACTED]"} by default. A key matches when, ignoring case
-     * and punctuation, it equals or ends with one of these ({@code openai_api_key}, {@code Authorization},
-     * {@code client-secret}, {@code auth_token}; but not {@code max_tokens}).
+     * Metadata keys whose values are stored as {@code "[REDACTED]"} by default: {@code api_key}, {@code apikey},
+     * {@code key}, {@code authorization}, {@code auth}, {@code password}, {@code passwd}, {@code pwd},
+     * {@code pass}, {@code passphrase}, {@code token}, {@code secret}, {@code access_key}, {@code secret_key},
+     * {@code private_key}, {@code credential}, {@code credentials}, {@code cookie}, {@code bearer}, {@code jwt},
+     * {@code sig}, {@code signature}. A key matches when, ignoring case and punctuation, it ends with one of these;
+     * one shorter than five letters must start a word of the key there ({@code openai_api_key},
+     * {@code Authorization}, {@code client-secret}, {@code auth_token}, {@code openaiKey}, {@code db_pwd}; but not
+     * {@code max_tokens} or {@code monkey}). The same names, and any configured ones, are also looked for in error
+     * messages and captured payloads ({@code password=…}, {@code "apiKey": "…"}).
      */
-    public static final List<String> DEFAULT_REDACT_KEYS = List.of("api_key", "apikey", "authorization", "password",
-            "passwd", "token", "secret", "access_key", "private_key", "credentials", "cookie");
+    public static final List<String> DEFAULT_REDACT_KEYS = MetadataRedactor.DEFAULT_KEYS;
 
     private @Nullable SpectraSink sink;
     private RecorderOptions recorderOptions = RecorderOptions.defaults();

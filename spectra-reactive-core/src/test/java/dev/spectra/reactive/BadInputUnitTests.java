@@ -137,6 +137,30 @@ class BadInputUnitTests {
     }
 
     @Test
+    void aKeyHoldingNulIsRefusedAtTheCallAtAnyDepthSoItCannotCollideWithItsReplacementCharacter() {
+        String nul = "metadata key \"k\\u0000\" contains the NUL character (U+0000), which storage cannot hold in a "
+                + "key: remove it";
+        assertThatThrownBy(() -> Spectra.metadata("k\0", "v")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(nul);
+        assertThatThrownBy(() -> TrackOptions.metadata("k\0", 1)).hasMessage(nul);
+        assertThatThrownBy(() -> TrackOptions.builder().metadata(Map.of("k\0", 1))).hasMessage(nul);
+        assertThatThrownBy(() -> Spectra.metadata("job", Map.of("step", List.of(Map.of("id\0", 1)))))
+                .hasMessage("metadata key \"job\".step[0]: map key \"id\\u0000\" contains the NUL character (U+0000), "
+                        + "which storage cannot hold in a key: remove it");
+        assertThatThrownBy(() -> TrackedRequest.builder().metadata(Map.of("a\0b", 1)))
+                .hasMessage("metadata: map key \"a\\u0000b\" contains the NUL character (U+0000), which storage "
+                        + "cannot hold in a key: remove it");
+
+        SpectraTracker tracker = SpectraTracker.builder().directDelivery().sink(batch -> Mono.empty()).build();
+        TrackedCall call = tracker.startCall("openai", "gpt-4o", TrackOptions.none());
+        assertThatThrownBy(() -> call.addMetadata("k\0", "lost")).hasMessage(nul);
+        call.addMetadata("k\uFFFD", "kept");
+        StepVerifier.create(Spectra.recordSuccess(call, null))
+                .assertNext(r -> assertThat(r.metadata()).containsExactly(entry("k\uFFFD", "kept")))
+                .verifyComplete();
+    }
+
+    @Test
     void addMetadataCountsWhatTheLowerLayersAlreadyHold() {
         SpectraTracker tracker = SpectraTracker.builder().directDelivery().metadataMaxBytes(1024).build();
 

@@ -2,6 +2,8 @@ package dev.spectra.reactive;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -81,6 +83,37 @@ class DirectDeliveryUnitTests {
                 .verifyComplete();
         assertThat(sink.closed).isTrue();
         assertThat(tracker.stats().delivery().written()).isZero();
+    }
+
+    @Test
+    void closeEndsByItsDeadlineWhenTheSinksCloseBlocksItsThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        GatedSink writes = new GatedSink();
+        SpectraSink sink = new SpectraSink() {
+            @Override
+            public Mono<Void> write(List<TrackedRequest> batch) {
+                return writes.write(batch);
+            }
+
+            @Override
+            public Mono<Void> close() {
+                try {
+                    release.await(); // blocks the thread that asks, before any Mono is returned
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Mono.empty();
+            }
+        };
+        SpectraTracker tracker = SpectraTracker.builder().sink(sink).directDelivery().build();
+        trackOne(tracker);
+
+        long start = System.nanoTime();
+        StepVerifier.create(tracker.close(Duration.ofMillis(300))).expectComplete().verify(Duration.ofSeconds(10));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        release.countDown();
+
+        assertThat(tookMillis).isBetween(300L, 2_000L);
     }
 
     @Test

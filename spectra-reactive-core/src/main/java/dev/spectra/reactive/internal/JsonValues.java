@@ -34,7 +34,8 @@ public final class JsonValues {
      * @param value the value
      * @return the value itself when already immutable (strings, numbers, booleans, frozen containers), else a
      *         frozen copy
-     * @throws IllegalArgumentException naming the path when something is not JSON
+     * @throws IllegalArgumentException naming the path when something is not JSON, or a map key holds the NUL
+     *         character
      */
     public static @Nullable Object freeze(String path, @Nullable Object value) {
         if (value == null || value instanceof String || value instanceof Boolean) {
@@ -54,6 +55,7 @@ public final class JsonValues {
                     throw new IllegalArgumentException(path + ": map key " + describe(k)
                             + " is not a String; JSON objects have string keys");
                 }
+                checkNoNul(path + ": map key", key);
                 copy.put(key, freeze(path + "." + key, e.getValue()));
             }
             return new FrozenMap(copy);
@@ -172,6 +174,21 @@ public final class JsonValues {
         }
         throw new IllegalArgumentException(path + ": value of type " + n.getClass().getName()
                 + " is not JSON (use Integer, Long, Double, BigDecimal or BigInteger for numbers)");
+    }
+
+    /**
+     * Refuses a key holding the NUL character: PostgreSQL's {@code jsonb} cannot store it, so a sink must replace
+     * it, and {@code "k\u0000"} would then collide with {@code "k\uFFFD"}, one value silently lost.
+     *
+     * @param what what the key is, for the message, e.g. {@code metadata key}
+     * @param key the key
+     * @throws IllegalArgumentException naming the key (its NUL shown as {@code \u0000}) when it holds a NUL
+     */
+    public static void checkNoNul(String what, String key) {
+        if (key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " \"" + key.replace("\0", "\\u0000")
+                    + "\" contains the NUL character (U+0000), which storage cannot hold in a key: remove it");
+        }
     }
 
     private static String describe(@Nullable Object o) {

@@ -50,7 +50,8 @@ public final class Metadata {
      * @param entries the metadata
      * @param maxBytes the bound on the layer's serialised size
      * @return the layer
-     * @throws IllegalArgumentException naming the key when a key is null, blank or too long, a value is not JSON,
+     * @throws IllegalArgumentException naming the key when a key is null, blank, too long or holds the NUL
+     *         character (at any depth), a value is not JSON,
      *         or the layer exceeds the bound (then naming its largest key)
      */
     public static Metadata of(Map<String, ? extends @Nullable Object> entries, int maxBytes) {
@@ -189,6 +190,7 @@ public final class Metadata {
             throw new IllegalArgumentException("metadata key \"" + key.substring(0, 40) + "…\" is " + key.length()
                     + " characters, over the limit of " + MAX_KEY_LENGTH);
         }
+        JsonValues.checkNoNul("metadata key", key);
         return key;
     }
 

@@ -1,33 +1,76 @@
 package dev.spectra.reactive.internal;
 
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Scrubs credentials out of free text (error messages, URLs) before it is recorded: API keys in query strings,
- * bearer tokens, provider key shapes and auth header values.
+ * Scrubs credentials out of text before it is recorded, whatever their shape:
+ *
+ * <ul>
+ *   <li>by name: JSON members ({@code "apiKey": "…"}, also escaped inside a JSON string and single-quoted),
+ *       {@code name=value} pairs (query strings, forms, connection strings) and {@code name: value} (headers,
+ *       logs) whose name means a credential, in any case or separator style, as {@link MetadataRedactor} decides
+ *       for metadata keys; an auth scheme ({@code Bearer}, {@code Basic}) before the value goes with it;</li>
+ *   <li>by shape: provider keys ({@code sk-…}, {@code sk-ant-…}, {@code AIza…}, {@code gsk_…}, {@code xai-…},
+ *       {@code hf_…}, {@code r8_…}, {@code pplx-…} and others), AWS access key ids, JWTs, GitHub and Slack tokens,
+ *       bearer and basic credentials, and the password in a URL's user info;</li>
+ *   <li>in free text (error messages, captured payloads): high-entropy tokens, such as 32-hex Azure keys or
+ *       32-character alphanumeric keys, told from words and identifiers by their length (at least 20 letters
+ *       and digits), their mix of characters, and how little of them reads as words. Well-known response and
+ *       request ids ({@code chatcmpl-…}, {@code req_…}, {@code msg_…}) and UUIDs are kept.</li>
+ * </ul>
+ *
+ * A text cut at a limit never keeps the start of a token cut there: the partial token is dropped, so a key cut
+ * short leaves not even its prefix. Every secret is replaced by {@value #REDACTED}.
  */
 public final class SecretScrubber {
 
     /** Longest error message kept, in characters. */
     public static final int MAX_MESSAGE_LENGTH = 2000;
 
-    private static final String R = "[REDACTED]";
-    private static final Pattern QUERY_SECRET = Pattern.compile(
-            "(?i)([?&;](?:key|api[_-]?key|apikey|access[_-]?token|token|sig|signature|client[_-]?secret|password)=)[^&\\s\"'#]+");
-    private static final Pattern BEARER = Pattern.compile("(?i)(\\b(?:bearer|basic)\\s+)[A-Za-z0-9._~+/=-]{6,}");
-    private static final Pattern HEADER = Pattern.compile(
-            "(?i)((?:authorization|x-api-key|api-key|x-goog-api-key|proxy-authorization|cookie)\"?\\s*[:=]\\s*\"?)"
-                    + "(?:(?:bearer|basic)\\s+)?[^\\s\",;}]+");
-    private static final Pattern KEY_SHAPES = Pattern.compile(
-            "\\b(?:sk-(?:ant-|proj-|svcacct-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gsk_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,})");
+    /** What a secret is replaced with. */
+    public static final String REDACTED = MetadataRedactor.REDACTED;
+
+    private static final MetadataRedactor DEFAULT_NAMES = new MetadataRedactor(MetadataRedactor.DEFAULT_KEYS);
+
+    /** A name, optionally quoted (also as {@code \"} inside a JSON string), then {@code :} or {@code =}. */
+    private static final Pattern NAME_THEN_VALUE = Pattern.compile(
+            "(?<![A-Za-z0-9_.\\-])(\\\\?[\"']?)([A-Za-z_][A-Za-z0-9_.\\-]{0,100})\\1[ \\t]*[:=][ \\t]*");
+    private static final Pattern SCHEME = Pattern.compile("(?i)(?:bearer|basic|token|digest|apikey)[ \\t]+");
+    private static final Pattern BEARER = Pattern.compile(
+            "(?i)(\\b(?:bearer|basic)[ \\t]+)(?!\\[REDACTED\\])[A-Za-z0-9._~+/=-]{6,}");
+    private static final Pattern URL_USER_INFO = Pattern.compile(
+            "(?i)(\\b[a-z][a-z0-9+.-]{1,20}://[^/\\s:@\"'<>]{0,100}:)(?!\\[REDACTED\\])[^@\\s/\"'<>]+@");
+    private static final Pattern KEY_SHAPES = Pattern.compile("\\b(?:"
+            + "sk-(?:ant-|proj-|svcacct-|admin-|or-)?[A-Za-z0-9_-]{16,}"
+            + "|sk_(?:live_|test_)?[A-Za-z0-9]{16,}"
+            + "|AIza[0-9A-Za-z_-]{30,}"
+            + "|gsk_[A-Za-z0-9]{20,}"
+            + "|xai-[A-Za-z0-9]{20,}"
+            + "|(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}"
+            + "|eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*"
+            + "|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
+            + "|hf_[A-Za-z0-9]{30,}|r8_[A-Za-z0-9]{30,}|pplx-[A-Za-z0-9]{30,}|fw_[A-Za-z0-9]{20,}"
+            + "|pa-[A-Za-z0-9_-]{30,}|nvapi-[A-Za-z0-9_-]{30,}|glpat-[A-Za-z0-9_-]{20,}"
+            + "|xox[abposr]-[A-Za-z0-9-]{10,}"
+            + ")");
+    /** A run of characters a key can be made of; the candidates of the entropy check. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/=_-]{20,}");
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9]{20,}");
+    private static final Pattern WORD = Pattern.compile("[A-Z]?[a-z]{4,}|[A-Z]{5,}");
+    /** Ids that providers put in answers and error messages, long and random but no credential. */
+    private static final List<String> ID_PREFIXES = List.of("chatcmpl-", "cmpl-", "req_", "msg_", "resp_",
+            "toolu_", "call_", "run_", "file-", "batch_", "asst_", "thread_", "step_", "gen-", "ft-", "fp_");
 
     private SecretScrubber() {
     }
 
     /**
-     * The text with credentials replaced by {@code [REDACTED]}, cut to {@value #MAX_MESSAGE_LENGTH} characters.
+     * Free text (an error message) with credentials replaced by {@value #REDACTED}, cut to
+     * {@value #MAX_MESSAGE_LENGTH} characters.
      *
      * @param text free text, may be null
      * @return the scrubbed text, null for null
@@ -37,8 +80,8 @@ public final class SecretScrubber {
     }
 
     /**
-     * The text with credentials replaced by {@code [REDACTED]}, cut to {@code maxLength} characters (the last one
-     * an ellipsis when cut): for longer free text than error messages, such as captured payloads.
+     * Free text with credentials replaced by {@value #REDACTED}, cut to {@code maxLength} characters (the last
+     * one an ellipsis when cut): for longer free text than error messages, such as captured payloads.
      *
      * @param text free text, may be null
      * @param maxLength the longest result, at least 1
@@ -46,19 +89,262 @@ public final class SecretScrubber {
      * @throws IllegalArgumentException when maxLength is less than 1
      */
     public static @Nullable String scrub(@Nullable String text, int maxLength) {
+        return scrub(text, maxLength, false, DEFAULT_NAMES);
+    }
+
+    /**
+     * Free text that may be the start of a longer one, with credentials replaced by {@value #REDACTED}, cut to
+     * {@code maxLength} characters (the last one an ellipsis when cut).
+     *
+     * @param text free text, may be null
+     * @param maxLength the longest result, at least 1
+     * @param alreadyCut whether the text is the start of a longer one (its last token may be a key cut short:
+     *        it is dropped)
+     * @return the scrubbed text, null for null
+     * @throws IllegalArgumentException when maxLength is less than 1
+     */
+    public static @Nullable String scrub(@Nullable String text, int maxLength, boolean alreadyCut) {
+        return scrub(text, maxLength, alreadyCut, DEFAULT_NAMES);
+    }
+
+    /**
+     * Free text with credentials replaced by {@value #REDACTED}, cut to {@code maxLength} characters (the last
+     * one an ellipsis when cut).
+     *
+     * @param text free text, may be null
+     * @param maxLength the longest result, at least 1
+     * @param alreadyCut whether the text is the start of a longer one (its last token may be a key cut short:
+     *        it is dropped)
+     * @param names the names of credentials besides the built-in ones (a tracker's redaction keys)
+     * @return the scrubbed text, null for null
+     * @throws IllegalArgumentException when maxLength is less than 1
+     */
+    public static @Nullable String scrub(@Nullable String text, int maxLength, boolean alreadyCut,
+                                         MetadataRedactor names) {
         if (maxLength < 1) {
             throw new IllegalArgumentException("maxLength must be at least 1, was " + maxLength);
         }
         if (text == null) {
             return null;
         }
-        long window = Math.min(Integer.MAX_VALUE, (long) maxLength * 2);
-        String s = text.length() > window ? text.substring(0, (int) window) : text;
-        s = QUERY_SECRET.matcher(s).replaceAll("$1" + R);
-        s = HEADER.matcher(s).replaceAll("$1" + R);
-        s = BEARER.matcher(s).replaceAll("$1" + R);
-        s = KEY_SHAPES.matcher(s).replaceAll(R);
-        return s.length() > maxLength ? s.substring(0, maxLength - 1) + "…" : s;
+        long window = Math.min(Integer.MAX_VALUE - 1, (long) maxLength * 2);
+        boolean cut = alreadyCut;
+        String s = text;
+        if (s.length() > window) {
+            s = s.substring(0, (int) window);
+            cut = true;
+        }
+        if (cut) {
+            s = withoutPartialToken(s);
+        }
+        s = scrubAll(s, names, true);
+        if (s.length() >= maxLength && (cut || s.length() > maxLength)) {
+            return withoutPartialToken(s.substring(0, maxLength - 1)) + "…";
+        }
+        return cut ? s + "…" : s;
+    }
+
+    /**
+     * A stored value that is not free text (an id, a model name, a tag, a metadata string) with credentials
+     * replaced: by name and by shape; by entropy only when the value holds whitespace (a sentence, not an id),
+     * so trace ids, hashes and UUIDs are kept.
+     *
+     * @param value the value
+     * @param names the names of credentials besides the built-in ones
+     * @return the value, the same instance when nothing was found
+     */
+    public static String scrubValue(String value, MetadataRedactor names) {
+        if (value.length() < 5 || (value.length() < 16 && value.indexOf('=') < 0 && value.indexOf(':') < 0)) {
+            return value;
+        }
+        boolean freeText = false;
+        boolean pairs = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            freeText |= Character.isWhitespace(c);
+            pairs |= c == ':' || c == '=';
+        }
+        // an id, a model or a path (no separator, no space) can only hold a credential of a known shape
+        String s = freeText || pairs ? scrubAll(value, names, freeText)
+                : KEY_SHAPES.matcher(value).replaceAll(Matcher.quoteReplacement(REDACTED));
+        return s.equals(value) ? value : s;
+    }
+
+    private static String scrubAll(String text, MetadataRedactor names, boolean freeText) {
+        String s = URL_USER_INFO.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
+        s = byName(s, names);
+        s = BEARER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        s = KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED));
+        return freeText ? highEntropy(s) : s;
+    }
+
+    /** Replaces the value after each name that means a credential. */
+    private static String byName(String s, MetadataRedactor names) {
+        Matcher m = NAME_THEN_VALUE.matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        int from = 0;
+        while (from < s.length() && m.find(from)) {
+            from = m.end();
+            String name = m.group(2);
+            if (!DEFAULT_NAMES.isSecret(name) && !names.isSecret(name)) {
+                continue;
+            }
+            int[] v = value(s, m.end(), MetadataRedactor.normalise(name).endsWith("cookie"));
+            if (v == null || s.startsWith(REDACTED, v[0])) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(s.length() + 16);
+            }
+            out.append(s, copied, v[0]).append(REDACTED);
+            copied = v[1];
+            from = Math.max(from, v[1]);
+        }
+        if (out == null) {
+            return s;
+        }
+        return out.append(s, copied, s.length()).toString();
+    }
+
+    /**
+     * Where the value starting at {@code i} lies: a quoted string to its closing quote (or the end, when cut),
+     * else a bare word after an optional auth scheme; null for none, an object or array, or a JSON literal.
+     */
+    private static int @Nullable [] value(String s, int i, boolean toEndOfLine) {
+        int n = s.length();
+        if (i >= n) {
+            return null;
+        }
+        char c = s.charAt(i);
+        if (c == '\\' && i + 1 < n && s.charAt(i + 1) == '"') {
+            int end = s.indexOf("\\\"", i + 2);
+            return span(i + 2, end < 0 ? n : end);
+        }
+        if (c == '"' || c == '\'') {
+            int j = i + 1;
+            while (j < n && s.charAt(j) != c) {
+                j += s.charAt(j) == '\\' && c == '"' ? 2 : 1;
+            }
+            return span(i + 1, Math.min(j, n));
+        }
+        if (c == '{' || c == '[') {
+            return null;
+        }
+        Matcher scheme = SCHEME.matcher(s).region(i, n);
+        int j = scheme.lookingAt() ? scheme.end() : i; // the scheme goes with the credential: "Bearer …"
+        while (j < n && !endsBareValue(s.charAt(j), toEndOfLine)) {
+            j++;
+        }
+        String v = s.substring(i, j);
+        if (v.equals("null") || v.equals("true") || v.equals("false")) {
+            return null;
+        }
+        return span(i, j);
+    }
+
+    private static int @Nullable [] span(int start, int end) {
+        return end > start ? new int[] {start, end} : null;
+    }
+
+    private static boolean endsBareValue(char c, boolean toEndOfLine) {
+        if (toEndOfLine) {
+            return c == '\n' || c == '\r' || c == '"' || c == '\'';
+        }
+        return Character.isWhitespace(c) || ",;&\"'<>(){}[]\\".indexOf(c) >= 0;
+    }
+
+    /** Replaces tokens that look random (keys without a known shape or name). */
+    private static String highEntropy(String s) {
+        Matcher m = TOKEN.matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        while (m.find()) {
+            String token = m.group();
+            if (!looksLikeKey(token)) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(s.length());
+            }
+            out.append(s, copied, m.start()).append(REDACTED);
+            copied = m.end();
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
+    }
+
+    /**
+     * Whether a token is likely a key: a known id prefix is not; else a run of at least 20 letters and digits in
+     * it (or, for a token with {@code +} or {@code /}, base64, the whole token without them) that mixes digits
+     * and letters or both cases, is not a repetition, and reads less than 60 % as words.
+     */
+    static boolean looksLikeKey(String token) {
+        for (String p : ID_PREFIXES) {
+            if (token.startsWith(p)) {
+                return false;
+            }
+        }
+        Matcher seg = SEGMENT.matcher(token);
+        while (seg.find()) {
+            if (random(seg.group())) {
+                return true;
+            }
+        }
+        if (token.length() >= 30 && (token.indexOf('+') >= 0 || token.indexOf('/') >= 0)) {
+            String joined = token.replaceAll("[+/=_-]", "");
+            return joined.length() >= 20 && random(joined);
+        }
+        return false;
+    }
+
+    private static boolean random(String s) {
+        int digits = 0;
+        int upper = 0;
+        int lower = 0;
+        int[] counts = new int[128];
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c >= 'A' && c <= 'Z') {
+                upper++;
+            } else {
+                lower++;
+            }
+            counts[c & 0x7F]++;
+        }
+        if (upper + lower == 0 || (digits == 0 && (upper == 0 || lower == 0))) {
+            return false;
+        }
+        double entropy = 0;
+        for (int c : counts) {
+            if (c > 0) {
+                double p = (double) c / s.length();
+                entropy -= p * Math.log(p) / Math.log(2);
+            }
+        }
+        if (entropy < 2.5) {
+            return false;
+        }
+        int wordy = 0;
+        Matcher w = WORD.matcher(s);
+        while (w.find()) {
+            wordy += w.end() - w.start();
+        }
+        return wordy < 0.6 * s.length();
+    }
+
+    /** The text without its last token (letters, digits and the characters keys use), cut there. */
+    private static String withoutPartialToken(String s) {
+        int end = s.length();
+        while (end > 0 && isTokenChar(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    private static boolean isTokenChar(char c) {
+        return Character.isLetterOrDigit(c) || "+/=_-.~".indexOf(c) >= 0;
     }
 
     /**

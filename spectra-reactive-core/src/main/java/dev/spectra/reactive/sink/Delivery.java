@@ -47,10 +47,12 @@ public interface Delivery {
     Mono<Void> flush();
 
     /**
-     * Stops taking records, writes what was handed over within the timeout, then closes the sink. Idempotent:
-     * every call returns the same (cached) result, the first call's timeout applies; {@link #events()} completes.
+     * Stops taking records, writes what was handed over within the timeout, then closes the sink. Ends by the
+     * deadline whatever the sink does: a sink whose {@code write} or {@code close} blocks or never ends is waited
+     * for only within the timeout (its close goes on in the background). Idempotent: every call returns the same
+     * (cached) result, the first call's timeout applies; {@link #events()} completes.
      *
-     * @param timeout how long to wait for the records still to write
+     * @param timeout how long to wait for the records still to write and the sink to close
      * @return completes when closed
      */
     Mono<Void> close(Duration timeout);

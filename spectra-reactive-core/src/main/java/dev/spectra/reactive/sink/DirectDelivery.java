@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.AbstractList;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.spectra.reactive.TrackedRequest;
@@ -16,6 +17,8 @@ import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /** {@link Delivery#direct}: each record written as a batch of one on the delivering thread. */
 final class DirectDelivery implements Delivery {
@@ -76,9 +79,15 @@ final class DirectDelivery implements Delivery {
         }
         synchronized (this) {
             if (closing == null) {
-                // the writes already started finish (or the timeout passes) before the sink closes
-                closing = pending.drained().timeout(timeout, Mono.empty())
-                        .then(Mono.defer(sink::close))
+                // the writes already started finish (or the timeout passes) before the sink closes; a sink whose
+                // close blocks or never ends is waited for only within what is left of the timeout
+                Scheduler time = Schedulers.parallel();
+                closing = Mono.defer(() -> {
+                            long deadline = time.now(TimeUnit.NANOSECONDS) + timeout.toNanos();
+                            return pending.drained().timeout(timeout, Mono.empty())
+                                    .then(Mono.defer(() -> SinkClosing.closeWithin(sink, Duration.ofNanos(
+                                            Math.max(0, deadline - time.now(TimeUnit.NANOSECONDS))), LOG)));
+                        })
                         .doFinally(s -> events.complete())
                         .cache();
             }

@@ -40,16 +40,22 @@ import reactor.util.retry.Retry;
  *       {@link RecorderOptions#maxDelay()}, so at most about {@code maxDelay} after it was queued, unless a write
  *       is still in flight: then it goes at the first tick after that write ends.</li>
  *   <li>A transient failure retries the same batch (backoff {@link RecorderOptions#retryMinBackoff()} doubling to
- *       {@link RecorderOptions#retryMaxBackoff()}); meanwhile the queue absorbs new records. A batch is tried,
- *       first or again, only while its oldest record is younger than {@link RecorderOptions#retryTimeout()},
- *       counted from when that record was offered: with the sink down, every queued batch has failed
- *       {@code retryTimeout + writeTimeout} after its oldest record was offered, however many there are.
+ *       {@link RecorderOptions#retryMaxBackoff()}); meanwhile the queue absorbs new records. A batch is tried
+ *       again only while its oldest record is younger than {@link RecorderOptions#retryTimeout()}, counted from
+ *       when that record was offered. Every batch gets at least one attempt, however old its records, unless the
+ *       sink is known to be failing right now (its latest attempt failed, less than
+ *       {@link RecorderOptions#retryMaxBackoff()} ago): so with the sink down, every queued batch has failed
+ *       {@code retryTimeout + writeTimeout} after its oldest record was offered, however many there are, and
+ *       once it is back, a backlog older than the retry timeout is still written.
  *       {@link RejectedRecordsException} counts only the refused records as failed; any other error fails the
  *       batch.</li>
  *   <li>{@link #flush()} completes when every record accepted before it was written or failed;
- *       {@link #close(Duration)} stops accepting, flushes within the timeout and closes the sink.</li>
+ *       {@link #close(Duration)} stops accepting, flushes within the timeout and closes the sink, and returns by
+ *       its deadline whatever the sink does.</li>
  * </ul>
- * All bookkeeping runs on one dedicated daemon thread; the sink's own work runs wherever the sink puts it.
+ * All bookkeeping runs on one dedicated daemon thread. The sink is called on another daemon thread of the
+ * recorder's ({@code spectra-sink-…}), so a sink whose {@code write} blocks its thread delays neither the
+ * bookkeeping nor {@link #close(Duration)}; the sink's own work runs wherever the sink puts it.
  *
  * @since 0.1
  */
@@ -62,6 +68,8 @@ public final class Recorder implements Delivery {
     private final RecorderOptions options;
     private final BoundedMpscQueue<Queued> queue;
     private final Scheduler worker;
+    /** Where the sink is called: a sink that blocks there holds up nothing but its own writes. */
+    private final Scheduler writer;
     private final Disposable timer;
     private final EventStream events;
 
@@ -72,8 +80,12 @@ public final class Recorder implements Delivery {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
-    /** Only touched on the worker thread. */
-    private boolean inFlight;
+    /** The batch being written; set and cleared on the worker thread, settled from any. */
+    private volatile @Nullable Batch inFlight;
+    /** Whether the latest write attempt failed (a refused record does not count: the sink answered). */
+    private volatile boolean lastAttemptFailed;
+    /** The {@link RecorderOptions#nanoTime()} of the latest failed attempt. */
+    private volatile long lastFailureAt;
     /** Only touched on the worker thread. */
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
@@ -88,11 +100,30 @@ public final class Recorder implements Delivery {
     private record Queued(TrackedRequest request, long offeredAt) {
     }
 
+    /** A batch handed to the sink; counted once, by its write's outcome or by a close that could not wait for it. */
+    private static final class Batch {
+        final List<TrackedRequest> records;
+        final long oldestOfferedAt;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        Batch(List<TrackedRequest> records, long oldestOfferedAt) {
+            this.records = records;
+            this.oldestOfferedAt = oldestOfferedAt;
+        }
+
+        /** @return true for the one caller that counts this batch */
+        boolean settle() {
+            return settled.compareAndSet(false, true);
+        }
+    }
+
     private Recorder(SpectraSink sink, RecorderOptions options) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.options = Objects.requireNonNull(options, "options");
         this.queue = new BoundedMpscQueue<>(options.queueCapacity());
-        this.worker = Schedulers.newSingle("spectra-recorder-" + INSTANCES.incrementAndGet(), true);
+        int instance = INSTANCES.incrementAndGet();
+        this.worker = Schedulers.newSingle("spectra-recorder-" + instance, true);
+        this.writer = Schedulers.newSingle("spectra-sink-" + instance, true);
         long delay = options.maxDelay().toMillis();
         this.timer = worker.schedulePeriodically(() -> drain(true), delay, delay, TimeUnit.MILLISECONDS);
         this.events = new EventStream(Math.max(options.queueCapacity(), 1024));
@@ -174,12 +205,15 @@ public final class Recorder implements Delivery {
     }
 
     /**
-     * Stops accepting records, writes what is queued within the timeout, then closes the sink and the drain
-     * thread. Records still queued when the timeout passes are counted as failed. Idempotent: every call returns
-     * the same (cached) result.
+     * Stops accepting records, writes what is queued within the timeout, then closes the sink and the recorder's
+     * threads. Completes by the deadline whatever the sink does, even when its {@code write} or {@code close}
+     * blocks the thread that called it: when the timeout passes, the records still queued and the batch in
+     * flight are counted as failed at that moment, and logged; the sink is then asked to close, and waited for
+     * only within what is left of the timeout (its close goes on in the background past it). A write that was
+     * given up on is not counted again when it ends. Idempotent: every call returns the same (cached) result.
      *
-     * @param timeout how long to wait for the queue to drain
-     * @return completes when closed
+     * @param timeout how long to wait for the queue to drain and the sink to close
+     * @return completes when closed, or when the timeout has passed
      */
     @Override
     public Mono<Void> close(Duration timeout) {
@@ -190,19 +224,21 @@ public final class Recorder implements Delivery {
         }
         synchronized (this) {
             if (closing == null) {
+                Scheduler time = Schedulers.parallel();
                 closing = Mono.defer(() -> {
                             closed = true;
-                            return flush().timeout(timeout).onErrorResume(TimeoutException.class,
-                                    e -> Mono.fromRunnable(this::abandonQueued).subscribeOn(worker).then());
+                            long deadline = time.now(TimeUnit.NANOSECONDS) + timeout.toNanos();
+                            return flush().timeout(timeout)
+                                    .onErrorResume(TimeoutException.class, e -> Mono.fromRunnable(this::abandon)
+                                            .subscribeOn(worker).then())
+                                    .then(Mono.defer(() -> SinkClosing.closeWithin(sink, Duration.ofNanos(
+                                            Math.max(0, deadline - time.now(TimeUnit.NANOSECONDS))), LOG)));
                         })
-                        .then(Mono.defer(sink::close).onErrorResume(e -> {
-                            LOG.logger().warn("Spectra sink failed to close", e);
-                            return Mono.empty();
-                        }))
                         .doFinally(s -> {
                             terminated = true;
                             timer.dispose();
                             worker.dispose();
+                            writer.dispose(); // interrupts a write still blocking its thread
                             events.complete();
                         })
                         .cache();
@@ -275,7 +311,7 @@ public final class Recorder implements Delivery {
     /** Worker thread only. */
     private void drain(boolean force) {
         drainScheduled.set(false);
-        if (inFlight) {
+        if (inFlight != null) {
             return;
         }
         int size = queue.size();
@@ -302,10 +338,11 @@ public final class Recorder implements Delivery {
             }
             return;
         }
-        inFlight = true;
-        write(batch, oldest).subscribe(outcome -> {
-            if (!onWorker(() -> onWritten(batch, outcome))) {
-                count(batch, outcome);
+        Batch b = new Batch(batch, oldest);
+        inFlight = b;
+        write(b).subscribe(outcome -> {
+            if (!onWorker(() -> onWritten(b, outcome))) {
+                settle(b, outcome);
             }
         });
     }
@@ -316,14 +353,16 @@ public final class Recorder implements Delivery {
     }
 
     /**
-     * Writes with timeout and transient retries, each attempt only while the batch's oldest record is younger than
-     * the retry timeout (the first attempt always, when that timeout is zero); never errors: signals
-     * {@link Ok#INSTANCE} on success, else the failure.
+     * Writes with timeout and transient retries, each retry only while the batch's oldest record is younger than
+     * the retry timeout; the first attempt always, unless the batch is that old and the sink is failing right now
+     * (then no attempt: with the sink down, a backlog fails at once instead of a write timeout per batch). Never
+     * errors: signals {@link Ok#INSTANCE} on success, else the failure.
      */
-    private Mono<Throwable> write(List<TrackedRequest> batch, long oldestOfferedAt) {
+    private Mono<Throwable> write(Batch b) {
+        List<TrackedRequest> batch = b.records;
         long retryNanos = options.retryTimeout().toNanos();
         LongSupplier nanoTime = options.nanoTime();
-        BooleanSupplier young = () -> nanoTime.getAsLong() - oldestOfferedAt < retryNanos;
+        BooleanSupplier young = () -> nanoTime.getAsLong() - b.oldestOfferedAt < retryNanos;
         Throwable[] lastFailure = {null};
         Retry retry = Retry.backoff(Long.MAX_VALUE, options.retryMinBackoff())
                 .maxBackoff(options.retryMaxBackoff())
@@ -331,29 +370,62 @@ public final class Recorder implements Delivery {
                 .filter(e -> !terminated && young.getAsBoolean() && isTransient(e))
                 .onRetryExhaustedThrow((spec, s) -> s.failure());
         boolean[] tried = {false};
+        boolean[] called = {false};
         return Mono.defer(() -> {
                     boolean first = !tried[0];
                     tried[0] = true;
-                    if ((first && retryNanos == 0) || young.getAsBoolean()) {
-                        if (!first) {
-                            // counted when it happens: a backoff that outlasts the retry timeout tries nothing
-                            retried.incrementAndGet();
-                            LOG.warn("retry", "Spectra sink write of " + batch.size() + " records failed "
-                                    + "transiently (" + lastFailure[0] + "); retrying with backoff", null);
-                        }
-                        return sink.write(batch).timeout(options.writeTimeout());
+                    if (young.getAsBoolean() || (first && (retryNanos == 0 || !sinkFailingNow()))) {
+                        return attempt(batch, () -> {
+                            if (called[0]) {
+                                // counted when the sink is called again: a backoff that outlasts the retry
+                                // timeout, or an attempt that timed out waiting for the writer thread, calls nothing
+                                retried.incrementAndGet();
+                                LOG.warn("retry", "Spectra sink write of " + batch.size() + " records failed "
+                                        + "transiently (" + lastFailure[0] + "); retrying with backoff", null);
+                            }
+                            called[0] = true;
+                        });
                     }
-                    // the backoff ran past the retry timeout, or the records waited that long in the queue
+                    // the backoff ran past the retry timeout, or the records waited that long in the queue while
+                    // the sink was failing
                     Throwable last = lastFailure[0];
                     return Mono.error(last != null ? last : new TimeoutException("the oldest of " + batch.size()
                             + " records was offered more than retryTimeout (" + options.retryTimeout()
-                            + ") ago; not written"));
+                            + ") ago and the sink is failing; not written"));
                 })
                 .doOnError(e -> lastFailure[0] = e)
                 .retryWhen(retry)
                 .then(Mono.<Throwable>empty())
                 .onErrorResume(Mono::just)
                 .defaultIfEmpty(Ok.INSTANCE);
+    }
+
+    /**
+     * One call of the sink, on the writer thread, bounded by the write timeout, which runs even while a write
+     * before it still blocks that thread.
+     */
+    private Mono<Void> attempt(List<TrackedRequest> batch, Runnable beforeCall) {
+        return Mono.defer(() -> {
+                    beforeCall.run();
+                    return sink.write(batch);
+                })
+                .subscribeOn(writer)
+                .timeout(options.writeTimeout())
+                .doOnSuccess(v -> lastAttemptFailed = false)
+                .doOnError(e -> {
+                    if (e instanceof RejectedRecordsException) {
+                        lastAttemptFailed = false;
+                    } else {
+                        lastFailureAt = options.nanoTime().getAsLong();
+                        lastAttemptFailed = true;
+                    }
+                });
+    }
+
+    /** Whether the sink's latest attempt failed, recently enough that no retry would have tried again yet. */
+    private boolean sinkFailingNow() {
+        return lastAttemptFailed
+                && options.nanoTime().getAsLong() - lastFailureAt < options.retryMaxBackoff().toNanos();
     }
 
     private boolean isTransient(Throwable e) {
@@ -365,12 +437,24 @@ public final class Recorder implements Delivery {
     }
 
     /** Worker thread only. */
-    private void onWritten(List<TrackedRequest> batch, Throwable outcome) {
-        inFlight = false;
-        count(batch, outcome);
+    private void onWritten(Batch b, Throwable outcome) {
+        if (inFlight == b) {
+            inFlight = null;
+        }
+        settle(b, outcome);
         settleWaiters();
         if (queue.size() >= options.batchSize() || ((closed || !waiters.isEmpty()) && !queue.isEmpty())) {
             drain(true);
+        }
+    }
+
+    private void settle(Batch b, Throwable outcome) {
+        if (b.settle()) {
+            count(b.records, outcome);
+        } else {
+            LOG.logger().warn("A write of " + b.records.size() + " records given up on when the Spectra recorder "
+                    + "closed has ended " + (outcome == Ok.INSTANCE ? "written" : "failed (" + outcome + ")")
+                    + " after all; those records remain counted as failed");
         }
     }
 
@@ -401,15 +485,22 @@ public final class Recorder implements Delivery {
         });
     }
 
-    /** Worker thread only: after a close timeout, what is still queued will not be written. */
-    private void abandonQueued() {
+    /**
+     * Worker thread only: after a close timeout, neither what is still queued nor the batch in flight will be
+     * written; counted as failed now, not when (if ever) the write in flight ends.
+     */
+    private void abandon() {
         long n = 0;
         while (queue.poll() != null) {
             n++;
         }
-        if (n > 0) {
-            failed.addAndGet(n);
-            LOG.logger().warn("Spectra recorder closed before " + n + " queued records could be written");
+        Batch b = inFlight;
+        long writing = b != null && b.settle() ? b.records.size() : 0;
+        if (n + writing > 0) {
+            failed.addAndGet(n + writing);
+            LOG.logger().warn("Spectra recorder closed before its sink could write " + (n + writing)
+                    + " records (" + n + " queued, " + writing + " in a write that had not ended); counted as "
+                    + "failed");
         }
         settleWaiters();
     }

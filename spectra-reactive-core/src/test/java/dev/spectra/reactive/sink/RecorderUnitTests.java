@@ -165,11 +165,156 @@ class RecorderUnitTests {
         }
         StepVerifier.create(recorder.close(Duration.ofMillis(200))).expectComplete().verify(Duration.ofSeconds(10));
 
-        RecorderStats s = recorder.stats();
-        assertThat(s.written()).isZero();
-        assertThat(s.queueSize()).isZero();
-        // the batch in flight is still owned by the stuck write; everything still queued is failed
-        assertThat(s.failed()).isEqualTo(4);
+        // the batch in flight and everything still queued are failed when the timeout passes, not when (if ever)
+        // the stuck write ends
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(6, 0, 0, 0, 6, 0));
+    }
+
+    /** A sink whose {@code write} blocks the thread calling it until released (or interrupted). */
+    static final class BlockingSink implements SpectraSink {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch left = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+        volatile boolean blockClose;
+
+        @Override
+        public Mono<Void> write(List<TrackedRequest> batch) {
+            calls.incrementAndGet();
+            entered.countDown();
+            try {
+                release.await();
+                return Mono.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Mono.error(e);
+            } finally {
+                left.countDown();
+            }
+        }
+
+        @Override
+        public Mono<Void> close() {
+            if (!blockClose) {
+                return Mono.empty();
+            }
+            return Mono.fromRunnable(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    @Test
+    void closeEndsByItsDeadlineWhenTheSinksWriteBlocksItsThreadAndCountsEverythingUnwrittenThen() throws Exception {
+        BlockingSink sink = new BlockingSink();
+        Recorder recorder = recorder(sink, o -> o.batchSize(2).maxDelay(Duration.ofHours(1))
+                .writeTimeout(Duration.ofHours(1)));
+        for (int i = 0; i < 6; i++) {
+            recorder.deliver(Records.record(i));
+        }
+        assertThat(sink.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long start = System.nanoTime();
+        StepVerifier.create(recorder.close(Duration.ofMillis(300))).expectComplete().verify(Duration.ofSeconds(10));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(tookMillis).isBetween(300L, 2_000L);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(6, 0, 0, 0, 6, 0));
+        System.out.println("blocked-write close proof: close(300 ms) returned after " + tookMillis + " ms; "
+                + recorder.stats());
+        // closing frees the blocked thread; the write it abandoned ends, and is not counted a second time
+        assertThat(sink.left.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(sink.calls.get()).isEqualTo(1);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(6, 0, 0, 0, 6, 0));
+        assertThat(recorder.deliver(Records.record(7))).isFalse();
+        StepVerifier.create(recorder.close(Duration.ofSeconds(1))).verifyComplete();
+    }
+
+    @Test
+    void closeEndsByItsDeadlineWhenTheSinksCloseBlocksToo() throws Exception {
+        BlockingSink sink = new BlockingSink();
+        sink.blockClose = true;
+        Recorder recorder = recorder(sink, o -> o.batchSize(2).maxDelay(Duration.ofHours(1))
+                .writeTimeout(Duration.ofHours(1)));
+        for (int i = 0; i < 3; i++) {
+            recorder.deliver(Records.record(i));
+        }
+        assertThat(sink.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long start = System.nanoTime();
+        StepVerifier.create(recorder.close(Duration.ofMillis(300))).expectComplete().verify(Duration.ofSeconds(10));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        sink.release.countDown();
+
+        assertThat(tookMillis).isBetween(300L, 2_000L);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(3, 0, 0, 0, 3, 0));
+    }
+
+    @Test
+    void flushEndsByTheWriteTimeoutWhenTheSinksWriteBlocksItsThread() throws Exception {
+        BlockingSink sink = new BlockingSink();
+        Recorder recorder = recorder(sink, o -> o.batchSize(2).maxDelay(Duration.ofHours(1))
+                .writeTimeout(Duration.ofMillis(100)).retryTimeout(Duration.ZERO));
+        for (int i = 0; i < 4; i++) {
+            recorder.deliver(Records.record(i));
+        }
+
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        sink.release.countDown();
+
+        // the first write timed out (its blocked thread interrupted); the second was tried once, and timed out too
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(4, 0, 0, 0, 4, 0));
+    }
+
+    @Test
+    void aBatchOlderThanTheRetryTimeoutIsStillWrittenToAHealthySink() {
+        AtomicLong clock = new AtomicLong();
+        ListSink sink = new ListSink();
+        Recorder recorder = recorder(sink, o -> o.batchSize(4).maxDelay(Duration.ofHours(1))
+                .retryTimeout(Duration.ofMinutes(2)).nanoTime(clock::get));
+
+        recorder.deliver(Records.record(0));               // offered at 0 s
+        recorder.deliver(Records.record(1));
+        clock.set(Duration.ofMinutes(3).toNanos());        // a batch in flight for minutes, say, held them up
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+
+        assertThat(sink.ids()).containsExactly(ids(0, 2));
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(2, 2, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aBatchOlderThanTheRetryTimeoutIsNotTriedWhileTheSinkIsFailingButIsOnceItMayHaveRecovered() {
+        AtomicLong clock = new AtomicLong();
+        ListSink sink = new ListSink();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        SpectraSink failsOnce = batch -> {
+            attempts.add(batch.size());
+            return attempts.size() == 1 ? Mono.error(new IllegalStateException("relation does not exist"))
+                    : sink.write(batch);
+        };
+        Recorder recorder = recorder(failsOnce, o -> o.batchSize(4).maxDelay(Duration.ofHours(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofSeconds(3)).retryTimeout(Duration.ofSeconds(2))
+                .nanoTime(clock::get));
+
+        recorder.deliver(Records.record(0));               // at 0 s: tried, fails
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        recorder.deliver(Records.record(1));               // offered at 0 s
+        clock.set(Duration.ofMillis(2500).toNanos());                // 2.5 s old; the sink failed 2.5 s ago: failing now
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(attempts).containsExactly(1);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(2, 0, 0, 0, 2, 0));
+
+        clock.set(0);
+        recorder.deliver(Records.record(2));               // offered at 0 s
+        clock.set(Duration.ofSeconds(5).toNanos());       // the last failure is older than the longest backoff
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(attempts).containsExactly(1, 1);
+        assertThat(sink.ids()).containsExactly(ids(2, 3));
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(3, 1, 0, 0, 2, 0));
     }
 
     @Test

@@ -298,11 +298,12 @@ class R2dbcSpectraSinkIntegrationTests {
     }
 
     @Test
-    void aNulCharacterIsStoredAsTheReplacementCharacterInsteadOfFailingTheRecord() {
-        // PostgreSQL's text and jsonb refuse U+0000; the record is stored with U+FFFD in its place
+    void aNulCharacterInAValueIsStoredAsTheReplacementCharacterInsteadOfFailingTheRecord() {
+        // PostgreSQL's text and jsonb refuse U+0000; the record is stored with U+FFFD in its place (a metadata key
+        // holding NUL is refused when it is given, so that two keys can never become one)
         String nul = "a\u0000b";
         TrackedRequest r = Records.full(Records.T0).toBuilder().errorMessage(nul).endpoint(nul).tags(List.of(nul))
-                .metadata(Map.of("k" + nul, nul)).build();
+                .metadata(Map.of("k", nul)).build();
 
         sink.write(List.of(r)).as(StepVerifier::create).verifyComplete();
 
@@ -311,7 +312,7 @@ class R2dbcSpectraSinkIntegrationTests {
                     assertThat(read.errorMessage()).isEqualTo("a\uFFFDb");
                     assertThat(read.endpoint()).isEqualTo("a\uFFFDb");
                     assertThat(read.tags()).containsExactly("a\uFFFDb");
-                    assertThat(read.metadata()).containsEntry("ka\uFFFDb", "a\uFFFDb");
+                    assertThat(read.metadata()).containsEntry("k", "a\uFFFDb");
                 })
                 .verifyComplete();
     }

@@ -125,19 +125,26 @@ final class BoundedBytes {
     }
 
     /**
-     * The first bytes as text, at most {@code limit} bytes, cut at a character boundary.
+     * The first bytes as text, at most {@code limit} bytes, cut at a character boundary; no mark of the cut
+     * ({@link #cutAt} tells).
      *
      * @param limit the most bytes decoded
-     * @return the text, with an ellipsis when bytes were left out
+     * @return the text
      */
     String text(int limit) {
         int n = Math.min(limit, length);
-        boolean cut = n < seen;
-        if (cut) {
+        if (cutAt(limit)) {
             n = wholeCharacters(n);
         }
-        String s = new String(bytes, 0, n, StandardCharsets.UTF_8);
-        return cut ? s + "…" : s;
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * @param limit the most bytes decoded by {@link #text}
+     * @return whether bytes seen are left out of {@code text(limit)}
+     */
+    boolean cutAt(int limit) {
+        return Math.min(limit, length) < seen;
     }
 
     /** The end of the last whole UTF-8 character in the first {@code n} bytes. */

@@ -458,11 +458,11 @@ public final class HttpCallObserver {
     private void capturePayloads() {
         BoundedBytes req = requestCopy;
         if (req != null && req.length() > 0 && looksLikeText(req)) {
-            addMetadata("request_body", req.text(captureBytes));
+            addMetadata("request_body", req.text(captureBytes), req.cutAt(captureBytes));
         }
         BoundedBytes res = responsePrefix;
         if (res != null && res.length() > 0) {
-            addMetadata("response_body", res.text(captureBytes));
+            addMetadata("response_body", res.text(captureBytes), res.cutAt(captureBytes));
         }
     }
 
@@ -479,9 +479,10 @@ public final class HttpCallObserver {
         }
     }
 
-    private void addMetadata(String key, String text) {
+    /** A captured body, scrubbed; when cut, its last token is dropped, so a key cut short leaves no prefix. */
+    private void addMetadata(String key, String text, boolean cut) {
         try {
-            call.addMetadata(key, SecretScrubber.scrub(text, captureBytes + 1));
+            call.addMetadata(key, SecretScrubber.scrub(text, captureBytes + 1, cut));
         } catch (IllegalArgumentException e) {
             LOG.warn("capture", "Spectra left the captured " + key + " out of a record: " + e.getMessage(), null);
         }
