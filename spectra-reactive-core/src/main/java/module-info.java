@@ -12,6 +12,7 @@ module dev.spectra.reactive {
     requires static transitive org.jspecify;
 
     exports dev.spectra.reactive;
+    exports dev.spectra.reactive.budget;
     exports dev.spectra.reactive.pricing;
     exports dev.spectra.reactive.provider;
     exports dev.spectra.reactive.sink;

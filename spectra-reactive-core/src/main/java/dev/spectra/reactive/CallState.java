@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import dev.spectra.reactive.internal.CallObserver;
 import dev.spectra.reactive.internal.Errors;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.JsonValues;
@@ -42,6 +43,8 @@ final class CallState implements TrackedCall {
     private final UUID id;
     private final Instant startedAt;
     private final long startNanos;
+    /** Told of the start and the record: an enforcing operator downstream (a budget), or null. */
+    private final @Nullable CallObserver observer;
     private volatile int done;
 
     // guarded by this
@@ -98,6 +101,7 @@ final class CallState implements TrackedCall {
         this.startNanos = engine.nanoTime();
         this.startedAt = engine.startTime(startNanos);
         this.id = engine.newId(startedAt);
+        this.observer = CallObserver.in(view);
     }
 
     /** A call that records nothing: reads no clock, no id generator, nothing that could fail. */
@@ -112,6 +116,7 @@ final class CallState implements TrackedCall {
         this.startNanos = 0;
         this.startedAt = Instant.EPOCH;
         this.id = NIL;
+        this.observer = null;
     }
 
     private static final UUID NIL = new UUID(0, 0);
@@ -471,7 +476,28 @@ final class CallState implements TrackedCall {
             return null;
         }
         engine.deliver(record);
+        if (observer != null) {
+            try {
+                observer.recorded(record);
+            } catch (Throwable t) {
+                Fatal.rethrowIfFatal(t);
+                engine.internalError("telling an observer of a " + provider + " call its record", t);
+            }
+        }
         return record;
+    }
+
+    /** Tells the observer of the subscription's Context, if any, that this call started. */
+    CallState announce() {
+        if (observer != null) {
+            try {
+                observer.started(this);
+            } catch (Throwable t) {
+                Fatal.rethrowIfFatal(t);
+                engine.internalError("telling an observer of a " + provider + " call its start", t);
+            }
+        }
+        return this;
     }
 
     /** Guarded by this. */
@@ -551,11 +577,12 @@ final class CallState implements TrackedCall {
         Instant completedAt = Instant.ofEpochSecond(startedAt.getEpochSecond(),
                 startedAt.getNano() + elapsed / 1000L * 1000L);
 
-        return new TrackedRequest(id, traceId(a), d.responseId(), provider, model, responseModel, type, path,
+        String traceId = traceId(a);
+        return new TrackedRequest(id, traceId, d.responseId(), provider, model, responseModel, type, path,
                 first(e == null ? null : e.operation, options.operation()), httpStatus, outcome, errorType,
                 errorMessage, d.finishReason(), d.toolCallCounts(), streaming, usage, cost, pricingTier, status,
                 elapsed / 1_000_000L, ttft, tps, chunkCount, a.trackable(), a.conversationId(), a.tags(),
-                recordMetadata(a.metadata(), streaming), startedAt, completedAt);
+                recordMetadata(a.metadata(), streaming), startedAt, completedAt, parentSpanId(a, traceId));
     }
 
     /**
@@ -575,6 +602,14 @@ final class CallState implements TrackedCall {
             t = engine.resolveTraceId(view);
         }
         return t;
+    }
+
+    /**
+     * Guarded by this: the span current where the call was made, asked of the resolver only when the trace id came
+     * from the Context's trace (not from the call's own attributes, whose trace the span would not belong to).
+     */
+    private @Nullable String parentSpanId(CallAttributes merged, @Nullable String traceId) {
+        return merged.traceId() == null && traceId != null && view != null ? engine.resolveParentSpanId(view) : null;
     }
 
     private ResponseDetails read(Object value, @Nullable String path) {

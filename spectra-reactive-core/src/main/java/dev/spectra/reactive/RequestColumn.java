@@ -43,7 +43,7 @@ import static dev.spectra.reactive.RequestColumn.Nullability.NULLABLE;
 public enum RequestColumn {
 
     /** Time-ordered id of the call (UUID version 7). */
-    ID("id", "uuid", NOT_NULL, null,
+    ID("id", "uuid", NOT_NULL, "spectra.request.id",
             field(UUID.class, TrackedRequest::id, TrackedRequest.Builder::id),
             "Time-ordered id of the call (UUID version 7)."),
 
@@ -86,10 +86,14 @@ public enum RequestColumn {
             field(String.class, TrackedRequest::endpoint, TrackedRequest.Builder::endpoint),
             "The URL path called, never its query string (Gemini puts the API key there)."),
 
-    /** What was done: chat, responses, messages, generate_content, embeddings, images, audio and others. */
+    /**
+     * What was done: chat, responses, messages, generate_content, embeddings, images, audio and others; OpenTelemetry's
+     * well-known values differ for some (messages and responses are chat).
+     */
     OPERATION("operation", "text", NULLABLE, "gen_ai.operation.name",
             field(String.class, TrackedRequest::operation, TrackedRequest.Builder::operation),
-            "What was done: chat, responses, messages, generate_content, embeddings, images, audio and others."),
+            "What was done: chat, responses, messages, generate_content, embeddings, images, audio and others; "
+                    + "OpenTelemetry's well-known values differ for some (messages and responses are chat)."),
 
     /** The HTTP status, when there was a response. */
     HTTP_STATUS("http_status", "integer", NULLABLE, "http.response.status_code",
@@ -97,7 +101,7 @@ public enum RequestColumn {
             "The HTTP status, when there was a response."),
 
     /** How the call ended: success, failure or cancelled. */
-    OUTCOME("outcome", "text", NOT_NULL, null,
+    OUTCOME("outcome", "text", NOT_NULL, "spectra.outcome",
             field(String.class, r -> r.outcome().id(), (b, v) -> b.outcome(Outcome.fromId(v))),
             "How the call ended: success, failure or cancelled."),
 
@@ -206,18 +210,22 @@ public enum RequestColumn {
             cost(Cost::output, 1),
             "Cost of the output in USD, exact."),
 
-    /** Total cost in USD, exact: input plus output. */
-    TOTAL_COST("total_cost", "numeric(20,10)", NULLABLE, null, "total_usd",
+    /**
+     * Total cost in USD, exact: input plus output. OpenTelemetry's attribute is a proposal, exported with
+     * gen_ai.usage.cost.currency USD and gen_ai.usage.cost.source local.
+     */
+    TOTAL_COST("total_cost", "numeric(20,10)", NULLABLE, "gen_ai.usage.cost.amount", "total_usd",
             cost(Cost::total, 2),
-            "Total cost in USD, exact: input plus output."),
+            "Total cost in USD, exact: input plus output. OpenTelemetry's attribute is a proposal, exported with "
+                    + "gen_ai.usage.cost.currency USD and gen_ai.usage.cost.source local."),
 
     /** The tier the cost was computed at: standard, batch, flex, priority or a custom one. */
-    PRICING_TIER("pricing_tier", "text", NOT_NULL, null,
+    PRICING_TIER("pricing_tier", "text", NOT_NULL, "spectra.pricing.tier",
             field(String.class, r -> r.pricingTier().name(), (b, v) -> b.pricingTier(PricingTier.of(v))),
             "The tier the cost was computed at: standard, batch, flex, priority or a custom one."),
 
     /** Whether the call was priced: priced, model_not_priced or usage_unknown. */
-    PRICING_STATUS("pricing_status", "text", NOT_NULL, null,
+    PRICING_STATUS("pricing_status", "text", NOT_NULL, "spectra.pricing.status",
             field(String.class, r -> r.pricingStatus().id(), (b, v) -> b.pricingStatus(PricingStatus.fromId(v))),
             "Whether the call was priced: priced, model_not_priced or usage_unknown."),
 
@@ -243,12 +251,12 @@ public enum RequestColumn {
             "Number of chunks streamed, for streams."),
 
     /** The kind of party the call is attributed to (user, team, job …). */
-    TRACKABLE_TYPE("trackable_type", "text", NULLABLE, null, "type",
+    TRACKABLE_TYPE("trackable_type", "text", NULLABLE, "spectra.trackable.type", "type",
             trackable(Trackable::type, 0),
             "The kind of party the call is attributed to (user, team, job …)."),
 
     /** The id of the party the call is attributed to. */
-    TRACKABLE_ID("trackable_id", "text", NULLABLE, null, "id",
+    TRACKABLE_ID("trackable_id", "text", NULLABLE, "spectra.trackable.id", "id",
             trackable(Trackable::id, 1),
             "The id of the party the call is attributed to."),
 
@@ -258,14 +266,18 @@ public enum RequestColumn {
             "The conversation (chat thread, session) the call belongs to."),
 
     /** Labels for quick filtering, in the order first added; an empty array when none. */
-    TAGS("tags", "jsonb", NOT_NULL, null,
+    TAGS("tags", "jsonb", NOT_NULL, "spectra.tags",
             field(List.class, TrackedRequest::tags, (b, v) -> b.tags(strings(v))),
             "Labels for quick filtering, in the order first added; an empty array when none."),
 
-    /** Structured JSON context (tenant, feature, job, experiment …); an empty object when none. */
-    METADATA("metadata", "jsonb", NOT_NULL, null,
+    /**
+     * Structured JSON context (tenant, feature, job, experiment …); an empty object when none. OpenTelemetry gets
+     * allow-listed keys only, one attribute each (spectra.metadata.tenant).
+     */
+    METADATA("metadata", "jsonb", NOT_NULL, "spectra.metadata",
             field(Map.class, TrackedRequest::metadata, (b, v) -> b.metadata(object(v))),
-            "Structured JSON context (tenant, feature, job, experiment …); an empty object when none."),
+            "Structured JSON context (tenant, feature, job, experiment …); an empty object when none. "
+                    + "OpenTelemetry gets allow-listed keys only, one attribute each (spectra.metadata.tenant)."),
 
     /** When the call started, microsecond precision. */
     STARTED_AT("started_at", "timestamptz", NOT_NULL, null,
@@ -275,7 +287,16 @@ public enum RequestColumn {
     /** When the call ended, microsecond precision. */
     COMPLETED_AT("completed_at", "timestamptz", NOT_NULL, null,
             field(Instant.class, TrackedRequest::completedAt, TrackedRequest.Builder::completedAt),
-            "When the call ended, microsecond precision.");
+            "When the call ended, microsecond precision."),
+
+    /**
+     * The span that was current where the call was made (16 hex digits), a span of trace_id's trace; null outside a
+     * trace. OpenTelemetry exports it as the parent of the call's span.
+     */
+    PARENT_SPAN_ID("parent_span_id", "text", NULLABLE, null,
+            field(String.class, TrackedRequest::parentSpanId, TrackedRequest.Builder::parentSpanId),
+            "The span that was current where the call was made (16 hex digits), a span of trace_id's trace; null "
+                    + "outside a trace. OpenTelemetry exports it as the parent of the call's span.");
 
     private static final RequestColumn[] COLUMNS = values();
 
@@ -360,8 +381,10 @@ public enum RequestColumn {
 
     /**
      * The OpenTelemetry attribute that carries the same fact (GenAI semantic conventions, which are still in
-     * development, or the general ones such as {@code error.type}), or null when there is none. Where the
-     * attribute's form differs (an array, seconds, well-known values), {@link #description()} says so.
+     * development, or the general ones such as {@code error.type}), Spectra's own under {@code spectra.} where no
+     * convention names the fact, or null when the fact is not exported as an attribute (the span's own ids, times
+     * and status carry some). Where the attribute's form differs (an array, seconds, well-known values, one
+     * attribute per key), {@link #description()} says so.
      *
      * @return the attribute name, e.g. {@code gen_ai.usage.input_tokens}, or null
      */

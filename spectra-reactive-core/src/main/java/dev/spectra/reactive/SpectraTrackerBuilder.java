@@ -60,6 +60,7 @@ public final class SpectraTrackerBuilder {
     private @Nullable ProviderRegistry providers;
     private @Nullable ResponseReader responseReader;
     private Function<ContextView, @Nullable String> traceIdResolver = TrackingEngine::traceparent;
+    private Function<ContextView, @Nullable String> parentSpanIdResolver = TrackingEngine::traceparentSpanId;
 
     SpectraTrackerBuilder() {
     }
@@ -243,6 +244,22 @@ public final class SpectraTrackerBuilder {
     }
 
     /**
+     * Where the id of the span that was current where a call was made comes from, recorded as
+     * {@link TrackedRequest#parentSpanId()} so that an export to a tracing system (OpenTelemetry) puts the call's
+     * span under it (default: the span id of a W3C {@code traceparent} string under the Context key
+     * {@code "traceparent"}). Asked only when the trace id came from the {@link #traceIdResolver trace id resolver},
+     * so that the span belongs to that trace; resolve both from the same source. A result that is not 16 hex
+     * digits, or all zeros, means "none"; a thrown exception too (counted in {@link TrackerStats#trackingErrors()}).
+     *
+     * @param resolver reads the current span's id (16 hex digits) from the subscriber's Context
+     * @return this builder
+     */
+    public SpectraTrackerBuilder parentSpanIdResolver(Function<ContextView, @Nullable String> resolver) {
+        this.parentSpanIdResolver = Objects.requireNonNull(resolver, "parentSpanIdResolver");
+        return this;
+    }
+
+    /**
      * @return the tracker (its recorders, if any, are running)
      */
     public SpectraTracker build() {
@@ -251,7 +268,8 @@ public final class SpectraTrackerBuilder {
                 direct ? null : recorderOptions, Collections.unmodifiableMap(new LinkedHashMap<>(destinations)),
                 clock, nanoTime, idGenerator, redactKeys, metadataMaxBytes, enabled,
                 pricing != null ? pricing : PricingCatalog.bundled(), registry,
-                responseReader != null ? responseReader : registry, traceIdResolver));
+                responseReader != null ? responseReader : registry, traceIdResolver,
+                parentSpanIdResolver));
     }
 
     @Override

@@ -46,6 +46,8 @@ import org.jspecify.annotations.Nullable;
  * @param metadata structured JSON context (tenant, feature, job, experiment …)
  * @param startedAt when the call started, microsecond precision
  * @param completedAt when the call ended, microsecond precision
+ * @param parentSpanId the span that was current where the call was made (16 lower-case hex digits), a span of
+ *        the trace {@link #traceId()}; null when the call was made outside a trace or given its trace id by hand
  * @since 0.1
  */
 public record TrackedRequest(
@@ -78,7 +80,8 @@ public record TrackedRequest(
         List<String> tags,
         Map<String, @Nullable Object> metadata,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        @Nullable String parentSpanId) {
 
     /**
      * Checks required fields and invariants and makes the collections immutable.
@@ -114,6 +117,7 @@ public record TrackedRequest(
      * @param metadata structured JSON context (tenant, feature, job, experiment …)
      * @param startedAt when the call started, microsecond precision
      * @param completedAt when the call ended, microsecond precision
+     * @param parentSpanId the span that was current where the call was made, or null
      * @throws NullPointerException naming a required field that is null
      * @throws IllegalArgumentException when the pricing status contradicts the cost, or a value is out of range
      */
@@ -220,6 +224,7 @@ public record TrackedRequest(
         b.metadata = metadata;
         b.startedAt = startedAt;
         b.completedAt = completedAt;
+        b.parentSpanId = parentSpanId;
         return b;
     }
 
@@ -258,6 +263,7 @@ public record TrackedRequest(
         private Map<String, @Nullable Object> metadata = JsonValues.EMPTY_OBJECT;
         private @Nullable Instant startedAt;
         private @Nullable Instant completedAt;
+        private @Nullable String parentSpanId;
 
         private Builder() {
         }
@@ -533,6 +539,15 @@ public record TrackedRequest(
         }
 
         /**
+         * @param v the span that was current where the call was made (16 lower-case hex digits), or null
+         * @return this builder
+         */
+        public Builder parentSpanId(@Nullable String v) {
+            this.parentSpanId = v;
+            return this;
+        }
+
+        /**
          * @return the record
          * @throws NullPointerException naming a required field that is missing
          */
@@ -543,7 +558,7 @@ public record TrackedRequest(
             return new TrackedRequest(id, traceId, responseId, provider, model, responseModel, modelType, endpoint,
                     operation, httpStatus, outcome, errorType, errorMessage, finishReason, toolCallCounts, streaming,
                     usage, cost, pricingTier, status, latencyMs, timeToFirstTokenMs, tokensPerSecond, chunkCount,
-                    trackable, conversationId, tags, metadata, startedAt, completedAt);
+                    trackable, conversationId, tags, metadata, startedAt, completedAt, parentSpanId);
         }
     }
 }

@@ -33,12 +33,14 @@ import reactor.util.context.ContextView;
  * @param providers the providers recognised by host and path
  * @param responseReader reads responses and stream chunks
  * @param traceIdResolver reads a trace id from a subscriber's Context
+ * @param parentSpanIdResolver reads the current span's id from a subscriber's Context
  */
 record TrackerSettings(SpectraSink sink, @Nullable RecorderOptions recorder, Map<String, Destination> destinations,
                        Clock clock, @Nullable LongSupplier ticker, @Nullable Supplier<UUID> idGenerator,
                        List<String> redactKeys, int metadataMaxBytes, boolean enabled, Pricing pricing,
                        ProviderRegistry providers, ResponseReader responseReader,
-                       Function<ContextView, @Nullable String> traceIdResolver) {
+                       Function<ContextView, @Nullable String> traceIdResolver,
+                       Function<ContextView, @Nullable String> parentSpanIdResolver) {
 
     /**
      * A destination added to a tracker.

@@ -44,6 +44,7 @@ final class TrackingEngine {
     private final ResponseReader responseReader;
     private final Pricing pricing;
     private final Function<ContextView, @Nullable String> traceIdResolver;
+    private final Function<ContextView, @Nullable String> parentSpanIdResolver;
     /** The delivery to the tracker's sink: queued or direct. */
     private final Delivery delivery;
     private final Destinations destinations;
@@ -62,6 +63,7 @@ final class TrackingEngine {
         this.responseReader = settings.responseReader();
         this.pricing = settings.pricing();
         this.traceIdResolver = settings.traceIdResolver();
+        this.parentSpanIdResolver = settings.parentSpanIdResolver();
         Map<String, Delivery> destinations = new LinkedHashMap<>();
         settings.destinations().forEach((name, d) -> destinations.put(name, Delivery.queued(d.sink(), d.options())));
         RecorderOptions queue = settings.recorder();
@@ -87,7 +89,7 @@ final class TrackingEngine {
         }
         engine.checkOptions(options);
         try {
-            return new CallState(engine, provider, model, options, view, streaming);
+            return new CallState(engine, provider, model, options, view, streaming).announce();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             engine.internalError("starting a " + provider + " call", e);
@@ -143,7 +145,7 @@ final class TrackingEngine {
             return CallState.detached(this, provider, model, options);
         }
         try {
-            return new CallState(this, provider, model, options, view, false);
+            return new CallState(this, provider, model, options, view, false).announce();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             internalError("starting a " + provider + " call", e);
@@ -202,6 +204,30 @@ final class TrackingEngine {
             internalError("resolving a trace id", e);
             return null;
         }
+    }
+
+    /** The id of the span current where the call was made, from a Context: 16 lower-case hex digits, or null. */
+    @Nullable String resolveParentSpanId(ContextView view) {
+        try {
+            return spanId(parentSpanIdResolver.apply(view));
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            internalError("resolving a parent span id", e);
+            return null;
+        }
+    }
+
+    /** A W3C span id in its canonical form (16 lower-case hex digits, not all zeros), or null for anything else. */
+    static @Nullable String spanId(@Nullable String id) {
+        if (id == null || id.length() != 16 || id.equals("0000000000000000")) {
+            return null;
+        }
+        for (int i = 0; i < 16; i++) {
+            if (Character.digit(id.charAt(i), 16) < 0) {
+                return null;
+            }
+        }
+        return id.toLowerCase(Locale.ROOT);
     }
 
     void deliver(TrackedRequest record) {
@@ -291,6 +317,16 @@ final class TrackingEngine {
             if (parts.length >= 3 && parts[1].length() == 32 && !parts[1].equals("00000000000000000000000000000000")) {
                 return parts[1].toLowerCase(Locale.ROOT);
             }
+        }
+        return null;
+    }
+
+    /** The default parent span id source: the span id of a W3C {@code traceparent} in the Context. */
+    static @Nullable String traceparentSpanId(ContextView view) {
+        Object tp = view.getOrDefault("traceparent", null);
+        if (tp instanceof String s && traceparent(view) != null) {
+            String[] parts = s.trim().split("-");
+            return parts.length >= 4 ? parts[2] : null;
         }
         return null;
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.SpectraTrackerBuilder;
 import dev.spectra.reactive.TrackerStats;
 import dev.spectra.reactive.r2dbc.R2dbcSinkOptions;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
@@ -71,9 +72,19 @@ public final class SampleApp implements AutoCloseable {
             // a wrong URL, password or database stops the sample now, saying which, instead of failed writes later
             sink.checkStartup().block(CHECK_WAIT);
             // a short delay keeps the API fresh while the demo runs; production keeps the 1 s default
-            SpectraTracker tracker = SpectraTracker.builder().sink(sink)
-                    .recorder(RecorderOptions.builder().maxDelay(Duration.ofMillis(200)).build()).build();
+            SpectraTrackerBuilder trackerBuilder = SpectraTracker.builder().sink(sink)
+                    .recorder(RecorderOptions.builder().maxDelay(Duration.ofMillis(200)).build());
+            // with a collector configured, every record also goes there as a span and GenAI metrics
+            Telemetry telemetry = Telemetry.fromEnvironment(System.getenv());
+            if (telemetry != null) {
+                telemetry.applyTo(trackerBuilder);
+                out.println("  telemetry: " + telemetry.describe());
+            }
+            SpectraTracker tracker = trackerBuilder.build();
             started.pop();                              // the tracker owns the sink now: closing it closes the sink
+            if (telemetry != null) {
+                started.push(telemetry);                // closed after the tracker has handed over its records
+            }
             started.push(() -> closeTracker(tracker));
             this.tracker = tracker;
             Spectra.configure(tracker);

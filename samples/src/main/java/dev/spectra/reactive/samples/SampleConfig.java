@@ -53,6 +53,8 @@ public record SampleConfig(@Nullable String databaseUrl, String host, int port, 
               --help                 this text
 
             SPECTRA_API_TOKEN, when set, makes the API require "Authorization: Bearer <token>".
+            OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318), when set, also exports every call to that
+            OpenTelemetry collector over OTLP/HTTP as a span and GenAI metrics (service name: OTEL_SERVICE_NAME).
             Without base URLs the calls go to a local stand-in on 127.0.0.1 that answers in the providers' real
             formats: no network and no API keys needed.
             """;

@@ -89,8 +89,7 @@ public final class R2dbcSpectraSink implements SpectraSink {
                 .maxIdleTime(options.maxIdleTime())
                 .validationDepth(ValidationDepth.LOCAL)
                 .build());
-        this.insertSql = RequestInsert.sql(Identifiers.quote("schema", options.schema().name()) + "."
-                + SchemaDdl.REQUESTS_TABLE);
+        this.insertSql = RequestInsert.sqlWithDailySpend(Identifiers.quote("schema", options.schema().name()));
         this.schemaReady = !options.createSchema();
         this.target = describeTarget(options);
     }

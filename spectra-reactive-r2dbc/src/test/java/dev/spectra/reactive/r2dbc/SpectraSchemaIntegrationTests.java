@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.spectra.reactive.RequestColumn;
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
 import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
 import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,9 @@ class SpectraSchemaIntegrationTests {
         SpectraSchema schema = SpectraSchema.of(db.newSchemaName("create"));
 
         schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(0).verifyComplete();
-        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
+                .expectNext(SpectraSchema.CURRENT_VERSION)
+                .verifyComplete();
 
         assertThat(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'spectra_requests'"
                 + " ORDER BY indexname", String.class, schema.name())).containsExactly(
@@ -61,7 +65,11 @@ class SpectraSchemaIntegrationTests {
                 + " AND table_name = 'spectra_requests'", Long.class, schema.name()))
                 .isEqualTo(RequestColumn.values().length);
         assertThat(db.column("SELECT version || ':' || description FROM \"" + schema.name()
-                + "\".spectra_schema_version", String.class)).containsExactly("1:spectra_requests with its indexes");
+                + "\".spectra_schema_version", String.class)).containsExactlyElementsOf(SchemaDdl.MIGRATIONS.stream()
+                .map(m -> m.version() + ":" + m.description())
+                .toList());
+        assertThat(SchemaDdl.MIGRATIONS).extracting(SchemaDdl.Migration::description)
+                .contains("parent_span_id: the span current where the call was made");
     }
 
     @Test
@@ -69,12 +77,14 @@ class SpectraSchemaIntegrationTests {
         SpectraSchema schema = SpectraSchema.of(db.newSchemaName("again"));
 
         for (int i = 0; i < 3; i++) {
-            schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+            schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
+                    .expectNext(SpectraSchema.CURRENT_VERSION).verifyComplete();
         }
 
         assertThat(db.single("SELECT count(*) FROM \"" + schema.name() + "\".spectra_schema_version", Long.class))
-                .isEqualTo(1L);
-        schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+                .isEqualTo((long) SchemaDdl.MIGRATIONS.size());
+        schema.installedVersion(db.connectionFactory()).as(StepVerifier::create)
+                .expectNext(SpectraSchema.CURRENT_VERSION).verifyComplete();
     }
 
     @Test
@@ -85,12 +95,12 @@ class SpectraSchemaIntegrationTests {
                 .flatMap(i -> schema.createOrUpgrade(db.connectionFactory()).subscribeOn(Schedulers.parallel()), 8)
                 .collectList()
                 .as(StepVerifier::create)
-                .assertNext(versions -> assertThat(versions).hasSize(8).containsOnly(1))
+                .assertNext(versions -> assertThat(versions).hasSize(8).containsOnly(SpectraSchema.CURRENT_VERSION))
                 .expectComplete()
                 .verify(Duration.ofSeconds(60));
 
         assertThat(db.single("SELECT count(*) FROM \"" + schema.name() + "\".spectra_schema_version", Long.class))
-                .isEqualTo(1L);
+                .isEqualTo((long) SchemaDdl.MIGRATIONS.size());
     }
 
     @Test
@@ -120,7 +130,8 @@ class SpectraSchemaIntegrationTests {
 
         schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("version 99").hasMessageContaining("newer than this library's 1"))
+                        .hasMessageContaining("version 99").hasMessageContaining("newer than this library's "
+                                + SpectraSchema.CURRENT_VERSION))
                 .verify(Duration.ofSeconds(30));
     }
 
@@ -129,8 +140,48 @@ class SpectraSchemaIntegrationTests {
         String name = db.newSchemaName("existing");
         db.update("CREATE SCHEMA \"" + name + "\"");
 
-        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1)
+        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
+                .expectNext(SpectraSchema.CURRENT_VERSION)
                 .verifyComplete();
+    }
+
+    @Test
+    void upgradesATableOfVersion1KeepingItsRowsAndAddingTheParentSpanId(TestDatabase db) {
+        String name = db.newSchemaName("v1");
+        String q = "\"" + name + "\"";
+        db.update("CREATE SCHEMA " + q);
+        db.update(SchemaDdl.versionTable(q));
+        for (String statement : SchemaDdl.MIGRATIONS.get(0).statements()) {
+            db.update(statement.formatted(q));
+        }
+        db.update("INSERT INTO " + q + ".spectra_schema_version (version, description) VALUES (1, 'v1')");
+        db.update("INSERT INTO " + q + ".spectra_requests (id, trace_id, provider, model, outcome, streaming,"
+                + " pricing_tier, pricing_status, latency_ms, started_at, completed_at) VALUES"
+                + " ('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'old-trace', 'openai', 'gpt-4o', 'success', false,"
+                + " 'standard', 'usage_unknown', 12, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00.012Z')");
+
+        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
+                .expectNext(SpectraSchema.CURRENT_VERSION).verifyComplete();
+
+        assertThat(db.single("SELECT count(*) FROM information_schema.columns WHERE table_schema = $1"
+                + " AND table_name = 'spectra_requests'", Long.class, name)).isEqualTo(RequestColumn.values().length);
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(name).build());
+        try {
+            TrackedRequest traced = Records.full(Records.T0).toBuilder()
+                    .traceId("4bf92f3577b34da6a3ce929d0e0e4736").parentSpanId("00f067aa0ba902b7").build();
+            sink.write(List.of(traced)).as(StepVerifier::create).verifyComplete();
+            sink.requests().findById(traced.id()).map(TrackedRequest::parentSpanId).as(StepVerifier::create)
+                    .expectNext("00f067aa0ba902b7").verifyComplete();
+            sink.requests().findById(java.util.UUID.fromString("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"))
+                    .as(StepVerifier::create)
+                    .assertNext(old -> {
+                        assertThat(old.parentSpanId()).isNull();
+                        assertThat(old.traceId()).isEqualTo("old-trace");
+                    })
+                    .verifyComplete();
+        } finally {
+            sink.close().block(Duration.ofSeconds(10));
+        }
     }
 
     @Test
@@ -139,7 +190,10 @@ class SpectraSchemaIntegrationTests {
 
         assertThat(ddl.get(0)).isEqualTo("CREATE SCHEMA IF NOT EXISTS \"spectra\"");
         assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_requests ("));
-        assertThat(ddl).filteredOn(s -> s.contains("CREATE INDEX") || s.contains("CREATE UNIQUE INDEX")).hasSize(7);
+        assertThat(ddl).filteredOn(s -> (s.contains("CREATE INDEX") || s.contains("CREATE UNIQUE INDEX"))
+                && s.contains(".spectra_requests ")).hasSize(7);
+        assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_budget_spend ("));
+        assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_spend_daily ("));
         assertThat(String.join("\n", ddl)).doesNotContain("%1$s");
     }
 }

@@ -52,6 +52,8 @@ class StartupCheckIntegrationTests {
         server.execute("spectra_prod", "REVOKE CREATE ON DATABASE spectra_prod FROM PUBLIC");
         server.execute("spectra_prod", "GRANT INSERT, SELECT ON public.spectra_requests TO spectra_writer");
         server.execute("spectra_prod", "GRANT SELECT ON public.spectra_schema_version TO spectra_writer");
+        server.execute("spectra_prod",
+                "GRANT INSERT, SELECT, UPDATE ON public.spectra_spend_daily TO spectra_writer");
     }
 
     @AfterAll

@@ -51,7 +51,76 @@ public final class SchemaDdl {
      * {@code addColumns(2, "…", RequestColumn.NEW_COLUMN)}; version 1 creates every column no later migration adds,
      * so its DDL stays what was released.
      */
-    private static final List<Migration> LATER = List.of();
+    private static final List<Migration> LATER = List.of(
+            addColumns(3, "parent_span_id: the span current where the call was made", RequestColumn.PARENT_SPAN_ID),
+            budgetsAndDailySpend());
+
+    /** The daily spend rollup, written in the statement that inserts each batch. */
+    public static final String DAILY_SPEND_TABLE = "spectra_spend_daily";
+
+    /** The spend and reservations of each budget period: one row per budget, subject and period. */
+    public static final String BUDGET_SPEND_TABLE = "spectra_budget_spend";
+
+    /** The reservations of calls in flight. */
+    public static final String BUDGET_RESERVATIONS_TABLE = "spectra_budget_reservations";
+
+    /**
+     * The budget store's tables and the daily spend rollup. The rollup's keys are never null (an empty text stands
+     * for "no owner") because they form its primary key. Its sums are unbounded {@code numeric}: a sum can never
+     * overflow, so the rollup can never make the insert of a batch fail.
+     */
+    private static Migration budgetsAndDailySpend() {
+        return new Migration(4, "budget spend, budget reservations and the daily spend rollup", List.of(
+                """
+                CREATE TABLE %1$s.spectra_budget_spend (
+                    budget            text           NOT NULL,
+                    subject           text           NOT NULL,
+                    window_start      timestamptz    NOT NULL,
+                    window_end        timestamptz    NOT NULL,
+                    spent_usd         numeric(20,10) NOT NULL DEFAULT 0,
+                    spent_tokens      bigint         NOT NULL DEFAULT 0,
+                    spent_requests    bigint         NOT NULL DEFAULT 0,
+                    reserved_usd      numeric(20,10) NOT NULL DEFAULT 0,
+                    reserved_tokens   bigint         NOT NULL DEFAULT 0,
+                    reserved_requests bigint         NOT NULL DEFAULT 0,
+                    CONSTRAINT spectra_budget_spend_pkey PRIMARY KEY (budget, subject, window_start)
+                )""",
+                "COMMENT ON TABLE %1$s.spectra_budget_spend IS 'Spend and reservations of each budget period "
+                        + "(Spectra Reactive budgets); reserved counts unexpired rows of spectra_budget_reservations'",
+                """
+                CREATE TABLE %1$s.spectra_budget_reservations (
+                    budget       text           NOT NULL,
+                    subject      text           NOT NULL,
+                    window_start timestamptz    NOT NULL,
+                    id           uuid           NOT NULL,
+                    usd          numeric(20,10) NOT NULL,
+                    tokens       bigint         NOT NULL,
+                    requests     bigint         NOT NULL,
+                    expires_at   timestamptz    NOT NULL,
+                    CONSTRAINT spectra_budget_reservations_pkey PRIMARY KEY (budget, subject, window_start, id)
+                )""",
+                """
+                CREATE INDEX spectra_budget_reservations_expires_at_idx
+                    ON %1$s.spectra_budget_reservations (budget, window_start, expires_at)""",
+                """
+                CREATE TABLE %1$s.spectra_spend_daily (
+                    day               date           NOT NULL,
+                    provider          text           NOT NULL,
+                    model             text           NOT NULL,
+                    trackable_type    text           NOT NULL,
+                    trackable_id      text           NOT NULL,
+                    requests          bigint         NOT NULL,
+                    unpriced_requests bigint         NOT NULL,
+                    cost              numeric        NOT NULL,
+                    input_tokens      numeric        NOT NULL,
+                    output_tokens     numeric        NOT NULL,
+                    total_tokens      numeric        NOT NULL,
+                    CONSTRAINT spectra_spend_daily_pkey PRIMARY KEY (day, provider, model, trackable_type, trackable_id)
+                )""",
+                "COMMENT ON TABLE %1$s.spectra_spend_daily IS 'Requests, cost and tokens per UTC day, provider, model "
+                        + "and owner (empty text: none), updated by the statement that inserts each batch'"),
+                List.of());
+    }
 
     private static final Migration V1 = new Migration(1, "spectra_requests with its indexes", List.of(
             createTable(columnsOfVersion1()) + """

@@ -1,0 +1,228 @@
+package dev.spectra.reactive.r2dbc;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+import dev.spectra.reactive.budget.BudgetLimits;
+import dev.spectra.reactive.budget.BudgetStore;
+import dev.spectra.reactive.budget.BudgetWindow;
+import dev.spectra.reactive.budget.Spend;
+import dev.spectra.reactive.r2dbc.internal.Identifiers;
+import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A {@link BudgetStore} in PostgreSQL, for budgets shared by every instance that writes to the same database: each
+ * budget period is one row of {@code spectra_budget_spend} (spent and reserved), each call in flight one row of
+ * {@code spectra_budget_reservations}. The tables come with the Spectra schema ({@link SpectraSchema#createOrUpgrade},
+ * or a sink created with {@code createSchema}).
+ *
+ * <p>Every operation is one statement, atomic on its own:
+ * <ul>
+ *   <li>a reservation is a conditional {@code UPDATE … SET reserved = reserved + amount WHERE spent + reserved +
+ *       amount <= limit RETURNING …} whose result inserts the reservation row, in one statement. PostgreSQL
+ *       re-checks the condition on the latest version of the row when two instances race, so no two reservations
+ *       can both take the last headroom. When it is refused, reservations expired by the caller's {@code now} are
+ *       released and it is tried once more;</li>
+ *   <li>a settlement deletes the reservation (if it has not expired and been released) and adds the actual spend,
+ *       returning the spend after it: the spend before is that minus the actual, so exactly one settlement sees a
+ *       threshold crossed;</li>
+ *   <li>expired reservations are released by one {@code DELETE … RETURNING} feeding the {@code UPDATE} of their
+ *       periods: a reservation is released once, by a sweep or by its settlement, whichever deletes it.</li>
+ * </ul>
+ * A call costs one round trip while headroom remains. Rows of ended periods stay, as the history of each budget.
+ *
+ * @since 0.2
+ */
+public final class R2dbcBudgetStore implements BudgetStore {
+
+    private final ConnectionFactory connections;
+    private final String spend;
+    private final String reservations;
+
+    private R2dbcBudgetStore(ConnectionFactory connections, SpectraSchema schema) {
+        this.connections = connections;
+        String quoted = Identifiers.quote("schema", schema.name());
+        this.spend = quoted + "." + SchemaDdl.BUDGET_SPEND_TABLE;
+        this.reservations = quoted + "." + SchemaDdl.BUDGET_RESERVATIONS_TABLE;
+    }
+
+    /**
+     * A store over a connection factory (best a pool with {@code maxAcquireTime} set) and a schema at
+     * {@link SpectraSchema#CURRENT_VERSION}.
+     *
+     * @param connections where to connect
+     * @param schema the Spectra schema
+     * @return the store
+     */
+    public static R2dbcBudgetStore create(ConnectionFactory connections, SpectraSchema schema) {
+        return new R2dbcBudgetStore(Objects.requireNonNull(connections, "connections"),
+                Objects.requireNonNull(schema, "schema"));
+    }
+
+    @Override
+    public Mono<Reservation> reserve(Key key, UUID reservation, Spend amount, @Nullable BudgetLimits hardLimits,
+                                     Instant now, Instant expiresAt) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(reservation, "reservation");
+        Objects.requireNonNull(amount, "amount");
+        return Mono.usingWhen(connections.create(), c -> tryReserve(c, key, reservation, amount, hardLimits, expiresAt)
+                        .switchIfEmpty(Mono.defer(() -> ensurePeriod(c, key)
+                                .then(sweep(c, key.budget(), key.window(), key.subject(), now))
+                                .then(tryReserve(c, key, reservation, amount, hardLimits, expiresAt))))
+                        .switchIfEmpty(Mono.defer(() -> read(c, key.budget(), key.window(), key.subject())
+                                .next().map(s -> new Reservation(false, s.counters()))
+                                .defaultIfEmpty(new Reservation(false, Counters.ZERO)))),
+                Connection::close);
+    }
+
+    @Override
+    public Mono<Settlement> settle(Key key, UUID reservation, Spend actual) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(reservation, "reservation");
+        Objects.requireNonNull(actual, "actual");
+        String sql = "WITH gone AS (DELETE FROM " + reservations
+                + " WHERE budget = $1 AND subject = $2 AND window_start = $3 AND id = $4 RETURNING usd, tokens, requests)"
+                + "\nINSERT INTO " + spend + " AS s (budget, subject, window_start, window_end, spent_usd, spent_tokens,"
+                + " spent_requests) VALUES ($1, $2, $3, $5, $6, $7, $8)"
+                + "\nON CONFLICT (budget, subject, window_start) DO UPDATE SET"
+                + " spent_usd = s.spent_usd + excluded.spent_usd,"
+                + " spent_tokens = s.spent_tokens + excluded.spent_tokens,"
+                + " spent_requests = s.spent_requests + excluded.spent_requests,"
+                + " reserved_usd = s.reserved_usd - coalesce((SELECT sum(usd) FROM gone), 0),"
+                + " reserved_tokens = s.reserved_tokens - coalesce((SELECT sum(tokens) FROM gone), 0),"
+                + " reserved_requests = s.reserved_requests - coalesce((SELECT sum(requests) FROM gone), 0)"
+                + "\nRETURNING " + COUNTERS;
+        return Mono.usingWhen(connections.create(), c -> {
+            Statement s = c.createStatement(sql)
+                    .bind(0, key.budget()).bind(1, key.subject()).bind(2, key.window().start()).bind(3, reservation)
+                    .bind(4, key.window().end()).bind(5, actual.usd()).bind(6, actual.tokens())
+                    .bind(7, actual.requests());
+            return Flux.from(s.execute()).flatMap(r -> r.map(R2dbcBudgetStore::counters)).next()
+                    .map(after -> new Settlement(after.spent().minus(actual), after));
+        }, Connection::close);
+    }
+
+    @Override
+    public Mono<Counters> counters(Key key, Instant now) {
+        Objects.requireNonNull(key, "key");
+        return Mono.usingWhen(connections.create(), c -> sweep(c, key.budget(), key.window(), key.subject(), now)
+                .then(read(c, key.budget(), key.window(), key.subject()).next().map(SubjectCounters::counters))
+                .defaultIfEmpty(Counters.ZERO), Connection::close);
+    }
+
+    @Override
+    public Flux<SubjectCounters> subjects(String budget, BudgetWindow window, Instant now) {
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(window, "window");
+        return Flux.usingWhen(connections.create(), c -> sweep(c, budget, window, null, now)
+                .thenMany(read(c, budget, window, null)), Connection::close);
+    }
+
+    @Override
+    public String toString() {
+        return "R2dbcBudgetStore{" + spend + "}";
+    }
+
+    // ------------------------------------------------------------------------------------------ statements
+
+    private static final String COUNTERS =
+            "spent_usd, spent_tokens, spent_requests, reserved_usd, reserved_tokens, reserved_requests";
+
+    /** The conditional reservation; empty when refused or when the period has no row yet. */
+    private Mono<Reservation> tryReserve(Connection c, Key key, UUID id, Spend amount, @Nullable BudgetLimits limits,
+                                         Instant expiresAt) {
+        String sql = "WITH u AS (UPDATE " + spend + " SET reserved_usd = reserved_usd + $4,"
+                + " reserved_tokens = reserved_tokens + $5, reserved_requests = reserved_requests + $6"
+                + "\n  WHERE budget = $1 AND subject = $2 AND window_start = $3"
+                + "\n    AND ($8::numeric IS NULL OR spent_usd + reserved_usd + $4 <= $8::numeric)"
+                + "\n    AND ($9::bigint IS NULL OR spent_tokens + reserved_tokens + $5 <= $9::bigint)"
+                + "\n    AND ($10::bigint IS NULL OR spent_requests + reserved_requests + $6 <= $10::bigint)"
+                + "\n  RETURNING " + COUNTERS + "),"
+                + "\nr AS (INSERT INTO " + reservations + " AS r (budget, subject, window_start, id, usd, tokens,"
+                + " requests, expires_at)"
+                + "\n  SELECT $1, $2, $3, $7, $4, $5, $6, $11 FROM u"
+                + "\n  ON CONFLICT (budget, subject, window_start, id) DO UPDATE SET usd = r.usd + excluded.usd,"
+                + " tokens = r.tokens + excluded.tokens, requests = r.requests + excluded.requests,"
+                + " expires_at = excluded.expires_at)"
+                + "\nSELECT " + COUNTERS + " FROM u";
+        return Mono.defer(() -> {
+            Statement s = c.createStatement(sql)
+                    .bind(0, key.budget()).bind(1, key.subject()).bind(2, key.window().start())
+                    .bind(3, amount.usd()).bind(4, amount.tokens()).bind(5, amount.requests()).bind(6, id)
+                    .bind(10, expiresAt);
+            bindOrNull(s, 7, limits == null ? null : limits.usd(), BigDecimal.class);
+            bindOrNull(s, 8, limits == null ? null : limits.tokens(), Long.class);
+            bindOrNull(s, 9, limits == null ? null : limits.requests(), Long.class);
+            return Flux.from(s.execute()).flatMap(r -> r.map(R2dbcBudgetStore::counters)).next()
+                    .map(after -> new Reservation(true, after));
+        });
+    }
+
+    /** Creates the period's row when it does not exist. */
+    private Mono<Void> ensurePeriod(Connection c, Key key) {
+        return Flux.from(c.createStatement("INSERT INTO " + spend + " (budget, subject, window_start, window_end)"
+                        + " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(0, key.budget()).bind(1, key.subject()).bind(2, key.window().start())
+                .bind(3, key.window().end()).execute()).flatMap(r -> r.getRowsUpdated()).then();
+    }
+
+    /** Releases the reservations of a period (one subject, or all) expired by {@code now}. */
+    private Mono<Void> sweep(Connection c, String budget, BudgetWindow window, @Nullable String subject,
+                             Instant now) {
+        String sql = "WITH gone AS (DELETE FROM " + reservations + " WHERE budget = $1 AND window_start = $2"
+                + " AND ($3::text IS NULL OR subject = $3::text) AND expires_at <= $4"
+                + " RETURNING subject, usd, tokens, requests),"
+                + "\ng AS (SELECT subject, sum(usd) AS usd, sum(tokens) AS tokens, sum(requests) AS requests"
+                + " FROM gone GROUP BY subject)"
+                + "\nUPDATE " + spend + " s SET reserved_usd = s.reserved_usd - g.usd,"
+                + " reserved_tokens = s.reserved_tokens - g.tokens, reserved_requests = s.reserved_requests - g.requests"
+                + " FROM g WHERE s.budget = $1 AND s.window_start = $2 AND s.subject = g.subject";
+        return Mono.defer(() -> {
+            Statement s = c.createStatement(sql).bind(0, budget).bind(1, window.start()).bind(3, now);
+            bindOrNull(s, 2, subject, String.class);
+            return Flux.from(s.execute()).flatMap(r -> r.getRowsUpdated()).then();
+        });
+    }
+
+    private Flux<SubjectCounters> read(Connection c, String budget, BudgetWindow window, @Nullable String subject) {
+        return Flux.defer(() -> {
+            Statement s = c.createStatement("SELECT subject, " + COUNTERS + " FROM " + spend
+                    + " WHERE budget = $1 AND window_start = $2 AND ($3::text IS NULL OR subject = $3::text)"
+                    + " ORDER BY subject").bind(0, budget).bind(1, window.start());
+            bindOrNull(s, 2, subject, String.class);
+            return Flux.from(s.execute()).flatMap(r -> r.map(row -> new SubjectCounters(
+                    Objects.requireNonNull(row.get("subject", String.class)), counters(row))));
+        });
+    }
+
+    private static Counters counters(Readable row) {
+        return new Counters(
+                new Spend(num(row, "spent_usd"), count(row, "spent_tokens"), count(row, "spent_requests")),
+                new Spend(num(row, "reserved_usd"), count(row, "reserved_tokens"), count(row, "reserved_requests")));
+    }
+
+    private static BigDecimal num(Readable row, String name) {
+        return Objects.requireNonNull(row.get(name, BigDecimal.class), name);
+    }
+
+    private static long count(Readable row, String name) {
+        return Objects.requireNonNull(row.get(name, Long.class), name);
+    }
+
+    private static void bindOrNull(Statement s, int index, @Nullable Object value, Class<?> type) {
+        if (value == null) {
+            s.bindNull(index, type);
+        } else {
+            s.bind(index, value);
+        }
+    }
+}
