@@ -30,6 +30,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param r2dbc storage in PostgreSQL over R2DBC
  * @param webclient capture of the calls made through the WebClient.Builder that Spring Boot provides
  * @param metrics Micrometer meters
+ * @param opentelemetry export to OpenTelemetry, when the application has an OpenTelemetry bean
  * @since 0.1
  */
 @ConfigurationProperties("spectra")
@@ -44,7 +45,8 @@ public record SpectraProperties(
         @DefaultValue("10s") Duration shutdownTimeout,
         @DefaultValue R2dbc r2dbc,
         @DefaultValue WebClient webclient,
-        @DefaultValue Metrics metrics) {
+        @DefaultValue Metrics metrics,
+        @DefaultValue OpenTelemetry opentelemetry) {
 
     /**
      * The recorder between the tracked calls and storage.
@@ -142,5 +144,21 @@ public record SpectraProperties(
     public record Metrics(
             @DefaultValue("true") boolean enabled,
             @DefaultValue List<String> metadataTags) {
+    }
+
+    /**
+     * Export to OpenTelemetry (spectra-opentelemetry), when the application has an {@code OpenTelemetry} bean.
+     *
+     * @param enabled whether every record is exported as a span (and metrics) through the application's
+     *        OpenTelemetry
+     * @param metadataKeys metadata keys exported as span attributes spectra.metadata.&lt;key&gt;; nothing else of the
+     *        metadata is exported
+     * @param metrics whether the GenAI metrics are recorded through OpenTelemetry too (turn off when Micrometer
+     *        already exports them to the same backend)
+     */
+    public record OpenTelemetry(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue List<String> metadataKeys,
+            @DefaultValue("true") boolean metrics) {
     }
 }
