@@ -3,9 +3,9 @@ package dev.spectra.reactive.spring.boot.autoconfigure;
 import dev.spectra.reactive.SpectraTrackerBuilder;
 
 /**
- * Changes the auto-configured tracker before it is built: a bean of this type is applied, in {@code @Order}, after
- * the {@code spectra.*} properties and the storage, meters and other integrations found on the class path. For
- * example, a destination of the application's own:
+ * Changes the auto-configured tracker before it is built: every bean of this type is applied, in {@code @Order},
+ * after the {@code spectra.*} properties, the storage and the integrations found on the class path. For example, a
+ * destination of the application's own:
  *
  * <pre>{@code
  * @Bean
