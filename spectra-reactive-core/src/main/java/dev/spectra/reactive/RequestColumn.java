@@ -172,7 +172,7 @@ public enum RequestColumn {
             "Characters of input billed by character (speech APIs), else 0."),
 
     /** Cache writes with a one-hour lifetime (part of cache_write_tokens). */
-    CACHE_WRITE_1H_TOKENS("cache_write_1h_tokens", "bigint", NULLABLE, null, "cache_write1h_tokens",
+    CACHE_WRITE_1H_TOKENS("cache_write_1h_tokens", "bigint", NULLABLE, null, "cache_write_1h_tokens",
             usage(Long.class, Usage::cacheWrite1hTokens, Usage.Builder::cacheWrite1hTokens),
             "Cache writes with a one-hour lifetime (part of cache_write_tokens)."),
 

@@ -75,7 +75,7 @@ class RecordJsonUnitTests {
                 "error_message":"slow \\"down\\"","finish_reason":"tool_calls","tool_call_counts":{"function":2},\
                 "streaming":true,"usage":{"input_tokens":1200,"output_tokens":345,"cached_input_tokens":1000,\
                 "cache_write_tokens":100,"reasoning_tokens":45,"total_tokens":1545,"images":2,"audio_seconds":12.50,\
-                "characters":77,"cache_write1h_tokens":40,"audio_input_tokens":60,"audio_output_tokens":70,\
+                "characters":77,"cache_write_1h_tokens":40,"audio_input_tokens":60,"audio_output_tokens":70,\
                 "image_input_tokens":30,"image_output_tokens":80},\
                 "cost":{"input_usd":1.500E-7,"output_usd":1234.5000000000,"total_usd":1234.5000001500},\
                 "pricing_tier":"priority","pricing_status":"priced","latency_ms":1834,"time_to_first_token_ms":212,\
