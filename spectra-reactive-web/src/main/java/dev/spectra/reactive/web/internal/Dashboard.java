@@ -3,6 +3,7 @@ package dev.spectra.reactive.web.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -29,8 +30,10 @@ final class Dashboard {
 
     static RouterFunction<ServerResponse> routes() {
         RequestPredicate get = RequestPredicates.method(HttpMethod.GET).or(RequestPredicates.method(HttpMethod.HEAD));
-        return RouterFunctions.route(get.and(RequestPredicates.path("/").or(RequestPredicates.path(""))),
-                        req -> file(PAGE, MediaType.TEXT_HTML))
+        return RouterFunctions.route(get.and(RequestPredicates.path("/")), req -> file(PAGE, MediaType.TEXT_HTML))
+                // mounted under /spectra: /spectra goes to /spectra/, where the page's relative links resolve
+                .andRoute(get.and(RequestPredicates.path("")), req -> ServerResponse.permanentRedirect(
+                        URI.create(req.uri().getRawPath() + "/")).build())
                 .andRoute(get.and(RequestPredicates.path("/dashboard.js")),
                         req -> file(SCRIPT, MediaType.valueOf("text/javascript;charset=UTF-8")))
                 .andRoute(get.and(RequestPredicates.path("/dashboard.css")),
