@@ -23,12 +23,15 @@ import reactor.netty.http.server.HttpServer;
  */
 public final class SpectraWebServer implements AutoCloseable {
 
-    /** Longest wait for the next bytes of a request. */
+    /** Longest wait for the next bytes of a request's body, once its headers are in. */
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
-    /** Longest time to receive a whole request. */
+    /** Longest time to receive a whole request's body, once its headers are in. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /** Longest an idle keep-alive connection stays open. */
-    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Longest a connection waits for a whole request head: an idle keep-alive connection, or one whose request
+     * stopped half-way through its headers, is closed after it.
+     */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(15);
 
     private final DisposableServer server;
 
