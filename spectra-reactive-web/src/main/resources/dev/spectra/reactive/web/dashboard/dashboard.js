@@ -3,7 +3,7 @@
 (function () {
   const base = location.pathname.endsWith('/') ? location.pathname : location.pathname + '/';
   const $ = (sel) => document.querySelector(sel);
-  const state = { cursors: [null], page: 0, next: null, token: sessionStorage.getItem('spectra-token') || '' };
+  const state = { gen: 0, cursors: [null], page: 0, next: null, token: sessionStorage.getItem('spectra-token') || '' };
   let liveAbort = null;
   let refreshTimer = null;
 
@@ -13,7 +13,7 @@
     const n = Number(v);
     if (n === 0) return '$0.00';
     const abs = Math.abs(n);
-    const digits = abs >= 1 ? 2 : 4;
+    const digits = abs >= 0.1 ? 2 : 4;
     return (n < 0 ? '-$' : '$') + abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   }
   const int = (v) => v === null || v === undefined ? '–' : intFmt.format(v);
@@ -39,8 +39,13 @@
 
   // ---- API ----
   function headers() { return state.token ? { Authorization: 'Bearer ' + state.token } : {}; }
-  async function api(path) {
+  async function api(path, attempt) {
     const res = await fetch(base + path, { headers: headers(), cache: 'no-store' });
+    if (res.status === 503 && (attempt || 0) < 3) {     // reads at their limit: wait as told, then again
+      const wait = 1000 * (Number(res.headers.get('Retry-After')) || 1);
+      await new Promise((done) => setTimeout(done, wait));
+      return api(path, (attempt || 0) + 1);
+    }
     if (res.status === 401) { $('#auth').hidden = false; throw new Error('the API needs a token'); }
     const body = await res.json();
     if (!res.ok) throw new Error(body.error || ('HTTP ' + res.status));
@@ -206,24 +211,30 @@
     status('');
     let p;
     try { p = filterParams(); } catch (e) { status(e.message); return; }
+    const gen = ++state.gen;                        // a newer load wins over one still running
+    const key = $('#meta-key').value.trim() || 'tenant_id';
     try {
-      const stats = await api(withParams('api/stats', p));
+      const [stats, time, meta] = await Promise.all([
+        api(withParams('api/stats', p)),
+        api(withParams('api/costs', p, { groupBy: 'day', stackBy: $('#stack-by').value })),
+        api(withParams('api/costs', p, { groupBy: 'metadata.' + key }))]);
+      if (gen !== state.gen) return;
       renderCards(stats.totals);
       renderTopModels(stats.by_model);
-      const time = await api(withParams('api/costs', p, { groupBy: 'day', stackBy: $('#stack-by').value }));
       renderTimeChart(time);
-      const key = $('#meta-key').value.trim() || 'tenant_id';
-      renderMetaCosts(await api(withParams('api/costs', p, { groupBy: 'metadata.' + key })));
-      await loadPage();
+      renderMetaCosts(meta);
+      await loadPage(gen);
       await loadPickers();
+      if (gen !== state.gen) return;
       document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
     } catch (e) { status(e.message); }
   }
-  async function loadPage() {
+  async function loadPage(gen) {
     const p = filterParams();
     const extra = { limit: '20' };
     if (state.cursors[state.page]) extra.cursor = state.cursors[state.page];
-    renderRequests(await api(withParams('api/requests', p, extra)));
+    const page = await api(withParams('api/requests', p, extra));
+    if (gen === undefined || gen === state.gen) renderRequests(page);
   }
   async function loadPickers() {
     const all = new URLSearchParams({ period: 'all' });
@@ -268,7 +279,7 @@
           li.addEventListener('click', () => openDetail(r.id));
           list.prepend(li);
           while (list.children.length > 50) list.lastChild.remove();
-          $('#live-totals').textContent = `${int(t.requests)} calls · ${usd(t.cost_usd)} · ${int(t.total_tokens)} tokens since you opened this page`;
+          $('#live-totals').textContent = `${int(t.requests)} call${t.requests === 1 ? '' : 's'} · ${usd(t.cost_usd)} · ${int(t.total_tokens)} tokens since you opened this page`;
           clearTimeout(refreshTimer);
           refreshTimer = setTimeout(loadAll, 2000);
         }
