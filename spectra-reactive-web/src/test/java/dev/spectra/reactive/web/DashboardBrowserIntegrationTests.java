@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -98,11 +99,11 @@ class DashboardBrowserIntegrationTests {
             List<String> first = ids(driver);
             assertThat(first).hasSize(20);
             click(driver, "#next");
-            new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("page-info")).getText().equals("page 2"));
+            waiting(driver, WAIT).until(d -> d.findElement(By.id("page-info")).getText().equals("page 2"));
             List<String> second = ids(driver);
             assertThat(second).hasSize(10).doesNotContainAnyElementsOf(first);
             click(driver, "#prev");
-            new WebDriverWait(driver, WAIT).until(d -> ids(d).equals(first));
+            waiting(driver, WAIT).until(d -> ids(d).equals(first));
 
             // a filter changes the list and the cards
             int before = loadedCount(driver);
@@ -125,7 +126,7 @@ class DashboardBrowserIntegrationTests {
 
             // the detail view shows every field, metadata included
             driver.findElements(By.cssSelector("#requests tbody tr")).get(1).click();
-            new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.id("detail")).isDisplayed());
+            waiting(driver, WAIT).until(d -> d.findElement(By.id("detail")).isDisplayed());
             WebElement metadata = driver.findElement(By.id("detail-metadata"));
             assertThat(metadata.getText()).contains("\"tenant_id\": \"globex\"").contains("\"row\": 1");
             assertThat(driver.findElement(By.id("detail-body")).getText()).contains("pricing_status")
@@ -134,11 +135,11 @@ class DashboardBrowserIntegrationTests {
             click(driver, "#detail-close");
 
             // the live view shows a new call within a second of its being recorded
-            new WebDriverWait(driver, WAIT).until(d -> "ready".equals(d.findElement(By.tagName("body"))
+            waiting(driver, WAIT).until(d -> "ready".equals(d.findElement(By.tagName("body"))
                     .getDomAttribute("data-live")));
             TrackedRequest fresh = WebSeed.row(3, Instant.now());
             EVENTS.tryEmitNext(fresh);
-            new WebDriverWait(driver, Duration.ofSeconds(1)).until(d -> !d.findElements(
+            waiting(driver, Duration.ofSeconds(1)).until(d -> !d.findElements(
                     By.cssSelector("#live li[data-id='" + fresh.id() + "']")).isEmpty());
             assertThat(driver.findElement(By.id("live-totals")).getText()).startsWith("1 call · $0.0048");
 
@@ -149,8 +150,15 @@ class DashboardBrowserIntegrationTests {
         }
     }
 
+    /** A wait that retries past elements replaced while it looked (the page re-renders its tables). */
+    private static WebDriverWait waiting(WebDriver driver, Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
     private static void loaded(WebDriver driver, int count) {
-        new WebDriverWait(driver, WAIT).until(d -> loadedCount(d) >= count);
+        waiting(driver, WAIT).until(d -> loadedCount(d) >= count);
     }
 
     private static int loadedCount(WebDriver driver) {

@@ -1,6 +1,13 @@
 package dev.spectra.reactive.web;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -300,6 +307,72 @@ class WebApiIntegrationTests {
         assertThat(answer).doesNotContain("HTTP/1.1 200");
         assertThat(seconds).isBetween(SpectraWebServer.IDLE_TIMEOUT.toSeconds() - 1,
                 SpectraWebServer.IDLE_TIMEOUT.toSeconds() + 5);
+    }
+
+    @Test
+    void aRequestQueuedBehindAnUnfinishedResponseAndAnsweredAtOnceLeavesTheConnectionReadable() throws IOException {
+        // the hang of Reactor Netty 1.3.7 (reactor/reactor-netty#4361), on one keep-alive connection: a request
+        // queued behind an unfinished response (the stats come from the database) and answered at once (a 400)
+        // left the connection unread, so the next request on it got no answer
+        try (Socket socket = new Socket("127.0.0.1", open.port())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out.write((request("/api/stats") + request("/api/requests?limit=0")).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 400");
+            String id = rows.get(0).id().toString();
+            out.write(request("/api/requests/" + id).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").contains(id);
+        }
+    }
+
+    private static String request(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n";
+    }
+
+    /** One HTTP/1.1 response: head and body (by Content-Length, or chunked), as text. */
+    private static String readResponse(InputStream in) throws IOException {
+        String head = readLine(in);
+        StringBuilder text = new StringBuilder(head).append('\n');
+        long length = -1;
+        boolean chunked = false;
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            text.append(line).append('\n');
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(lower.substring("content-length:".length()).trim());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        text.append('\n');
+        if (chunked) {
+            for (int size = Integer.parseInt(readLine(in).trim(), 16); size > 0;
+                 size = Integer.parseInt(readLine(in).trim(), 16)) {
+                text.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+                readLine(in);
+            }
+            readLine(in);
+        } else if (length >= 0) {
+            text.append(new String(in.readNBytes((int) length), StandardCharsets.UTF_8));
+        }
+        return text.toString();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("the connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** Hands out connections only once the gate opens: a read that holds its permit as long as the test wants. */

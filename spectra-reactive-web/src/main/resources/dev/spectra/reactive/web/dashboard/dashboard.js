@@ -117,7 +117,7 @@
     const box = $('#chart-time'), legend = $('#legend-time');
     const series = data.series || [];
     const days = series.length ? series[0].points.map((p) => p.day) : [];
-    const W = 600, H = 200, L = 52, B = 22, T = 8;
+    const W = Math.max(280, Math.round(box.clientWidth) || 600), H = 200, L = 52, B = 22, T = 8;
     const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Cost per day' });
     const totals = days.map((_, i) => series.reduce((s, x) => s + Number(x.points[i].cost_usd), 0));
     const max = Math.max(0, ...totals) || 1;
