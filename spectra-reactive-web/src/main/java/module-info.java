@@ -17,6 +17,7 @@ module dev.spectra.reactive.web {
     requires r2dbc.postgresql;
     requires tools.jackson.databind;
     requires static org.jspecify;
+    requires static spring.security.core;
 
     exports dev.spectra.reactive.web;
 }

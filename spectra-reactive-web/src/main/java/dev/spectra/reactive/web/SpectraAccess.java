@@ -19,6 +19,9 @@ import reactor.core.publisher.Mono;
  *   <li>{@link #localOnly()}: no token, for a server bound to a loopback address; the {@code Host} header must
  *       name the local machine ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}), so a web page of another
  *       site cannot read the API through DNS rebinding. The default.</li>
+ *   <li>{@link #springSecurity()}: the request's Spring Security authentication must be present and not
+ *       anonymous; the default ({@link #byDefault()}) when Spring Security is on the class path, so an application
+ *       secured by it only has to let its {@code SecurityWebFilterChain} authenticate these routes.</li>
  *   <li>{@link #anyone()}: no check at all, for an application that secures these routes itself (Spring
  *       Security's {@code SecurityWebFilterChain}, a gateway): the caller's choice, never a default.</li>
  *   <li>Any other rule: implement {@link #allows(ServerRequest)}.</li>
@@ -55,6 +58,31 @@ public interface SpectraAccess {
      */
     static SpectraAccess localOnly() {
         return LocalOnly.INSTANCE;
+    }
+
+    /**
+     * Requires an authenticated (not anonymous) Spring Security principal in the request's reactive security
+     * context, as Spring Security's {@code SecurityWebFilterChain} puts it there.
+     *
+     * @return the rule
+     * @throws IllegalStateException when Spring Security ({@code spring-security-core}) is not on the class path
+     */
+    static SpectraAccess springSecurity() {
+        if (!SpringSecurityAccess.AVAILABLE) {
+            throw new IllegalStateException("SpectraAccess.springSecurity() needs spring-security-core on the "
+                    + "class path");
+        }
+        return SpringSecurityAccess.INSTANCE;
+    }
+
+    /**
+     * The rule when none is chosen: {@link #springSecurity()} when Spring Security is on the class path, else
+     * {@link #localOnly()}.
+     *
+     * @return the rule
+     */
+    static SpectraAccess byDefault() {
+        return SpringSecurityAccess.AVAILABLE ? SpringSecurityAccess.INSTANCE : localOnly();
     }
 
     /**

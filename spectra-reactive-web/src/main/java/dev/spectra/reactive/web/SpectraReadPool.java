@@ -33,7 +33,8 @@ public final class SpectraReadPool implements AutoCloseable {
     public static final int DEFAULT_SIZE = 4;
     /** Statement timeout by default. */
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(2);
+    /** Longest a read waits for a connection by default, creating one included; then the API answers 503. */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
 
     private final ConnectionPool pool;
     private final SpectraRequests requests;
@@ -54,7 +55,27 @@ public final class SpectraReadPool implements AutoCloseable {
      * @return the pool; {@link #close()} it
      */
     public static SpectraReadPool create(String url, SpectraSchema schema, int size, Duration statementTimeout) {
+        return create(url, schema, size, statementTimeout, DEFAULT_ACQUIRE_TIMEOUT);
+    }
+
+    /**
+     * A pool over a PostgreSQL URL, with the longest wait for a connection.
+     *
+     * @param url the R2DBC URL
+     * @param schema the schema the sink writes
+     * @param size connections, 1 to 64
+     * @param statementTimeout longest a read statement runs, 100 ms to 10 min
+     * @param acquireTimeout longest a read waits for a connection (creating one included), 100 ms to 1 min
+     * @return the pool; {@link #close()} it
+     */
+    public static SpectraReadPool create(String url, SpectraSchema schema, int size, Duration statementTimeout,
+                                         Duration acquireTimeout) {
         Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(acquireTimeout, "acquireTimeout");
+        if (acquireTimeout.toMillis() < 100 || acquireTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("acquireTimeout must be between 100 ms and 1 min, was "
+                    + acquireTimeout);
+        }
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(statementTimeout, "statementTimeout");
         if (size < 1 || size > 64) {
@@ -76,8 +97,8 @@ public final class SpectraReadPool implements AutoCloseable {
                 .name("spectra-reads")
                 .initialSize(0)
                 .maxSize(size)
-                .maxAcquireTime(ACQUIRE_TIMEOUT)
-                .maxCreateConnectionTime(ACQUIRE_TIMEOUT)
+                .maxAcquireTime(acquireTimeout)
+                .maxCreateConnectionTime(acquireTimeout)
                 .maxIdleTime(Duration.ofMinutes(10))
                 .validationDepth(ValidationDepth.LOCAL)
                 .build());

@@ -57,7 +57,8 @@ public final class SpectraWebOptions {
      *
      * @param requests the query API the routes read from; give it a pool of its own ({@link SpectraReadPool}) so
      *        that reads never take the sink's connections
-     * @return a builder with the defaults: no live feed, {@link SpectraAccess#localOnly()},
+     * @return a builder with the defaults: no live feed, {@link SpectraAccess#byDefault()} (Spring Security's
+     *         authentication when it is present, else localhost only),
      *         {@value #DEFAULT_MAX_CONCURRENT_READS} concurrent reads
      */
     public static Builder builder(SpectraRequests requests) {
@@ -110,7 +111,7 @@ public final class SpectraWebOptions {
     public static final class Builder {
         private final SpectraRequests requests;
         private @Nullable Flux<TrackedRequest> events;
-        private SpectraAccess access = SpectraAccess.localOnly();
+        private SpectraAccess access = SpectraAccess.byDefault();
         private int maxConcurrentReads = DEFAULT_MAX_CONCURRENT_READS;
         private Duration retryAfter = DEFAULT_RETRY_AFTER;
         private int eventBuffer = DEFAULT_EVENT_BUFFER;

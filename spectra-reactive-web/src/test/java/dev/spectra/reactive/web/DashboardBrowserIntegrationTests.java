@@ -44,6 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(PostgresExtension.class)
 class DashboardBrowserIntegrationTests {
 
+    /** Connection waits of a test machine shared with other builds: seconds, not milliseconds. */
+    private static final Duration SLOW_MACHINE = Duration.ofSeconds(30);
+
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static R2dbcSpectraSink sink;
     private static SpectraReadPool reads;
@@ -52,11 +55,13 @@ class DashboardBrowserIntegrationTests {
 
     @BeforeAll
     static void seed(TestDatabase db) {
-        sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(db.schemaName()).build());
+        sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(db.schemaName())
+                .maxAcquireTime(SLOW_MACHINE).maxCreateConnectionTime(SLOW_MACHINE).build());
         sink.write(WebSeed.rows(Instant.now())).block(Duration.ofSeconds(30));
-        reads = SpectraReadPool.create(db.url(), SpectraSchema.of(db.schemaName()), 4, Duration.ofSeconds(10));
+        reads = SpectraReadPool.create(db.url(), SpectraSchema.of(db.schemaName()), 4, Duration.ofSeconds(10),
+                SLOW_MACHINE);
         server = SpectraWebServer.start(SpectraWebRoutes.create("/spectra", SpectraWebOptions.builder(reads.requests())
-                .events(EVENTS.asFlux()).build()), "127.0.0.1", 0);
+                .events(EVENTS.asFlux()).access(SpectraAccess.localOnly()).build()), "127.0.0.1", 0);
     }
 
     @AfterAll

@@ -40,6 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(PostgresExtension.class)
 class ReadsUnderLoadIntegrationTests {
 
+    /** Connection waits of a test machine shared with other builds: seconds, not milliseconds. */
+    private static final Duration SLOW_MACHINE = Duration.ofSeconds(30);
+
     private static final int READERS = 300;
     private static final int READ_POOL = 4;
     private static final Duration LOAD = Duration.ofSeconds(Long.getLong("spectra.load.seconds", 10));
@@ -52,7 +55,7 @@ class ReadsUnderLoadIntegrationTests {
     void threeHundredConcurrentHeavyReadsLeaveTheWritesAlone(TestDatabase db) throws InterruptedException {
         int rows = Integer.getInteger("spectra.load.rows", 250_000);
         R2dbcSpectraSink seedSink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url())
-                .schema(db.schemaName()).build());
+                .schema(db.schemaName()).maxAcquireTime(SLOW_MACHINE).maxCreateConnectionTime(SLOW_MACHINE).build());
         long seedStart = System.nanoTime();
         Instant now = Instant.now();
         Flux.range(0, rows / 5_000)
@@ -69,13 +72,14 @@ class ReadsUnderLoadIntegrationTests {
         seedSink.close().block(Duration.ofSeconds(10));
         double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
 
+        // the sink and the recorder as an application has them, at their defaults (a 3 s wait for a connection)
         R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url())
                 .schema(db.schemaName()).build());
-        SpectraTracker tracker = SpectraTracker.builder().sink(sink).build();     // the default recorder settings
+        SpectraTracker tracker = SpectraTracker.builder().sink(sink).build();
         SpectraReadPool reads = SpectraReadPool.create(db.url(), SpectraSchema.of(db.schemaName()), READ_POOL,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), SLOW_MACHINE);
         SpectraWebServer server = SpectraWebServer.start(SpectraWebOptions.builder(reads.requests())
-                .maxConcurrentReads(READ_POOL).build(), "127.0.0.1", 0);
+                .access(SpectraAccess.localOnly()).maxConcurrentReads(READ_POOL).build(), "127.0.0.1", 0);
         ConnectionProvider connections = ConnectionProvider.builder("readers").maxConnections(READERS + 10)
                 .pendingAcquireMaxCount(-1).build();
         HttpClient client = HttpClient.create(connections).baseUrl(server.baseUrl())

@@ -35,9 +35,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.reactivestreams.Publisher;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.web.reactive.function.server.HandlerStrategies;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.WebFilter;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
@@ -49,6 +60,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 @ExtendWith(PostgresExtension.class)
 class WebApiIntegrationTests {
 
+    /** Connection waits of a test machine shared with other builds: seconds, not milliseconds. */
+    private static final Duration SLOW_MACHINE = Duration.ofSeconds(30);
+
     private static final String TOKEN = "t0ken-for-the-web-tests";
     private static R2dbcSpectraSink sink;
     private static SpectraReadPool reads;
@@ -58,11 +72,14 @@ class WebApiIntegrationTests {
 
     @BeforeAll
     static void seed(TestDatabase db) {
-        sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(db.schemaName()).build());
+        sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(db.schemaName())
+                .maxAcquireTime(SLOW_MACHINE).maxCreateConnectionTime(SLOW_MACHINE).build());
         rows = WebSeed.rows(Instant.now());
         sink.write(rows).block(Duration.ofSeconds(30));
-        reads = SpectraReadPool.create(db.url(), SpectraSchema.of(db.schemaName()), 2, Duration.ofSeconds(10));
-        open = SpectraWebServer.start(SpectraWebOptions.builder(reads.requests()).build(), "127.0.0.1", 0);
+        reads = SpectraReadPool.create(db.url(), SpectraSchema.of(db.schemaName()), 2, Duration.ofSeconds(10),
+                SLOW_MACHINE);
+        open = SpectraWebServer.start(SpectraWebOptions.builder(reads.requests()).access(SpectraAccess.localOnly())
+                .build(), "127.0.0.1", 0);
         guarded = SpectraWebServer.start(SpectraWebOptions.builder(reads.requests()).bearerToken(TOKEN)
                 .apiRoutes(RouterFunctions.route(RequestPredicates.GET("/api/extra"),
                         req -> ServerResponse.ok().bodyValue("{\"extra\":true}")))
@@ -250,7 +267,7 @@ class WebApiIntegrationTests {
 
     @Test
     void aNonLoopbackAddressWithoutATokenIsRefused() {
-        SpectraWebOptions options = SpectraWebOptions.builder(reads.requests()).build();
+        SpectraWebOptions options = SpectraWebOptions.builder(reads.requests()).access(SpectraAccess.localOnly()).build();
         assertThatIllegalStateException().isThrownBy(() -> SpectraWebServer.start(options, "0.0.0.0", 0))
                 .withMessageContaining("refusing to serve Spectra's API on 0.0.0.0 without a token");
         try (SpectraWebServer anyone = SpectraWebServer.start(SpectraWebOptions.builder(reads.requests())
@@ -260,9 +277,37 @@ class WebApiIntegrationTests {
     }
 
     @Test
+    void withSpringSecurityPresentItsAuthenticatedUserIsRequiredByDefault() {
+        SpectraWebOptions options = SpectraWebOptions.builder(reads.requests()).build();
+        assertThat(options.access()).isSameAs(SpectraAccess.springSecurity());
+        // what a SecurityWebFilterChain does: an authenticated user for requests that signed in, else anonymous
+        WebFilter security = (exchange, chain) -> {
+            Authentication who = exchange.getRequest().getHeaders().containsHeader("X-Signed-In")
+                    ? UsernamePasswordAuthenticationToken.authenticated("ada", null, List.of())
+                    : new AnonymousAuthenticationToken("key", "anonymous",
+                            List.of(new SimpleGrantedAuthority("ROLE_ANONYMOUS")));
+            return chain.filter(exchange).contextWrite(ReactiveSecurityContextHolder.withAuthentication(who));
+        };
+        HttpHandler handler = RouterFunctions.toHttpHandler(SpectraWebRoutes.create(options),
+                HandlerStrategies.builder().webFilter(security).build());
+        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+                .handle(new ReactorHttpHandlerAdapter(handler)).bindNow();
+        try {
+            String base = "http://127.0.0.1:" + server.port();
+            Http.Answer anonymous = Http.get(base + "/api/stats");
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.json().get("error").asString()).contains("SpectraAccess.springSecurity()");
+            assertThat(Http.get(base + "/api/stats", "X-Signed-In", "yes").json().get("totals").get("requests")
+                    .asLong()).isEqualTo(30);
+        } finally {
+            server.disposeNow();
+        }
+    }
+
+    @Test
     void mountsUnderAPath() {
         try (SpectraWebServer mounted = SpectraWebServer.start(SpectraWebRoutes.create("/spectra",
-                SpectraWebOptions.builder(reads.requests()).build()), "127.0.0.1", 0)) {
+                SpectraWebOptions.builder(reads.requests()).access(SpectraAccess.localOnly()).build()), "127.0.0.1", 0)) {
             Http.Answer bare = Http.get(mounted.baseUrl() + "/spectra");
             assertThat(bare.status()).isEqualTo(308);
             assertThat(bare.header("Location")).isEqualTo("/spectra/");
@@ -282,7 +327,8 @@ class WebApiIntegrationTests {
         CountDownLatch waiting = new CountDownLatch(1);
         ConnectionFactory held = new GatedConnectionFactory(db.connectionFactory(), gate.asMono(), waiting);
         SpectraRequests slow = SpectraRequests.create(held, SpectraSchema.of(db.schemaName()));
-        try (SpectraWebServer one = SpectraWebServer.start(SpectraWebOptions.builder(slow).maxConcurrentReads(1)
+        try (SpectraWebServer one = SpectraWebServer.start(SpectraWebOptions.builder(slow)
+                .access(SpectraAccess.localOnly()).maxConcurrentReads(1)
                 .retryAfter(Duration.ofSeconds(2)).build(), "127.0.0.1", 0)) {
             var first = Http.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(one.baseUrl() + "/api/tags")).build(),

@@ -138,10 +138,14 @@ public final class ApiRoutes {
                                 + "only (Host was " + req.headers().firstHeader("Host") + "); set an API token to "
                                 + "serve it under another name", null));
                     }
-                    return ServerResponse.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
-                            .contentType(MediaType.APPLICATION_JSON)
-                            .bodyValue(ApiJson.write(ApiJson.error("this API needs Authorization: Bearer <token>",
-                                    null)));
+                    if (access instanceof SpectraAccess.BearerToken) {
+                        return ServerResponse.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(ApiJson.write(ApiJson.error("this API needs Authorization: Bearer "
+                                        + "<token>", null)));
+                    }
+                    return json(HttpStatus.UNAUTHORIZED, ApiJson.error("this API needs an authenticated user ("
+                            + access + ")", null));
                 });
     }
 
