@@ -348,9 +348,9 @@ public enum RequestColumn {
     }
 
     /**
-     * The field's name in the JSON of a record (the sample's HTTP API): the column name, except where the API
-     * named it otherwise. A dot nests: {@code usage.input_tokens} is the field {@code input_tokens} of the object
-     * {@code usage}, which is null when the record has no usage.
+     * The field's name in the JSON of a record (the read API of spectra-reactive-web): the column name, except where
+     * the API named it otherwise. A dot nests: {@code usage.input_tokens} is the field {@code input_tokens} of the
+     * object {@code usage}, which is null when the record has no usage.
      *
      * @return the JSON name, e.g. {@code id}, {@code usage.input_tokens}, {@code cost.total_usd}
      */
