@@ -176,7 +176,6 @@ class RequestColumnUnitTests {
             }
         }
         assertThat(renamed).containsExactly(
-                Map.entry("cache_write_1h_tokens", "usage.cache_write_1h_tokens"),
                 Map.entry("input_cost", "cost.input_usd"),
                 Map.entry("output_cost", "cost.output_usd"),
                 Map.entry("total_cost", "cost.total_usd"),
