@@ -6,7 +6,7 @@
 #   scripts/bench-r2dbc-write.sh rows=50000 batch=2048   # arguments: rows, batch, warmup, methods, indexes, durable
 #   SPECTRA_BENCH_R2DBC_URL=r2dbc:postgresql://u:p@host/db scripts/bench-r2dbc-write.sh
 #
-# Not part of the test suite: it measures, it does not assert. Results and their command go to BENCHMARKS.md.
+# Not part of the test suite: it measures, it does not assert. Results and their command go to docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 classpath_file="$PWD/spectra-reactive-r2dbc/target/bench.classpath"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark with settings that fit a 2-core machine and writes BENCHMARKS.md:
+# Runs every benchmark with settings that fit a 2-core machine and writes docs/benchmarks.md:
 #   P1 operator overhead vs bare Reactor and Micrometer, P2/P5 the WebClient filter on vs off,
 #   P3 stream scanning, P4 the R2DBC sink vs Statement.add() vs copyIn (200,000 rows).
 # Nothing to install (embedded PostgreSQL). About 12 minutes. Keep the machine otherwise idle.
@@ -30,4 +30,4 @@ else
   echo "(P4 skipped: SKIP_R2DBC was set)" > "$out/r2dbc-write.txt"
 fi
 java -cp "$out/benchmarks.jar" dev.spectra.reactive.benchmarks.BenchmarkReport \
-    "$out/jmh.json" "$out/r2dbc-write.txt" "$out/machine.txt" BENCHMARKS.md
+    "$out/jmh.json" "$out/r2dbc-write.txt" "$out/machine.txt" docs/benchmarks.md

@@ -18,11 +18,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes {@code BENCHMARKS.md} from one run of {@code scripts/bench.sh}: JMH's JSON results (P1 operator overhead,
- * P2/P5 WebClient filter, P3 stream scanning) and the R2DBC write benchmark's output (P4). Ratios between variants
+ * Writes {@code docs/benchmarks.md} from one run of {@code scripts/bench.sh}: JMH's JSON results (operator overhead,
+ * WebClient filter, stream scanning) and the R2DBC write benchmark's output. Ratios between variants
  * measured side by side in that run are the headline; absolute numbers are context for this machine.
  *
- * <p>Usage: {@code BenchmarkReport <jmh.json> <r2dbc-write.txt> <machine.txt> <BENCHMARKS.md>}.
+ * <p>Usage: {@code BenchmarkReport <jmh.json> <r2dbc-write.txt> <machine.txt> <docs/benchmarks.md>}.
  */
 public final class BenchmarkReport {
 
@@ -44,7 +44,7 @@ public final class BenchmarkReport {
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 4) {
-            System.err.println("usage: BenchmarkReport <jmh.json> <r2dbc-write.txt> <machine.txt> <BENCHMARKS.md>");
+            System.err.println("usage: BenchmarkReport <jmh.json> <r2dbc-write.txt> <machine.txt> <docs/benchmarks.md>");
             System.exit(2);
         }
         JsonNode jmh = JSON.readTree(Files.readString(Path.of(args[0])));
@@ -93,7 +93,7 @@ public final class BenchmarkReport {
     }
 
     private static void p1(StringBuilder md, List<Result> all) {
-        md.append("## P1: what tracking adds to a Mono\n\n");
+        md.append("## What tracking adds to a Mono\n\n");
         md.append("`TrackingOverheadBenchmark`: one `Mono.just(value)` assembled and subscribed per operation: bare, "
                 + "with `.transform(Spectra.tracked(...))`, and observed by Micrometer "
                 + "(`.name(..).tap(Micrometer.observation(registry))` with a meter handler, the observation path "
@@ -128,7 +128,7 @@ public final class BenchmarkReport {
     }
 
     private static void p2(StringBuilder md, List<Result> all) {
-        md.append("## P2/P5: the WebClient filter, on against off\n\n");
+        md.append("## What the WebClient filter adds to a call, on against off\n\n");
         md.append("`FilterOverheadBenchmark`: the same `WebClient` with and without `SpectraExchangeFilter`, against a "
                 + "local Reactor Netty server that answers at once (no simulated latency, so the filter's share is "
                 + "as large as it can be): a chat completion (JSON, 634 bytes) and an SSE stream of "
@@ -156,7 +156,7 @@ public final class BenchmarkReport {
     }
 
     private static void p3(StringBuilder md, List<Result> all) {
-        md.append("## P3: scanning provider streams for usage, one core\n\n");
+        md.append("## Scanning provider streams for usage, one core\n\n");
         md.append("`StreamScanBenchmark`: a real fixture of each format stretched to about 4 MiB by repeating its "
                 + "content events, fed to the provider's `StreamReader` in 8 KiB read-only direct buffers, as the "
                 + "filter does with a response body; one thread.\n\n");
@@ -171,7 +171,7 @@ public final class BenchmarkReport {
     }
 
     private static void p4(StringBuilder md, String r2dbc) {
-        md.append("## P4: writing 200,000 records to PostgreSQL\n\n");
+        md.append("## Writing 200,000 records to PostgreSQL\n\n");
         md.append("`scripts/bench-r2dbc-write.sh` (a `main` in `spectra-reactive-r2dbc/src/test`, run by "
                 + "`scripts/bench.sh`): 200,000 realistic records written into the real `spectra_requests` table "
                 + "(with all of its indexes) of an embedded PostgreSQL 17, each method into a fresh schema after a 20,000-row "

@@ -28,7 +28,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * P2/P5: what {@link SpectraExchangeFilter} adds to a WebClient call, against a local Reactor Netty server that
+ * What {@link SpectraExchangeFilter} adds to a WebClient call, against a local Reactor Netty server that
  * answers at once: a chat completion (JSON) and a stream of {@value #EVENTS} SSE events plus the usage chunk.
  * The same client with and without the filter, in one run; the caller reads the body as Strings, as users do.
  *

@@ -138,7 +138,7 @@ public final class LargeAnswersMemoryProof {
         int piece = 64 * 1024;
         DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
                 // answered off the event loop: Reactor Netty 1.3.7 can stop reading a keep-alive connection whose
-                // next request is answered at once (reactor/reactor-netty#4361, see RELIABILITY.md)
+                // next request is answered at once (reactor/reactor-netty#4361, see docs/reliability.md)
                 .handle((req, res) -> req.receive().then(Mono.delay(Duration.ZERO)).then(Mono.defer(() -> {
                     byte[] b = bodies.get(req.requestHeaders().get("x-answer"));
                     return res.header("content-type", "application/json")

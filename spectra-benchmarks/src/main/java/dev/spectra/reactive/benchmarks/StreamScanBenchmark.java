@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * P3: how fast a provider stream is scanned for its usage on one core, in bytes per second. Each stream is a
+ * How fast a provider stream is scanned for its usage on one core, in bytes per second. Each stream is a
  * real fixture whose content events are repeated to about 4 MiB (first and usage-carrying events kept), fed in
  * 8 KiB read-only direct buffers as a WebClient body would arrive.
  */

@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * P1: what {@code .transform(Spectra.tracked(...))} adds to a Mono, next to a bare Mono and the same Mono observed
+ * What {@code .transform(Spectra.tracked(...))} adds to a Mono, next to a bare Mono and the same Mono observed
  * by Micrometer ({@code tap(Micrometer.observation(registry))} with a meter handler, the observation path of
  * Spring AI users). Every variant assembles and subscribes one Mono per operation with the same subscriber.
  *

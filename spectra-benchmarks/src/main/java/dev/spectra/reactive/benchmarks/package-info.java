@@ -1,4 +1,4 @@
 /**
- * JMH benchmarks of Spectra Reactive; run them with {@code scripts/bench.sh}, which writes {@code BENCHMARKS.md}.
+ * JMH benchmarks of Spectra Reactive; run them with {@code scripts/bench.sh}, which writes {@code docs/benchmarks.md}.
  */
 package dev.spectra.reactive.benchmarks;

@@ -43,7 +43,7 @@ import reactor.core.publisher.Mono;
  *   <li>{@code copyIn}: {@code COPY … FROM STDIN} (text format) per batch, and once for all rows.</li>
  * </ol>
  * Every method writes into its own fresh schema with the same indexes, and pays its own encoding (JSON, text).
- * Not a unit test: run it with {@code scripts/bench-r2dbc-write.sh} (see BENCHMARKS.md).
+ * Not a unit test: run it with {@code scripts/bench-r2dbc-write.sh} (see docs/benchmarks.md).
  *
  * <p>Arguments: {@code rows=200000 batch=512 warmup=20000}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
  * existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
