@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Heavy reads never starve the writes: {@value #READERS} clients loop on {@code /api/stats} (four aggregates over
  * every row) over {@code spectra.load.rows} stored calls (default 250,000) while a tracker records about 200
  * calls a second through the sink's own pool. The reads run in a pool of their own, at most four at once; the
- * rest are refused at once with 503 and {@code Retry-After}. Figures are printed for RELIABILITY.md.
+ * rest are refused at once with 503 and {@code Retry-After}. Figures are printed for docs/reliability.md.
  */
 @ExtendWith(PostgresExtension.class)
 class ReadsUnderLoadIntegrationTests {
