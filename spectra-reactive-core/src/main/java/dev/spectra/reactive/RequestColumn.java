@@ -176,7 +176,7 @@ public enum RequestColumn {
             "Characters of input billed by character (speech APIs), else 0."),
 
     /** Cache writes with a one-hour lifetime (part of cache_write_tokens). */
-    CACHE_WRITE_1H_TOKENS("cache_write_1h_tokens", "bigint", NULLABLE, null, "cache_write1h_tokens",
+    CACHE_WRITE_1H_TOKENS("cache_write_1h_tokens", "bigint", NULLABLE, null, "cache_write_1h_tokens",
             usage(Long.class, Usage::cacheWrite1hTokens, Usage.Builder::cacheWrite1hTokens),
             "Cache writes with a one-hour lifetime (part of cache_write_tokens)."),
 
@@ -369,9 +369,9 @@ public enum RequestColumn {
     }
 
     /**
-     * The field's name in the JSON of a record (the sample's HTTP API): the column name, except where the API
-     * named it otherwise. A dot nests: {@code usage.input_tokens} is the field {@code input_tokens} of the object
-     * {@code usage}, which is null when the record has no usage.
+     * The field's name in the JSON of a record (the read API of spectra-reactive-web): the column name, except where
+     * the API named it otherwise. A dot nests: {@code usage.input_tokens} is the field {@code input_tokens} of the
+     * object {@code usage}, which is null when the record has no usage.
      *
      * @return the JSON name, e.g. {@code id}, {@code usage.input_tokens}, {@code cost.total_usd}
      */

@@ -177,7 +177,6 @@ class RequestColumnUnitTests {
             }
         }
         assertThat(renamed).containsExactly(
-                Map.entry("cache_write_1h_tokens", "usage.cache_write1h_tokens"),
                 Map.entry("input_cost", "cost.input_usd"),
                 Map.entry("output_cost", "cost.output_usd"),
                 Map.entry("total_cost", "cost.total_usd"),
@@ -234,7 +233,7 @@ class RequestColumnUnitTests {
                         "output_usd", new BigDecimal("1234.5000000000"),
                         "total_usd", new BigDecimal("1234.5000001500")));
         assertThat(full.get("usage")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                .hasSize(14).containsEntry("cache_write1h_tokens", 40L).containsEntry("audio_seconds",
+                .hasSize(14).containsEntry("cache_write_1h_tokens", 40L).containsEntry("audio_seconds",
                         new BigDecimal("12.50"));
         assertThat(minimal).containsEntry("usage", null).containsEntry("cost", null).containsEntry("trackable", null)
                 .containsEntry("trace_id", "0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6e")

@@ -19,8 +19,11 @@ import dev.spectra.reactive.r2dbc.R2dbcSinkOptions;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
 import dev.spectra.reactive.r2dbc.RequestFilter;
 import dev.spectra.reactive.r2dbc.SpectraRequests;
-import dev.spectra.reactive.samples.api.ApiServer;
 import dev.spectra.reactive.sink.RecorderOptions;
+import dev.spectra.reactive.web.SpectraAccess;
+import dev.spectra.reactive.web.SpectraReadPool;
+import dev.spectra.reactive.web.SpectraWebOptions;
+import dev.spectra.reactive.web.SpectraWebServer;
 import dev.spectra.reactive.webclient.SpectraExchangeFilter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -38,6 +41,8 @@ import reactor.core.publisher.Mono;
 public final class SampleApp implements AutoCloseable {
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+    /** Connections of the API's read pool, and reads that run at once; more get a 503 with Retry-After. */
+    private static final int READ_CONNECTIONS = 4;
     /** Bounds the start-up check; it fails sooner (the pool's acquire timeout) when the database does not answer. */
     private static final Duration CHECK_WAIT = Duration.ofSeconds(60);
 
@@ -48,7 +53,7 @@ public final class SampleApp implements AutoCloseable {
     private final R2dbcSpectraSink sink;
     private final SpectraTracker tracker;
     private final DemoWorkload workload;
-    private final ApiServer api;
+    private final SpectraWebServer api;
     private final AtomicInteger recorded = new AtomicInteger();
     /** How to stop what is running, last started first. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -111,7 +116,15 @@ public final class SampleApp implements AutoCloseable {
                     anthropicUrl, key(config.anthropic(), "sk-ant-sample"), geminiUrl,
                     key(config.gemini(), "sample-gemini-key"), filter.build());
             this.workload = new DemoWorkload(assistant, out);
-            ApiServer api = startApi(sink.requests(), config);
+            // the API reads through a pool of its own: however busy the dashboard, the writes keep their connections
+            SpectraReadPool reads = SpectraReadPool.create(database.url(), sink.schema(), READ_CONNECTIONS,
+                    SpectraReadPool.DEFAULT_STATEMENT_TIMEOUT);
+            started.push(reads);
+            SpectraWebServer api = startApi(SpectraWebOptions.builder(reads.requests())
+                    .events(tracker.events())
+                    .access(access(config))
+                    .maxConcurrentReads(READ_CONNECTIONS)
+                    .build(), config);
             started.push(api);
             this.api = api;
             Disposable liveLines = tracker.events().subscribe(r -> {
@@ -126,9 +139,21 @@ public final class SampleApp implements AutoCloseable {
         }
     }
 
-    private static ApiServer startApi(SpectraRequests requests, SampleConfig config) {
+    /** A token when one is set; else, on purpose, anyone; else localhost only. */
+    private static SpectraAccess access(SampleConfig config) {
+        if (config.apiToken() != null) {
+            try {
+                return SpectraAccess.bearerToken(config.apiToken());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("SPECTRA_API_TOKEN: " + e.getMessage(), e);
+            }
+        }
+        return config.openApi() ? SpectraAccess.anyone() : SpectraAccess.localOnly();
+    }
+
+    private static SpectraWebServer startApi(SpectraWebOptions options, SampleConfig config) {
         try {
-            return ApiServer.start(requests, config.host(), config.port(), config.apiToken());
+            return SpectraWebServer.start(options, config.host(), config.port());
         } catch (ChannelBindException e) {
             throw new IllegalStateException("the API cannot listen on " + config.host() + ":" + config.port()
                     + " (in use?): pick another port with --port N or SPECTRA_API_PORT (--port 0 takes any free "
@@ -242,10 +267,6 @@ public final class SampleApp implements AutoCloseable {
         return api.baseUrl();
     }
 
-    /** @return API requests that failed inside the server (see {@link ApiServer#internalErrors()}) */
-    long apiInternalErrors() {
-        return api.internalErrors();
-    }
 
     /** @return the database's R2DBC URL (for the sample's own tests) */
     String databaseUrl() {
@@ -353,7 +374,8 @@ public final class SampleApp implements AutoCloseable {
             app.runWorkload().then(app.printSummary()).block();
             if (config.serve()) {
                 String base = app.apiBaseUrl();
-                System.out.println("\nThe API serves what was tracked (Ctrl-C to stop):");
+                System.out.println("\nThe dashboard: " + base + "/  (Ctrl-C to stop)");
+                System.out.println("The API serves what was tracked:");
                 System.out.println("  curl -s " + base + "/api/costs?groupBy=metadata.tenant_id");
                 System.out.println("  curl -s '" + base + "/api/requests?limit=5&sort=cost'");
                 System.out.println("  curl -s " + base + "/api/stats");

@@ -15,7 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param port the API's port ({@code --port}, {@code SPECTRA_API_PORT}, default 8080; 0 picks a free one)
  * @param requests how many inbound requests the demo workload simulates ({@code --requests}, default 40)
  * @param serve keep the API up after the workload ({@code --serve}, the default) or exit ({@code --once})
- * @param apiToken a bearer token the API requires ({@code SPECTRA_API_TOKEN}); null leaves it open
+ * @param apiToken a bearer token the API requires ({@code SPECTRA_API_TOKEN}, at least 16 characters); null
+ *        serves the API to localhost only
+ * @param openApi serve the API without a token to anyone who reaches it ({@code --open-api}): the explicit
+ *        choice a non-loopback {@code --host} without a token needs
  * @param speed time scale of the provider stand-in's delays ({@code --speed}, default 1.0; 0.1 is ten times faster)
  * @param openai where OpenAI calls go ({@code --openai-base-url}/{@code OPENAI_BASE_URL}, {@code OPENAI_API_KEY})
  * @param anthropic where Anthropic calls go ({@code --anthropic-base-url}/{@code ANTHROPIC_BASE_URL},
@@ -24,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param help print the usage and exit ({@code --help})
  */
 public record SampleConfig(@Nullable String databaseUrl, String host, int port, int requests, boolean serve,
-                           @Nullable String apiToken, double speed, Endpoint openai, Endpoint anthropic,
+                           @Nullable String apiToken, boolean openApi, double speed, Endpoint openai, Endpoint anthropic,
                            Endpoint gemini, boolean help) {
 
     /** Default port of the HTTP API. */
@@ -43,7 +46,9 @@ public record SampleConfig(@Nullable String databaseUrl, String host, int port, 
               --serve                keep the API up after the workload, until Ctrl-C (the default)
               --requests N           simulated inbound requests (default 40)
               --port N               API port (default 8080, env SPECTRA_API_PORT; 0 = any free port)
-              --host ADDRESS         API bind address (default 127.0.0.1, env SPECTRA_API_HOST)
+              --host ADDRESS         API bind address (default 127.0.0.1, env SPECTRA_API_HOST); another
+                                     address than loopback needs SPECTRA_API_TOKEN, or --open-api
+              --open-api             serve the API and dashboard without a token to anyone who reaches them
               --db-url URL           r2dbc:postgresql://user:password@host:port/db (env SPECTRA_R2DBC_URL);
                                      default: an embedded PostgreSQL started for the run
               --speed X              time scale of the local provider stand-in (default 1.0)
@@ -52,9 +57,10 @@ public record SampleConfig(@Nullable String databaseUrl, String host, int port, 
               --gemini-base-url URL     (env GEMINI_BASE_URL; key: GEMINI_API_KEY)
               --help                 this text
 
-            SPECTRA_API_TOKEN, when set, makes the API require "Authorization: Bearer <token>".
             OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318), when set, also exports every call to that
             OpenTelemetry collector over OTLP/HTTP as a span and GenAI metrics (service name: OTEL_SERVICE_NAME).
+            SPECTRA_API_TOKEN (16 characters or more), when set, makes the API require
+            "Authorization: Bearer <token>"; without it the API answers requests to localhost only.
             Without base URLs the calls go to a local stand-in on 127.0.0.1 that answers in the providers' real
             formats: no network and no API keys needed.
             """;
@@ -88,6 +94,7 @@ public record SampleConfig(@Nullable String databaseUrl, String host, int port, 
      * @param requests see the record
      * @param serve see the record
      * @param apiToken see the record
+     * @param openApi see the record
      * @param speed see the record
      * @param openai see the record
      * @param anthropic see the record
@@ -121,12 +128,14 @@ public record SampleConfig(@Nullable String databaseUrl, String host, int port, 
         String anthropicUrl = blankToNull(env.get("ANTHROPIC_BASE_URL"));
         String geminiUrl = blankToNull(env.get("GEMINI_BASE_URL"));
         boolean help = false;
+        boolean openApi = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
                 case "--once" -> serve = false;
                 case "--serve" -> serve = true;
                 case "--help", "-h" -> help = true;
+                case "--open-api" -> openApi = true;
                 case "--db-url" -> dbUrl = dbUrl(flag, value(args, ++i, flag));
                 case "--host" -> host = value(args, ++i, flag);
                 case "--port" -> port = port(flag, value(args, ++i, flag));
@@ -142,7 +151,8 @@ public record SampleConfig(@Nullable String databaseUrl, String host, int port, 
             dbUrl(env.containsKey("SPECTRA_R2DBC_URL") && dbUrl.equals(env.get("SPECTRA_R2DBC_URL"))
                     ? "SPECTRA_R2DBC_URL" : "--db-url", dbUrl);
         }
-        return new SampleConfig(dbUrl, host, port, requests, serve, blankToNull(env.get("SPECTRA_API_TOKEN")), speed,
+        return new SampleConfig(dbUrl, host, port, requests, serve, blankToNull(env.get("SPECTRA_API_TOKEN")), openApi,
+                speed,
                 endpoint("--openai-base-url", openaiUrl, env.get("OPENAI_API_KEY")),
                 endpoint("--anthropic-base-url", anthropicUrl, env.get("ANTHROPIC_API_KEY")),
                 endpoint("--gemini-base-url", geminiUrl, env.get("GEMINI_API_KEY")), help);
@@ -234,7 +244,7 @@ public record SampleConfig(@Nullable String databaseUrl, String host, int port, 
     public String toString() {
         return "SampleConfig{database=" + (databaseUrl == null ? "embedded" : redactUserInfo(databaseUrl))
                 + ", api=" + host + ":" + port + ", requests=" + requests + ", serve=" + serve + ", apiToken="
-                + (apiToken == null ? "none" : "set") + ", speed=" + speed + ", openai="
+                + (apiToken == null ? "none" : "set") + (openApi ? ", openApi" : "") + ", speed=" + speed + ", openai="
                 + (openai.standIn() ? "stand-in" : openai.baseUrl()) + ", anthropic="
                 + (anthropic.standIn() ? "stand-in" : anthropic.baseUrl()) + ", gemini="
                 + (gemini.standIn() ? "stand-in" : gemini.baseUrl()) + "}";

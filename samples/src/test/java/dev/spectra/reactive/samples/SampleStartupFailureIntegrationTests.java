@@ -30,7 +30,7 @@ class SampleStartupFailureIntegrationTests {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private static SampleConfig config(int port, int requests) {
-        return new SampleConfig(null, "127.0.0.1", port, requests, true, null, 0.05, STAND_IN, STAND_IN, STAND_IN,
+        return new SampleConfig(null, "127.0.0.1", port, requests, true, null, false, 0.05, STAND_IN, STAND_IN, STAND_IN,
                 false);
     }
 

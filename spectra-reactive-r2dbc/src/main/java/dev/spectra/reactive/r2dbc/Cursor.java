@@ -18,6 +18,11 @@ record Cursor(RequestSort sort, boolean ascending, @Nullable Object value, UUID 
 
     private static final String VERSION = "1";
     private static final String NULL = "~";
+    /** The years 1 to 9999, in microseconds since the epoch: what a stored start time can be. */
+    private static final long MIN_MICROS = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond() * 1_000_000L;
+    private static final long MAX_MICROS = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond() * 1_000_000L;
+    /** The largest value of the cost column, numeric(20,10). */
+    private static final BigDecimal MAX_COST = new BigDecimal("9999999999.9999999999");
 
     /** The position after a request. */
     static Cursor after(RequestSort sort, boolean ascending, TrackedRequest last) {
@@ -59,10 +64,19 @@ record Cursor(RequestSort sort, boolean ascending, @Nullable Object value, UUID 
             Object value = NULL.equals(parts[3]) ? null : switch (sort) {
                 case STARTED_AT -> {
                     long micros = Long.parseLong(parts[3]);
+                    if (micros < MIN_MICROS || micros > MAX_MICROS) {
+                        throw new IllegalArgumentException("time out of range");
+                    }
                     yield Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                             Math.floorMod(micros, 1_000_000L) * 1000L);
                 }
-                case TOTAL_COST -> new BigDecimal(parts[3]);
+                case TOTAL_COST -> {
+                    BigDecimal cost = new BigDecimal(parts[3]);
+                    if (cost.abs().compareTo(MAX_COST) > 0 || cost.scale() > 10) {
+                        throw new IllegalArgumentException("cost out of range");
+                    }
+                    yield cost;
+                }
                 case TOTAL_TOKENS, LATENCY -> Long.parseLong(parts[3]);
             };
             if (value == null && !sort.nullable()) {

@@ -37,7 +37,8 @@ final class FilterSql {
             where("provider = ANY(" + bind(strings(f.providers())) + "::text[])");
         }
         if (!f.models().isEmpty()) {
-            where("model = ANY(" + bind(strings(f.models())) + "::text[])");
+            String models = bind(strings(f.models()));
+            where("(model = ANY(" + models + "::text[]) OR response_model = ANY(" + models + "::text[]))");
         }
         if (!f.outcomes().isEmpty()) {
             where("outcome = ANY(" + bind(f.outcomes().stream().map(Outcome::id).toArray(String[]::new)) + "::text[])");

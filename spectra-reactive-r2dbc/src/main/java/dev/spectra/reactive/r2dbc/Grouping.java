@@ -25,6 +25,11 @@ public record Grouping(Kind kind, @Nullable String metadataKey, ZoneId zone) {
         PROVIDER,
         /** Per requested model (across providers: filter by provider to separate them). */
         MODEL,
+        /**
+         * Per owner ({@code trackable_type}, {@code trackable_id}); the group is the JSON array
+         * {@code ["type", "id"]} as text, null for requests attributed to no one.
+         */
+        TRACKABLE,
         /** Per calendar day of {@code started_at} in the grouping's zone; groups are ISO dates, {@code 2025-03-04}. */
         DAY,
         /**
@@ -72,6 +77,13 @@ public record Grouping(Kind kind, @Nullable String metadataKey, ZoneId zone) {
      */
     public static Grouping byModel() {
         return new Grouping(Kind.MODEL, null, ZoneOffset.UTC);
+    }
+
+    /**
+     * @return totals per trackable (the owner a request is attributed to)
+     */
+    public static Grouping byTrackable() {
+        return new Grouping(Kind.TRACKABLE, null, ZoneOffset.UTC);
     }
 
     /**

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * @param providers provider ids, any of them; empty for any provider
- * @param models requested models, any of them; empty for any model
+ * @param models models, any of them, matched against the requested model and the model that answered
+ *        ({@code response_model}, e.g. a dated snapshot); empty for any model
  * @param outcomes outcomes, any of them; empty for any outcome
  * @param minHttpStatus lowest HTTP status, inclusive; requests without a status never match a status bound
  * @param maxHttpStatus highest HTTP status, inclusive
@@ -67,7 +68,7 @@ public record RequestFilter(
      * Validates and copies.
      *
      * @param providers provider ids, any of them
-     * @param models requested models, any of them
+     * @param models models, requested or answered, any of them
      * @param outcomes outcomes, any of them
      * @param minHttpStatus lowest HTTP status, inclusive
      * @param maxHttpStatus highest HTTP status, inclusive

@@ -117,6 +117,8 @@ public final class SpectraRequests {
                 case NONE -> "NULL::text";
                 case PROVIDER -> "provider";
                 case MODEL -> "model";
+                case TRACKABLE -> "CASE WHEN trackable_type IS NULL THEN NULL"
+                        + " ELSE jsonb_build_array(trackable_type, trackable_id)::text END";
                 case DAY -> grouping.zone() instanceof ZoneOffset offset
                         ? "to_char(((started_at AT TIME ZONE 'UTC') + " + sql.bind(offset.getTotalSeconds())
                                 + "::int * interval '1 second')::date, 'YYYY-MM-DD')"
@@ -129,6 +131,9 @@ public final class SpectraRequests {
                     + " coalesce(sum(input_tokens), 0)::int8 AS input_tokens,"
                     + " coalesce(sum(output_tokens), 0)::int8 AS output_tokens,"
                     + " coalesce(sum(total_tokens), 0)::int8 AS total_tokens,"
+                    + " coalesce(sum(cached_input_tokens), 0)::int8 AS cached_input_tokens,"
+                    + " coalesce(sum(reasoning_tokens), 0)::int8 AS reasoning_tokens,"
+                    + " count(*) FILTER (WHERE outcome = 'failure') AS failed,"
                     + " coalesce(sum(total_cost), 0) AS total_cost,"
                     + " count(*) - count(total_cost) AS unpriced,"
                     + " avg(latency_ms)::float8 AS avg_latency,"
@@ -299,6 +304,9 @@ public final class SpectraRequests {
                 Objects.requireNonNull(row.get("input_tokens", Long.class)),
                 Objects.requireNonNull(row.get("output_tokens", Long.class)),
                 Objects.requireNonNull(row.get("total_tokens", Long.class)),
+                Objects.requireNonNull(row.get("cached_input_tokens", Long.class)),
+                Objects.requireNonNull(row.get("reasoning_tokens", Long.class)),
+                Objects.requireNonNull(row.get("failed", Long.class)),
                 cost.setScale(Cost.SCALE, RoundingMode.UNNECESSARY),
                 Objects.requireNonNull(row.get("unpriced", Long.class)),
                 row.get("avg_latency", Double.class),

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param inputTokens sum of input tokens
  * @param outputTokens sum of output tokens
  * @param totalTokens sum of total tokens
+ * @param cachedInputTokens sum of input tokens read from the provider's cache (part of the input tokens)
+ * @param reasoningTokens sum of reasoning tokens (part of the output tokens)
+ * @param failedRequests requests whose outcome is {@code failure}
  * @param totalCost sum of known costs, USD, scale 10
  * @param unpricedRequests requests without a cost (model not priced or usage unknown)
  * @param averageLatencyMs mean latency in milliseconds, null when there are no requests
@@ -24,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public record UsageTotals(@Nullable String group, long requests, long inputTokens, long outputTokens,
-                          long totalTokens, BigDecimal totalCost, long unpricedRequests,
+                          long totalTokens, long cachedInputTokens, long reasoningTokens, long failedRequests,
+                          BigDecimal totalCost, long unpricedRequests,
                           @Nullable Double averageLatencyMs, @Nullable Double p95LatencyMs) {
 
     /**
@@ -35,6 +39,9 @@ public record UsageTotals(@Nullable String group, long requests, long inputToken
      * @param inputTokens sum of input tokens
      * @param outputTokens sum of output tokens
      * @param totalTokens sum of total tokens
+     * @param cachedInputTokens sum of cached input tokens
+     * @param reasoningTokens sum of reasoning tokens
+     * @param failedRequests requests that failed
      * @param totalCost sum of known costs, USD
      * @param unpricedRequests requests without a cost
      * @param averageLatencyMs mean latency, null when empty

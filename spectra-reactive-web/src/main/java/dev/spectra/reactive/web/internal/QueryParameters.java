@@ -1,5 +1,8 @@
-package dev.spectra.reactive.samples.api;
+package dev.spectra.reactive.web.internal;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,44 +23,80 @@ import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.r2dbc.RequestFilter;
 import dev.spectra.reactive.r2dbc.RequestQuery;
 import dev.spectra.reactive.r2dbc.RequestSort;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The API's query parameters, read into the query API's types. A bad or unknown parameter is a
- * {@link BadParameter} naming it, which the server answers with 400.
+ * {@link BadParameter} naming it (400).
  *
- * <p>Filters: {@code provider}, {@code model}, {@code outcome} (comma-separated for several), {@code status_min},
- * {@code status_max}, {@code streaming}, {@code tag} (any of, comma-separated), {@code tags_all},
- * {@code metadata.<key>=<value>} (containment; a value that parses as a JSON number, boolean or null matches that
- * JSON value, anything else a string), {@code trace_id}, {@code trackable_type}, {@code trackable_id}, and a time
- * range: {@code period} = {@code today}, {@code week}, {@code month}, {@code year}, {@code all} (UTC calendar
- * periods up to now), or {@code from} / {@code to} (ISO-8601 instants or dates, {@code to} exclusive).
- * Paging: {@code sort} = {@code started_at}, {@code cost}, {@code tokens}, {@code latency}; {@code order} =
- * {@code asc}, {@code desc}; {@code limit} (1..1000, default 50); {@code cursor} (from {@code next_cursor}).
+ * <p>Filters: {@code provider}, {@code model} (the requested or the answering model), {@code outcome}
+ * (comma-separated for several), {@code status_min}, {@code status_max}, {@code streaming}, {@code tag} (any of,
+ * comma-separated), {@code tags_all}, {@code metadata.<key>=<value>} (containment; a value that parses as a JSON
+ * number, boolean or null matches that JSON value, anything else a string), {@code trace_id},
+ * {@code trackable_type}, {@code trackable_id}, and a time range: {@code period} = {@code today}, {@code 7d},
+ * {@code 30d} (rolling), {@code week}, {@code month}, {@code year} (UTC calendar periods up to now), {@code all},
+ * or {@code from} / {@code to} (ISO-8601 instants or dates, {@code to} exclusive, years 1 to 9999). Paging:
+ * {@code sort} = {@code started_at}, {@code cost}, {@code tokens}, {@code latency}; {@code order} = {@code asc},
+ * {@code desc}; {@code limit} (1..1000, default 50); {@code cursor} (from {@code next_cursor}).
  */
-final class QueryParameters {
-
-    /** A parameter the API cannot accept; answered with 400 naming it. */
-    static final class BadParameter extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final String parameter;
-
-        BadParameter(String parameter, String message) {
-            super(message, null, false, false);
-            this.parameter = parameter;
-        }
-    }
+public final class QueryParameters {
 
     private static final Set<String> FILTER = Set.of("provider", "model", "outcome", "status_min", "status_max",
             "streaming", "tag", "tags_all", "trace_id", "trackable_type", "trackable_id", "period", "from", "to");
     private static final Set<String> PAGING = Set.of("sort", "order", "limit", "cursor");
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    private static final int MAX_VALUE_LENGTH = 2000;
 
-    private final Map<String, List<String>> params;
+    private final Map<String, List<String>> params = new LinkedHashMap<>();
+    private final Clock clock;
 
-    QueryParameters(String uri) {
-        this.params = new QueryStringDecoder(uri).parameters();
+    /**
+     * Decodes a raw query string strictly: malformed percent-encoding, control characters (NUL included) and
+     * over-long values are refused.
+     *
+     * @param rawQuery the query string as sent, without {@code ?}; null when there is none
+     * @param clock the clock periods end at
+     */
+    public QueryParameters(@Nullable String rawQuery, Clock clock) {
+        this.clock = clock;
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return;
+        }
+        for (String pair : rawQuery.split("&", -1)) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq), "query");
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1), name);
+            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+    }
+
+    private static String decode(String raw, String parameter) {
+        String text;
+        try {
+            text = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameter(parameter, "malformed percent-encoding in \"" + shorten(raw) + "\"");
+        }
+        if (text.length() > MAX_VALUE_LENGTH) {
+            throw new BadParameter(parameter, parameter + " is longer than " + MAX_VALUE_LENGTH + " characters");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\uFFFD') {
+                throw new BadParameter(parameter, parameter + " contains a control character or malformed UTF-8 "
+                        + "(U+" + String.format(Locale.ROOT, "%04X", (int) c) + ")");
+            }
+        }
+        return text;
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "…";
     }
 
     /**
@@ -65,23 +104,30 @@ final class QueryParameters {
      *
      * @param extra the endpoint's own parameters besides the filter
      * @param paging whether the paging parameters are allowed
+     * @return this
      */
-    void allowOnly(Set<String> extra, boolean paging) {
+    public QueryParameters allowOnly(Set<String> extra, boolean paging) {
         for (String name : params.keySet()) {
             if (!FILTER.contains(name) && !extra.contains(name) && !(paging && PAGING.contains(name))
                     && !name.startsWith("metadata.")) {
-                throw new BadParameter(name, "unknown parameter \"" + name + "\"");
+                throw new BadParameter(name, "unknown parameter \"" + shorten(name) + "\"");
             }
         }
+        return this;
     }
 
-    @Nullable String single(String name) {
+    /**
+     * @param name a parameter
+     * @return its one value, trimmed; null when absent
+     */
+    public @Nullable String single(String name) {
         List<String> v = params.get(name);
         if (v == null || v.isEmpty()) {
             return null;
         }
         if (v.size() > 1) {
-            throw new BadParameter(name, name + " is given " + v.size() + " times; give it once (comma-separate values)");
+            throw new BadParameter(name, name + " is given " + v.size() + " times; give it once (comma-separate "
+                    + "values)");
         }
         String s = v.get(0).trim();
         if (s.isEmpty()) {
@@ -96,9 +142,9 @@ final class QueryParameters {
             return new String[0];
         }
         List<String> out = new ArrayList<>();
-        for (String part : v.split(",")) {
+        for (String part : v.split(",", -1)) {
             if (part.isBlank()) {
-                throw new BadParameter(name, name + " has an empty value in \"" + v + "\"");
+                throw new BadParameter(name, name + " has an empty value in \"" + shorten(v) + "\"");
             }
             out.add(part.trim());
         }
@@ -109,7 +155,7 @@ final class QueryParameters {
      * @param defaultPeriod the period when neither {@code period} nor {@code from}/{@code to} is given
      * @return the filter
      */
-    RequestFilter filter(String defaultPeriod) {
+    public RequestFilter filter(String defaultPeriod) {
         RequestFilter.Builder b = RequestFilter.builder();
         try {
             String[] providers = list("provider");
@@ -140,7 +186,8 @@ final class QueryParameters {
             String streaming = single("streaming");
             if (streaming != null) {
                 if (!streaming.equals("true") && !streaming.equals("false")) {
-                    throw new BadParameter("streaming", "streaming must be true or false, was \"" + streaming + "\"");
+                    throw new BadParameter("streaming", "streaming must be true or false, was \"" + shorten(streaming)
+                            + "\"");
                 }
                 b.streaming(Boolean.parseBoolean(streaming));
             }
@@ -152,7 +199,7 @@ final class QueryParameters {
             if (allTags.length > 0) {
                 b.allTags(allTags);
             }
-            Map<String, Object> metadata = new LinkedHashMap<>();
+            Map<String, @Nullable Object> metadata = new LinkedHashMap<>();
             for (String name : params.keySet()) {
                 if (name.startsWith("metadata.")) {
                     String key = name.substring("metadata.".length());
@@ -181,7 +228,7 @@ final class QueryParameters {
                     b.trackableType(type);
                 }
             }
-            Instant[] range = range(defaultPeriod);
+            @Nullable Instant[] range = range(defaultPeriod);
             if (range[0] != null || range[1] != null) {
                 b.startedBetween(range[0], range[1]);
             }
@@ -189,7 +236,7 @@ final class QueryParameters {
         } catch (BadParameter e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new BadParameter(guessParameter(e.getMessage()), e.getMessage());
+            throw new BadParameter(guessParameter(e.getMessage()), String.valueOf(e.getMessage()));
         }
     }
 
@@ -197,7 +244,7 @@ final class QueryParameters {
      * @param filter the filter
      * @return the query: filter plus sort, order, limit and cursor
      */
-    RequestQuery query(RequestFilter filter) {
+    public RequestQuery query(RequestFilter filter) {
         RequestQuery.Builder q = RequestQuery.builder().filter(filter);
         String sort = single("sort");
         if (sort != null) {
@@ -207,7 +254,7 @@ final class QueryParameters {
                 case "tokens" -> RequestSort.TOTAL_TOKENS;
                 case "latency" -> RequestSort.LATENCY;
                 default -> throw new BadParameter("sort", "sort must be started_at, cost, tokens or latency, was \""
-                        + sort + "\"");
+                        + shorten(sort) + "\"");
             });
         }
         String order = single("order");
@@ -215,7 +262,8 @@ final class QueryParameters {
             switch (order) {
                 case "asc" -> q.ascending();
                 case "desc" -> q.descending();
-                default -> throw new BadParameter("order", "order must be asc or desc, was \"" + order + "\"");
+                default -> throw new BadParameter("order", "order must be asc or desc, was \"" + shorten(order)
+                        + "\"");
             }
         }
         Integer limit = intParam("limit", 1, RequestQuery.MAX_LIMIT);
@@ -246,7 +294,8 @@ final class QueryParameters {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new BadParameter(name, name + " must be a whole number from " + min + " to " + max + ", was \"" + v + "\"");
+        throw new BadParameter(name, name + " must be a whole number from " + min + " to " + max + ", was \""
+                + shorten(v) + "\"");
     }
 
     private @Nullable Instant[] range(String defaultPeriod) {
@@ -265,36 +314,44 @@ final class QueryParameters {
             return new Instant[] {f, t};
         }
         String p = period != null ? period : defaultPeriod;
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime now = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC));
         ZonedDateTime day = now.truncatedTo(ChronoUnit.DAYS);
         Instant start = switch (p.toLowerCase(Locale.ROOT)) {
             case "today" -> day.toInstant();
+            case "7d" -> now.minusDays(7).toInstant();
+            case "30d" -> now.minusDays(30).toInstant();
             case "week" -> day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).toInstant();
             case "month" -> day.withDayOfMonth(1).toInstant();
             case "year" -> day.withDayOfYear(1).toInstant();
             case "all" -> null;
-            default -> throw new BadParameter("period", "period must be today, week, month, year or all, was \""
-                    + p + "\"");
+            default -> throw new BadParameter("period", "period must be today, 7d, 30d, week, month, year or all, "
+                    + "was \"" + shorten(p) + "\"");
         };
         return new Instant[] {start, null};
     }
 
     private static Instant instant(String name, String v) {
+        Instant t;
         try {
-            return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
+            t = v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
         } catch (DateTimeParseException e) {
             throw new BadParameter(name, name + " must be an ISO-8601 instant (2026-11-24T10:00:00Z) or date "
-                    + "(2026-11-24), was \"" + v + "\"");
+                    + "(2026-11-24), was \"" + shorten(v) + "\"");
         }
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new BadParameter(name, name + " must be between the years 1 and 9999, was \"" + shorten(v) + "\"");
+        }
+        return t;
     }
 
     private static @Nullable Object jsonValue(@Nullable String v) {
         if (v == null) {
             return null;
         }
-        if (v.equals("true") || v.equals("false") || v.equals("null") || v.matches("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?")) {
-            JsonNode n = RecordJson.MAPPER.readTree(v);
-            return RecordJson.MAPPER.convertValue(n, Object.class);
+        if (v.equals("true") || v.equals("false") || v.equals("null")
+                || v.matches("-?\\d{1,30}(\\.\\d{1,30})?([eE][+-]?\\d{1,3})?")) {
+            JsonNode n = ApiJson.MAPPER.readTree(v);
+            return ApiJson.MAPPER.convertValue(n, Object.class);
         }
         return v;
     }

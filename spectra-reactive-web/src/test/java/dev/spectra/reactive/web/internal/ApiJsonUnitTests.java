@@ -1,4 +1,4 @@
-package dev.spectra.reactive.samples.api;
+package dev.spectra.reactive.web.internal;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * number written another way) shows here first. The expected texts are what the API served before its JSON was
  * derived from the column catalog.
  */
-class RecordJsonUnitTests {
+class ApiJsonUnitTests {
 
     private static TrackedRequest full() {
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -67,7 +67,7 @@ class RecordJsonUnitTests {
 
     @Test
     void writesEveryFieldOfAFullRecordUnderItsApiName() {
-        assertThat(RecordJson.write(RecordJson.record(full()))).isEqualTo("""
+        assertThat(ApiJson.write(ApiJson.record(full()))).isEqualTo("""
                 {"id":"0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736",\
                 "response_id":"chatcmpl-abc","provider":"openai","model":"gpt-4o",\
                 "response_model":"gpt-4o-2024-08-06","model_type":"text","endpoint":"/v1/chat/completions",\
@@ -75,7 +75,7 @@ class RecordJsonUnitTests {
                 "error_message":"slow \\"down\\"","finish_reason":"tool_calls","tool_call_counts":{"function":2},\
                 "streaming":true,"usage":{"input_tokens":1200,"output_tokens":345,"cached_input_tokens":1000,\
                 "cache_write_tokens":100,"reasoning_tokens":45,"total_tokens":1545,"images":2,"audio_seconds":12.50,\
-                "characters":77,"cache_write1h_tokens":40,"audio_input_tokens":60,"audio_output_tokens":70,\
+                "characters":77,"cache_write_1h_tokens":40,"audio_input_tokens":60,"audio_output_tokens":70,\
                 "image_input_tokens":30,"image_output_tokens":80},\
                 "cost":{"input_usd":1.500E-7,"output_usd":1234.5000000000,"total_usd":1234.5000001500},\
                 "pricing_tier":"priority","pricing_status":"priced","latency_ms":1834,"time_to_first_token_ms":212,\
@@ -87,7 +87,7 @@ class RecordJsonUnitTests {
 
     @Test
     void writesNullsAndEmptyCollectionsOfAMinimalRecord() {
-        assertThat(RecordJson.write(RecordJson.record(minimal()))).isEqualTo("""
+        assertThat(ApiJson.write(ApiJson.record(minimal()))).isEqualTo("""
                 {"id":"0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6e","trace_id":"0190a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6e",\
                 "response_id":null,"provider":"anthropic","model":"claude","response_model":null,"model_type":null,\
                 "endpoint":null,"operation":null,"http_status":null,"outcome":"success","error_type":null,\
