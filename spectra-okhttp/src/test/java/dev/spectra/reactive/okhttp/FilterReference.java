@@ -39,6 +39,16 @@ final class FilterReference {
      */
     static TrackedRequest record(String provider, int port, String pathAndQuery, byte[] body,
                                  Map<String, String> headers, Map<String, Object> metadata) {
+        return record(provider, port, pathAndQuery, "application/json", body, headers, metadata);
+    }
+
+    /**
+     * The same, for a body of another type (a multipart upload).
+     *
+     * @param contentType the request's content type as the server received it
+     */
+    static TrackedRequest record(String provider, int port, String pathAndQuery, String contentType, byte[] body,
+                                 Map<String, String> headers, Map<String, Object> metadata) {
         try (SpectraFake fake = SpectraFake.create()) {
             WebClient client = WebClient.builder()
                     .clientConnector(new ReactorClientHttpConnector(HttpClient.create()
@@ -47,7 +57,7 @@ final class FilterReference {
                     .build();
             client.post().uri("http://127.0.0.1:" + port + pathAndQuery)
                     .headers(h -> headers.forEach(h::set))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", contentType)
                     .bodyValue(body)
                     .exchangeToFlux(r -> r.bodyToFlux(DataBuffer.class))
                     .doOnNext(DataBufferUtils::release)
