@@ -14,11 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A response body that shows each read to its {@link HttpCallObserver} as the caller makes it (views of the bytes
- * just read into the caller's buffer, never copied) and tells it how the body ended: read to its end
- * ({@link HttpCallObserver#responseCompleted}), failed ({@link HttpCallObserver#responseFailed}), closed before
- * its end ({@link HttpCallObserver#responseClosed}), or never closed at all: a body that becomes unreachable
- * without being closed (an abandoned async call) is recorded as cancelled by a {@link Cleaner}, so that no call
- * goes unrecorded.
+ * just read into the caller's buffer, never copied) and tells it how the body ended: read to its end or to its
+ * {@code Content-Length} ({@link HttpCallObserver#responseCompleted}), failed
+ * ({@link HttpCallObserver#responseFailed}), closed before its end ({@link HttpCallObserver#responseClosed}), or
+ * never closed at all: a body that becomes unreachable without being closed (an abandoned async call) is told
+ * {@code responseClosed} by a {@link Cleaner}, so that no call goes unrecorded.
  */
 final class ObservedResponseBody extends ResponseBody {
 
@@ -33,7 +33,7 @@ final class ObservedResponseBody extends ResponseBody {
         this.delegate = delegate;
         this.call = call;
         HttpCallObserver observer = call; // the action must not reach this body
-        this.abandoned = CLEANER.register(this, observer::responseCancelled);
+        this.abandoned = CLEANER.register(this, observer::responseClosed);
     }
 
     @Override
@@ -58,6 +58,8 @@ final class ObservedResponseBody extends ResponseBody {
 
     /** The delegate's source, with every read shown and the end told. */
     private final class Observer extends ForwardingSource {
+        private final long length = delegate.contentLength();
+        private long read;
         private boolean ended;
 
         Observer(okio.Source delegate) {
@@ -70,18 +72,27 @@ final class ObservedResponseBody extends ResponseBody {
             try {
                 n = super.read(sink, byteCount);
             } catch (IOException | RuntimeException e) {
-                call.responseFailed(e);
-                ended();
+                if (!ended) {
+                    call.responseFailed(e);
+                    ended();
+                }
                 throw e;
             }
             if (n == -1) {
-                call.responseCompleted();
-                ended();
+                if (!ended) {
+                    call.responseCompleted();
+                    ended();
+                }
             } else if (n > 0) {
                 try {
                     Bytes.show(sink, sink.size() - n, n, call::responseBody);
                 } catch (Throwable e) {
                     call.internalError("reading a response body", e);
+                }
+                read += n;
+                if (length >= 0 && read >= length && !ended) { // complete, whether or not EOF is read
+                    call.responseCompleted();
+                    ended();
                 }
             }
             return n;

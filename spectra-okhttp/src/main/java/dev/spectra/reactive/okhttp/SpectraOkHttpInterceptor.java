@@ -56,13 +56,13 @@ import reactor.util.context.ContextView;
  * ({@code text/event-stream}, NDJSON) is read event by event in constant memory, with the chunk count and the time
  * to first token (from the interceptor's start to the read that completes the first event).
  *
- * <p><b>One record per call</b>, on the first of: the body is read to its end (success, or failure for HTTP
- * 4xx/5xx and error events), reading it fails, it is closed before its end, or it is never closed. A body closed
- * before its end is complete when the whole answer had arrived (the SDKs stop reading at a stream's
- * {@code [DONE]} or {@code message_stop}, and at the end of a JSON value), else {@code cancelled} with the usage
- * that arrived. A body dropped without being closed (an abandoned asynchronous call) is recorded as
- * {@code cancelled} when the garbage collector finds it. A failure before any response is a failure without
- * status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client passes here and is one
+ * <p><b>One record per call</b>, on the first of: the body is read to its end or to its {@code Content-Length}
+ * (success, or failure for HTTP 4xx/5xx and error events), reading it fails, it is closed before its end, or it
+ * is never closed. A body closed before its end is complete when the whole answer had arrived (the SDKs stop
+ * reading at a stream's {@code [DONE]} or {@code message_stop}, and at the end of a JSON value), else
+ * {@code cancelled} with the usage that arrived. A body dropped without being closed (an abandoned asynchronous
+ * call) is recorded the same way when the garbage collector finds it. A failure before any response is a
+ * failure without status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client passes here and is one
  * record.
  *
  * <p><b>Whose call.</b> OkHttp runs interceptors outside Reactor. The metadata, tags, trace id, trackable and
