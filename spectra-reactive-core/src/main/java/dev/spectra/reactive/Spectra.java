@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -404,6 +405,32 @@ public final class Spectra {
             ctx = Objects.requireNonNull(w, "a scope's writer").apply(ctx);
         }
         return new SpectraScope(CallAttributes.in(ctx), BoundTracker.in(ctx));
+    }
+
+    /**
+     * An executor whose tasks carry what the thread that submits them carries ({@link #threadContext()}): each
+     * task runs in a {@link SpectraScope} of the submitter's attributes and tracker, and the worker thread gets its
+     * own back afterwards. For clients that hand a call to their own threads right after it is made, e.g. the
+     * Anthropic SDK's {@code completionExecutor(Spectra.withThreadContext(executor))}. Only for executors whose
+     * tasks are submitted by the thread making the call.
+     *
+     * @param executor the executor that runs the tasks
+     * @return the carrying executor
+     */
+    public static Executor withThreadContext(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        return task -> {
+            Objects.requireNonNull(task, "task");
+            ContextView submitter = threadContext();
+            executor.execute(() -> {
+                SpectraScope scope = new SpectraScope(CallAttributes.in(submitter), BoundTracker.in(submitter));
+                try {
+                    task.run();
+                } finally {
+                    scope.close();
+                }
+            });
+        };
     }
 
     /**

@@ -97,4 +97,22 @@ class SpectraScopeUnitTests {
         assertThat(Spectra.threadContext().isEmpty()).isTrue();
         assertThat(fake.recorded()).isEmpty();
     }
+
+    @Test
+    void aCarryingExecutorRunsEachTaskWithItsSubmittersScope() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Executor carrying = Spectra.withThreadContext(pool);
+            CompletableFuture<TrackedRequest> recorded = new CompletableFuture<>();
+            try (SpectraScope scope = Spectra.scope(fake.bind(), Spectra.metadata("tenant_id", "acme"))) {
+                carrying.execute(() -> recorded.complete(recordOnThisThread()));
+            }
+            assertThat(recorded.get().metadata()).containsEntry("tenant_id", "acme");
+            CompletableFuture<Boolean> after = new CompletableFuture<>();
+            pool.execute(() -> after.complete(Spectra.threadContext().isEmpty()));
+            assertThat(after.get()).isTrue();
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

@@ -47,8 +47,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Whose call.</b> The metadata, tags, trace id, trackable and tracker of a record are those the thread
  * that makes the call carries ({@link Spectra#threadContext()}: an open {@link SpectraScope}, or a Reactor
- * Context moved onto the thread by Micrometer context-propagation). Asynchronous calls take them from the
- * thread that starts them.
+ * Context moved onto the thread by Micrometer context-propagation). The SDK makes an asynchronous call on its
+ * completion executor: give it one that carries the caller's, and asynchronous calls are recorded with the
+ * metadata of the thread that starts them:
+ *
+ * <pre>{@code
+ * AnthropicOkHttpClient.builder()
+ *         .addInterceptor(SpectraAnthropicInterceptor.create())
+ *         .completionExecutor(Spectra.withThreadContext(Executors.newCachedThreadPool()))
+ *         ...
+ * }</pre>
  *
  * <p><b>What is never done.</b> The request and response bytes are never changed, held past the call or
  * consumed on the SDK's behalf; tracking failures are counted and logged, never thrown to the caller. No header

@@ -62,8 +62,8 @@ import reactor.util.context.ContextView;
  * reading at a stream's {@code [DONE]} or {@code message_stop}, and at the end of a JSON value), else
  * {@code cancelled} with the usage that arrived. A body dropped without being closed (an abandoned asynchronous
  * call) is recorded the same way when the garbage collector finds it. A failure before any response is a
- * failure without status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client passes here and is one
- * record.
+ * failure without status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client
+ * passes here and is one record.
  *
  * <p><b>Whose call.</b> OkHttp runs interceptors outside Reactor. The metadata, tags, trace id, trackable and
  * tracker of a record are those the calling thread carries ({@link Spectra#threadContext()}): an open
