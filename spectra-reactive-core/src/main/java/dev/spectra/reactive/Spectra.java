@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -409,33 +408,6 @@ public final class Spectra {
     }
 
     /**
-     * A transformer that subscribes to its source inside a {@link SpectraScope} of the subscriber's Context, so
-     * that a client that starts its work on the subscribing thread sees Spectra's attributes and tracker there:
-     * Spring AI's {@code ChatClient...stream()}, which starts the SDK's asynchronous call when subscribed
-     * (with a dispatcher from {@link #withThreadContext(ExecutorService)} the call then carries them to OkHttp's
-     * threads). The scope is closed when the subscription call returns; signals pass untouched.
-     *
-     * <pre>{@code
-     * chatClient.prompt().user(q).stream().content()
-     *         .transform(Spectra.subscribeInScope())
-     *         .contextWrite(Spectra.metadata("tenant_id", tenant));
-     * }</pre>
-     *
-     * @param <T> the element type
-     * @return the transformer
-     */
-    public static <T> Function<Flux<T>, Flux<T>> subscribeInScope() {
-        return source -> Flux.deferContextual(view -> Flux.<T>from(subscriber -> {
-            SpectraScope scope = new SpectraScope(CallAttributes.in(view), BoundTracker.in(view));
-            try {
-                source.subscribe(subscriber);
-            } finally {
-                scope.close();
-            }
-        }));
-    }
-
-    /**
      * An executor whose tasks carry what the thread that submits them carries ({@link #threadContext()}): each
      * task runs in a {@link SpectraScope} of the submitter's attributes and tracker, and the worker thread gets its
      * own back afterwards. For clients that hand a call to their own threads, e.g. the Anthropic SDK's
@@ -447,21 +419,7 @@ public final class Spectra {
      */
     public static Executor withThreadContext(Executor executor) {
         Objects.requireNonNull(executor, "executor");
-        return task -> executor.execute(ThreadContextExecutor.carrying(task));
-    }
-
-    /**
-     * The same for an executor service, e.g. OkHttp's dispatcher ({@code dispatcherExecutorService} of the OpenAI
-     * SDK's and Spring AI's client builders): an asynchronous call started by a thread runs its interceptors with
-     * that thread's metadata. A call that OkHttp queues (more than its per-host limit in flight, 5 by default) is
-     * started later by the thread of another call, and is recorded without the caller's metadata, never with
-     * another caller's. Shutting the returned service down shuts {@code executor} down.
-     *
-     * @param executor the executor service that runs the tasks
-     * @return the carrying executor service
-     */
-    public static ExecutorService withThreadContext(ExecutorService executor) {
-        return new ThreadContextExecutor(executor);
+        return task -> executor.execute(CarriedTask.of(task));
     }
 
     /**

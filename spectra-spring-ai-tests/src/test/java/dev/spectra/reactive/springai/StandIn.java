@@ -3,9 +3,7 @@ package dev.spectra.reactive.springai;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
-import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.okhttp.SpectraOkHttpInterceptor;
 import dev.spectra.reactive.testing.SpectraFake;
@@ -71,9 +69,7 @@ final class StandIn {
         OpenAiHttpClientBuilderCustomizer spectraOpenAi() {
             SpectraOkHttpInterceptor spectra = SpectraOkHttpInterceptor.builder().tracker(FAKE.tracker())
                     .host("openai", "127.0.0.1:" + SERVER.port()).build();
-            return b -> b.interceptor(FIXTURE_HEADERS).interceptor(spectra)
-                    // streams run on OkHttp's threads: they carry the metadata of the thread that starts them
-                    .dispatcherExecutorService(Spectra.withThreadContext(Executors.newCachedThreadPool()));
+            return b -> b.interceptor(FIXTURE_HEADERS).interceptor(spectra);
         }
 
         /** What a user adds for Spring AI's Anthropic model. */
@@ -81,8 +77,7 @@ final class StandIn {
         AnthropicHttpClientBuilderCustomizer spectraAnthropic() {
             SpectraOkHttpInterceptor spectra = SpectraOkHttpInterceptor.builder().tracker(FAKE.tracker())
                     .host("anthropic", "127.0.0.1:" + SERVER.port()).build();
-            return b -> b.interceptor(FIXTURE_HEADERS).interceptor(spectra)
-                    .dispatcherExecutorService(Spectra.withThreadContext(Executors.newCachedThreadPool()));
+            return b -> b.interceptor(FIXTURE_HEADERS).interceptor(spectra);
         }
     }
 }
