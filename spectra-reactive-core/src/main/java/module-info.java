@@ -10,6 +10,8 @@ module dev.spectra.reactive {
     requires transitive org.reactivestreams;
     requires tools.jackson.databind;
     requires static transitive org.jspecify;
+    // optional: with Micrometer context-propagation present, Reactor moves Spectra's attributes onto threads
+    requires static context.propagation;
 
     exports dev.spectra.reactive;
     exports dev.spectra.reactive.budget;
@@ -17,6 +19,12 @@ module dev.spectra.reactive {
     exports dev.spectra.reactive.provider;
     exports dev.spectra.reactive.sink;
     exports dev.spectra.reactive.testing;
-    exports dev.spectra.reactive.internal to dev.spectra.reactive.webclient, dev.spectra.reactive.r2dbc;
-    exports dev.spectra.reactive.internal.http to dev.spectra.reactive.webclient;
+    exports dev.spectra.reactive.internal to dev.spectra.reactive.webclient, dev.spectra.reactive.r2dbc,
+            dev.spectra.reactive.okhttp, dev.spectra.reactive.anthropic;
+    exports dev.spectra.reactive.internal.http to dev.spectra.reactive.webclient, dev.spectra.reactive.okhttp,
+            dev.spectra.reactive.anthropic;
+
+    provides io.micrometer.context.ThreadLocalAccessor with
+            dev.spectra.reactive.internal.context.AttributesAccessor,
+            dev.spectra.reactive.internal.context.TrackerAccessor;
 }

@@ -2,6 +2,7 @@ package dev.spectra.reactive;
 
 import java.util.function.Function;
 
+import dev.spectra.reactive.internal.context.ThreadContext;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
@@ -13,7 +14,7 @@ import reactor.util.context.ContextView;
 final class BoundTracker {
 
     /** The Context key of the bound tracker. */
-    static final String CONTEXT_KEY = "dev.spectra.reactive.tracker";
+    static final String CONTEXT_KEY = ThreadContext.TRACKER_KEY;
 
     private BoundTracker() {
     }

@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import dev.spectra.reactive.internal.Metadata;
 import dev.spectra.reactive.internal.Tags;
+import dev.spectra.reactive.internal.context.ThreadContext;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
@@ -18,7 +19,7 @@ import reactor.util.context.ContextView;
 final class CallAttributes {
 
     /** The Context key of the attributes written by {@code Spectra.metadata}, {@code Spectra.tags} ... */
-    static final String CONTEXT_KEY = "dev.spectra.reactive.attributes";
+    static final String CONTEXT_KEY = ThreadContext.ATTRIBUTES_KEY;
 
     /** Nothing set. */
     static final CallAttributes NONE = new CallAttributes(Metadata.EMPTY, List.of(), null, null, null, null);

@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import dev.spectra.reactive.internal.Metadata;
 import dev.spectra.reactive.internal.Tags;
+import dev.spectra.reactive.internal.context.ThreadContext;
 import dev.spectra.reactive.sink.InMemorySink;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -377,6 +379,68 @@ public final class Spectra {
      */
     public static Function<Context, Context> conversationId(String conversationId) {
         return CallAttributes.NONE.withConversationId(conversationId).contextWriter();
+    }
+
+    // ------------------------------------------------------------------------------------------ threads
+
+    /**
+     * Opens a scope in which the current thread carries what these Context writers write, for calls made outside
+     * Reactor (a blocking SDK call, plain Java): {@code try (var s = Spectra.scope(Spectra.metadata("tenant_id",
+     * t), tracker.bind())) { ... }}. The writers are applied, in order, over what the thread already carries (an
+     * outer scope, or what context-propagation restored), with the same checks as in a {@code contextWrite};
+     * they are the ones of this class and {@link SpectraTracker#bind()}, and anything else they write is ignored.
+     * See {@link SpectraScope}.
+     *
+     * @param writers Context writers: {@link #metadata(String, Object)}, {@link #tags}, {@link #traceId},
+     *                {@link #trackable}, {@link #pricingTier}, {@link #conversationId}, {@link SpectraTracker#bind()}
+     * @return the open scope; close it on this thread
+     * @throws IllegalArgumentException when a writer fails (metadata over the bound, a bad value)
+     * @throws NullPointerException when a writer is null
+     */
+    @SafeVarargs
+    public static SpectraScope scope(Function<Context, Context>... writers) {
+        Objects.requireNonNull(writers, "writers");
+        Context ctx = Context.of(threadContext());
+        for (Function<Context, Context> w : writers) {
+            ctx = Objects.requireNonNull(w, "a scope's writer").apply(ctx);
+        }
+        return new SpectraScope(CallAttributes.in(ctx), BoundTracker.in(ctx));
+    }
+
+    /**
+     * An executor whose tasks carry what the thread that submits them carries ({@link #threadContext()}): each
+     * task runs in a {@link SpectraScope} of the submitter's attributes and tracker, and the worker thread gets its
+     * own back afterwards. For clients that hand a call to their own threads, e.g. the Anthropic SDK's
+     * {@code completionExecutor(Spectra.withThreadContext(executor))}. A task submitted by one of the executor's
+     * own tasks carries nothing (never another caller's metadata).
+     *
+     * @param executor the executor that runs the tasks
+     * @return the carrying executor
+     */
+    public static Executor withThreadContext(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        return task -> executor.execute(CarriedTask.of(task));
+    }
+
+    /**
+     * What the current thread carries for Spectra (an open {@link #scope}, or the values Micrometer
+     * context-propagation restored from a subscription's Context), as a Context: the attributes and bound tracker
+     * under the keys Spectra reads, nothing else. Capture paths that run outside Reactor (an OkHttp interceptor)
+     * start their calls with it.
+     *
+     * @return the Context; empty when the thread carries nothing
+     */
+    public static ContextView threadContext() {
+        Object attributes = ThreadContext.attributes();
+        Object tracker = ThreadContext.tracker();
+        Context ctx = Context.empty();
+        if (attributes instanceof CallAttributes) {
+            ctx = ctx.put(CallAttributes.CONTEXT_KEY, attributes);
+        }
+        if (tracker instanceof SpectraTracker) {
+            ctx = ctx.put(BoundTracker.CONTEXT_KEY, tracker);
+        }
+        return ctx;
     }
 
     // ------------------------------------------------------------------------------------------ globals

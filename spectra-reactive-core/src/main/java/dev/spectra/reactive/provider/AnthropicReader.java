@@ -167,6 +167,11 @@ final class AnthropicReader extends FormatReader {
         private boolean sawUsage;
 
         @Override
+        boolean isEnd(byte[] d, int off, int len) {
+            return ByteScan.rangeEquals(d, ByteScan.stringValue(d, off, len, TYPE), MESSAGE_STOP);
+        }
+
+        @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
             // skip only the events known to say nothing: text deltas, block stops, pings, message_stop
             long t = ByteScan.stringValue(d, off, len, TYPE);

@@ -19,6 +19,8 @@ abstract class FormatStream {
     long parsed;
     long skipped;
     long malformed;
+    /** The format's own end of stream was read ({@code [DONE]}, a terminal event): nothing more is to come. */
+    boolean ended;
 
     FormatStream(FormatReader reader) {
         this.reader = reader;
@@ -26,8 +28,15 @@ abstract class FormatStream {
 
     /** One payload as bytes; {@code name} is the SSE event name (length 0 when none). */
     final void onPayload(byte[] name, int nameLen, byte[] data, int off, int len) {
-        if (len == 0 || ByteScan.trimmedEquals(data, off, len, DONE)) {
+        if (len == 0) {
             return;
+        }
+        if (ByteScan.trimmedEquals(data, off, len, DONE)) {
+            ended = true;
+            return;
+        }
+        if (isEnd(data, off, len)) {
+            ended = true;
         }
         if (!mayMatter(name, nameLen, data, off, len)) {
             skipped++;
@@ -89,6 +98,11 @@ abstract class FormatStream {
         return false;
     }
 
+    /** Cheap test: is this payload the format's terminal event, after which the stream has nothing more to say? */
+    boolean isEnd(byte[] data, int off, int len) {
+        return false;
+    }
+
     /** Cheap test: could this payload change what the stream says? False only when surely not. */
     abstract boolean mayMatter(byte[] name, int nameLen, byte[] data, int off, int len);
 
@@ -112,6 +126,7 @@ abstract class FormatStream {
         b.parsed = parsed;
         b.skipped = skipped;
         b.malformed = malformed;
+        b.ended = ended;
         b.headerTries = headerTries;
         return c;
     }

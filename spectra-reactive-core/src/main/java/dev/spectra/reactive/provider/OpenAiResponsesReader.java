@@ -95,6 +95,13 @@ final class OpenAiResponsesReader extends FormatReader {
         private final Map<String, Integer> streamedTools = new LinkedHashMap<>();
 
         @Override
+        boolean isEnd(byte[] d, int off, int len) {
+            long t = ByteScan.stringValue(d, off, len, TYPE);
+            return ByteScan.rangeEquals(d, t, COMPLETED) || ByteScan.rangeEquals(d, t, INCOMPLETE)
+                    || ByteScan.rangeEquals(d, t, FAILED);
+        }
+
+        @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
             long t = ByteScan.stringValue(d, off, len, TYPE);
             if (!ByteScan.rangeStartsWith(d, t, RESPONSE_DOT)) {

@@ -497,6 +497,19 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     }
 
     /**
+     * Whether the format's own end of stream has been read: OpenAI-style {@code data: [DONE]}, Anthropic's
+     * {@code message_stop}, the Responses API's {@code response.completed}, {@code .incomplete} or
+     * {@code .failed}. A client that stops reading there (the official SDKs close the body without waiting for
+     * the connection's end) has read the whole answer.
+     *
+     * @return true once the end event was read
+     */
+    public boolean ended() {
+        FormatStream s = stream;
+        return s != null && s.ended;
+    }
+
+    /**
      * Chunks read so far (byte chunks and decoded chunks).
      *
      * @return the count

@@ -23,8 +23,8 @@ import reactor.util.context.ContextView;
  * the record at the end. An HTTP client integration starts one per call with {@link HttpCapture#start}, shows it
  * the request body ({@link #requestBody}), the response status and headers ({@link #responseStarted}) and the
  * response body ({@link #responseBody}) as they pass, and tells it how the call ended: {@link #responseCompleted},
- * {@link #responseFailed}, {@link #responseCancelled}, or before any response {@link #exchangeFailed} and
- * {@link #exchangeCancelled}. The first end records the call; later ones do nothing. The same bytes give the same
+ * {@link #responseFailed}, {@link #responseCancelled}, {@link #responseClosed}, or before any response
+ * {@link #exchangeFailed} and {@link #exchangeCancelled}. The first end records the call; later ones do nothing. The same bytes give the same
  * record, whatever the client.
  *
  * <p>Buffers are read in place with absolute gets, never changed, never kept: their position, limit, content and
@@ -76,6 +76,7 @@ public final class HttpCallObserver {
     private @Nullable StreamReader stream;
     private @Nullable BoundedBytes responsePrefix;
     private long events;
+    private boolean wholeRead;
     private boolean finished;
 
     private HttpCallObserver(TrackedCall call, EndpointMatch match, HttpCapture capture) {
@@ -335,7 +336,7 @@ public final class HttpCallObserver {
     // ------------------------------------------------------------------------------------------ the end
 
     /** How the call ended. */
-    private enum Signal { COMPLETE, ERROR, CANCEL }
+    private enum Signal { COMPLETE, ERROR, CANCEL, CLOSED }
 
     /** The response body ended: the call is recorded (a failure for HTTP 4xx/5xx and provider error bodies). */
     public void responseCompleted() {
@@ -354,6 +355,17 @@ public final class HttpCallObserver {
     /** The caller cancelled the response body, or closed it early: recorded as cancelled. */
     public void responseCancelled() {
         end(Signal.CANCEL, null);
+    }
+
+    /**
+     * The caller closed the response body before its end (an HTTP client's body that is read as an input stream
+     * and closed). Recorded as complete when the whole answer had arrived, which clients that stop reading at
+     * the protocol's end do: a stream whose end event was read ({@code [DONE]}, {@code message_stop} ...), or
+     * that reported an error; a JSON body that was read whole. Otherwise recorded as cancelled, with the usage
+     * that arrived.
+     */
+    public void responseClosed() {
+        end(Signal.CLOSED, null);
     }
 
     /**
@@ -404,7 +416,7 @@ public final class HttpCallObserver {
         if (req.usage() != null) {
             call.usage(req.usage());
         }
-        ResponseDetails d = responseDetails(req);
+        ResponseDetails d = responseDetails(req, signal == Signal.CLOSED);
         call.responseDetails(d);
         if (UNKNOWN_MODEL.equals(call.model()) && d.responseModel() != null) {
             call.model(d.responseModel());
@@ -423,13 +435,33 @@ public final class HttpCallObserver {
             case ERROR:
                 call.fail(error);
                 break;
+            case CLOSED:
+                if (!answerArrived(d)) {
+                    call.cancel();
+                } else if (status >= 400 || d.errorType() != null) {
+                    call.fail(null);
+                } else {
+                    call.succeed();
+                }
+                break;
             default:
                 call.cancel();
         }
     }
 
-    /** Guarded by this. */
-    private ResponseDetails responseDetails(RequestDetails req) {
+    /** Guarded by this: whether a body closed before its end had given the whole answer. */
+    private boolean answerArrived(ResponseDetails d) {
+        if (mode == MODE_STREAM) {
+            return stream.ended() || d.errorType() != null;
+        }
+        return mode == MODE_WHOLE && wholeRead;
+    }
+
+    /**
+     * Guarded by this. A JSON body closed before its end that cannot be read was cut by the caller: not a read
+     * failure.
+     */
+    private ResponseDetails responseDetails(RequestDetails req, boolean closedEarly) {
         ResponseDetails d = ResponseDetails.EMPTY;
         if (mode == MODE_STREAM) {
             StreamReader s = stream;
@@ -440,7 +472,8 @@ public final class HttpCallObserver {
             ResponseDetails read = b.read(match);
             if (read != null) {
                 d = read;
-            } else {
+                wholeRead = true;
+            } else if (!closedEarly) {
                 call.responseUnread("Spectra did not read a " + b.seen() + "-byte " + match.provider()
                         + " response: " + b.unreadReason());
             }

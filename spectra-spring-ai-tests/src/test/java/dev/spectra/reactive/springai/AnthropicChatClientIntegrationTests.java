@@ -1,0 +1,105 @@
+package dev.spectra.reactive.springai;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.Spectra;
+import dev.spectra.reactive.SpectraScope;
+import dev.spectra.reactive.TrackedRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Spring AI 2.0.1's Anthropic chat model ({@code ChatClient}) on Spring Boot, recorded by the OkHttp interceptor
+ * added through {@code AnthropicHttpClientBuilderCustomizer}: a call and a stream are each one record, equal to
+ * the WebClient filter's record of the same bytes, cache reads and writes included; a stream cancelled after two
+ * chunks is cancelled with the usage that had arrived; the key Spring AI sends ({@code x-api-key}) is never
+ * stored.
+ */
+@SpringBootTest(classes = StandIn.App.class)
+class AnthropicChatClientIntegrationTests {
+
+    static final String KEY = "sk-ant-api03-SpringAiAnthropicKeyNeverStored-0123456789";
+
+    @DynamicPropertySource
+    static void standIn(DynamicPropertyRegistry p) {
+        p.add("spring.ai.model.chat", () -> "anthropic");
+        p.add("spring.ai.anthropic.base-url", () -> "http://127.0.0.1:" + StandIn.SERVER.port());
+        p.add("spring.ai.anthropic.api-key", () -> KEY);
+        p.add("spring.ai.anthropic.chat.options.model", () -> "claude-sonnet-4-5");
+        // the OpenAI starter is on the classpath too: its other models (audio ...) need a key to start
+        p.add("spring.ai.openai.api-key", () -> "sk-proj-unused");
+        p.add("spring.ai.openai.base-url", () -> "http://127.0.0.1:" + StandIn.SERVER.port() + "/v1");
+    }
+
+    @Autowired
+    ChatClient.Builder chat;
+
+    @BeforeEach
+    void reset() {
+        StandIn.FAKE.reset();
+    }
+
+    @Test
+    void aCallWithCacheReadsIsOneExactRecordWithTheCallersMetadata() {
+        StandIn.answerWith("anthropic__messages__json__1.json");
+        ChatResponse answer;
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", "acme"))) {
+            answer = chat.build().prompt().user("Hello").call().chatResponse();
+        }
+        assertThat(answer.getResult()).isNotNull();
+        assertThat(StandIn.lastRequest().headers().get("x-api-key")).isEqualTo(KEY);
+
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(r.usage().cachedInputTokens()).isEqualTo(1111);
+        assertThat(r.usage().outputTokens()).isEqualTo(406);
+        assertThat(r.responseModel()).isEqualTo("claude-sonnet-4-5-20250929");
+        assertThat(r.cost()).isNotNull();
+        assertThat(r.metadata()).containsEntry("tenant_id", "acme");
+        assertThat(r.toString()).doesNotContain("SpringAiAnthropicKey");
+        FilterReference.assertSameRecord(r, StandIn.filterRecord("anthropic", Map.of("tenant_id", "acme")));
+    }
+
+    @Test
+    void aStreamWithCacheWritesIsOneExactRecord() {
+        StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "9");
+        List<ChatResponse> chunks = chat.build().prompt().user("Hello").stream().chatResponse().collectList()
+                .block(Duration.ofSeconds(20));
+        assertThat(chunks).isNotEmpty();
+
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(r.streaming()).isTrue();
+        assertThat(r.usage().cachedInputTokens()).isEqualTo(2048);
+        assertThat(r.usage().cacheWriteTokens()).isEqualTo(188);
+        assertThat(r.usage().outputTokens()).isEqualTo(512);
+        assertThat(r.timeToFirstTokenMs()).isNotNull();
+        FilterReference.assertSameRecord(r, StandIn.filterRecord("anthropic", Map.of()));
+    }
+
+    @Test
+    void aStreamCancelledAfterTwoChunksIsCancelledWithTheUsageThatArrived() {
+        StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "33", "x-delay-ms", "30");
+        List<ChatResponse> two = chat.build().prompt().user("Hello").stream().chatResponse().take(2)
+                .collectList().block(Duration.ofSeconds(20));
+        assertThat(two).hasSize(2);
+        OpenAiChatClientIntegrationTests.awaitOneRecord();
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
+        assertThat(r.usage().cachedInputTokens()).isEqualTo(2048); // from message_start, which had arrived
+        assertThat(r.usage().cacheWriteTokens()).isEqualTo(188);
+    }
+}

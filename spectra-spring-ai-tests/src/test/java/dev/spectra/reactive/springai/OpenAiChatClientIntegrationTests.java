@@ -1,0 +1,124 @@
+package dev.spectra.reactive.springai;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.Spectra;
+import dev.spectra.reactive.SpectraScope;
+import dev.spectra.reactive.TrackedRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Spring AI 2.0.1's OpenAI chat model ({@code ChatClient}) on Spring Boot, recorded by the OkHttp interceptor
+ * added through {@code OpenAiHttpClientBuilderCustomizer}: each call and each stream is one record, equal to the
+ * WebClient filter's record of the same bytes, with the caller's metadata.
+ */
+@SpringBootTest(classes = StandIn.App.class)
+class OpenAiChatClientIntegrationTests {
+
+    @DynamicPropertySource
+    static void standIn(DynamicPropertyRegistry p) {
+        p.add("spring.ai.model.chat", () -> "openai");
+        p.add("spring.ai.openai.base-url", () -> "http://127.0.0.1:" + StandIn.SERVER.port() + "/v1");
+        p.add("spring.ai.openai.api-key", () -> "sk-proj-SpringAiTestKeyNeverStored0123456789");
+        p.add("spring.ai.openai.chat.options.model", () -> "gpt-4o");
+    }
+
+    @Autowired
+    ChatClient.Builder chat;
+
+    @BeforeEach
+    void reset() {
+        StandIn.FAKE.reset();
+    }
+
+    @Test
+    void aCallWithCachedTokensIsOneExactRecordWithTheCallersMetadata() {
+        StandIn.answerWith("openai__chat__json__3.json");
+        ChatResponse answer;
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", "acme"))) {
+            answer = chat.build().prompt().user("Hello").call().chatResponse();
+        }
+        assertThat(answer.getMetadata().getUsage().getPromptTokens()).isEqualTo(4020);
+
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(r.usage().inputTokens()).isEqualTo(4020);
+        assertThat(r.usage().cachedInputTokens()).isEqualTo(4012);
+        assertThat(r.usage().outputTokens()).isEqualTo(4);
+        assertThat(r.responseModel()).isEqualTo("gpt-5.6-sol");
+        assertThat(r.metadata()).containsEntry("tenant_id", "acme");
+        assertThat(r.toString()).doesNotContain("SpringAiTestKey");
+        FilterReference.assertSameRecord(r, StandIn.filterRecord("openai", Map.of("tenant_id", "acme")));
+    }
+
+    @Test
+    void aCallWithReasoningTokensIsOneExactRecord() {
+        StandIn.answerWith("openai__chat__json__4.json", "x-chunks", "5");
+        chat.build().prompt().user("Think").call().chatResponse();
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.usage().reasoningTokens()).isEqualTo(1792);
+        assertThat(r.usage().outputTokens()).isEqualTo(2320);
+        assertThat(r.cost()).isNotNull();
+        FilterReference.assertSameRecord(r, StandIn.filterRecord("openai", Map.of()));
+    }
+
+    /**
+     * The stream's record is exact. The subscriber's Context does not reach it: Spring AI starts the stream with
+     * the OpenAI SDK's asynchronous client, which moves the call to a thread of its own before OkHttp sees it, and
+     * neither Spring AI's customizer nor the SDK offers a hook on that thread.
+     */
+    @Test
+    void aStreamIsOneExactRecord() {
+        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "9");
+        List<ChatResponse> chunks = chat.build().prompt().user("Hello").stream().chatResponse()
+                .collectList().block(Duration.ofSeconds(20));
+        assertThat(chunks).isNotEmpty();
+        assertThat(StandIn.lastRequest().body()).asString().contains("\"include_usage\":true");
+
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+        assertThat(r.streaming()).isTrue();
+        assertThat(r.usage().inputTokens()).isEqualTo(14);
+        assertThat(r.usage().outputTokens()).isEqualTo(30);
+        assertThat(r.timeToFirstTokenMs()).isNotNull();
+        FilterReference.assertSameRecord(r, StandIn.filterRecord("openai", Map.of()));
+    }
+
+    @Test
+    void aStreamCancelledAfterTwoChunksIsCancelled() {
+        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "30", "x-delay-ms", "20");
+        List<ChatResponse> two = chat.build().prompt().user("Hello").stream().chatResponse()
+                .take(2)
+                .collectList().block(Duration.ofSeconds(20));
+        assertThat(two).hasSize(2);
+        awaitOneRecord();
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
+        assertThat(r.chunkCount()).isGreaterThanOrEqualTo(2);
+        assertThat(r.usage()).isNull(); // OpenAI sends usage only in the last chunk, which never came
+    }
+
+    /** A cancelled stream is closed on OkHttp's thread, just after the subscriber has gone. */
+    static void awaitOneRecord() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (StandIn.FAKE.recorded().isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+    }
+}
