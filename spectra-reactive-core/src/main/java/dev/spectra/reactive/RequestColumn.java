@@ -37,6 +37,8 @@ import static dev.spectra.reactive.RequestColumn.Nullability.NULLABLE;
  * to {@link #IMAGE_OUTPUT_TOKENS}), {@link Cost} ({@link #INPUT_COST} to {@link #TOTAL_COST}) and
  * {@link Trackable} ({@link #TRACKABLE_TYPE}, {@link #TRACKABLE_ID}): when the record has none, each of its
  * columns is null; in JSON they are the fields of one object ({@code usage.input_tokens}), itself null then.
+ * Within a known usage, a {@link Usage.Detail} the provider did not state is null too (a stated 0 is 0): only
+ * {@link #INPUT_TOKENS}, {@link #OUTPUT_TOKENS} and {@link #TOTAL_TOKENS} always have a value then.
  *
  * @since 0.1
  */
@@ -136,65 +138,65 @@ public enum RequestColumn {
             usage(Long.class, Usage::outputTokens, Usage.Builder::outputTokens),
             "All output tokens, reasoning included."),
 
-    /** Input tokens read from the provider's prompt cache (part of input_tokens). */
+    /** Input tokens read from the provider's prompt cache (part of input_tokens); null when not stated. */
     CACHED_INPUT_TOKENS("cached_input_tokens", "bigint", NULLABLE, "gen_ai.usage.cache_read.input_tokens",
-            usage(Long.class, Usage::cachedInputTokens, Usage.Builder::cachedInputTokens),
-            "Input tokens read from the provider's prompt cache (part of input_tokens)."),
+            detail(Usage.Detail.CACHED_INPUT_TOKENS, Long.class, Usage::cachedInputTokens, Usage.Builder::cachedInputTokens),
+            "Input tokens read from the provider's prompt cache (part of input_tokens); null when not stated."),
 
-    /** Input tokens written to the provider's prompt cache (part of input_tokens). */
+    /** Input tokens written to the provider's prompt cache (part of input_tokens); null when not stated. */
     CACHE_WRITE_TOKENS("cache_write_tokens", "bigint", NULLABLE, "gen_ai.usage.cache_creation.input_tokens",
-            usage(Long.class, Usage::cacheWriteTokens, Usage.Builder::cacheWriteTokens),
-            "Input tokens written to the provider's prompt cache (part of input_tokens)."),
+            detail(Usage.Detail.CACHE_WRITE_TOKENS, Long.class, Usage::cacheWriteTokens, Usage.Builder::cacheWriteTokens),
+            "Input tokens written to the provider's prompt cache (part of input_tokens); null when not stated."),
 
-    /** Output tokens spent on reasoning (part of output_tokens). */
+    /** Output tokens spent on reasoning (part of output_tokens); null when not stated. */
     REASONING_TOKENS("reasoning_tokens", "bigint", NULLABLE, "gen_ai.usage.reasoning.output_tokens",
-            usage(Long.class, Usage::reasoningTokens, Usage.Builder::reasoningTokens),
-            "Output tokens spent on reasoning (part of output_tokens)."),
+            detail(Usage.Detail.REASONING_TOKENS, Long.class, Usage::reasoningTokens, Usage.Builder::reasoningTokens),
+            "Output tokens spent on reasoning (part of output_tokens); null when not stated."),
 
     /** The provider's total, else input plus output. */
     TOTAL_TOKENS("total_tokens", "bigint", NULLABLE, null,
             usage(Long.class, Usage::totalTokens, Usage.Builder::totalTokens),
             "The provider's total, else input plus output."),
 
-    /** Images generated (image APIs), else 0. */
+    /** Images generated (image APIs); null when not stated. */
     IMAGES("images", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::images, Usage.Builder::images),
-            "Images generated (image APIs), else 0."),
+            detail(Usage.Detail.IMAGES, Long.class, Usage::images, Usage.Builder::images),
+            "Images generated (image APIs); null when not stated."),
 
-    /** Seconds of audio transcribed or produced (audio APIs), else 0. */
+    /** Seconds of audio transcribed or produced (audio APIs); null when not stated. */
     AUDIO_SECONDS("audio_seconds", "numeric", NULLABLE, null,
-            usage(BigDecimal.class, Usage::audioSeconds, Usage.Builder::audioSeconds),
-            "Seconds of audio transcribed or produced (audio APIs), else 0."),
+            detail(Usage.Detail.AUDIO_SECONDS, BigDecimal.class, Usage::audioSeconds, Usage.Builder::audioSeconds),
+            "Seconds of audio transcribed or produced (audio APIs); null when not stated."),
 
-    /** Characters of input billed by character (speech APIs), else 0. */
+    /** Characters of input billed by character (speech APIs); null when not stated. */
     CHARACTERS("characters", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::characters, Usage.Builder::characters),
-            "Characters of input billed by character (speech APIs), else 0."),
+            detail(Usage.Detail.CHARACTERS, Long.class, Usage::characters, Usage.Builder::characters),
+            "Characters of input billed by character (speech APIs); null when not stated."),
 
-    /** Cache writes with a one-hour lifetime (part of cache_write_tokens). */
+    /** Cache writes with a one-hour lifetime (part of cache_write_tokens); null when not stated. */
     CACHE_WRITE_1H_TOKENS("cache_write_1h_tokens", "bigint", NULLABLE, null, "cache_write1h_tokens",
-            usage(Long.class, Usage::cacheWrite1hTokens, Usage.Builder::cacheWrite1hTokens),
-            "Cache writes with a one-hour lifetime (part of cache_write_tokens)."),
+            detail(Usage.Detail.CACHE_WRITE_1H_TOKENS, Long.class, Usage::cacheWrite1hTokens, Usage.Builder::cacheWrite1hTokens),
+            "Cache writes with a one-hour lifetime (part of cache_write_tokens); null when not stated."),
 
-    /** Audio tokens of the input (part of input_tokens). */
+    /** Audio tokens of the input (part of input_tokens); null when not stated. */
     AUDIO_INPUT_TOKENS("audio_input_tokens", "bigint", NULLABLE, "gen_ai.usage.audio.input_tokens",
-            usage(Long.class, Usage::audioInputTokens, Usage.Builder::audioInputTokens),
-            "Audio tokens of the input (part of input_tokens)."),
+            detail(Usage.Detail.AUDIO_INPUT_TOKENS, Long.class, Usage::audioInputTokens, Usage.Builder::audioInputTokens),
+            "Audio tokens of the input (part of input_tokens); null when not stated."),
 
-    /** Audio tokens of the output (part of output_tokens). */
+    /** Audio tokens of the output (part of output_tokens); null when not stated. */
     AUDIO_OUTPUT_TOKENS("audio_output_tokens", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::audioOutputTokens, Usage.Builder::audioOutputTokens),
-            "Audio tokens of the output (part of output_tokens)."),
+            detail(Usage.Detail.AUDIO_OUTPUT_TOKENS, Long.class, Usage::audioOutputTokens, Usage.Builder::audioOutputTokens),
+            "Audio tokens of the output (part of output_tokens); null when not stated."),
 
-    /** Image tokens of the input (part of input_tokens). */
+    /** Image tokens of the input (part of input_tokens); null when not stated. */
     IMAGE_INPUT_TOKENS("image_input_tokens", "bigint", NULLABLE, "gen_ai.usage.image.input_tokens",
-            usage(Long.class, Usage::imageInputTokens, Usage.Builder::imageInputTokens),
-            "Image tokens of the input (part of input_tokens)."),
+            detail(Usage.Detail.IMAGE_INPUT_TOKENS, Long.class, Usage::imageInputTokens, Usage.Builder::imageInputTokens),
+            "Image tokens of the input (part of input_tokens); null when not stated."),
 
-    /** Image tokens of the output (part of output_tokens). */
+    /** Image tokens of the output (part of output_tokens); null when not stated. */
     IMAGE_OUTPUT_TOKENS("image_output_tokens", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::imageOutputTokens, Usage.Builder::imageOutputTokens),
-            "Image tokens of the output (part of output_tokens)."),
+            detail(Usage.Detail.IMAGE_OUTPUT_TOKENS, Long.class, Usage::imageOutputTokens, Usage.Builder::imageOutputTokens),
+            "Image tokens of the output (part of output_tokens); null when not stated."),
 
     /** Cost of the input in USD, exact; null when the call was not priced. */
     INPUT_COST("input_cost", "numeric(20,10)", NULLABLE, null, "input_usd",
@@ -412,7 +414,7 @@ public enum RequestColumn {
                 if (!c.nullable) {
                     throw new IllegalArgumentException("column " + c.columnName + " is NOT NULL but has no value");
                 }
-                if (missing[part] == null) {
+                if (missing[part] == null && !c.binding.optionalInPart) {
                     missing[part] = c;
                 }
                 continue;
@@ -504,7 +506,11 @@ public enum RequestColumn {
      * @param write gives a (non-null) value back to the record being built
      */
     private record Binding(Part part, Class<?> javaType, Function<TrackedRequest, @Nullable Object> read,
-                           BiConsumer<Assembly, Object> write) {
+                           BiConsumer<Assembly, Object> write, boolean optionalInPart) {
+        Binding(Part part, Class<?> javaType, Function<TrackedRequest, @Nullable Object> read,
+                BiConsumer<Assembly, Object> write) {
+            this(part, javaType, read, write, false);
+        }
     }
 
     /** A record being built from column values. */
@@ -538,6 +544,17 @@ public enum RequestColumn {
     private static <T> Binding usage(Class<T> type, Function<Usage, T> read, BiConsumer<Usage.Builder, T> write) {
         return new Binding(Part.USAGE, type, r -> r.usage() == null ? null : read.apply(r.usage()),
                 (a, v) -> write.accept(a.usage, type.cast(v)));
+    }
+
+    /**
+     * A {@link Usage.Detail}: null when the usage does not state it, and, read back, stated only when it has a
+     * value (a usage with some details null is still whole).
+     */
+    private static <T> Binding detail(Usage.Detail detail, Class<T> type, Function<Usage, T> read,
+                                      BiConsumer<Usage.Builder, T> write) {
+        return new Binding(Part.USAGE, type,
+                r -> r.usage() == null || !r.usage().isStated(detail) ? null : read.apply(r.usage()),
+                (a, v) -> write.accept(a.usage, type.cast(v)), true);
     }
 
     /** A field of {@link Cost}, at its place in the canonical constructor. */
