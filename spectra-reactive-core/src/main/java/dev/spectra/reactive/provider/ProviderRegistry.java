@@ -352,8 +352,10 @@ public final class ProviderRegistry implements ResponseReader {
      *
      * @param provider the provider id (or alias)
      * @param endpoint the URL path called, when known
-     * @param response a Jackson {@code JsonNode}, a JSON {@code String}, a {@code byte[]}, a {@code ByteBuffer},
-     *        or a {@code Map}/{@code List}; anything else gives {@link ResponseDetails#EMPTY}
+     * @param response a Jackson {@code JsonNode} (Jackson 3, or Jackson 2's {@code com.fasterxml} one), a Gson
+     *        {@code JsonElement}, a JSON {@code String}, a {@code byte[]}, a {@code ByteBuffer}, or a
+     *        {@code Map}/{@code List}; anything else is unreadable, with the reason in
+     *        {@link ResponseDetails#readProblem()}
      * @return what it says
      */
     @Override
@@ -384,7 +386,12 @@ public final class ProviderRegistry implements ResponseReader {
                 }
                 return readNode(node, format, fallback);
             }
-            return ResponseDetails.EMPTY;
+            String foreign = ForeignJson.text(response);
+            if (foreign != null) {
+                byte[] b = foreign.getBytes(StandardCharsets.UTF_8);
+                return readBytes(b, 0, b.length, format, fallback);
+            }
+            return ResponseDetails.unreadable(ForeignJson.unknownType(response));
         } catch (RuntimeException e) {
             return readerFailed(e);
         }

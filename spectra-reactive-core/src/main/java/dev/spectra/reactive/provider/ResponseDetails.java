@@ -147,6 +147,25 @@ public record ResponseDetails(
                 errorMessage, billedUsage, quality, size, readProblem);
     }
 
+    /** The error type of an HTTP error whose body names none: {@value}. */
+    public static final String HTTP_ERROR = "http_error";
+
+    /**
+     * These details, for a response of this HTTP status: a status of 400 or more whose body named no error gets the
+     * error type {@value #HTTP_ERROR} and the message {@code HTTP <status>}. Every capture path applies the same
+     * rule, so a failure is typed alike whichever path saw it.
+     *
+     * @param status the HTTP status
+     * @return the details (this when the status is not an error or the body named one)
+     */
+    public ResponseDetails withHttpStatus(int status) {
+        if (status < 400 || errorType != null) {
+            return this;
+        }
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
+                HTTP_ERROR, "HTTP " + status, billedUsage, imageQuality, imageSize, readProblem);
+    }
+
     /** These details, said to come from a response that could not be read (or not all of it). */
     ResponseDetails withReadProblem(String problem) {
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
