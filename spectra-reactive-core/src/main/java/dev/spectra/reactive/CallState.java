@@ -1,5 +1,6 @@
 package dev.spectra.reactive;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -518,7 +519,11 @@ final class CallState implements TrackedCall {
             if (cost == null && (responseModel == null || !responseModel.equals(model))) {
                 cost = price(model, pricingTier, usage, d);
             }
-            status = cost != null ? PricingStatus.PRICED : PricingStatus.MODEL_NOT_PRICED;
+            BigDecimal stated = d.statedCost();
+            if (stated != null) { // the provider's own figure: beside the catalog's, or in place of a missing one
+                cost = cost != null ? cost.withProviderStated(stated) : Cost.statedByProvider(stated);
+            }
+            status = PricingStatus.of(cost, true);
             if (cost == null) {
                 engine.unpriced(provider, responseModel != null ? responseModel : model, pricingTier);
             }

@@ -34,7 +34,8 @@ import static dev.spectra.reactive.RequestColumn.Nullability.NULLABLE;
  * <p>Declaration order is the order of the table's columns, of the insert's parameters and of the JSON fields.
  *
  * <p>Three parts of the record span several columns and are all or nothing: {@link Usage} ({@link #INPUT_TOKENS}
- * to {@link #IMAGE_OUTPUT_TOKENS}), {@link Cost} ({@link #INPUT_COST} to {@link #TOTAL_COST}) and
+ * to {@link #IMAGE_OUTPUT_TOKENS}), {@link Cost} ({@link #INPUT_COST} to {@link #TOTAL_COST}, {@link #COST_SOURCE},
+ * {@link #PROVIDER_COST}; a cost the provider stated as a total has no input and output amounts) and
  * {@link Trackable} ({@link #TRACKABLE_TYPE}, {@link #TRACKABLE_ID}): when the record has none, each of its
  * columns is null; in JSON they are the fields of one object ({@code usage.input_tokens}), itself null then.
  * Within a known usage, a {@link Usage.Detail} the provider did not state is null too (a stated 0 is 0): only
@@ -198,30 +199,34 @@ public enum RequestColumn {
             detail(Usage.Detail.IMAGE_OUTPUT_TOKENS, Long.class, Usage::imageOutputTokens, Usage.Builder::imageOutputTokens),
             "Image tokens of the output (part of output_tokens); null when not stated."),
 
-    /** Cost of the input in USD, exact; null when the call was not priced. */
+    /** Cost of the input in USD, exact; null when the call was not priced, or priced by the provider's total. */
     INPUT_COST("input_cost", "numeric(20,10)", NULLABLE, null, "input_usd",
-            cost(Cost::input, 0),
-            "Cost of the input in USD, exact; null when the call was not priced."),
+            cost(Cost::input, 0, true),
+            "Cost of the input in USD, exact; null when the call was not priced, or priced by the provider's total."),
 
-    /** Cost of the output in USD, exact. */
+    /** Cost of the output in USD, exact; null when the cost is the provider's total. */
     OUTPUT_COST("output_cost", "numeric(20,10)", NULLABLE, null, "output_usd",
-            cost(Cost::output, 1),
-            "Cost of the output in USD, exact."),
+            cost(Cost::output, 1, true),
+            "Cost of the output in USD, exact; null when the cost is the provider's total."),
 
-    /** Total cost in USD, exact: input plus output. */
+    /** Total cost in USD, exact: input plus output, or the provider's figure (see cost_source). */
     TOTAL_COST("total_cost", "numeric(20,10)", NULLABLE, null, "total_usd",
-            cost(Cost::total, 2),
-            "Total cost in USD, exact: input plus output."),
+            cost(Cost::total, 2, false),
+            "Total cost in USD, exact: input plus output, or the provider's figure (see cost_source)."),
 
     /** The tier the cost was computed at: standard, batch, flex, priority or a custom one. */
     PRICING_TIER("pricing_tier", "text", NOT_NULL, null,
             field(String.class, r -> r.pricingTier().name(), (b, v) -> b.pricingTier(PricingTier.of(v))),
             "The tier the cost was computed at: standard, batch, flex, priority or a custom one."),
 
-    /** Whether the call was priced: priced, model_not_priced or usage_unknown. */
+    /**
+     * Whether the call was priced: priced, priced_cache_rate_derived (cache reads at the provider's documented
+     * rate), model_not_priced or usage_unknown.
+     */
     PRICING_STATUS("pricing_status", "text", NOT_NULL, null,
             field(String.class, r -> r.pricingStatus().id(), (b, v) -> b.pricingStatus(PricingStatus.fromId(v))),
-            "Whether the call was priced: priced, model_not_priced or usage_unknown."),
+            "Whether the call was priced: priced, priced_cache_rate_derived (cache reads at the provider's "
+                    + "documented rate), model_not_priced or usage_unknown."),
 
     /** Wall time from subscription (or start) to the end of the call, in milliseconds. */
     LATENCY_MS("latency_ms", "bigint", NOT_NULL, null,
@@ -277,7 +282,24 @@ public enum RequestColumn {
     /** When the call ended, microsecond precision. */
     COMPLETED_AT("completed_at", "timestamptz", NOT_NULL, null,
             field(Instant.class, TrackedRequest::completedAt, TrackedRequest.Builder::completedAt),
-            "When the call ended, microsecond precision.");
+            "When the call ended, microsecond precision."),
+
+    /**
+     * Where total_cost comes from: catalog, catalog_cache_rate_derived or provider; null when not priced (rows
+     * stored before this column read as catalog).
+     */
+    COST_SOURCE("cost_source", "text", NULLABLE, null, "source",
+            new Binding(Part.COST, String.class, r -> r.cost() == null ? null : r.cost().source().id(),
+                    (a, v) -> a.costSource = Cost.Source.fromId((String) v), true),
+            "Where total_cost comes from: catalog, catalog_cache_rate_derived or provider; null when not priced "
+                    + "(rows stored before this column read as catalog)."),
+
+    /** The call's cost in USD as the provider stated it (OpenRouter's usage.cost), beside the catalog's; else null. */
+    PROVIDER_COST("provider_cost", "numeric(20,10)", NULLABLE, null, "provider_usd",
+            new Binding(Part.COST, BigDecimal.class, r -> r.cost() == null ? null : r.cost().providerStated(),
+                    (a, v) -> a.providerCost = (BigDecimal) v, true),
+            "The call's cost in USD as the provider stated it (OpenRouter's usage.cost), beside the catalog's; "
+                    + "else null.");
 
     private static final RequestColumn[] COLUMNS = values();
 
@@ -518,6 +540,8 @@ public enum RequestColumn {
         final TrackedRequest.Builder request = TrackedRequest.builder();
         final Usage.Builder usage = Usage.builder();
         final BigDecimal[] cost = new BigDecimal[3];
+        Cost.Source costSource = Cost.Source.CATALOG;
+        @Nullable BigDecimal providerCost;
         final String[] trackable = new String[2];
 
         TrackedRequest build(boolean hasUsage, boolean hasCost, boolean hasTrackable) {
@@ -525,7 +549,7 @@ public enum RequestColumn {
                 request.usage(usage.build());
             }
             if (hasCost) {
-                request.cost(new Cost(cost[0], cost[1], cost[2]));
+                request.cost(new Cost(cost[0], cost[1], cost[2], costSource, providerCost));
             }
             if (hasTrackable) {
                 request.trackable(new Trackable(trackable[0], trackable[1]));
@@ -557,10 +581,10 @@ public enum RequestColumn {
                 (a, v) -> write.accept(a.usage, type.cast(v)), true);
     }
 
-    /** A field of {@link Cost}, at its place in the canonical constructor. */
-    private static Binding cost(Function<Cost, BigDecimal> read, int slot) {
+    /** An amount of {@link Cost}, at its place in the canonical constructor. */
+    private static Binding cost(Function<Cost, @Nullable BigDecimal> read, int slot, boolean optionalInPart) {
         return new Binding(Part.COST, BigDecimal.class, r -> r.cost() == null ? null : read.apply(r.cost()),
-                (a, v) -> a.cost[slot] = (BigDecimal) v);
+                (a, v) -> a.cost[slot] = (BigDecimal) v, optionalInPart);
     }
 
     /** A field of {@link Trackable}, at its place in the canonical constructor. */
