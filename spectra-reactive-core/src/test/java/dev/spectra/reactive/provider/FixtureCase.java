@@ -48,7 +48,7 @@ record FixtureCase(String file, String provider, String host, String path, boole
     static ResponseDetails countsOnly(ResponseDetails d) {
         return new ResponseDetails(d.responseModel(), d.responseId(), countsOnly(d.usage()), d.finishReason(),
                 d.toolCallCounts(), d.pricingTier(), d.errorType(), d.errorMessage(), countsOnly(d.billedUsage()),
-                d.imageQuality(), d.imageSize(), d.readProblem());
+                d.imageQuality(), d.imageSize(), d.readProblem(), d.statedCost());
     }
 
     static @Nullable Usage countsOnly(@Nullable Usage u) {
@@ -60,7 +60,7 @@ record FixtureCase(String file, String provider, String host, String path, boole
 
     ResponseDetails expected() {
         return new ResponseDetails(model, id, usage, finish, tools, tier, errorType, errorMessage, billed,
-                imageQuality, imageSize);
+                imageQuality, imageSize, null, ProviderFixtures.statedCost(file));
     }
 
     byte[] bytes() {

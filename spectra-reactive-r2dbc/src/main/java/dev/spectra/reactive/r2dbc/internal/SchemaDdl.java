@@ -51,7 +51,28 @@ public final class SchemaDdl {
      * {@code addColumns(2, "…", RequestColumn.NEW_COLUMN)}; version 1 creates every column no later migration adds,
      * so its DDL stays what was released.
      */
-    private static final List<Migration> LATER = List.of();
+    private static final List<Migration> LATER = List.of(costProvenance());
+
+    /**
+     * Version 2: where a cost comes from ({@code cost_source}), the provider's own figure ({@code provider_cost}),
+     * and the pricing status of cache reads priced at a provider's documented rate. Rows stored before keep
+     * {@code cost_source} null, which reads as {@code catalog}: every cost stored then was the catalog's.
+     */
+    private static Migration costProvenance() {
+        Migration columns = addColumns(2, "cost provenance: cost_source, provider_cost, priced_cache_rate_derived",
+                RequestColumn.COST_SOURCE, RequestColumn.PROVIDER_COST);
+        List<String> statements = new ArrayList<>(columns.statements());
+        String table = "ALTER TABLE %1$s." + REQUESTS_TABLE;
+        statements.add(table + " DROP CONSTRAINT spectra_requests_pricing_status_check");
+        statements.add(table + " ADD CONSTRAINT spectra_requests_pricing_status_check CHECK (pricing_status IN "
+                + "('priced', 'priced_cache_rate_derived', 'model_not_priced', 'usage_unknown'))");
+        statements.add(table + " DROP CONSTRAINT spectra_requests_cost_check");
+        statements.add(table + " ADD CONSTRAINT spectra_requests_cost_check CHECK ((total_cost IS NULL) = "
+                + "(pricing_status NOT IN ('priced', 'priced_cache_rate_derived')))");
+        statements.add(table + " ADD CONSTRAINT spectra_requests_cost_source_check CHECK (cost_source IN "
+                + "('catalog', 'catalog_cache_rate_derived', 'provider'))");
+        return new Migration(columns.version(), columns.description(), statements, columns.columns());
+    }
 
     private static final Migration V1 = new Migration(1, "spectra_requests with its indexes", List.of(
             createTable(columnsOfVersion1()) + """
