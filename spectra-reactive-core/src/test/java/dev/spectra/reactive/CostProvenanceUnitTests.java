@@ -20,7 +20,8 @@ class CostProvenanceUnitTests {
     @Test
     void openRouterStatesTheCostOfAModelTheCatalogDoesNotPrice() {
         String body = ProviderFormatsTrackingTest.fixture("openrouter__chat__json__1.json");
-        StepVerifier.create(Mono.just(body).transform(Spectra.tracked("openrouter", "anthropic/claude-sonnet-4.5"))
+        String model = "anthropic/claude-4.5-sonnet-20250929"; // as answered; not in the catalog
+        StepVerifier.create(Mono.just(body).transform(Spectra.tracked("openrouter", model))
                 .contextWrite(fake.bind())).expectNext(body).verifyComplete();
 
         TrackedRequest r = fake.last();

@@ -3,15 +3,14 @@ package dev.spectra.reactive.provider;
 import org.jspecify.annotations.Nullable;
 
 /**
- * JSON trees of other libraries than the Jackson 3 that core reads with: Jackson 2's
- * {@code com.fasterxml.jackson.databind.JsonNode} (Spring Boot 3 and many SDKs) and Gson's
- * {@code com.google.gson.JsonElement}. Both write themselves as compact JSON from {@code toString()}, so core reads
- * them as JSON text without a compile-time dependency on either library (and without loading it when it is absent).
+ * JSON trees of another library than the Jackson 3 that core reads with: Jackson 2's
+ * {@code com.fasterxml.jackson.databind.JsonNode}, the type Spring Boot 3 applications and many SDKs hand over. It
+ * writes itself as compact JSON from {@code toString()}, so core reads it as JSON text with no dependency on Jackson 2
+ * at all (the class is recognised by name, and never loaded by core when the application does not have it).
  */
 final class ForeignJson {
 
-    private static final String[] TREE_TYPES = {"com.fasterxml.jackson.databind.JsonNode",
-            "com.google.gson.JsonElement"};
+    private static final String[] TREE_TYPES = {"com.fasterxml.jackson.databind.JsonNode"};
 
     private static final ClassValue<Boolean> IS_TREE = new ClassValue<>() {
         @Override

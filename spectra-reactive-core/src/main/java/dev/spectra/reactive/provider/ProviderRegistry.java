@@ -352,8 +352,8 @@ public final class ProviderRegistry implements ResponseReader {
      *
      * @param provider the provider id (or alias)
      * @param endpoint the URL path called, when known
-     * @param response a Jackson {@code JsonNode} (Jackson 3, or Jackson 2's {@code com.fasterxml} one), a Gson
-     *        {@code JsonElement}, a JSON {@code String}, a {@code byte[]}, a {@code ByteBuffer}, or a
+     * @param response a Jackson {@code JsonNode} (Jackson 3, or Jackson 2's {@code com.fasterxml} one), a JSON
+     *        {@code String}, a {@code byte[]}, a {@code ByteBuffer}, or a
      *        {@code Map}/{@code List}; anything else is unreadable, with the reason in
      *        {@link ResponseDetails#readProblem()}
      * @return what it says

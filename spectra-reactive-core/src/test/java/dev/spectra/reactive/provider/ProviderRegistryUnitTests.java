@@ -190,7 +190,9 @@ class ProviderRegistryUnitTests {
     @Test
     void theRegistryIsTheOperatorsReader() {
         ResponseReader reader = R;
-        assertThat(reader.read("openai", null, new Object())).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(reader.read("openai", null, new Object())).as("a value no reader understands says so")
+                .isEqualTo(ResponseDetails.unreadable("a value of type java.lang.Object, which no reader understands "
+                        + "(give a JSON String, byte[], ByteBuffer, Map, List or JsonNode, or a usage extractor)"));
         assertThat(reader.read("openai", null, List.of())).isEqualTo(ResponseDetails.EMPTY);
         assertThat(reader.read("unknown-provider", null,
                 "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}").usage().totalTokens()).isEqualTo(7);
