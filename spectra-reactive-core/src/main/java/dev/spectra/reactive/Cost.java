@@ -96,6 +96,8 @@ public record Cost(@Nullable BigDecimal input, @Nullable BigDecimal output, BigD
      */
     public Cost {
         Objects.requireNonNull(source, "source");
+        input = input == null ? null : scaled("input", input);
+        output = output == null ? null : scaled("output", output);
         total = scaled("total", total);
         providerStated = providerStated == null ? null : scaled("providerStated", providerStated);
         if (input == null || output == null) {
@@ -104,8 +106,6 @@ public record Cost(@Nullable BigDecimal input, @Nullable BigDecimal output, BigD
                         + "provider stated (source provider)");
             }
         } else {
-            input = scaled("input", input);
-            output = scaled("output", output);
             if (input.add(output).compareTo(total) != 0) {
                 throw new IllegalArgumentException(
                         "cost total (" + total + ") must equal input (" + input + ") + output (" + output + ")");

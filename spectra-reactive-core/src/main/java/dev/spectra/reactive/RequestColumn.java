@@ -141,12 +141,14 @@ public enum RequestColumn {
 
     /** Input tokens read from the provider's prompt cache (part of input_tokens); null when not stated. */
     CACHED_INPUT_TOKENS("cached_input_tokens", "bigint", NULLABLE, "gen_ai.usage.cache_read.input_tokens",
-            detail(Usage.Detail.CACHED_INPUT_TOKENS, Long.class, Usage::cachedInputTokens, Usage.Builder::cachedInputTokens),
+            detail(Usage.Detail.CACHED_INPUT_TOKENS, Long.class, Usage::cachedInputTokens,
+                    Usage.Builder::cachedInputTokens),
             "Input tokens read from the provider's prompt cache (part of input_tokens); null when not stated."),
 
     /** Input tokens written to the provider's prompt cache (part of input_tokens); null when not stated. */
     CACHE_WRITE_TOKENS("cache_write_tokens", "bigint", NULLABLE, "gen_ai.usage.cache_creation.input_tokens",
-            detail(Usage.Detail.CACHE_WRITE_TOKENS, Long.class, Usage::cacheWriteTokens, Usage.Builder::cacheWriteTokens),
+            detail(Usage.Detail.CACHE_WRITE_TOKENS, Long.class, Usage::cacheWriteTokens,
+                    Usage.Builder::cacheWriteTokens),
             "Input tokens written to the provider's prompt cache (part of input_tokens); null when not stated."),
 
     /** Output tokens spent on reasoning (part of output_tokens); null when not stated. */
@@ -176,27 +178,32 @@ public enum RequestColumn {
 
     /** Cache writes with a one-hour lifetime (part of cache_write_tokens); null when not stated. */
     CACHE_WRITE_1H_TOKENS("cache_write_1h_tokens", "bigint", NULLABLE, null, "cache_write1h_tokens",
-            detail(Usage.Detail.CACHE_WRITE_1H_TOKENS, Long.class, Usage::cacheWrite1hTokens, Usage.Builder::cacheWrite1hTokens),
+            detail(Usage.Detail.CACHE_WRITE_1H_TOKENS, Long.class, Usage::cacheWrite1hTokens,
+                    Usage.Builder::cacheWrite1hTokens),
             "Cache writes with a one-hour lifetime (part of cache_write_tokens); null when not stated."),
 
     /** Audio tokens of the input (part of input_tokens); null when not stated. */
     AUDIO_INPUT_TOKENS("audio_input_tokens", "bigint", NULLABLE, "gen_ai.usage.audio.input_tokens",
-            detail(Usage.Detail.AUDIO_INPUT_TOKENS, Long.class, Usage::audioInputTokens, Usage.Builder::audioInputTokens),
+            detail(Usage.Detail.AUDIO_INPUT_TOKENS, Long.class, Usage::audioInputTokens,
+                    Usage.Builder::audioInputTokens),
             "Audio tokens of the input (part of input_tokens); null when not stated."),
 
     /** Audio tokens of the output (part of output_tokens); null when not stated. */
     AUDIO_OUTPUT_TOKENS("audio_output_tokens", "bigint", NULLABLE, null,
-            detail(Usage.Detail.AUDIO_OUTPUT_TOKENS, Long.class, Usage::audioOutputTokens, Usage.Builder::audioOutputTokens),
+            detail(Usage.Detail.AUDIO_OUTPUT_TOKENS, Long.class, Usage::audioOutputTokens,
+                    Usage.Builder::audioOutputTokens),
             "Audio tokens of the output (part of output_tokens); null when not stated."),
 
     /** Image tokens of the input (part of input_tokens); null when not stated. */
     IMAGE_INPUT_TOKENS("image_input_tokens", "bigint", NULLABLE, "gen_ai.usage.image.input_tokens",
-            detail(Usage.Detail.IMAGE_INPUT_TOKENS, Long.class, Usage::imageInputTokens, Usage.Builder::imageInputTokens),
+            detail(Usage.Detail.IMAGE_INPUT_TOKENS, Long.class, Usage::imageInputTokens,
+                    Usage.Builder::imageInputTokens),
             "Image tokens of the input (part of input_tokens); null when not stated."),
 
     /** Image tokens of the output (part of output_tokens); null when not stated. */
     IMAGE_OUTPUT_TOKENS("image_output_tokens", "bigint", NULLABLE, null,
-            detail(Usage.Detail.IMAGE_OUTPUT_TOKENS, Long.class, Usage::imageOutputTokens, Usage.Builder::imageOutputTokens),
+            detail(Usage.Detail.IMAGE_OUTPUT_TOKENS, Long.class, Usage::imageOutputTokens,
+                    Usage.Builder::imageOutputTokens),
             "Image tokens of the output (part of output_tokens); null when not stated."),
 
     /** Cost of the input in USD, exact; null when the call was not priced, or priced by the provider's total. */

@@ -48,7 +48,8 @@ class RequestColumnUnitTests {
                         .audioSeconds(new BigDecimal("12.50")).characters(77).cacheWrite1hTokens(40)
                         .audioInputTokens(60).imageInputTokens(30).audioOutputTokens(70).imageOutputTokens(80)
                         .build())
-                .cost(Cost.of(new BigDecimal("0.00000015"), new BigDecimal("1234.5")))
+                .cost(Cost.of(new BigDecimal("0.00000015"), new BigDecimal("1234.5"))
+                        .withProviderStated(new BigDecimal("1234.4")))
                 .pricingTier(PricingTier.of("custom-tier"))
                 .latencyMs(1834).timeToFirstTokenMs(212L).tokensPerSecond(61.25).chunkCount(42)
                 .trackable(new Trackable("user", "u-42")).conversationId("conv-7")
@@ -182,7 +183,9 @@ class RequestColumnUnitTests {
                 Map.entry("output_cost", "cost.output_usd"),
                 Map.entry("total_cost", "cost.total_usd"),
                 Map.entry("trackable_type", "trackable.type"),
-                Map.entry("trackable_id", "trackable.id"));
+                Map.entry("trackable_id", "trackable.id"),
+                Map.entry("cost_source", "cost.source"),
+                Map.entry("provider_cost", "cost.provider_usd"));
     }
 
     @Test
@@ -244,7 +247,8 @@ class RequestColumnUnitTests {
                 .containsEntry("trackable", Map.of("type", "user", "id", "u-42"))
                 .containsEntry("cost", Map.of("input_usd", new BigDecimal("0.0000001500"),
                         "output_usd", new BigDecimal("1234.5000000000"),
-                        "total_usd", new BigDecimal("1234.5000001500")));
+                        "total_usd", new BigDecimal("1234.5000001500"), "source", "catalog",
+                        "provider_usd", new BigDecimal("1234.4000000000")));
         assertThat(full.get("usage")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .hasSize(14).containsEntry("cache_write1h_tokens", 40L).containsEntry("audio_seconds",
                         new BigDecimal("12.50"));

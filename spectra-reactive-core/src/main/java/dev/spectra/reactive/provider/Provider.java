@@ -12,8 +12,8 @@ import dev.spectra.reactive.ModelType;
  * A provider: its id (as stored in {@code provider}), the hosts that serve it and its trackable endpoints.
  *
  * <p>Host patterns: an exact host ({@code api.openai.com}), a host with a port ({@code localhost:11434}, which
- * matches only that port), or a wildcard of one DNS label ({@code *.openai.azure.com}). A pattern without a port
- * matches any port. Hosts compare case-insensitively.
+ * matches only that port), or a wildcard of one DNS label or the start of one ({@code *.openai.azure.com},
+ * {@code *-aiplatform.googleapis.com}). A pattern without a port matches any port. Hosts compare case-insensitively.
  *
  * @param id the provider id, e.g. {@code openai}; lower case
  * @param hosts host patterns

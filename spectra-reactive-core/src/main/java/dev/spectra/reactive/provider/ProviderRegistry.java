@@ -86,7 +86,7 @@ public final class ProviderRegistry implements ResponseReader {
         }
         for (Route r : all) {
             String h = r.host;
-            if (h.startsWith("*.")) {
+            if (h.startsWith("*")) { // *.openai.azure.com, *-aiplatform.googleapis.com: one label's worth
                 int colon = h.lastIndexOf(':');
                 String suffix = colon > 0 ? h.substring(1, colon) : h.substring(1);
                 String port = colon > 0 ? h.substring(colon + 1) : "";
