@@ -197,6 +197,18 @@ public final class ProviderRegistry implements ResponseReader {
     }
 
     /**
+     * Whether a host (at a port) serves a known provider, whatever the path: what tells a call to an unknown host
+     * from a call to a known provider's untracked path ({@code /v1/models}).
+     *
+     * @param host the host
+     * @param port the port, or -1 when the URL has none
+     * @return true when some provider is served there
+     */
+    public boolean recognises(String host, int port) {
+        return routeForHost(Objects.requireNonNull(host, "host"), port) != null;
+    }
+
+    /**
      * Matches a request by host, port and path; null when the host is no known provider or the path is not a
      * trackable endpoint (e.g. {@code /v1/models}).
      *

@@ -44,6 +44,18 @@ class ProviderRegistryUnitTests {
     }
 
     @Test
+    void aHostGetsItsOwnProviderIdOnABuiltInProvidersApi() {
+        ProviderRegistry r = R.toBuilder().provider(Provider.like("acme-gemini", "google", "llm.acme.internal"))
+                .build();
+        EndpointMatch m = r.match("llm.acme.internal", 443, "/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(m.provider()).isEqualTo("acme-gemini");
+        assertThat(m.endpoint().format()).isEqualTo(WireFormat.GEMINI);
+        assertThat(m.pathModel()).isEqualTo("gemini-2.5-flash");
+        assertThatThrownBy(() -> Provider.like("x", "nope", "h"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("\"nope\" is no built-in provider");
+    }
+
+    @Test
     void vertexAiServesGeminisFormatAndClaudesUnderItsProjectPaths() {
         String gemini = "/v1/projects/p-1/locations/us-central1/publishers/google/models/gemini-2.5-pro";
         EndpointMatch m = R.match("us-central1-aiplatform.googleapis.com", 443, gemini + ":generateContent");
