@@ -356,9 +356,9 @@ class PricingCatalogUnitTests {
             }
             assertThat(CATALOG.models(p.id())).as(p.id()).isNotEmpty();
         }
-        // Claude on Vertex AI under the model id its paths name
+        // Claude on Vertex AI under the model id its paths name: $3 / $15 per 1M below 200k input tokens
         assertThat(CATALOG.cost("vertex_ai", "claude-sonnet-4-5@20250929", PricingTier.STANDARD,
-                Usage.of(1_000_000, 0))).isEqualTo(Cost.of("3", "0"));
+                Usage.of(100_000, 1000))).isEqualTo(Cost.of("0.3", "0.015"));
         // every bundled entry is usable: a type, and token prices at the standard tier or a unit price
         CATALOG.models("openai").forEach((model, price) -> assertThat(price.type()).as(model).isNotNull());
     }
