@@ -3,6 +3,7 @@ package dev.spectra.reactive.r2dbc;
 import java.time.Duration;
 import java.util.List;
 
+import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
 import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
 import dev.spectra.reactive.testsupport.postgres.TestDatabase;
@@ -22,7 +23,7 @@ class SpectraSchemaIntegrationTests {
         SpectraSchema schema = SpectraSchema.of(db.newSchemaName("create"));
 
         schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(0).verifyComplete();
-        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+        schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(SchemaDdl.CURRENT_VERSION).verifyComplete();
 
         assertThat(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'spectra_requests'"
                 + " ORDER BY indexname", String.class, schema.name())).containsExactly(
@@ -61,7 +62,8 @@ class SpectraSchemaIntegrationTests {
                 + " AND table_name = 'spectra_requests'", Long.class, schema.name()))
                 .isEqualTo(RequestColumn.values().length);
         assertThat(db.column("SELECT version || ':' || description FROM \"" + schema.name()
-                + "\".spectra_schema_version", String.class)).containsExactly("1:spectra_requests with its indexes");
+                + "\".spectra_schema_version", String.class)).containsExactly("1:spectra_requests with its indexes",
+                "2:cost provenance: cost_source, provider_cost, priced_cache_rate_derived");
     }
 
     @Test
@@ -69,12 +71,12 @@ class SpectraSchemaIntegrationTests {
         SpectraSchema schema = SpectraSchema.of(db.newSchemaName("again"));
 
         for (int i = 0; i < 3; i++) {
-            schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+            schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(SchemaDdl.CURRENT_VERSION).verifyComplete();
         }
 
         assertThat(db.single("SELECT count(*) FROM \"" + schema.name() + "\".spectra_schema_version", Long.class))
                 .isEqualTo(1L);
-        schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(1).verifyComplete();
+        schema.installedVersion(db.connectionFactory()).as(StepVerifier::create).expectNext(SchemaDdl.CURRENT_VERSION).verifyComplete();
     }
 
     @Test
@@ -120,7 +122,7 @@ class SpectraSchemaIntegrationTests {
 
         schema.createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("version 99").hasMessageContaining("newer than this library's 1"))
+                        .hasMessageContaining("version 99").hasMessageContaining("newer than this library's " + SchemaDdl.CURRENT_VERSION))
                 .verify(Duration.ofSeconds(30));
     }
 
@@ -129,7 +131,7 @@ class SpectraSchemaIntegrationTests {
         String name = db.newSchemaName("existing");
         db.update("CREATE SCHEMA \"" + name + "\"");
 
-        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(1)
+        SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create).expectNext(SchemaDdl.CURRENT_VERSION)
                 .verifyComplete();
     }
 
