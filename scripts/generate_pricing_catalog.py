@@ -53,7 +53,11 @@ PROVIDERS = {  # litellm_provider -> (Spectra provider id, priority when two ent
     "together_ai": ("together", 0),
     "cohere_chat": ("cohere", 0), "cohere": ("cohere", 1),
     "ollama": ("ollama", 0),
+    # Vertex AI: Gemini models (keys without a prefix) and Claude on Vertex (keys "vertex_ai/claude-...@date")
+    "vertex_ai-language-models": ("vertex_ai", 0), "vertex_ai-anthropic_models": ("vertex_ai", 0),
 }
+# key prefixes that name the Spectra provider rather than the entry's own litellm_provider
+PROVIDER_PREFIXES = {"vertex_ai": "vertex_ai/"}
 MODES = {
     "chat": "text", "completion": "text", "responses": "text", "embedding": "embedding",
     "image_generation": "image", "audio_transcription": "stt", "audio_speech": "tts", "video_generation": "video",
@@ -101,7 +105,7 @@ def _fields():
         "max_audio_per_prompt", "max_images_per_prompt", "max_pdf_size_mb", "max_video_length",
         "max_videos_per_prompt", "deprecation_date", "source", "metadata", "rpm", "tpm", "rpd",
         "supported_endpoints", "supported_modalities", "supported_output_modalities", "supported_resolutions",
-        "output_vector_size", "tool_use_system_prompt_tokens", "inference_geo",
+        "output_vector_size", "tool_use_system_prompt_tokens", "inference_geo", "supported_regions",
         # prices of things Spectra does not record (tool calls, pages, queries, video), never of tokens it prices
         "search_context_cost_per_query", "code_interpreter_cost_per_session", "annotation_cost_per_page",
         "ocr_cost_per_page", "input_cost_per_query", "input_cost_per_video_per_second",
@@ -327,6 +331,8 @@ def main(argv):
             model = key
             if model.startswith(lp + "/"):
                 model = model[len(lp) + 1:]
+            elif provider in PROVIDER_PREFIXES and model.startswith(PROVIDER_PREFIXES[provider]):
+                model = model[len(PROVIDER_PREFIXES[provider]):]
             e = entry(src, provider, key)
             if e is None and src.get("mode") == "image_generation" and provider == "openai":
                 e = pixel_priced(model, src, key, report)

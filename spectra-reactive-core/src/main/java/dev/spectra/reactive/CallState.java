@@ -1,5 +1,6 @@
 package dev.spectra.reactive;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -516,6 +517,12 @@ final class CallState implements TrackedCall {
                 d = chunkDetails(e);
             }
         }
+        if (outcome == Outcome.FAILURE && error != null && (e == null || e.details == null)) {
+            d = errorDetails(error, path, d);
+        }
+        if (outcome == Outcome.SUCCESS && d.errorType() != null) {
+            outcome = Outcome.FAILURE; // an error sent in-band (after a 200, in a stream or a body): the call failed
+        }
         Usage usage = e == null ? null : e.manualUsage != null ? e.manualUsage : e.chunkUsage;
         if (usage == null && value != null && options.usageExtractorAppliesTo(value)) {
             usage = extract(value);
@@ -539,7 +546,11 @@ final class CallState implements TrackedCall {
             if (cost == null && (responseModel == null || !responseModel.equals(model))) {
                 cost = price(model, pricingTier, usage, d);
             }
-            status = cost != null ? PricingStatus.PRICED : PricingStatus.MODEL_NOT_PRICED;
+            BigDecimal stated = d.statedCost();
+            if (stated != null) { // the provider's own figure: beside the catalog's, or in place of a missing one
+                cost = cost != null ? cost.withProviderStated(stated) : Cost.statedByProvider(stated);
+            }
+            status = PricingStatus.of(cost, true);
             if (cost == null) {
                 engine.unpriced(provider, responseModel != null ? responseModel : model, pricingTier);
             }
@@ -678,6 +689,30 @@ final class CallState implements TrackedCall {
             engine.readFailed(provider, t);
             return ResponseDetails.EMPTY;
         }
+    }
+
+    /**
+     * What an exception that carries an HTTP status and the failed response's body (Spring's
+     * {@code WebClientResponseException}, SDK exceptions alike) says, read by the provider's reader like the body
+     * the WebClient filter sees: the provider's error type and message, else {@code http_error}.
+     */
+    private ResponseDetails errorDetails(Throwable error, @Nullable String path, ResponseDetails d) {
+        if (d.errorType() != null) {
+            return d;
+        }
+        Integer status = Errors.httpStatus(error);
+        if (status == null) {
+            return d;
+        }
+        Object body = Errors.responseBody(error);
+        ResponseDetails fromBody = body == null ? ResponseDetails.EMPTY : read(body, path);
+        ResponseDetails merged = d;
+        if (fromBody.errorType() != null) {
+            merged = d == ResponseDetails.EMPTY ? fromBody : new ResponseDetails(d.responseModel(), d.responseId(),
+                    d.usage(), d.finishReason(), d.toolCallCounts(), d.pricingTier(), fromBody.errorType(),
+                    fromBody.errorMessage(), d.billedUsage(), d.imageQuality(), d.imageSize(), d.readProblem());
+        }
+        return merged.withHttpStatus(status);
     }
 
     private ResponseDetails chunkDetails(Extras e) {

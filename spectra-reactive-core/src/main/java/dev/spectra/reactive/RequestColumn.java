@@ -34,9 +34,12 @@ import static dev.spectra.reactive.RequestColumn.Nullability.NULLABLE;
  * <p>Declaration order is the order of the table's columns, of the insert's parameters and of the JSON fields.
  *
  * <p>Three parts of the record span several columns and are all or nothing: {@link Usage} ({@link #INPUT_TOKENS}
- * to {@link #IMAGE_OUTPUT_TOKENS}), {@link Cost} ({@link #INPUT_COST} to {@link #TOTAL_COST}) and
+ * to {@link #IMAGE_OUTPUT_TOKENS}), {@link Cost} ({@link #INPUT_COST} to {@link #TOTAL_COST}, {@link #COST_SOURCE},
+ * {@link #PROVIDER_COST}; a cost the provider stated as a total has no input and output amounts) and
  * {@link Trackable} ({@link #TRACKABLE_TYPE}, {@link #TRACKABLE_ID}): when the record has none, each of its
  * columns is null; in JSON they are the fields of one object ({@code usage.input_tokens}), itself null then.
+ * Within a known usage, a {@link Usage.Detail} the provider did not state is null too (a stated 0 is 0): only
+ * {@link #INPUT_TOKENS}, {@link #OUTPUT_TOKENS} and {@link #TOTAL_TOKENS} always have a value then.
  *
  * @since 0.1
  */
@@ -140,94 +143,105 @@ public enum RequestColumn {
             usage(Long.class, Usage::outputTokens, Usage.Builder::outputTokens),
             "All output tokens, reasoning included."),
 
-    /** Input tokens read from the provider's prompt cache (part of input_tokens). */
+    /** Input tokens read from the provider's prompt cache (part of input_tokens); null when not stated. */
     CACHED_INPUT_TOKENS("cached_input_tokens", "bigint", NULLABLE, "gen_ai.usage.cache_read.input_tokens",
-            usage(Long.class, Usage::cachedInputTokens, Usage.Builder::cachedInputTokens),
-            "Input tokens read from the provider's prompt cache (part of input_tokens)."),
+            detail(Usage.Detail.CACHED_INPUT_TOKENS, Long.class, Usage::cachedInputTokens,
+                    Usage.Builder::cachedInputTokens),
+            "Input tokens read from the provider's prompt cache (part of input_tokens); null when not stated."),
 
-    /** Input tokens written to the provider's prompt cache (part of input_tokens). */
+    /** Input tokens written to the provider's prompt cache (part of input_tokens); null when not stated. */
     CACHE_WRITE_TOKENS("cache_write_tokens", "bigint", NULLABLE, "gen_ai.usage.cache_creation.input_tokens",
-            usage(Long.class, Usage::cacheWriteTokens, Usage.Builder::cacheWriteTokens),
-            "Input tokens written to the provider's prompt cache (part of input_tokens)."),
+            detail(Usage.Detail.CACHE_WRITE_TOKENS, Long.class, Usage::cacheWriteTokens,
+                    Usage.Builder::cacheWriteTokens),
+            "Input tokens written to the provider's prompt cache (part of input_tokens); null when not stated."),
 
-    /** Output tokens spent on reasoning (part of output_tokens). */
+    /** Output tokens spent on reasoning (part of output_tokens); null when not stated. */
     REASONING_TOKENS("reasoning_tokens", "bigint", NULLABLE, "gen_ai.usage.reasoning.output_tokens",
-            usage(Long.class, Usage::reasoningTokens, Usage.Builder::reasoningTokens),
-            "Output tokens spent on reasoning (part of output_tokens)."),
+            detail(Usage.Detail.REASONING_TOKENS, Long.class, Usage::reasoningTokens, Usage.Builder::reasoningTokens),
+            "Output tokens spent on reasoning (part of output_tokens); null when not stated."),
 
     /** The provider's total, else input plus output. */
     TOTAL_TOKENS("total_tokens", "bigint", NULLABLE, null,
             usage(Long.class, Usage::totalTokens, Usage.Builder::totalTokens),
             "The provider's total, else input plus output."),
 
-    /** Images generated (image APIs), else 0. */
+    /** Images generated (image APIs); null when not stated. */
     IMAGES("images", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::images, Usage.Builder::images),
-            "Images generated (image APIs), else 0."),
+            detail(Usage.Detail.IMAGES, Long.class, Usage::images, Usage.Builder::images),
+            "Images generated (image APIs); null when not stated."),
 
-    /** Seconds of audio transcribed or produced (audio APIs), else 0. */
+    /** Seconds of audio transcribed or produced (audio APIs); null when not stated. */
     AUDIO_SECONDS("audio_seconds", "numeric", NULLABLE, null,
-            usage(BigDecimal.class, Usage::audioSeconds, Usage.Builder::audioSeconds),
-            "Seconds of audio transcribed or produced (audio APIs), else 0."),
+            detail(Usage.Detail.AUDIO_SECONDS, BigDecimal.class, Usage::audioSeconds, Usage.Builder::audioSeconds),
+            "Seconds of audio transcribed or produced (audio APIs); null when not stated."),
 
-    /** Characters of input billed by character (speech APIs), else 0. */
+    /** Characters of input billed by character (speech APIs); null when not stated. */
     CHARACTERS("characters", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::characters, Usage.Builder::characters),
-            "Characters of input billed by character (speech APIs), else 0."),
+            detail(Usage.Detail.CHARACTERS, Long.class, Usage::characters, Usage.Builder::characters),
+            "Characters of input billed by character (speech APIs); null when not stated."),
 
-    /** Cache writes with a one-hour lifetime (part of cache_write_tokens). */
+    /** Cache writes with a one-hour lifetime (part of cache_write_tokens); null when not stated. */
     CACHE_WRITE_1H_TOKENS("cache_write_1h_tokens", "bigint", NULLABLE, null, "cache_write_1h_tokens",
-            usage(Long.class, Usage::cacheWrite1hTokens, Usage.Builder::cacheWrite1hTokens),
-            "Cache writes with a one-hour lifetime (part of cache_write_tokens)."),
+            detail(Usage.Detail.CACHE_WRITE_1H_TOKENS, Long.class, Usage::cacheWrite1hTokens,
+                    Usage.Builder::cacheWrite1hTokens),
+            "Cache writes with a one-hour lifetime (part of cache_write_tokens); null when not stated."),
 
-    /** Audio tokens of the input (part of input_tokens). */
+    /** Audio tokens of the input (part of input_tokens); null when not stated. */
     AUDIO_INPUT_TOKENS("audio_input_tokens", "bigint", NULLABLE, "gen_ai.usage.audio.input_tokens",
-            usage(Long.class, Usage::audioInputTokens, Usage.Builder::audioInputTokens),
-            "Audio tokens of the input (part of input_tokens)."),
+            detail(Usage.Detail.AUDIO_INPUT_TOKENS, Long.class, Usage::audioInputTokens,
+                    Usage.Builder::audioInputTokens),
+            "Audio tokens of the input (part of input_tokens); null when not stated."),
 
-    /** Audio tokens of the output (part of output_tokens). */
+    /** Audio tokens of the output (part of output_tokens); null when not stated. */
     AUDIO_OUTPUT_TOKENS("audio_output_tokens", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::audioOutputTokens, Usage.Builder::audioOutputTokens),
-            "Audio tokens of the output (part of output_tokens)."),
+            detail(Usage.Detail.AUDIO_OUTPUT_TOKENS, Long.class, Usage::audioOutputTokens,
+                    Usage.Builder::audioOutputTokens),
+            "Audio tokens of the output (part of output_tokens); null when not stated."),
 
-    /** Image tokens of the input (part of input_tokens). */
+    /** Image tokens of the input (part of input_tokens); null when not stated. */
     IMAGE_INPUT_TOKENS("image_input_tokens", "bigint", NULLABLE, "gen_ai.usage.image.input_tokens",
-            usage(Long.class, Usage::imageInputTokens, Usage.Builder::imageInputTokens),
-            "Image tokens of the input (part of input_tokens)."),
+            detail(Usage.Detail.IMAGE_INPUT_TOKENS, Long.class, Usage::imageInputTokens,
+                    Usage.Builder::imageInputTokens),
+            "Image tokens of the input (part of input_tokens); null when not stated."),
 
-    /** Image tokens of the output (part of output_tokens). */
+    /** Image tokens of the output (part of output_tokens); null when not stated. */
     IMAGE_OUTPUT_TOKENS("image_output_tokens", "bigint", NULLABLE, null,
-            usage(Long.class, Usage::imageOutputTokens, Usage.Builder::imageOutputTokens),
-            "Image tokens of the output (part of output_tokens)."),
+            detail(Usage.Detail.IMAGE_OUTPUT_TOKENS, Long.class, Usage::imageOutputTokens,
+                    Usage.Builder::imageOutputTokens),
+            "Image tokens of the output (part of output_tokens); null when not stated."),
 
-    /** Cost of the input in USD, exact; null when the call was not priced. */
+    /** Cost of the input in USD, exact; null when the call was not priced, or priced by the provider's total. */
     INPUT_COST("input_cost", "numeric(20,10)", NULLABLE, null, "input_usd",
-            cost(Cost::input, 0),
-            "Cost of the input in USD, exact; null when the call was not priced."),
+            cost(Cost::input, 0, true),
+            "Cost of the input in USD, exact; null when the call was not priced, or priced by the provider's total."),
 
-    /** Cost of the output in USD, exact. */
+    /** Cost of the output in USD, exact; null when the cost is the provider's total. */
     OUTPUT_COST("output_cost", "numeric(20,10)", NULLABLE, null, "output_usd",
-            cost(Cost::output, 1),
-            "Cost of the output in USD, exact."),
+            cost(Cost::output, 1, true),
+            "Cost of the output in USD, exact; null when the cost is the provider's total."),
 
     /**
-     * Total cost in USD, exact: input plus output. OpenTelemetry's attribute is a proposal, exported with
-     * gen_ai.usage.cost.currency USD and gen_ai.usage.cost.source local.
+     * Total cost in USD, exact: input plus output, or the provider's figure (see cost_source). OpenTelemetry's
+     * attribute is a proposal, exported with gen_ai.usage.cost.currency USD.
      */
     TOTAL_COST("total_cost", "numeric(20,10)", NULLABLE, "gen_ai.usage.cost.amount", "total_usd",
-            cost(Cost::total, 2),
-            "Total cost in USD, exact: input plus output. OpenTelemetry's attribute is a proposal, exported with "
-                    + "gen_ai.usage.cost.currency USD and gen_ai.usage.cost.source local."),
+            cost(Cost::total, 2, false),
+            "Total cost in USD, exact: input plus output, or the provider's figure (see cost_source). "
+                    + "OpenTelemetry's attribute is a proposal, exported with gen_ai.usage.cost.currency USD."),
 
     /** The tier the cost was computed at: standard, batch, flex, priority or a custom one. */
     PRICING_TIER("pricing_tier", "text", NOT_NULL, "spectra.pricing.tier",
             field(String.class, r -> r.pricingTier().name(), (b, v) -> b.pricingTier(PricingTier.of(v))),
             "The tier the cost was computed at: standard, batch, flex, priority or a custom one."),
 
-    /** Whether the call was priced: priced, model_not_priced or usage_unknown. */
+    /**
+     * Whether the call was priced: priced, priced_cache_rate_derived (cache reads at the provider's documented
+     * rate), model_not_priced or usage_unknown.
+     */
     PRICING_STATUS("pricing_status", "text", NOT_NULL, "spectra.pricing.status",
             field(String.class, r -> r.pricingStatus().id(), (b, v) -> b.pricingStatus(PricingStatus.fromId(v))),
-            "Whether the call was priced: priced, model_not_priced or usage_unknown."),
+            "Whether the call was priced: priced, priced_cache_rate_derived (cache reads at the provider's "
+                    + "documented rate), model_not_priced or usage_unknown."),
 
     /** Wall time from subscription (or start) to the end of the call, in milliseconds. */
     LATENCY_MS("latency_ms", "bigint", NOT_NULL, null,
@@ -288,6 +302,23 @@ public enum RequestColumn {
     COMPLETED_AT("completed_at", "timestamptz", NOT_NULL, null,
             field(Instant.class, TrackedRequest::completedAt, TrackedRequest.Builder::completedAt),
             "When the call ended, microsecond precision."),
+
+    /**
+     * Where total_cost comes from: catalog, catalog_cache_rate_derived or provider; null when not priced (rows
+     * stored before this column read as catalog).
+     */
+    COST_SOURCE("cost_source", "text", NULLABLE, null, "source",
+            new Binding(Part.COST, String.class, r -> r.cost() == null ? null : r.cost().source().id(),
+                    (a, v) -> a.costSource = Cost.Source.fromId((String) v), true),
+            "Where total_cost comes from: catalog, catalog_cache_rate_derived or provider; null when not priced "
+                    + "(rows stored before this column read as catalog)."),
+
+    /** The call's cost in USD as the provider stated it (OpenRouter's usage.cost), beside the catalog's; else null. */
+    PROVIDER_COST("provider_cost", "numeric(20,10)", NULLABLE, null, "provider_usd",
+            new Binding(Part.COST, BigDecimal.class, r -> r.cost() == null ? null : r.cost().providerStated(),
+                    (a, v) -> a.providerCost = (BigDecimal) v, true),
+            "The call's cost in USD as the provider stated it (OpenRouter's usage.cost), beside the catalog's; "
+                    + "else null."),
 
     /**
      * The span that was current where the call was made (16 hex digits), a span of trace_id's trace; null outside a
@@ -435,7 +466,7 @@ public enum RequestColumn {
                 if (!c.nullable) {
                     throw new IllegalArgumentException("column " + c.columnName + " is NOT NULL but has no value");
                 }
-                if (missing[part] == null) {
+                if (missing[part] == null && !c.binding.optionalInPart) {
                     missing[part] = c;
                 }
                 continue;
@@ -527,7 +558,11 @@ public enum RequestColumn {
      * @param write gives a (non-null) value back to the record being built
      */
     private record Binding(Part part, Class<?> javaType, Function<TrackedRequest, @Nullable Object> read,
-                           BiConsumer<Assembly, Object> write) {
+                           BiConsumer<Assembly, Object> write, boolean optionalInPart) {
+        Binding(Part part, Class<?> javaType, Function<TrackedRequest, @Nullable Object> read,
+                BiConsumer<Assembly, Object> write) {
+            this(part, javaType, read, write, false);
+        }
     }
 
     /** A record being built from column values. */
@@ -535,6 +570,8 @@ public enum RequestColumn {
         final TrackedRequest.Builder request = TrackedRequest.builder();
         final Usage.Builder usage = Usage.builder();
         final BigDecimal[] cost = new BigDecimal[3];
+        Cost.Source costSource = Cost.Source.CATALOG;
+        @Nullable BigDecimal providerCost;
         final String[] trackable = new String[2];
 
         TrackedRequest build(boolean hasUsage, boolean hasCost, boolean hasTrackable) {
@@ -542,7 +579,7 @@ public enum RequestColumn {
                 request.usage(usage.build());
             }
             if (hasCost) {
-                request.cost(new Cost(cost[0], cost[1], cost[2]));
+                request.cost(new Cost(cost[0], cost[1], cost[2], costSource, providerCost));
             }
             if (hasTrackable) {
                 request.trackable(new Trackable(trackable[0], trackable[1]));
@@ -563,10 +600,21 @@ public enum RequestColumn {
                 (a, v) -> write.accept(a.usage, type.cast(v)));
     }
 
-    /** A field of {@link Cost}, at its place in the canonical constructor. */
-    private static Binding cost(Function<Cost, BigDecimal> read, int slot) {
+    /**
+     * A {@link Usage.Detail}: null when the usage does not state it, and, read back, stated only when it has a
+     * value (a usage with some details null is still whole).
+     */
+    private static <T> Binding detail(Usage.Detail detail, Class<T> type, Function<Usage, T> read,
+                                      BiConsumer<Usage.Builder, T> write) {
+        return new Binding(Part.USAGE, type,
+                r -> r.usage() == null || !r.usage().isStated(detail) ? null : read.apply(r.usage()),
+                (a, v) -> write.accept(a.usage, type.cast(v)), true);
+    }
+
+    /** An amount of {@link Cost}, at its place in the canonical constructor. */
+    private static Binding cost(Function<Cost, @Nullable BigDecimal> read, int slot, boolean optionalInPart) {
         return new Binding(Part.COST, BigDecimal.class, r -> r.cost() == null ? null : read.apply(r.cost()),
-                (a, v) -> a.cost[slot] = (BigDecimal) v);
+                (a, v) -> a.cost[slot] = (BigDecimal) v, optionalInPart);
     }
 
     /** A field of {@link Trackable}, at its place in the canonical constructor. */

@@ -136,7 +136,7 @@ public record TrackedRequest(
         toolCallCounts = toolCallCounts == null || toolCallCounts.isEmpty() ? Map.of() : Map.copyOf(toolCallCounts);
         tags = tags == null || tags.isEmpty() ? List.of() : List.copyOf(tags);
         metadata = metadata == null ? JsonValues.EMPTY_OBJECT : JsonValues.freezeObject("metadata", metadata);
-        if ((cost != null) != (pricingStatus == PricingStatus.PRICED)) {
+        if (cost != null ? pricingStatus != PricingStatus.of(cost, true) : pricingStatus.isPriced()) {
             throw new IllegalArgumentException("pricingStatus " + pricingStatus + " contradicts cost " + cost);
         }
         if (cost != null && usage == null) {
@@ -552,9 +552,7 @@ public record TrackedRequest(
          * @throws NullPointerException naming a required field that is missing
          */
         public TrackedRequest build() {
-            PricingStatus status = pricingStatus != null ? pricingStatus
-                    : cost != null ? PricingStatus.PRICED
-                    : usage == null ? PricingStatus.USAGE_UNKNOWN : PricingStatus.MODEL_NOT_PRICED;
+            PricingStatus status = pricingStatus != null ? pricingStatus : PricingStatus.of(cost, usage != null);
             return new TrackedRequest(id, traceId, responseId, provider, model, responseModel, modelType, endpoint,
                     operation, httpStatus, outcome, errorType, errorMessage, finishReason, toolCallCounts, streaming,
                     usage, cost, pricingTier, status, latencyMs, timeToFirstTokenMs, tokensPerSecond, chunkCount,

@@ -1,7 +1,11 @@
 package dev.spectra.reactive;
 
 import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What one call consumed: tokens, and for APIs billed by other units, images, audio seconds or characters.
@@ -28,6 +32,13 @@ import java.util.Objects;
  * A call whose usage is not known has no {@code Usage} at all ({@link TrackedRequest#usage()} is null), never a
  * {@code Usage} of zeros.
  *
+ * <p><b>Stated or not.</b> Input, output and total are always known when a {@code Usage} exists (a side the provider
+ * does not count, such as the output of an embedding, is 0). Every other count is a {@link Detail}: the provider
+ * either stated it, possibly as 0, or said nothing about it. {@link #stated()} holds the details that were stated;
+ * the accessor of a detail that was not stated returns 0, so arithmetic (and pricing) needs no special case, while
+ * the record's columns, its JSON and its exports show {@code null} for it: "the provider said 0 cached tokens" and
+ * "the provider said nothing about caching" stay apart. A detail with a non-zero count is stated by definition.
+ *
  * @param inputTokens all input tokens, cached reads and cache writes included
  * @param outputTokens all output tokens, reasoning included
  * @param cachedInputTokens input tokens read from the provider's prompt cache (subset of input)
@@ -42,12 +53,44 @@ import java.util.Objects;
  * @param audioOutputTokens audio tokens of the output (subset of output)
  * @param imageInputTokens image tokens of the input (subset of input)
  * @param imageOutputTokens image tokens of the output (subset of output)
+ * @param stated the details the provider (or the caller) stated, 0 included; the others read 0 but are unknown
  * @since 0.1
  */
 public record Usage(long inputTokens, long outputTokens, long cachedInputTokens, long cacheWriteTokens,
                     long reasoningTokens, long totalTokens, long images, BigDecimal audioSeconds,
                     long characters, long cacheWrite1hTokens, long audioInputTokens, long audioOutputTokens,
-                    long imageInputTokens, long imageOutputTokens) {
+                    long imageInputTokens, long imageOutputTokens, Set<Detail> stated) {
+
+    /**
+     * The counts of a {@link Usage} beyond input, output and total, each of which a provider may state (possibly as
+     * 0) or leave out.
+     *
+     * @since 0.2
+     */
+    public enum Detail {
+        /** {@link Usage#cachedInputTokens()}. */
+        CACHED_INPUT_TOKENS,
+        /** {@link Usage#cacheWriteTokens()}. */
+        CACHE_WRITE_TOKENS,
+        /** {@link Usage#reasoningTokens()}. */
+        REASONING_TOKENS,
+        /** {@link Usage#images()}. */
+        IMAGES,
+        /** {@link Usage#audioSeconds()}. */
+        AUDIO_SECONDS,
+        /** {@link Usage#characters()}. */
+        CHARACTERS,
+        /** {@link Usage#cacheWrite1hTokens()}. */
+        CACHE_WRITE_1H_TOKENS,
+        /** {@link Usage#audioInputTokens()}. */
+        AUDIO_INPUT_TOKENS,
+        /** {@link Usage#audioOutputTokens()}. */
+        AUDIO_OUTPUT_TOKENS,
+        /** {@link Usage#imageInputTokens()}. */
+        IMAGE_INPUT_TOKENS,
+        /** {@link Usage#imageOutputTokens()}. */
+        IMAGE_OUTPUT_TOKENS
+    }
 
     /**
      * Checks the invariants above.
@@ -66,10 +109,14 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
      * @param audioOutputTokens audio tokens of the output (subset of output)
      * @param imageInputTokens image tokens of the input (subset of input)
      * @param imageOutputTokens image tokens of the output (subset of output)
+     * @param stated the details stated; a detail with a non-zero count is added to them
      * @throws IllegalArgumentException naming the field when a count is negative or a subset exceeds its whole
      */
     public Usage {
         Objects.requireNonNull(audioSeconds, "audioSeconds");
+        stated = withNonZero(Objects.requireNonNull(stated, "stated"), cachedInputTokens, cacheWriteTokens,
+                reasoningTokens, images, audioSeconds.signum(), characters, cacheWrite1hTokens, audioInputTokens,
+                audioOutputTokens, imageInputTokens, imageOutputTokens);
         requireNonNegative("inputTokens", inputTokens);
         requireNonNegative("outputTokens", outputTokens);
         requireNonNegative("cachedInputTokens", cachedInputTokens);
@@ -120,11 +167,22 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
      */
     public static Usage of(long inputTokens, long outputTokens) {
         return new Usage(inputTokens, outputTokens, 0, 0, 0, inputTokens + outputTokens, 0, BigDecimal.ZERO, 0, 0, 0, 0, 0,
-                0);
+                0, Set.of());
     }
 
     /**
-     * A builder; every count starts at 0 and the total, unless set, is input + output.
+     * Whether a detail was stated (possibly as 0) rather than left out.
+     *
+     * @param detail the detail
+     * @return true when stated
+     */
+    public boolean isStated(Detail detail) {
+        return stated.contains(Objects.requireNonNull(detail, "detail"));
+    }
+
+    /**
+     * A builder; every count starts at 0 and the total, unless set, is input + output. Setting a detail (even to 0)
+     * states it; a detail never set is not stated.
      *
      * @return a new builder
      */
@@ -144,6 +202,8 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
                 .cacheWrite1hTokens(cacheWrite1hTokens).audioInputTokens(audioInputTokens)
                 .audioOutputTokens(audioOutputTokens).imageInputTokens(imageInputTokens)
                 .imageOutputTokens(imageOutputTokens);
+        b.stated.clear();
+        b.stated.addAll(stated);
         if (totalTokens != inputTokens + outputTokens) {
             b.totalTokens(totalTokens);
         }
@@ -169,6 +229,17 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         return cacheWriteTokens - cacheWrite1hTokens;
     }
 
+    private static Set<Detail> withNonZero(Set<Detail> stated, long... counts) {
+        Detail[] details = Detail.values();
+        EnumSet<Detail> all = stated.isEmpty() ? EnumSet.noneOf(Detail.class) : EnumSet.copyOf(stated);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                all.add(details[i]);
+            }
+        }
+        return all.isEmpty() ? Set.of() : Collections.unmodifiableSet(all);
+    }
+
     private static void requireNonNegative(String name, long value) {
         if (value < 0) {
             throw new IllegalArgumentException("usage " + name + " must not be negative, was " + value);
@@ -191,8 +262,22 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         private long audioOutputTokens;
         private long imageInputTokens;
         private long imageOutputTokens;
+        private final EnumSet<Detail> stated = EnumSet.noneOf(Detail.class);
 
         private Builder() {
+        }
+
+        /**
+         * Marks details as stated even when their count stays 0; the setters of the details do this already.
+         *
+         * @param details the details
+         * @return this builder
+         */
+        public Builder stated(Collection<Detail> details) {
+            for (Detail d : Objects.requireNonNull(details, "details")) {
+                stated.add(Objects.requireNonNull(d, "detail"));
+            }
+            return this;
         }
 
         /**
@@ -219,6 +304,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder cachedInputTokens(long v) {
             this.cachedInputTokens = v;
+            stated.add(Detail.CACHED_INPUT_TOKENS);
             return this;
         }
 
@@ -228,6 +314,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder cacheWriteTokens(long v) {
             this.cacheWriteTokens = v;
+            stated.add(Detail.CACHE_WRITE_TOKENS);
             return this;
         }
 
@@ -237,6 +324,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder reasoningTokens(long v) {
             this.reasoningTokens = v;
+            stated.add(Detail.REASONING_TOKENS);
             return this;
         }
 
@@ -258,6 +346,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder images(long v) {
             this.images = v;
+            stated.add(Detail.IMAGES);
             return this;
         }
 
@@ -267,6 +356,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder audioSeconds(BigDecimal v) {
             this.audioSeconds = Objects.requireNonNull(v, "audioSeconds");
+            stated.add(Detail.AUDIO_SECONDS);
             return this;
         }
 
@@ -276,6 +366,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder characters(long v) {
             this.characters = v;
+            stated.add(Detail.CHARACTERS);
             return this;
         }
 
@@ -285,6 +376,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder cacheWrite1hTokens(long v) {
             this.cacheWrite1hTokens = v;
+            stated.add(Detail.CACHE_WRITE_1H_TOKENS);
             return this;
         }
 
@@ -294,6 +386,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder audioInputTokens(long v) {
             this.audioInputTokens = v;
+            stated.add(Detail.AUDIO_INPUT_TOKENS);
             return this;
         }
 
@@ -303,6 +396,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder audioOutputTokens(long v) {
             this.audioOutputTokens = v;
+            stated.add(Detail.AUDIO_OUTPUT_TOKENS);
             return this;
         }
 
@@ -312,6 +406,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder imageInputTokens(long v) {
             this.imageInputTokens = v;
+            stated.add(Detail.IMAGE_INPUT_TOKENS);
             return this;
         }
 
@@ -321,6 +416,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder imageOutputTokens(long v) {
             this.imageOutputTokens = v;
+            stated.add(Detail.IMAGE_OUTPUT_TOKENS);
             return this;
         }
 
@@ -332,7 +428,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
             long total = totalTokens >= 0 ? totalTokens : inputTokens + outputTokens;
             return new Usage(inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, total,
                     images, audioSeconds, characters, cacheWrite1hTokens, audioInputTokens, audioOutputTokens,
-                    imageInputTokens, imageOutputTokens);
+                    imageInputTokens, imageOutputTokens, stated);
         }
     }
 }

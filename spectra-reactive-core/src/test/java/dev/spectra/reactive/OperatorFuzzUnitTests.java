@@ -182,8 +182,13 @@ class OperatorFuzzUnitTests {
             return (records.size() - recordsBefore) + " records instead of 1";
         }
         TrackedRequest r = records.get(records.size() - 1);
+        // a completed call fails only when the bytes still hold a provider's error (an in-band error event or an
+        // error body): then its type is the provider's, since no exception reached the operator
         Outcome outcome = end == End.CANCEL ? Outcome.CANCELLED
-                : end == End.COMPLETE ? Outcome.SUCCESS : Outcome.FAILURE;
+                : end == End.COMPLETE ? (r.errorType() != null ? Outcome.FAILURE : Outcome.SUCCESS) : Outcome.FAILURE;
+        if (end == End.COMPLETE && r.errorType() != null && r.errorType().contains(".")) {
+            return "error type " + r.errorType() + " of a completed call is not a provider's";
+        }
         if (r.outcome() != outcome) {
             return "outcome " + r.outcome() + " instead of " + outcome;
         }

@@ -31,7 +31,10 @@ class ProviderFormatsTrackingUnitTests {
         assertThat(r.responseModel()).isEqualTo("gpt-4o-2024-08-06");
         assertThat(r.responseId()).startsWith("chatcmpl-");
         assertThat(r.finishReason()).isEqualTo("stop");
-        assertThat(r.usage()).isEqualTo(Usage.of(14, 37));
+        // the body states reasoning_tokens 0 and no cached tokens: a stated 0 and an unknown
+        assertThat(r.usage()).isEqualTo(Usage.builder().inputTokens(14).outputTokens(37).reasoningTokens(0).build());
+        assertThat(RequestColumn.REASONING_TOKENS.value(r)).isEqualTo(0L);
+        assertThat(RequestColumn.CACHED_INPUT_TOKENS.value(r)).isNull();
         // gpt-4o-2024-08-06 standard: $2.50 / $10.00 per 1M: 14 x 2.5e-6 = 0.000035 ; 37 x 1e-5 = 0.00037
         assertThat(r.cost()).isEqualTo(Cost.of("0.000035", "0.00037"));
         assertThat(r.modelType()).isEqualTo(ModelType.TEXT);
@@ -67,7 +70,8 @@ class ProviderFormatsTrackingUnitTests {
         assertThat(r.chunkCount()).isEqualTo(payloads.size());
         assertThat(r.responseModel()).isEqualTo("claude-sonnet-4-20250514");
         assertThat(r.responseId()).isEqualTo("msg_019Q1hrJbZG26Fb9BQhrkHEr");
-        assertThat(r.usage()).isEqualTo(Usage.of(377, 65));
+        assertThat(r.usage()).isEqualTo(Usage.builder().inputTokens(377).outputTokens(65).cachedInputTokens(0)
+                .cacheWriteTokens(0).build());
         // claude-sonnet-4-20250514: $3 / $15 per 1M: 377 x 3e-6 = 0.001131 ; 65 x 1.5e-5 = 0.000975
         assertThat(r.cost()).isEqualTo(Cost.of("0.001131", "0.000975"));
         assertThat(r.toolCallCounts()).isEqualTo(java.util.Map.of("function", 1));
@@ -96,7 +100,7 @@ class ProviderFormatsTrackingUnitTests {
                 .contextWrite(fake.bind())).expectNextCount(payloads.size()).verifyComplete();
 
         TrackedRequest r = fake.last();
-        assertThat(r.usage()).isEqualTo(Usage.of(14, 30));
+        assertThat(r.usage()).isEqualTo(Usage.builder().inputTokens(14).outputTokens(30).reasoningTokens(0).build());
         // 14 x 2.5e-6 = 0.000035 ; 30 x 1e-5 = 0.0003
         assertThat(r.cost()).isEqualTo(Cost.of("0.000035", "0.0003"));
         assertThat(r.finishReason()).isEqualTo("stop");

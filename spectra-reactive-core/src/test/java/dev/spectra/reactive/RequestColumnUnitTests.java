@@ -48,7 +48,8 @@ class RequestColumnUnitTests {
                         .audioSeconds(new BigDecimal("12.50")).characters(77).cacheWrite1hTokens(40)
                         .audioInputTokens(60).imageInputTokens(30).audioOutputTokens(70).imageOutputTokens(80)
                         .build())
-                .cost(Cost.of(new BigDecimal("0.00000015"), new BigDecimal("1234.5")))
+                .cost(Cost.of(new BigDecimal("0.00000015"), new BigDecimal("1234.5"))
+                        .withProviderStated(new BigDecimal("1234.4")))
                 .pricingTier(PricingTier.of("custom-tier"))
                 .latencyMs(1834).timeToFirstTokenMs(212L).tokensPerSecond(61.25).chunkCount(42)
                 .trackable(new Trackable("user", "u-42")).conversationId("conv-7")
@@ -85,7 +86,8 @@ class RequestColumnUnitTests {
 
     @Test
     void everyFieldOfUsageCostAndTrackableHasItsColumn() {
-        assertThat(columnsIn("usage")).hasSize(Usage.class.getRecordComponents().length);
+        // every component but the set of stated details, which is the columns' nullness
+        assertThat(columnsIn("usage")).hasSize(Usage.class.getRecordComponents().length - 1);
         assertThat(columnsIn("cost")).hasSize(Cost.class.getRecordComponents().length);
         assertThat(columnsIn("trackable")).hasSize(Trackable.class.getRecordComponents().length);
     }
@@ -181,7 +183,9 @@ class RequestColumnUnitTests {
                 Map.entry("output_cost", "cost.output_usd"),
                 Map.entry("total_cost", "cost.total_usd"),
                 Map.entry("trackable_type", "trackable.type"),
-                Map.entry("trackable_id", "trackable.id"));
+                Map.entry("trackable_id", "trackable.id"),
+                Map.entry("cost_source", "cost.source"),
+                Map.entry("provider_cost", "cost.provider_usd"));
     }
 
     @Test
@@ -197,10 +201,22 @@ class RequestColumnUnitTests {
                 .hasMessage("column latency_ms: a value of type java.lang.Integer is not a Long");
 
         values.put(RequestColumn.LATENCY_MS, 12L);
-        values.put(RequestColumn.REASONING_TOKENS, null);
+        values.put(RequestColumn.OUTPUT_TOKENS, null);
         assertThatThrownBy(() -> RequestColumn.toRequest(values::get)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("column reasoning_tokens has no value but other columns of usage have: usage is all or "
+                .hasMessage("column output_tokens has no value but other columns of usage have: usage is all or "
                         + "nothing");
+        values.put(RequestColumn.INPUT_TOKENS, null);
+        values.put(RequestColumn.TOTAL_TOKENS, null);
+        assertThatThrownBy(() -> RequestColumn.toRequest(values::get)).as("only details of a usage")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("column input_tokens has no value but other columns of usage have: usage is all or "
+                        + "nothing");
+        values.put(RequestColumn.INPUT_TOKENS, full().usage().inputTokens());
+        values.put(RequestColumn.OUTPUT_TOKENS, full().usage().outputTokens());
+        values.put(RequestColumn.TOTAL_TOKENS, full().usage().totalTokens());
+        values.put(RequestColumn.REASONING_TOKENS, null);
+        assertThat(RequestColumn.toRequest(values::get).usage().isStated(Usage.Detail.REASONING_TOKENS))
+                .as("a detail that is null was not stated").isFalse();
 
         values.put(RequestColumn.REASONING_TOKENS, 45L);
         values.put(RequestColumn.TOOL_CALL_COUNTS, Map.of("function", 2.5));
@@ -231,7 +247,8 @@ class RequestColumnUnitTests {
                 .containsEntry("trackable", Map.of("type", "user", "id", "u-42"))
                 .containsEntry("cost", Map.of("input_usd", new BigDecimal("0.0000001500"),
                         "output_usd", new BigDecimal("1234.5000000000"),
-                        "total_usd", new BigDecimal("1234.5000001500")));
+                        "total_usd", new BigDecimal("1234.5000001500"), "source", "catalog",
+                        "provider_usd", new BigDecimal("1234.4000000000")));
         assertThat(full.get("usage")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .hasSize(14).containsEntry("cache_write_1h_tokens", 40L).containsEntry("audio_seconds",
                         new BigDecimal("12.50"));
@@ -289,5 +306,22 @@ class RequestColumnUnitTests {
     private static String camelCase(String snake) {
         return Pattern.compile("_([a-z0-9])").matcher(snake)
                 .replaceAll(r -> r.group(1).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @Test
+    void theColumnsAndTheJsonShowNullForWhatWasNotStatedAndReadBackTheSameUsage() {
+        Usage u = Usage.builder().inputTokens(10).outputTokens(4).cachedInputTokens(0).build();
+        TrackedRequest r = full().toBuilder().usage(u).build();
+        assertThat(RequestColumn.CACHED_INPUT_TOKENS.value(r)).isEqualTo(0L);
+        assertThat(RequestColumn.REASONING_TOKENS.value(r)).isNull();
+        assertThat(RequestColumn.AUDIO_SECONDS.value(r)).isNull();
+        assertThat(RequestColumn.INPUT_TOKENS.value(r)).isEqualTo(10L);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> usage = (Map<String, Object>) RequestColumn.toJson(r).get("usage");
+        assertThat(usage).containsEntry("cached_input_tokens", 0L).containsEntry("reasoning_tokens", null)
+                .containsEntry("input_tokens", 10L);
+        TrackedRequest back = RequestColumn.toRequest(c -> c.value(r));
+        assertThat(back.usage()).isEqualTo(u);
+        assertThat(back).isEqualTo(r);
     }
 }

@@ -177,7 +177,18 @@ class TrackingOperatorsUnitTests {
 
         TrackedRequest r = tt.only();
         assertThat(r.httpStatus()).isEqualTo(429);
-        assertThat(r.errorMessage()).isEqualTo("429 Too Many Requests from POST https://generativelanguage.googleapis.com"
+        // typed as the WebClient filter types a 429 whose body names no error; the URL with its key is not kept
+        assertThat(r.errorType()).isEqualTo("http_error");
+        assertThat(r.errorMessage()).isEqualTo("HTTP 429");
+
+        Mono<String> noStatus = Mono.error(new IllegalStateException("failed POST https://generativelanguage"
+                + ".googleapis.com/v1beta/models/gemini-2.5-flash:generateContent"
+                + "?key=AIzaSyA1234567890abcdefghijklmnopqrstuv"));
+        StepVerifier.create(noStatus.transform(tt.tracker.tracked("gemini", "gemini-2.5-flash")))
+                .expectError(IllegalStateException.class).verify();
+        TrackedRequest s = tt.records().get(1);
+        assertThat(s.errorType()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(s.errorMessage()).isEqualTo("failed POST https://generativelanguage.googleapis.com"
                 + "/v1beta/models/gemini-2.5-flash:generateContent?key=[REDACTED]");
     }
 

@@ -25,7 +25,53 @@ public final class Errors {
         }
     };
 
+    /** Methods that give the body of the failed response, most specific first. */
+    private static final String[] BODY_METHODS = {"getResponseBodyAsByteArray", "getResponseBodyAsString",
+            "responseBody", "getResponseBody", "body", "getBody"};
+
+    private static final ClassValue<@Nullable Method> BODY_METHOD = new ClassValue<>() {
+        @Override
+        protected @Nullable Method computeValue(Class<?> type) {
+            for (String name : BODY_METHODS) {
+                Method m = publicMethod(type, name);
+                if (m != null && m.getReturnType() != void.class && !m.getReturnType().isPrimitive()) {
+                    return m;
+                }
+            }
+            return null;
+        }
+    };
+
     private Errors() {
+    }
+
+    /**
+     * The body of the failed response an exception carries, if any: Spring's
+     * {@code WebClientResponseException#getResponseBodyAsByteArray()}, or any public {@code getResponseBodyAsString},
+     * {@code responseBody}, {@code getResponseBody}, {@code body} or {@code getBody} method, found reflectively.
+     * Only an exception that also carries an HTTP status ({@link #httpStatus}) is asked.
+     *
+     * @param error the exception
+     * @return the body (a non-empty {@code byte[]} or {@code String}, or another object for the readers to try), or
+     *         null when it carries none
+     */
+    public static @Nullable Object responseBody(@Nullable Throwable error) {
+        if (error == null || httpStatus(error) == null) {
+            return null;
+        }
+        Method m = BODY_METHOD.get(error.getClass());
+        if (m == null) {
+            return null;
+        }
+        try {
+            Object v = m.invoke(error);
+            if (v instanceof byte[] b && b.length == 0 || v instanceof CharSequence s && s.length() == 0) {
+                return null;
+            }
+            return v;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A public no-arg method callable from outside: declared by a public class or interface of the type. */

@@ -38,24 +38,45 @@ public final class RateLimitedLog {
      * @param error the error, or null
      */
     public void warn(String kind, String message, @Nullable Throwable error) {
-        State s = states.computeIfAbsent(kind, k -> new State());
-        long now = System.nanoTime();
-        long last = s.lastNanos.get();
-        if (last != Long.MIN_VALUE && now - last < INTERVAL_NANOS) {
-            s.suppressed.incrementAndGet();
+        if (!due(kind)) {
             return;
         }
-        if (!s.lastNanos.compareAndSet(last, now)) {
-            s.suppressed.incrementAndGet();
-            return;
-        }
-        long n = s.suppressed.getAndSet(0);
+        long n = states.get(kind).suppressed.getAndSet(0);
         String text = n > 0 ? message + " (" + n + " similar suppressed in the last minute)" : message;
         if (error != null) {
             log.warn(text, error);
         } else {
             log.warn(text);
         }
+    }
+
+    /**
+     * Logs at debug level, when enabled, unless this kind was logged within the last minute.
+     *
+     * @param kind the rate-limit key (keep the set of kinds small)
+     * @param message the message
+     */
+    public void debug(String kind, String message) {
+        if (log.isDebugEnabled() && due(kind)) {
+            states.get(kind).suppressed.set(0);
+            log.debug(message);
+        }
+    }
+
+    /** Whether a line of this kind may be logged now; counts it as suppressed when not. */
+    private boolean due(String kind) {
+        State s = states.computeIfAbsent(kind, k -> new State());
+        long now = System.nanoTime();
+        long last = s.lastNanos.get();
+        if (last != Long.MIN_VALUE && now - last < INTERVAL_NANOS) {
+            s.suppressed.incrementAndGet();
+            return false;
+        }
+        if (!s.lastNanos.compareAndSet(last, now)) {
+            s.suppressed.incrementAndGet();
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -63,7 +63,11 @@ import tools.jackson.databind.json.JsonMapper;
  * without theirs) make the cost {@code null}, as does a tier the model has no prices for (batch prices are never
  * guessed from standard ones), a request above the long-context threshold at a tier other than standard, and
  * audio or image input tokens together with cache reads or writes (the response does not say which modality the
- * cache held). Units are billed by tokens when the usage has tokens and the tier token prices (a
+ * cache held). One exception, written down per provider from its own documentation
+ * ({@link #DOCUMENTED_CACHED_INPUT_SHARE}): a provider that bills cache reads at one stated share of the input rate
+ * for every model (Mistral: 10%) has its cache reads priced at that share when the catalog states no cached rate for
+ * the model; the cost then says so ({@link Cost.Source#CATALOG_CACHE_RATE_DERIVED}, pricing status
+ * {@code priced_cache_rate_derived}). Units are billed by tokens when the usage has tokens and the tier token prices (a
  * {@code gpt-image-1} answer's images are its output image tokens; a transcription billed by tokens is not billed
  * again by seconds); without tokens, a unit the usage has (images, seconds, characters) that the model has no
  * price for gives {@code null}. At the standard tier, a request whose input exceeds the model's long-context
@@ -312,7 +316,44 @@ public final class PricingCatalog implements Pricing {
                 return null; // a quality or size the catalog does not price
             }
         }
-        return cost(price, tier, billed);
+        return withDocumentedCacheRate(ProviderRegistry.canonicalId(provider), price, tier, billed);
+    }
+
+    /**
+     * Cache reads are billed at this share of the input rate, for every model of the provider, by the provider's own
+     * documentation; used only where the catalog states no cached-input rate for a model. A provider is listed only
+     * when its documentation states one rule for all its models:
+     * <ul>
+     *   <li>{@code mistral}: "Cached prompt tokens are billed at 10% of the standard input token price"
+     *       (docs.mistral.ai, prompt caching).</li>
+     * </ul>
+     * Others (OpenRouter, xAI, Groq, Together ...) state cached rates per model or per upstream provider: their cache
+     * reads stay unpriced without a catalog rate (OpenRouter states each call's cost itself, which is recorded).
+     */
+    public static final Map<String, BigDecimal> DOCUMENTED_CACHED_INPUT_SHARE = Map.of("mistral",
+            new BigDecimal("0.10"));
+
+    private static @Nullable Cost withDocumentedCacheRate(String provider, ModelPrice price, PricingTier tier,
+                                                          Usage usage) {
+        Cost c = cost(price, tier, usage);
+        BigDecimal share = DOCUMENTED_CACHED_INPUT_SHARE.get(provider);
+        TokenPrices p = price.tier(tier);
+        if (c != null || share == null || usage.cachedInputTokens() == 0 || p == null || p.cachedInput() != null) {
+            return c;
+        }
+        Map<PricingTier, TokenPrices> tiers = new LinkedHashMap<>(price.tiers());
+        tiers.put(tier, withCachedShare(p, share));
+        TokenPrices lc = price.longContext();
+        ModelPrice derived = new ModelPrice(price.type(), tiers, price.perImage(), price.perInputSecond(),
+                price.perOutputSecond(), price.perMillionInputCharacters(),
+                lc == null ? null : lc.cachedInput() != null ? lc : withCachedShare(lc, share),
+                price.longContextAboveInputTokens());
+        Cost d = cost(derived, tier, usage);
+        return d == null ? null : d.withSource(Cost.Source.CATALOG_CACHE_RATE_DERIVED);
+    }
+
+    private static TokenPrices withCachedShare(TokenPrices p, BigDecimal share) {
+        return p.withCachedInput(p.input().multiply(share).stripTrailingZeros().toPlainString());
     }
 
     private static boolean billedByTokens(ModelPrice price, PricingTier tier, Usage usage) {

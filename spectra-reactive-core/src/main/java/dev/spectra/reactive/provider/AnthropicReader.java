@@ -149,10 +149,10 @@ final class AnthropicReader extends FormatReader {
 
         Usage toUsage() {
             UsageParts p = new UsageParts();
-            p.cached = UsageParts.nz(cacheRead);
-            p.cacheWrite = UsageParts.nz(cacheWrite);
-            p.cacheWrite1h = UsageParts.nz(cacheWrite1h);
-            p.input = UsageParts.nz(input) + p.cached + p.cacheWrite;
+            p.cached = cacheRead;
+            p.cacheWrite = cacheWrite;
+            p.cacheWrite1h = cacheWrite1h;
+            p.input = UsageParts.nz(input) + UsageParts.nz(cacheRead) + UsageParts.nz(cacheWrite);
             p.output = UsageParts.nz(output);
             return p.toUsage();
         }

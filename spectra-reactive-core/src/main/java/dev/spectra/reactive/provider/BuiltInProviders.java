@@ -70,7 +70,13 @@ final class BuiltInProviders {
                         Endpoint.of("/compatibility/v1/chat/completions", "chat", TEXT, OPENAI_CHAT),
                         Endpoint.of("/compatibility/v1/embeddings", "embeddings", EMBEDDING, OPENAI_EMBEDDINGS)),
                         COHERE),
-                new Provider("ollama", List.of("localhost:11434", "127.0.0.1:11434", "[::1]:11434"), List.of(
+                new Provider("vertex_ai", List.of("aiplatform.googleapis.com", "*-aiplatform.googleapis.com"),
+                        vertex(), GEMINI),
+                new Provider("huggingface", List.of("router.huggingface.co"), List.of(
+                        Endpoint.of("/v1/chat/completions", "chat", TEXT, OPENAI_CHAT),
+                        Endpoint.of("/v1/responses", "responses", TEXT, OPENAI_RESPONSES)), OPENAI_CHAT),
+                // a local Ollama on any port (ollama serve --port, containers), and Ollama Cloud
+                new Provider("ollama", List.of("localhost", "127.0.0.1", "[::1]", "ollama.com"), List.of(
                         Endpoint.of("/api/chat", "chat", TEXT, OLLAMA).streamingByDefault(),
                         Endpoint.of("/api/generate", "generate", TEXT, OLLAMA).streamingByDefault(),
                         Endpoint.of("/api/embed", "embeddings", EMBEDDING, OLLAMA),
@@ -113,6 +119,21 @@ final class BuiltInProviders {
                 Endpoint.of("/openai/responses", "responses", TEXT, OPENAI_RESPONSES)));
         list.addAll(openAi("/openai/v1", true));
         return list;
+    }
+
+    /**
+     * Vertex AI: Gemini's wire format under the project's publisher path, and Anthropic's Messages format for
+     * Claude on Vertex ({@code rawPredict}, {@code streamRawPredict}).
+     */
+    private static List<Endpoint> vertex() {
+        String base = "/{version}/projects/{project}/locations/{location}/publishers/";
+        return List.of(
+                Endpoint.of(base + "google/models/{model}:generateContent", "generate_content", TEXT, GEMINI),
+                Endpoint.of(base + "google/models/{model}:streamGenerateContent", "generate_content", TEXT, GEMINI)
+                        .streamingByDefault(),
+                Endpoint.of(base + "anthropic/models/{model}:rawPredict", "messages", TEXT, ANTHROPIC_MESSAGES),
+                Endpoint.of(base + "anthropic/models/{model}:streamRawPredict", "messages", TEXT,
+                        ANTHROPIC_MESSAGES).streamingByDefault());
     }
 
     private static List<Endpoint> gemini() {

@@ -90,7 +90,7 @@ final class CohereReader extends FormatReader {
         p.input = UsageParts.nz(in);
         p.output = UsageParts.nz(out);
         if (withCache) {
-            p.cached = UsageParts.nz(JsonFields.count(u, "cached_tokens"));
+            p.cached = JsonFields.count(u, "cached_tokens");
         }
         return p.toUsage();
     }

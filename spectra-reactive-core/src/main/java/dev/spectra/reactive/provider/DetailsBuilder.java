@@ -1,5 +1,6 @@
 package dev.spectra.reactive.provider;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,15 +22,16 @@ final class DetailsBuilder {
     @Nullable Usage billedUsage;
     @Nullable String imageQuality;
     @Nullable String imageSize;
+    @Nullable BigDecimal statedCost;
 
     ResponseDetails build() {
         if (responseModel == null && responseId == null && usage == null && finishReason == null
                 && toolCalls.isEmpty() && pricingTier == null && errorType == null && errorMessage == null
-                && billedUsage == null && imageQuality == null && imageSize == null) {
+                && billedUsage == null && imageQuality == null && imageSize == null && statedCost == null) {
             return ResponseDetails.EMPTY;
         }
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCalls, pricingTier,
-                errorType, errorMessage, billedUsage, imageQuality, imageSize);
+                errorType, errorMessage, billedUsage, imageQuality, imageSize, null, statedCost);
     }
 
     /** A copy, for a snapshot of a stream's state. */
@@ -38,6 +40,7 @@ final class DetailsBuilder {
         c.responseModel = responseModel;
         c.responseId = responseId;
         c.usage = usage;
+        c.statedCost = statedCost;
         c.finishReason = finishReason;
         c.toolCalls.putAll(toolCalls);
         c.pricingTier = pricingTier;

@@ -91,6 +91,9 @@ abstract class FormatStream {
         if (whole.imageSize != null) {
             out.imageSize = whole.imageSize;
         }
+        if (whole.statedCost != null) {
+            out.statedCost = whole.statedCost;
+        }
     }
 
     /** Whether a payload is a whole answer rather than a stream event (e.g. a body fed through a stream). */

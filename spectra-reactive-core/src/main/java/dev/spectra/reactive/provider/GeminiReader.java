@@ -116,31 +116,43 @@ final class GeminiReader extends FormatReader {
         }
         UsageParts p = new UsageParts();
         p.input = UsageParts.nz(prompt) + UsageParts.nz(JsonFields.count(m, "toolUsePromptTokenCount"));
-        p.cached = UsageParts.nz(JsonFields.count(m, "cachedContentTokenCount"));
-        p.reasoning = UsageParts.nz(thoughts);
-        p.output = UsageParts.nz(candidates) + p.reasoning;
+        p.cached = JsonFields.count(m, "cachedContentTokenCount");
+        p.reasoning = thoughts;
+        p.output = UsageParts.nz(candidates) + UsageParts.nz(thoughts);
         p.total = total;
-        p.audioIn = modality(m, "promptTokensDetails", "AUDIO") + modality(m, "toolUsePromptTokensDetails", "AUDIO");
+        p.audioIn = sum(modality(m, "promptTokensDetails", "AUDIO"), modality(m, "toolUsePromptTokensDetails", "AUDIO"));
         p.audioOut = modality(m, "candidatesTokensDetails", "AUDIO");
         p.imageOut = modality(m, "candidatesTokensDetails", "IMAGE");
         return p.toUsage();
     }
 
     /**
-     * The token count of one modality in a {@code [{"modality": ..., "tokenCount": ...}]} list; 0 when absent.
+     * The token count of one modality in a {@code [{"modality": ..., "tokenCount": ...}]} list: null when the list
+     * is absent (not stated), 0 when the list is there without that modality (the breakdown is stated and has none).
      * Only the entries of that modality are read.
      */
-    private static long modality(JsonNode m, String field, String modality) {
+    private static @Nullable Long modality(JsonNode m, String field, String modality) {
         JsonNode list = JsonFields.array(m, field);
+        if (list == null) {
+            return null;
+        }
         long n = 0;
-        if (list != null) {
-            for (JsonNode e : list.values()) {
-                if (modality.equals(JsonFields.text(e, "modality"))) {
-                    n += UsageParts.nz(JsonFields.count(e, "tokenCount"));
-                }
+        for (JsonNode e : list.values()) {
+            if (modality.equals(JsonFields.text(e, "modality"))) {
+                n += UsageParts.nz(JsonFields.count(e, "tokenCount"));
             }
         }
         return n;
+    }
+
+    private static @Nullable Long sum(@Nullable Long a, @Nullable Long b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a + b;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.spectra.reactive.provider;
 
+import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -33,6 +34,7 @@ final class OpenAiChatReader extends FormatReader {
         UsageParts p = usageOf(body);
         if (p != null) {
             out.usage = p.toUsage();
+            out.statedCost = statedCost(JsonFields.obj(body, "usage"));
         }
         JsonNode choices = JsonFields.array(body, "choices");
         if (choices != null) {
@@ -62,6 +64,23 @@ final class OpenAiChatReader extends FormatReader {
             p = OpenAiUsage.read(JsonFields.obj(JsonFields.obj(body, "x_groq"), "usage"));
         }
         return p;
+    }
+
+    /**
+     * The call's cost as the provider states it in its usage object, in USD: OpenRouter's {@code usage.cost} (its
+     * credits are US dollars), or a {@code cost} object's {@code total_cost} (Perplexity). Null when none, or when
+     * it is not a non-negative number: a malformed cost never makes the usage unknown.
+     */
+    static @Nullable BigDecimal statedCost(@Nullable JsonNode usage) {
+        JsonNode cost = usage == null ? null : usage.get("cost");
+        if (cost != null && cost.isObject()) {
+            cost = cost.get("total_cost");
+        }
+        if (cost == null || !cost.isNumber()) {
+            return null;
+        }
+        BigDecimal v = cost.decimalValue();
+        return v.signum() < 0 ? null : v;
     }
 
     static void tier(JsonNode body, DetailsBuilder out) {
@@ -116,6 +135,7 @@ final class OpenAiChatReader extends FormatReader {
             UsageParts p = usageOf(chunk);
             if (p != null) {
                 usage = p.toUsage();
+                out.statedCost = statedCost(JsonFields.obj(chunk, "usage"));
                 tier(chunk, out);
             }
             JsonNode choices = JsonFields.array(chunk, "choices");

@@ -61,9 +61,9 @@ final class OpenAiMediaReader extends FormatReader {
                 if (p == null) {
                     p = new UsageParts();
                 }
-                p.images = data == null ? 0 : data.size();
+                p.images = data == null ? 0L : (long) data.size();
             }
-        } else if (p == null || p.audioSeconds.signum() == 0) {
+        } else if (p == null || p.audioSeconds == null || p.audioSeconds.signum() == 0) {
             try {
                 BigDecimal duration = JsonFields.decimal(body, "duration"); // the verbose answer's
                 if (duration != null) {

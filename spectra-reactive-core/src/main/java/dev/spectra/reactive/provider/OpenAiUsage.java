@@ -97,13 +97,13 @@ final class OpenAiUsage {
         if (outDetails == null) {
             outDetails = JsonFields.obj(u, "output_tokens_details");
         }
-        long reasoning = UsageParts.nz(JsonFields.count(outDetails, "reasoning_tokens"));
+        Long reasoning = JsonFields.count(outDetails, "reasoning_tokens");
         Long total = JsonFields.count(u, "total_tokens");
-        p.audioIn = UsageParts.nz(JsonFields.count(inDetails, "audio_tokens"));
-        p.audioOut = UsageParts.nz(JsonFields.count(outDetails, "audio_tokens"));
+        p.audioIn = JsonFields.count(inDetails, "audio_tokens");
+        p.audioOut = JsonFields.count(outDetails, "audio_tokens");
         p.input = in;
-        p.cached = UsageParts.nz(cached);
-        p.cacheWrite = UsageParts.nz(write);
+        p.cached = cached;
+        p.cacheWrite = write;
         p.output = UsageParts.outputWithReasoning(in, comp, reasoning, total);
         p.reasoning = reasoning;
         p.total = total;
@@ -116,7 +116,7 @@ final class OpenAiUsage {
      * only). Throws {@link JsonFields.MalformedCount} for a malformed one.
      */
     private static void imageTokens(JsonNode u, UsageParts p) {
-        p.imageIn = UsageParts.nz(JsonFields.count(JsonFields.obj(u, "input_tokens_details"), "image_tokens"));
+        p.imageIn = JsonFields.count(JsonFields.obj(u, "input_tokens_details"), "image_tokens");
         Long out = JsonFields.count(JsonFields.obj(u, "output_tokens_details"), "image_tokens");
         p.imageOut = out != null ? out : p.output;
     }

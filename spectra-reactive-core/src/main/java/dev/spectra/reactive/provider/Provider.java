@@ -12,8 +12,8 @@ import dev.spectra.reactive.ModelType;
  * A provider: its id (as stored in {@code provider}), the hosts that serve it and its trackable endpoints.
  *
  * <p>Host patterns: an exact host ({@code api.openai.com}), a host with a port ({@code localhost:11434}, which
- * matches only that port), or a wildcard of one DNS label ({@code *.openai.azure.com}). A pattern without a port
- * matches any port. Hosts compare case-insensitively.
+ * matches only that port), or a wildcard of one DNS label or the start of one ({@code *.openai.azure.com},
+ * {@code *-aiplatform.googleapis.com}). A pattern without a port matches any port. Hosts compare case-insensitively.
  *
  * @param id the provider id, e.g. {@code openai}; lower case
  * @param hosts host patterns
@@ -25,7 +25,7 @@ import dev.spectra.reactive.ModelType;
 public record Provider(String id, List<String> hosts, List<Endpoint> endpoints, WireFormat defaultFormat) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final Pattern HOST = Pattern.compile("(\\*\\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?"
+    private static final Pattern HOST = Pattern.compile("(\\*[.-])?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?"
             + "|\\[[0-9a-f:.]+\\](:[0-9]{1,5})?");
 
     /**
@@ -73,11 +73,36 @@ public record Provider(String id, List<String> hosts, List<Endpoint> endpoints, 
                 WireFormat.OPENAI_CHAT);
     }
 
+    /**
+     * A provider of its own id that speaks a built-in provider's API (its paths and wire format): a company gateway
+     * or a regional deployment that speaks Gemini's or Anthropic's format under another host, recorded under its own
+     * id (and priced under it: add its prices to the catalog).
+     *
+     * <pre>{@code
+     * ProviderRegistry.builtIn().toBuilder().provider(Provider.like("acme-gemini", "gemini", "llm.acme.internal"))
+     * }</pre>
+     *
+     * @param id the provider id to store, e.g. {@code acme-gemini}
+     * @param builtIn the built-in provider whose API it speaks, e.g. {@code gemini} (aliases accepted)
+     * @param hosts host patterns
+     * @return the provider
+     * @throws IllegalArgumentException when {@code builtIn} names no built-in provider, or an id or host is invalid
+     */
+    public static Provider like(String id, String builtIn, String... hosts) {
+        Provider p = ProviderRegistry.builtIn().provider(ProviderRegistry.canonicalId(
+                Objects.requireNonNull(builtIn, "builtIn")));
+        if (p == null) {
+            throw new IllegalArgumentException("\"" + builtIn + "\" is no built-in provider; one of "
+                    + ProviderRegistry.builtIn().providers().stream().map(Provider::id).toList());
+        }
+        return new Provider(id, List.of(hosts), p.endpoints(), p.defaultFormat());
+    }
+
     static String checkHost(String host) {
         String h = Objects.requireNonNull(host, "host").trim().toLowerCase(Locale.ROOT);
         if (!HOST.matcher(h).matches()) {
             throw new IllegalArgumentException("host pattern \"" + host
-                    + "\" is not a host, host:port or *.domain (one wildcard label at the start)");
+                    + "\" is not a host, host:port, *.domain or *-rest.domain (one wildcard label at the start)");
         }
         return h;
     }

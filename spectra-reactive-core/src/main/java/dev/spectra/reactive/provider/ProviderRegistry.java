@@ -86,7 +86,7 @@ public final class ProviderRegistry implements ResponseReader {
         }
         for (Route r : all) {
             String h = r.host;
-            if (h.startsWith("*.")) {
+            if (h.startsWith("*")) { // *.openai.azure.com, *-aiplatform.googleapis.com: one label's worth
                 int colon = h.lastIndexOf(':');
                 String suffix = colon > 0 ? h.substring(1, colon) : h.substring(1);
                 String port = colon > 0 ? h.substring(colon + 1) : "";
@@ -194,6 +194,18 @@ public final class ProviderRegistry implements ResponseReader {
         }
         String path = uri.getRawPath();
         return match(host, uri.getPort(), path == null ? "/" : path);
+    }
+
+    /**
+     * Whether a host (at a port) serves a known provider, whatever the path: what tells a call to an unknown host
+     * from a call to a known provider's untracked path ({@code /v1/models}).
+     *
+     * @param host the host
+     * @param port the port, or -1 when the URL has none
+     * @return true when some provider is served there
+     */
+    public boolean recognises(String host, int port) {
+        return routeForHost(Objects.requireNonNull(host, "host"), port) != null;
     }
 
     /**
@@ -352,8 +364,10 @@ public final class ProviderRegistry implements ResponseReader {
      *
      * @param provider the provider id (or alias)
      * @param endpoint the URL path called, when known
-     * @param response a Jackson {@code JsonNode}, a JSON {@code String}, a {@code byte[]}, a {@code ByteBuffer},
-     *        or a {@code Map}/{@code List}; anything else gives {@link ResponseDetails#EMPTY}
+     * @param response a Jackson {@code JsonNode} (Jackson 3, or Jackson 2's {@code com.fasterxml} one), a JSON
+     *        {@code String}, a {@code byte[]}, a {@code ByteBuffer}, or a
+     *        {@code Map}/{@code List}; anything else is unreadable, with the reason in
+     *        {@link ResponseDetails#readProblem()}
      * @return what it says
      */
     @Override
@@ -384,7 +398,12 @@ public final class ProviderRegistry implements ResponseReader {
                 }
                 return readNode(node, format, fallback);
             }
-            return ResponseDetails.EMPTY;
+            String foreign = ForeignJson.text(response);
+            if (foreign != null) {
+                byte[] b = foreign.getBytes(StandardCharsets.UTF_8);
+                return readBytes(b, 0, b.length, format, fallback);
+            }
+            return ResponseDetails.unreadable(ForeignJson.unknownType(response));
         } catch (RuntimeException e) {
             return readerFailed(e);
         }

@@ -1,5 +1,6 @@
 package dev.spectra.reactive.provider;
 
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 
@@ -48,11 +49,12 @@ public record ResponseDetails(
         @Nullable Usage billedUsage,
         @Nullable String imageQuality,
         @Nullable String imageSize,
-        @Nullable String readProblem) {
+        @Nullable String readProblem,
+        @Nullable BigDecimal statedCost) {
 
     /** A response that says nothing. */
     public static final ResponseDetails EMPTY = new ResponseDetails(null, null, null, null, Map.of(), null, null, null,
-            null, null, null, null);
+            null, null, null, null, null);
 
     /**
      * Makes the tool-call map immutable.
@@ -69,9 +71,35 @@ public record ResponseDetails(
      * @param imageQuality the quality of generated images, as the response or the request states it, or null
      * @param imageSize the size of generated images, as the response or the request states it, or null
      * @param readProblem why the response could not be read, or null when it was read
+     * @param statedCost what the provider says the call cost, in USD (OpenRouter's {@code usage.cost}), or null
      */
     public ResponseDetails {
         toolCallCounts = toolCallCounts == null || toolCallCounts.isEmpty() ? Map.of() : Map.copyOf(toolCallCounts);
+    }
+
+    /**
+     * Details without a cost stated by the provider.
+     *
+     * @param responseModel the model snapshot that answered
+     * @param responseId the provider's response id
+     * @param usage the usage, or null
+     * @param finishReason why generation stopped
+     * @param toolCallCounts tool calls by type
+     * @param pricingTier the tier the provider says it served, if any
+     * @param errorType the provider's error type
+     * @param errorMessage the provider's error message
+     * @param billedUsage the usage the provider bills, when it differs from {@code usage}
+     * @param imageQuality the quality of generated images, or null
+     * @param imageSize the size of generated images, or null
+     * @param readProblem why the response could not be read, or null when it was read
+     */
+    public ResponseDetails(@Nullable String responseModel, @Nullable String responseId, @Nullable Usage usage,
+                           @Nullable String finishReason, Map<String, Integer> toolCallCounts,
+                           @Nullable PricingTier pricingTier, @Nullable String errorType,
+                           @Nullable String errorMessage, @Nullable Usage billedUsage, @Nullable String imageQuality,
+                           @Nullable String imageSize, @Nullable String readProblem) {
+        this(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier, errorType, errorMessage,
+                billedUsage, imageQuality, imageSize, readProblem, null);
     }
 
     /**
@@ -95,7 +123,7 @@ public record ResponseDetails(
                            @Nullable String errorMessage, @Nullable Usage billedUsage, @Nullable String imageQuality,
                            @Nullable String imageSize) {
         this(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier, errorType, errorMessage,
-                billedUsage, imageQuality, imageSize, null);
+                billedUsage, imageQuality, imageSize, null, null);
     }
 
     /**
@@ -115,7 +143,7 @@ public record ResponseDetails(
                            @Nullable PricingTier pricingTier, @Nullable String errorType,
                            @Nullable String errorMessage) {
         this(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier, errorType, errorMessage,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     /**
@@ -126,7 +154,7 @@ public record ResponseDetails(
      */
     public static ResponseDetails unreadable(String problem) {
         return new ResponseDetails(null, null, null, null, Map.of(), null, null, null, null, null, null,
-                Objects.requireNonNull(problem, "problem"));
+                Objects.requireNonNull(problem, "problem"), null);
     }
 
     /**
@@ -144,13 +172,32 @@ public record ResponseDetails(
             return this;
         }
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, tier, errorType,
-                errorMessage, billedUsage, quality, size, readProblem);
+                errorMessage, billedUsage, quality, size, readProblem, statedCost);
+    }
+
+    /** The error type of an HTTP error whose body names none: {@value}. */
+    public static final String HTTP_ERROR = "http_error";
+
+    /**
+     * These details, for a response of this HTTP status: a status of 400 or more whose body named no error gets the
+     * error type {@value #HTTP_ERROR} and the message {@code HTTP <status>}. Every capture path applies the same
+     * rule, so a failure is typed alike whichever path saw it.
+     *
+     * @param status the HTTP status
+     * @return the details (this when the status is not an error or the body named one)
+     */
+    public ResponseDetails withHttpStatus(int status) {
+        if (status < 400 || errorType != null) {
+            return this;
+        }
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
+                HTTP_ERROR, "HTTP " + status, billedUsage, imageQuality, imageSize, readProblem, statedCost);
     }
 
     /** These details, said to come from a response that could not be read (or not all of it). */
     ResponseDetails withReadProblem(String problem) {
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
-                errorType, errorMessage, billedUsage, imageQuality, imageSize, problem);
+                errorType, errorMessage, billedUsage, imageQuality, imageSize, problem, statedCost);
     }
 
     /**

@@ -119,6 +119,8 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     private byte @Nullable [] scratch;
     private long malformed;
     private long chunks;
+    /** The first chunk no reader understood, described; reported when the stream gives no usage. */
+    private @Nullable String unknownType;
 
     StreamReader(@Nullable WireFormat format, @Nullable WireFormat fallback, int maxEventBytes) {
         this.format = format;
@@ -246,8 +248,16 @@ public final class StreamReader implements ResponseReader.ChunkReader {
         } else if (chunk instanceof CharSequence) {
             onString(chunk.toString(), eventName, false);
         } else {
+            String foreign = ForeignJson.text(chunk);
+            if (foreign != null) {
+                onString(foreign, eventName, true);
+                return;
+            }
             SseAccessors accessors = SSE_ACCESSORS.get(chunk.getClass());
             if (accessors == null) {
+                if (unknownType == null) {
+                    unknownType = ForeignJson.unknownType(chunk);
+                }
                 return;
             }
             Object data;
@@ -449,6 +459,9 @@ public final class StreamReader implements ResponseReader.ChunkReader {
     public ResponseDetails details() {
         ResponseDetails d = readDetails();
         long bad = malformedEvents();
+        if (bad == 0 && unknownType != null && d.usage() == null) {
+            return d.withReadProblem("chunks of " + unknownType);
+        }
         return bad == 0 ? d : d.withReadProblem(bad + (bad == 1 ? " malformed event" : " malformed events"));
     }
 

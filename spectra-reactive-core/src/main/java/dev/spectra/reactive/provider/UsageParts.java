@@ -6,25 +6,25 @@ import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Usage as a provider states it, already in OpenTelemetry semantics (input inclusive of cache reads and writes,
+ * Usage as a provider states it (a detail it leaves out stays null, so the record can tell it from a stated 0), already in OpenTelemetry semantics (input inclusive of cache reads and writes,
  * output inclusive of reasoning), before it is checked into a {@link Usage}. Formats fill what they read;
  * {@link #toUsage()} repairs what a provider got inconsistent instead of throwing.
  */
 final class UsageParts {
     long input;
     long output;
-    long cached;
-    long cacheWrite;
-    long reasoning;
+    @Nullable Long cached;
+    @Nullable Long cacheWrite;
+    @Nullable Long reasoning;
     @Nullable Long total;
-    long images;
-    BigDecimal audioSeconds = BigDecimal.ZERO;
-    long characters;
-    long cacheWrite1h;
-    long audioIn;
-    long audioOut;
-    long imageIn;
-    long imageOut;
+    @Nullable Long images;
+    @Nullable BigDecimal audioSeconds;
+    @Nullable Long characters;
+    @Nullable Long cacheWrite1h;
+    @Nullable Long audioIn;
+    @Nullable Long audioOut;
+    @Nullable Long imageIn;
+    @Nullable Long imageOut;
 
     /**
      * The usage; counts that break {@link Usage}'s invariants are clamped (cache reads and writes to the input,
@@ -34,19 +34,48 @@ final class UsageParts {
     Usage toUsage() {
         long in = Math.max(0, input);
         long out = Math.max(0, output);
-        long cr = Math.min(Math.max(0, cached), in);
-        long cw = Math.min(Math.max(0, cacheWrite), in - cr);
-        long rs = Math.min(Math.max(0, reasoning), out);
-        long cw1h = Math.min(Math.max(0, cacheWrite1h), cw);
-        long ai = Math.min(Math.max(0, audioIn), in);
-        long ii = Math.min(Math.max(0, imageIn), in - ai);
-        long ao = Math.min(Math.max(0, audioOut), out - rs);
-        long io = Math.min(Math.max(0, imageOut), out - rs - ao);
-        Usage.Builder b = Usage.builder().inputTokens(in).outputTokens(out).cachedInputTokens(cr)
-                .cacheWriteTokens(cw).reasoningTokens(rs).images(Math.max(0, images))
-                .audioSeconds(audioSeconds.signum() < 0 ? BigDecimal.ZERO : audioSeconds)
-                .characters(Math.max(0, characters)).cacheWrite1hTokens(cw1h).audioInputTokens(ai)
-                .imageInputTokens(ii).audioOutputTokens(ao).imageOutputTokens(io);
+        long cr = Math.min(Math.max(0, nz(cached)), in);
+        long cw = Math.min(Math.max(0, nz(cacheWrite)), in - cr);
+        long rs = Math.min(Math.max(0, nz(reasoning)), out);
+        long cw1h = Math.min(Math.max(0, nz(cacheWrite1h)), cw);
+        long ai = Math.min(Math.max(0, nz(audioIn)), in);
+        long ii = Math.min(Math.max(0, nz(imageIn)), in - ai);
+        long ao = Math.min(Math.max(0, nz(audioOut)), out - rs);
+        long io = Math.min(Math.max(0, nz(imageOut)), out - rs - ao);
+        Usage.Builder b = Usage.builder().inputTokens(in).outputTokens(out);
+        if (cached != null) {
+            b.cachedInputTokens(cr);
+        }
+        if (cacheWrite != null) {
+            b.cacheWriteTokens(cw);
+        }
+        if (reasoning != null) {
+            b.reasoningTokens(rs);
+        }
+        if (images != null) {
+            b.images(Math.max(0, images));
+        }
+        if (audioSeconds != null) {
+            b.audioSeconds(audioSeconds.signum() < 0 ? BigDecimal.ZERO : audioSeconds);
+        }
+        if (characters != null) {
+            b.characters(Math.max(0, characters));
+        }
+        if (cacheWrite1h != null) {
+            b.cacheWrite1hTokens(cw1h);
+        }
+        if (audioIn != null) {
+            b.audioInputTokens(ai);
+        }
+        if (imageIn != null) {
+            b.imageInputTokens(ii);
+        }
+        if (audioOut != null) {
+            b.audioOutputTokens(ao);
+        }
+        if (imageOut != null) {
+            b.imageOutputTokens(io);
+        }
         if (total != null && total >= 0) {
             b.totalTokens(total);
         }
@@ -84,7 +113,9 @@ final class UsageParts {
      * excess is clamped by {@link #toUsage()}); otherwise reasoning beyond the completion count, or a total that
      * is exactly input + completion + reasoning, means it was outside.
      */
-    static long outputWithReasoning(long input, long completion, long reasoning, @Nullable Long total) {
+    static long outputWithReasoning(long input, long completion, @Nullable Long statedReasoning,
+                                    @Nullable Long total) {
+        long reasoning = nz(statedReasoning);
         if (reasoning <= 0 || (total != null && total == input + completion)) {
             return completion;
         }

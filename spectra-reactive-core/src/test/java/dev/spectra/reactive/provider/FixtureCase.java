@@ -35,14 +35,32 @@ record FixtureCase(String file, String provider, String host, String path, boole
                 .audioInputTokens(t.audioInput()).audioSeconds(t.audioSeconds()).build();
     }
 
+    /** The counts of a usage, for comparing with {@link #countsOnly(Usage)}: a non-zero count is stated. */
     static Usage usage(long in, long out, long cached, long write, long reasoning, long total) {
-        return Usage.builder().inputTokens(in).outputTokens(out).cachedInputTokens(cached).cacheWriteTokens(write)
-                .reasoningTokens(reasoning).totalTokens(total).build();
+        return countsOnly(Usage.builder().inputTokens(in).outputTokens(out).cachedInputTokens(cached)
+                .cacheWriteTokens(write).reasoningTokens(reasoning).totalTokens(total).build());
+    }
+
+    /**
+     * The details with every usage reduced to its counts: which details were stated (a stated 0 against one left
+     * out) is checked apart, by {@code StatedUsageUnitTests} and by comparing readings of the same bytes in full.
+     */
+    static ResponseDetails countsOnly(ResponseDetails d) {
+        return new ResponseDetails(d.responseModel(), d.responseId(), countsOnly(d.usage()), d.finishReason(),
+                d.toolCallCounts(), d.pricingTier(), d.errorType(), d.errorMessage(), countsOnly(d.billedUsage()),
+                d.imageQuality(), d.imageSize(), d.readProblem(), d.statedCost());
+    }
+
+    static @Nullable Usage countsOnly(@Nullable Usage u) {
+        return u == null ? null : new Usage(u.inputTokens(), u.outputTokens(), u.cachedInputTokens(),
+                u.cacheWriteTokens(), u.reasoningTokens(), u.totalTokens(), u.images(), u.audioSeconds(),
+                u.characters(), u.cacheWrite1hTokens(), u.audioInputTokens(), u.audioOutputTokens(),
+                u.imageInputTokens(), u.imageOutputTokens(), java.util.Set.of());
     }
 
     ResponseDetails expected() {
         return new ResponseDetails(model, id, usage, finish, tools, tier, errorType, errorMessage, billed,
-                imageQuality, imageSize);
+                imageQuality, imageSize, null, ProviderFixtures.statedCost(file));
     }
 
     byte[] bytes() {

@@ -20,7 +20,8 @@ class ProviderRegistryUnitTests {
     @Test
     void builtInProviders() {
         assertThat(R.providers()).extracting(Provider::id).containsExactly("openai", "azure", "anthropic", "gemini",
-                "groq", "mistral", "deepseek", "xai", "openrouter", "together", "cohere", "ollama");
+                "groq", "mistral", "deepseek", "xai", "openrouter", "together", "cohere", "vertex_ai", "huggingface",
+                "ollama");
     }
 
     @Test
@@ -28,7 +29,10 @@ class ProviderRegistryUnitTests {
         assertThat(R.match("API.OpenAI.com", 443, "/v1/chat/completions").provider()).isEqualTo("openai");
         assertThat(R.match("codestral.mistral.ai", -1, "/v1/fim/completions").endpoint().operation()).isEqualTo("fim");
         assertThat(R.match("localhost", 11434, "/api/chat").provider()).isEqualTo("ollama");
-        assertThat(R.match("localhost", 8080, "/api/chat")).as("host:port pattern needs its port").isNull();
+        assertThat(R.match("localhost", 8080, "/api/chat").provider()).as("a local Ollama on any port")
+                .isEqualTo("ollama");
+        assertThat(R.match("127.0.0.1", 3000, "/api/generate").provider()).isEqualTo("ollama");
+        assertThat(R.match("ollama.com", 443, "/api/chat").provider()).as("Ollama Cloud").isEqualTo("ollama");
         assertThat(R.match("::1", 11434, "/api/chat").provider()).as("IPv6 literal").isEqualTo("ollama");
         assertThat(R.match("my-res.openai.azure.com", -1, "/openai/deployments/d/chat/completions").provider())
                 .isEqualTo("azure");
@@ -36,6 +40,38 @@ class ProviderRegistryUnitTests {
                 .as("a wildcard is one label").isNull();
         assertThat(R.match("openai.azure.com", -1, "/openai/deployments/d/chat/completions")).isNull();
         assertThat(R.match("example.com", -1, "/v1/chat/completions")).isNull();
+        assertThat(R.match("router.huggingface.co", 443, "/v1/chat/completions").provider()).isEqualTo("huggingface");
+    }
+
+    @Test
+    void aHostGetsItsOwnProviderIdOnABuiltInProvidersApi() {
+        ProviderRegistry r = R.toBuilder().provider(Provider.like("acme-gemini", "google", "llm.acme.internal"))
+                .build();
+        EndpointMatch m = r.match("llm.acme.internal", 443, "/v1beta/models/gemini-2.5-flash:generateContent");
+        assertThat(m.provider()).isEqualTo("acme-gemini");
+        assertThat(m.endpoint().format()).isEqualTo(WireFormat.GEMINI);
+        assertThat(m.pathModel()).isEqualTo("gemini-2.5-flash");
+        assertThatThrownBy(() -> Provider.like("x", "nope", "h"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("\"nope\" is no built-in provider");
+    }
+
+    @Test
+    void vertexAiServesGeminisFormatAndClaudesUnderItsProjectPaths() {
+        String gemini = "/v1/projects/p-1/locations/us-central1/publishers/google/models/gemini-2.5-pro";
+        EndpointMatch m = R.match("us-central1-aiplatform.googleapis.com", 443, gemini + ":generateContent");
+        assertThat(m.provider()).isEqualTo("vertex_ai");
+        assertThat(m.endpoint().format()).isEqualTo(WireFormat.GEMINI);
+        assertThat(m.pathModel()).isEqualTo("gemini-2.5-pro");
+        assertThat(R.match("aiplatform.googleapis.com", 443, gemini + ":streamGenerateContent").endpoint()
+                .streamsByDefault()).isTrue();
+        assertThat(R.match("a.b-aiplatform.googleapis.com", 443, gemini + ":generateContent"))
+                .as("the wildcard covers one label").isNull();
+        EndpointMatch claude = R.match("europe-west1-aiplatform.googleapis.com", 443,
+                "/v1/projects/p-1/locations/europe-west1/publishers/anthropic/models/claude-sonnet-4-5@20250929"
+                        + ":streamRawPredict");
+        assertThat(claude.provider()).isEqualTo("vertex_ai");
+        assertThat(claude.endpoint().format()).isEqualTo(WireFormat.ANTHROPIC_MESSAGES);
+        assertThat(claude.pathModel()).isEqualTo("claude-sonnet-4-5@20250929");
     }
 
     @Test
@@ -190,7 +226,9 @@ class ProviderRegistryUnitTests {
     @Test
     void theRegistryIsTheOperatorsReader() {
         ResponseReader reader = R;
-        assertThat(reader.read("openai", null, new Object())).isEqualTo(ResponseDetails.EMPTY);
+        assertThat(reader.read("openai", null, new Object())).as("a value no reader understands says so")
+                .isEqualTo(ResponseDetails.unreadable("a value of type java.lang.Object, which no reader understands "
+                        + "(give a JSON String, byte[], ByteBuffer, Map, List or JsonNode, or a usage extractor)"));
         assertThat(reader.read("openai", null, List.of())).isEqualTo(ResponseDetails.EMPTY);
         assertThat(reader.read("unknown-provider", null,
                 "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}").usage().totalTokens()).isEqualTo(7);

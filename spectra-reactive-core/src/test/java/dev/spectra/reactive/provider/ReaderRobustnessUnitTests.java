@@ -57,7 +57,9 @@ class ReaderRobustnessUnitTests {
         // cached beyond input, reasoning beyond output with a total that says it is inside: clamp, keep the call
         Usage u = R.read("openai", null, "{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15,"
                 + "\"prompt_tokens_details\":{\"cached_tokens\":50,\"cache_write_tokens\":7}}}").usage();
-        assertThat(u).isEqualTo(Usage.builder().inputTokens(10).cachedInputTokens(10).outputTokens(5).build());
+        // the write was stated (7) and clamped to what the input leaves: a stated 0, not an unstated one
+        assertThat(u).isEqualTo(Usage.builder().inputTokens(10).cachedInputTokens(10).cacheWriteTokens(0)
+                .outputTokens(5).build());
     }
 
     /**
@@ -137,7 +139,9 @@ class ReaderRobustnessUnitTests {
                 .isEqualTo(Usage.of(3, 2));
         assertThat(R.read("gemini", null, "{\"usageMetadata\":{\"promptTokenCount\":10,\"candidatesTokenCount\":2,"
                 + "\"trafficTokenCount\":{\"type\":\"ON_DEMAND\"},\"promptTokensDetails\":[{\"modality\":\"TEXT\","
-                + "\"tokenCount\":\"ten\"}]}}").usage()).isEqualTo(Usage.of(10, 2));
+                + "\"tokenCount\":\"ten\"}]}}").usage())
+                .as("a breakdown by modality without audio states 0 audio tokens")
+                .isEqualTo(Usage.builder().inputTokens(10).outputTokens(2).audioInputTokens(0).build());
         assertThat(R.read("cohere", "/v2/chat", "{\"id\":\"c\",\"usage\":{\"billed_units\":{\"input_tokens\":12,"
                 + "\"output_tokens\":2,\"search_tokens\":-1},\"tokens\":{\"input_tokens\":12,\"output_tokens\":2}}}")
                 .usage()).isEqualTo(Usage.of(12, 2));

@@ -20,7 +20,7 @@ class StreamReaderEdgeCaseUnitTests {
         for (String line : text.split("\r?\n", -1)) {
             r.onChunk(line);
         }
-        assertThat(r.finish().usage()).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
+        assertThat(FixtureCase.countsOnly(r.finish().usage())).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
         assertThat(r.malformedEvents()).isZero();
     }
 
@@ -51,9 +51,9 @@ class StreamReaderEdgeCaseUnitTests {
         byte[] tail = text.substring(usageAt).getBytes(StandardCharsets.UTF_8);
         r.feed(tail, 0, tail.length);
         // the usage chunk and [DONE] have no closing blank line: details() still sees them, twice alike
-        assertThat(r.details().usage()).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
+        assertThat(FixtureCase.countsOnly(r.details().usage())).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
         assertThat(r.details()).isEqualTo(r.details());
-        assertThat(r.finish().usage()).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
+        assertThat(FixtureCase.countsOnly(r.finish().usage())).isEqualTo(FixtureCase.usage(14, 30, 0, 0, 0, 44));
         assertThat(r.finish()).isEqualTo(r.details());
     }
 

@@ -11,8 +11,12 @@ import java.util.Objects;
 import java.util.UUID;
 
 import dev.spectra.reactive.Cost;
+import dev.spectra.reactive.PricingStatus;
 import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.Usage;
+import dev.spectra.reactive.pricing.Pricing;
+import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.r2dbc.internal.Identifiers;
 import dev.spectra.reactive.r2dbc.internal.RequestRows;
 import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
@@ -20,6 +24,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -38,6 +43,9 @@ public final class SpectraRequests {
 
     /** Rows deleted per statement by {@link #pruneOlderThan}: short transactions, short locks. */
     public static final int DEFAULT_PRUNE_CHUNK_SIZE = 1000;
+
+    /** Rows read and updated per round trip by {@link #reprice(RequestFilter, Pricing)}. */
+    public static final int DEFAULT_REPRICE_CHUNK_SIZE = 500;
 
     private final ConnectionFactory connectionFactory;
     private final SpectraSchema schema;
@@ -227,6 +235,133 @@ public final class SpectraRequests {
     private static long longOf(Row row, String column) {
         BigDecimal v = Objects.requireNonNull(row.get(column, BigDecimal.class), column);
         return v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : v.longValue();
+    }
+
+    /**
+     * Recomputes the cost of stored requests from their stored usage with other prices (a newer catalog, a corrected
+     * override), {@value #DEFAULT_REPRICE_CHUNK_SIZE} rows per round trip. See
+     * {@link #reprice(RequestFilter, Pricing, int)}.
+     *
+     * @param filter which requests
+     * @param pricing the prices to apply, e.g. {@code PricingCatalog.bundled().toBuilder().load(newFile).build()}
+     * @return the number of requests whose cost or pricing status changed
+     */
+    public Mono<Long> reprice(RequestFilter filter, Pricing pricing) {
+        return reprice(filter, pricing, DEFAULT_REPRICE_CHUNK_SIZE);
+    }
+
+    /**
+     * Recomputes the cost of stored requests from their stored usage with other prices, in chunks: each reads up to
+     * {@code chunkSize} requests with a known usage (in id order, so the walk is resumable and sees every row once)
+     * and updates the ones whose cost or pricing status changed in one statement, its own short transaction.
+     *
+     * <p>Each request is priced as when it was recorded: its answered model first, then the requested one, at its
+     * stored pricing tier; a cost the provider stated is kept, beside the new catalog figure or in place of a missing
+     * one; {@code cost_source} and {@code pricing_status} follow. What is not stored cannot be priced again: image
+     * quality and size (images billed per image by variant are priced at the model's own price) and a billed usage
+     * that differed from the usage (Cohere's billed units). A request the new prices cannot price loses its catalog
+     * cost (status {@code model_not_priced}), never gets a guessed one. Requests written while it runs are re-priced
+     * when their id comes after the walk's position.
+     *
+     * @param filter which requests
+     * @param pricing the prices to apply
+     * @param chunkSize requests per round trip, 1 to 10,000
+     * @return the number of requests whose cost or pricing status changed
+     */
+    public Mono<Long> reprice(RequestFilter filter, Pricing pricing, int chunkSize) {
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(pricing, "pricing");
+        if (chunkSize < 1 || chunkSize > 10_000) {
+            throw new IllegalArgumentException("chunkSize must be between 1 and 10000, was " + chunkSize);
+        }
+        return repriceChunk(filter, pricing, new UUID(0, 0), chunkSize)
+                .expand(step -> step.seen() == chunkSize
+                        ? repriceChunk(filter, pricing, step.last(), chunkSize) : Mono.empty())
+                .reduce(0L, (sum, step) -> sum + step.changed());
+    }
+
+    /** One chunk of a re-pricing walk: the last id read, how many rows it read and how many it changed. */
+    private record Repricing(UUID last, int seen, long changed) {
+    }
+
+    private Mono<Repricing> repriceChunk(RequestFilter filter, Pricing pricing, UUID after, int chunkSize) {
+        return Mono.defer(() -> {
+            FilterSql sql = new FilterSql().filter(filter);
+            sql.where("input_tokens IS NOT NULL");
+            sql.where("id > " + sql.bind(after));
+            String text = "SELECT " + RequestRows.COLUMNS + " FROM " + table + sql.whereClause()
+                    + " ORDER BY id LIMIT " + sql.bind(chunkSize);
+            return query(c -> sql.bindTo(c.createStatement(text)), RequestRows::read).collectList()
+                    .flatMap(rows -> update(rows, pricing).map(changed -> new Repricing(
+                            rows.isEmpty() ? after : rows.get(rows.size() - 1).id(), rows.size(), changed)));
+        });
+    }
+
+    /** Updates the rows whose cost or status the prices change, in one statement; gives how many. */
+    private Mono<Long> update(List<TrackedRequest> rows, Pricing pricing) {
+        StringBuilder ids = new StringBuilder("{");
+        StringBuilder inputs = new StringBuilder("{");
+        StringBuilder outputs = new StringBuilder("{");
+        StringBuilder totals = new StringBuilder("{");
+        StringBuilder sources = new StringBuilder("{");
+        StringBuilder statuses = new StringBuilder("{");
+        int n = 0;
+        for (TrackedRequest r : rows) {
+            Cost cost = repriced(r, pricing);
+            PricingStatus status = PricingStatus.of(cost, true);
+            if (Objects.equals(cost, r.cost()) && status == r.pricingStatus()) {
+                continue;
+            }
+            String sep = n++ == 0 ? "" : ",";
+            ids.append(sep).append(r.id());
+            inputs.append(sep).append(literal(cost == null ? null : cost.input()));
+            outputs.append(sep).append(literal(cost == null ? null : cost.output()));
+            totals.append(sep).append(literal(cost == null ? null : cost.total()));
+            sources.append(sep).append(cost == null ? "NULL" : cost.source().id());
+            statuses.append(sep).append(status.id());
+        }
+        if (n == 0) {
+            return Mono.just(0L);
+        }
+        String text = "UPDATE " + table + " AS t SET input_cost = v.input_cost, output_cost = v.output_cost,"
+                + " total_cost = v.total_cost, cost_source = v.cost_source, pricing_status = v.pricing_status"
+                + " FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::text[], $6::text[])"
+                + " AS v(id, input_cost, output_cost, total_cost, cost_source, pricing_status) WHERE t.id = v.id";
+        List<String> params = List.of(ids.append('}').toString(), inputs.append('}').toString(),
+                outputs.append('}').toString(), totals.append('}').toString(), sources.append('}').toString(),
+                statuses.append('}').toString());
+        return Mono.usingWhen(connectionFactory.create(), c -> {
+            io.r2dbc.spi.Statement st = c.createStatement(text);
+            for (int i = 0; i < params.size(); i++) {
+                st.bind(i, params.get(i));
+            }
+            return Flux.from(st.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+        }, Connection::close);
+    }
+
+    /**
+     * The cost of a stored request at these prices, found as when it was recorded: the answered model, then the
+     * requested one; the provider's stated figure kept beside it, or in its place.
+     */
+    private static @Nullable Cost repriced(TrackedRequest r, Pricing pricing) {
+        Usage usage = Objects.requireNonNull(r.usage());
+        Cost cost = null;
+        if (r.responseModel() != null) {
+            cost = pricing.cost(r.provider(), r.responseModel(), r.pricingTier(), usage, ResponseDetails.EMPTY);
+        }
+        if (cost == null && !r.model().equals(r.responseModel())) {
+            cost = pricing.cost(r.provider(), r.model(), r.pricingTier(), usage, ResponseDetails.EMPTY);
+        }
+        BigDecimal stated = r.cost() == null ? null : r.cost().providerStated();
+        if (stated != null) {
+            cost = cost != null ? cost.withProviderStated(stated) : Cost.statedByProvider(stated);
+        }
+        return cost;
+    }
+
+    /** An amount as an element of an array literal: plain digits, or NULL. */
+    private static String literal(@Nullable BigDecimal v) {
+        return v == null ? "NULL" : v.toPlainString();
     }
 
     /**

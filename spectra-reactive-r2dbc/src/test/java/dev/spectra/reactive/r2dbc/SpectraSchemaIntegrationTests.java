@@ -3,6 +3,7 @@ package dev.spectra.reactive.r2dbc;
 import java.time.Duration;
 import java.util.List;
 
+import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
 import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.r2dbc.internal.SchemaDdl;

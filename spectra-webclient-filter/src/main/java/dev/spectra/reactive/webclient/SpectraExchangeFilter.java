@@ -1,5 +1,7 @@
 package dev.spectra.reactive.webclient;
 
+import java.util.Map;
+
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.internal.Fatal;
@@ -100,6 +102,17 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Calls this filter passed on untracked because no provider is known at their host, by {@code host[:port]}:
+     * where to look when a call was not recorded (each is also logged at DEBUG, once a minute per host). At most
+     * {@value HttpCapture#MAX_UNRECOGNISED_HOSTS} hosts are counted apart, the rest together.
+     *
+     * @return a snapshot of the counts
+     */
+    public Map<String, Long> unrecognisedHosts() {
+        return capture.unrecognisedHosts();
     }
 
     @Override

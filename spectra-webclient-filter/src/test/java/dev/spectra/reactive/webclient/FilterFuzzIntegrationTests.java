@@ -223,7 +223,8 @@ class FilterFuzzIntegrationTests {
             }
             TrackedRequest r = mine.get(0);
             Usage expected = c.usageUnknown() ? null : f.expected().usage();
-            if (!Objects.equals(r.usage(), expected)) {
+            // the fixture table gives counts: which details were stated is compared across capture paths
+            if (!Objects.equals(counts(r.usage()), counts(expected))) {
                 p.append(read).append(": usage ").append(r.usage()).append(" instead of ")
                         .append(expected == null ? "unknown" : expected).append('\n');
             }
@@ -255,5 +256,9 @@ class FilterFuzzIntegrationTests {
         String body = String.valueOf(s.body());
         return (body.length() > 200 ? body.substring(0, 200) + "..." : body) + (s.error() == null ? ", completed"
                 : ", failed with " + s.error());
+    }
+
+    private static @Nullable Usage counts(@Nullable Usage u) {
+        return u == null ? null : u.toBuilder().stated(java.util.EnumSet.allOf(Usage.Detail.class)).build();
     }
 }

@@ -478,11 +478,7 @@ public final class HttpCallObserver {
                         + " response: " + b.unreadReason());
             }
         }
-        if (status >= 400 && d.errorType() == null) {
-            d = new ResponseDetails(d.responseModel(), d.responseId(), d.usage(), d.finishReason(),
-                    d.toolCallCounts(), d.pricingTier(), "http_error", "HTTP " + status, d.billedUsage(),
-                    d.imageQuality(), d.imageSize());
-        }
+        d = d.withHttpStatus(status);
         // what only the request says: the tier asked for (when the response names none), image quality and size
         return d.withRequest(req);
     }

@@ -3,7 +3,11 @@ package dev.spectra.reactive.internal.http;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
@@ -40,6 +44,14 @@ public final class HttpCapture {
     public static final int MAX_CAPTURE_BYTES = 8192;
 
     private static final RateLimitedLog LOG = new RateLimitedLog(HttpCapture.class);
+
+    /** Most distinct unrecognised hosts counted apart; calls to further hosts are counted under {@value #OTHER}. */
+    public static final int MAX_UNRECOGNISED_HOSTS = 64;
+
+    /** The key under which calls to hosts beyond {@link #MAX_UNRECOGNISED_HOSTS} are counted. */
+    public static final String OTHER = "(other hosts)";
+
+    private final ConcurrentHashMap<String, LongAdder> unrecognised = new ConcurrentHashMap<>();
 
     private final @Nullable SpectraTracker tracker;
     private final @Nullable ProviderRegistry fixedRegistry;
@@ -83,12 +95,45 @@ public final class HttpCapture {
      */
     public @Nullable EndpointMatch match(String method, URI url) {
         try {
-            return registry().match(url);
+            ProviderRegistry r = registry();
+            EndpointMatch m = r.match(url);
+            if (m == null && url.getHost() != null && !r.recognises(url.getHost(), url.getPort())) {
+                unrecognised(method, url);
+            }
+            return m;
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             trackingFailed(null, "matching " + method + " " + url.getHost() + " (the call runs untracked)", e);
             return null;
         }
+    }
+
+    /** Counts a call to a host no provider is known at, and says so at DEBUG (rate-limited per host). */
+    private void unrecognised(String method, URI url) {
+        String host = url.getPort() >= 0 ? url.getHost() + ":" + url.getPort() : url.getHost();
+        LongAdder n = unrecognised.get(host);
+        if (n == null) {
+            n = unrecognised.size() < MAX_UNRECOGNISED_HOSTS
+                    ? unrecognised.computeIfAbsent(host, h -> new LongAdder())
+                    : unrecognised.computeIfAbsent(OTHER, h -> new LongAdder());
+        }
+        n.increment();
+        LOG.debug("unrecognised:" + (n == unrecognised.get(OTHER) ? OTHER : host), "Spectra does not track " + method
+                + " " + host + ": no provider is known at that host (add it with the integration's host(...) or a "
+                + "ProviderRegistry)");
+    }
+
+    /**
+     * Calls passed on untracked because no provider is known at their host, by {@code host[:port]}: at most
+     * {@value #MAX_UNRECOGNISED_HOSTS} hosts, the rest under {@value #OTHER}. Calls to a known provider's other
+     * paths ({@code /v1/models}) are not counted.
+     *
+     * @return a snapshot of the counts
+     */
+    public Map<String, Long> unrecognisedHosts() {
+        Map<String, Long> counts = new TreeMap<>();
+        unrecognised.forEach((h, n) -> counts.put(h, n.sum()));
+        return counts;
     }
 
     /**

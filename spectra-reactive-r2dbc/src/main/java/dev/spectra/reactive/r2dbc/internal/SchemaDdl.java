@@ -52,6 +52,7 @@ public final class SchemaDdl {
      * so its DDL stays what was released.
      */
     private static final List<Migration> LATER = List.of(
+            costProvenance(),
             addColumns(3, "parent_span_id: the span current where the call was made", RequestColumn.PARENT_SPAN_ID),
             budgetsAndDailySpend());
 
@@ -120,6 +121,27 @@ public final class SchemaDdl {
                 "COMMENT ON TABLE %1$s.spectra_spend_daily IS 'Requests, cost and tokens per UTC day, provider, model "
                         + "and owner (empty text: none), updated by the statement that inserts each batch'"),
                 List.of());
+    }
+
+    /**
+     * Version 2: where a cost comes from ({@code cost_source}), the provider's own figure ({@code provider_cost}),
+     * and the pricing status of cache reads priced at a provider's documented rate. Rows stored before keep
+     * {@code cost_source} null, which reads as {@code catalog}: every cost stored then was the catalog's.
+     */
+    private static Migration costProvenance() {
+        Migration columns = addColumns(2, "cost provenance: cost_source, provider_cost, priced_cache_rate_derived",
+                RequestColumn.COST_SOURCE, RequestColumn.PROVIDER_COST);
+        List<String> statements = new ArrayList<>(columns.statements());
+        String table = "ALTER TABLE %1$s." + REQUESTS_TABLE;
+        statements.add(table + " DROP CONSTRAINT spectra_requests_pricing_status_check");
+        statements.add(table + " ADD CONSTRAINT spectra_requests_pricing_status_check CHECK (pricing_status IN "
+                + "('priced', 'priced_cache_rate_derived', 'model_not_priced', 'usage_unknown'))");
+        statements.add(table + " DROP CONSTRAINT spectra_requests_cost_check");
+        statements.add(table + " ADD CONSTRAINT spectra_requests_cost_check CHECK ((total_cost IS NULL) = "
+                + "(pricing_status NOT IN ('priced', 'priced_cache_rate_derived')))");
+        statements.add(table + " ADD CONSTRAINT spectra_requests_cost_source_check CHECK (cost_source IN "
+                + "('catalog', 'catalog_cache_rate_derived', 'provider'))");
+        return new Migration(columns.version(), columns.description(), statements, columns.columns());
     }
 
     private static final Migration V1 = new Migration(1, "spectra_requests with its indexes", List.of(

@@ -1,0 +1,78 @@
+package dev.spectra.reactive.r2dbc;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+
+import dev.spectra.reactive.Cost;
+import dev.spectra.reactive.PricingStatus;
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.Usage;
+import dev.spectra.reactive.pricing.PricingCatalog;
+import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
+import dev.spectra.reactive.testsupport.postgres.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Stored requests priced again from their stored usage, in chunks, with the cost's provenance kept. */
+@ExtendWith(PostgresExtension.class)
+class RepricingIntegrationTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void repricesFromTheStoredUsageInChunksAndKeepsTheProvidersFigure(TestDatabase db) {
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url())
+                .schema(db.newSchemaName("reprice")).build());
+        try {
+            // priced by an old catalog at a wrong price: gpt-4o is $2.50 / $10 per 1M now
+            TrackedRequest stale = Records.minimal(Records.T0).toBuilder()
+                    .usage(Usage.of(1000, 100)).cost(Cost.of("1", "1")).build();
+            // not priced when recorded; Mistral's documented cache rate prices it now
+            TrackedRequest unpriced = Records.minimal(Records.T0.plusSeconds(1)).toBuilder()
+                    .provider("mistral").model("mistral-large-latest")
+                    .usage(Usage.builder().inputTokens(1000).cachedInputTokens(800).outputTokens(100).build())
+                    .pricingStatus(PricingStatus.MODEL_NOT_PRICED).build();
+            // the provider's figure for a model no catalog prices: kept as it is
+            TrackedRequest stated = Records.minimal(Records.T0.plusSeconds(2)).toBuilder()
+                    .provider("openrouter").model("acme/private-model").usage(Usage.of(10, 10))
+                    .cost(Cost.statedByProvider(new BigDecimal("0.5"))).build();
+            // usage unknown: nothing to price
+            TrackedRequest unknown = Records.minimal(Records.T0.plusSeconds(3));
+            // already right: untouched
+            TrackedRequest right = Records.minimal(Records.T0.plusSeconds(4)).toBuilder()
+                    .usage(Usage.of(1000, 100)).cost(Cost.of("0.0025", "0.001")).build();
+            sink.write(List.of(stale, unpriced, stated, unknown, right)).block(TIMEOUT);
+            SpectraRequests requests = sink.requests();
+
+            requests.reprice(RequestFilter.all(), PricingCatalog.bundled(), 2).as(StepVerifier::create)
+                    .expectNext(2L).verifyComplete();
+
+            TrackedRequest a = requests.findById(stale.id()).block(TIMEOUT);
+            assertThat(a.cost()).isEqualTo(Cost.of("0.0025", "0.001"));
+            assertThat(a.pricingStatus()).isEqualTo(PricingStatus.PRICED);
+            TrackedRequest b = requests.findById(unpriced.id()).block(TIMEOUT);
+            // 200 x 2e-6 + 800 x 2e-7 = 0.00056 ; 100 x 6e-6 = 0.0006
+            assertThat(b.cost()).isEqualTo(Cost.of("0.00056", "0.0006")
+                    .withSource(Cost.Source.CATALOG_CACHE_RATE_DERIVED));
+            assertThat(b.pricingStatus()).isEqualTo(PricingStatus.PRICED_CACHE_RATE_DERIVED);
+            assertThat(requests.findById(stated.id()).block(TIMEOUT)).isEqualTo(stated);
+            assertThat(requests.findById(unknown.id()).block(TIMEOUT).cost()).isNull();
+            assertThat(requests.findById(right.id()).block(TIMEOUT)).isEqualTo(right);
+
+            requests.reprice(RequestFilter.all(), PricingCatalog.bundled()).as(StepVerifier::create)
+                    .expectNext(0L).verifyComplete();
+            requests.reprice(RequestFilter.builder().providers("openai").build(),
+                    (provider, model, tier, usage) -> null).as(StepVerifier::create)
+                    .as("prices that know no model take the catalog's cost away, never guess one")
+                    .expectNext(2L).verifyComplete();
+            assertThat(requests.findById(right.id()).block(TIMEOUT).pricingStatus())
+                    .isEqualTo(PricingStatus.MODEL_NOT_PRICED);
+        } finally {
+            sink.close().block(TIMEOUT);
+        }
+    }
+}
