@@ -83,7 +83,7 @@ class RecordJsonUnitTests {
                 "tokens_per_second":61.25,"chunk_count":42,"trackable":{"type":"user","id":"u-42"},\
                 "conversation_id":"conv-7","tags":["billing","live-chat"],\
                 "metadata":{"tenant_id":"acme","ratio":0.10,"nested":{"list":[1,2.5,"x",true]},"nothing":null},\
-                "started_at":"2025-03-04T05:06:07.123456789Z","completed_at":"2025-03-04T05:06:09Z",
+                "started_at":"2025-03-04T05:06:07.123456789Z","completed_at":"2025-03-04T05:06:09Z",\
                 "parent_span_id":"00f067aa0ba902b7"}""");
     }
 
