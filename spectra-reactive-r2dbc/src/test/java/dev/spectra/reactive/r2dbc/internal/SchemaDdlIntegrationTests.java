@@ -22,14 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SchemaDdlIntegrationTests {
 
     @Test
-    void theCurrentSchemaMakesTheSameTableAsTheReleasedDdl(TestDatabase db) {
+    void theCurrentSchemaMakesTheSameTableAsTheReleasedDdlWithTheLaterMigrations(TestDatabase db) {
         String released = db.newSchemaName("released");
         db.update("CREATE SCHEMA \"" + released + "\"");
         for (String statement : statementsOf(SchemaDdlUnitTests.RELEASED_VERSION_1)) {
             db.update(statement.formatted("\"" + released + "\""));
         }
+        // a database made by the released version 1, then upgraded by the later migrations
         for (SchemaDdl.Migration later : SchemaDdl.MIGRATIONS.subList(1, SchemaDdl.MIGRATIONS.size())) {
-            for (String statement : later.statements()) { // the released version 1, upgraded as a database would be
+            for (String statement : later.statements()) {
                 db.update(statement.formatted("\"" + released + "\""));
             }
         }
