@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.SpectraTrackerBuilder;
@@ -138,10 +139,10 @@ class FixtureExportIntegrationTests {
         if (record.totalCost() != null) {
             a.put("gen_ai.usage.cost.amount", record.totalCost().doubleValue());
             a.put("gen_ai.usage.cost.currency", "USD");
-            a.put("gen_ai.usage.cost.source", "local");
+            a.put("gen_ai.usage.cost.source", record.cost().source() == Cost.Source.PROVIDER ? "provider" : "local");
         }
         a.put("spectra.pricing.tier", f.pricingTier() == null ? "standard" : f.pricingTier());
-        a.put("spectra.pricing.status", record.cost() != null ? "priced"
+        a.put("spectra.pricing.status", record.cost() != null ? record.pricingStatus().id()
                 : f.usage() == null ? "usage_unknown" : "model_not_priced");
         if (record.timeToFirstTokenMs() != null) {
             assertThat(f.streaming()).isTrue();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.spectra.reactive.ModelType;
+import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.RequestColumn;
 import io.opentelemetry.api.common.AttributeKey;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,17 @@ public final class GenAiConventions {
     public static final AttributeKey<String> COST_CURRENCY = AttributeKey.stringKey("gen_ai.usage.cost.currency");
     /** Where the cost comes from: {@code provider} (stated by the provider) or {@code local} (priced here). */
     public static final AttributeKey<String> COST_SOURCE = AttributeKey.stringKey("gen_ai.usage.cost.source");
+    /**
+     * The value of {@link #COST_SOURCE}: {@code provider} when the total is the provider's own figure, else
+     * {@code local}.
+     *
+     * @param cost the record's cost, null when not priced
+     * @return the value
+     */
+    public static String costSource(@Nullable Cost cost) {
+        return cost != null && cost.source() == Cost.Source.PROVIDER ? "provider" : "local";
+    }
+
     /** The prefix of allow-listed metadata keys: {@code spectra.metadata.<key>}. */
     public static final String METADATA_PREFIX = RequestColumn.METADATA.otelAttribute() + ".";
 

@@ -158,7 +158,7 @@ public final class GenAiExporter implements SpectraSink {
                 case TOTAL_COST -> {
                     a.put(AttributeKey.doubleKey(name), ((BigDecimal) v).doubleValue());
                     a.put(GenAiConventions.COST_CURRENCY, "USD");
-                    a.put(GenAiConventions.COST_SOURCE, "local");
+                    a.put(GenAiConventions.COST_SOURCE, GenAiConventions.costSource(r.cost()));
                 }
                 case TAGS -> {
                     if (!r.tags().isEmpty()) {

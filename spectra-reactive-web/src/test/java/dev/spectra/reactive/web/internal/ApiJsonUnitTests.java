@@ -78,7 +78,7 @@ class ApiJsonUnitTests {
                 "cache_write_tokens":100,"reasoning_tokens":45,"total_tokens":1545,"images":2,"audio_seconds":12.50,\
                 "characters":77,"cache_write_1h_tokens":40,"audio_input_tokens":60,"audio_output_tokens":70,\
                 "image_input_tokens":30,"image_output_tokens":80},\
-                "cost":{"input_usd":1.500E-7,"output_usd":1234.5000000000,"total_usd":1234.5000001500},\
+                "cost":{"input_usd":1.500E-7,"output_usd":1234.5000000000,"total_usd":1234.5000001500,"source":"catalog","provider_usd":null},\
                 "pricing_tier":"priority","pricing_status":"priced","latency_ms":1834,"time_to_first_token_ms":212,\
                 "tokens_per_second":61.25,"chunk_count":42,"trackable":{"type":"user","id":"u-42"},\
                 "conversation_id":"conv-7","tags":["billing","live-chat"],\
