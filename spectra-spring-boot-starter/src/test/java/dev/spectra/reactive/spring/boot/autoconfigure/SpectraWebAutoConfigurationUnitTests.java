@@ -1,6 +1,14 @@
 package dev.spectra.reactive.spring.boot.autoconfigure;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
 import dev.spectra.reactive.Spectra;
+import dev.spectra.reactive.budget.Budget;
+import dev.spectra.reactive.budget.BudgetPeriod;
+import dev.spectra.reactive.budget.InMemoryBudgetStore;
+import dev.spectra.reactive.budget.SpectraBudgets;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
 import dev.spectra.reactive.web.SpectraAccess;
 import dev.spectra.reactive.web.SpectraWebRoutes;
@@ -97,6 +105,32 @@ class SpectraWebAutoConfigurationUnitTests {
                 .withPropertyValues(STORAGE).withPropertyValues("spectra.web.enabled=true")
                 .run(context -> assertThat(context).hasSingleBean(R2dbcSpectraSink.class)
                         .doesNotHaveBean("spectraWebRoutes"));
+    }
+
+    @Test
+    void withABudgetsBeanTheApiAnswersTheirStatus() {
+        Instant now = Instant.parse("2026-03-04T10:00:00Z");
+        SpectraBudgets budgets = SpectraBudgets.builder()
+                .budget(Budget.builder("daily").period(BudgetPeriod.daily(ZoneOffset.UTC)).usd("10.00").build())
+                .store(InMemoryBudgetStore.create()).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.bearer-token=" + TOKEN)
+                .withBean(SpectraBudgets.class, () -> budgets).run(context -> {
+                    WebTestClient client = client(context);
+                    client.get().uri("/spectra/api/budgets").exchange().expectStatus().isUnauthorized();
+                    client.get().uri("/spectra/api/budgets").header("Authorization", "Bearer " + TOKEN).exchange()
+                            .expectStatus().isOk()
+                            .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                            .expectBody()
+                            .jsonPath("$.length()").isEqualTo(1)
+                            .jsonPath("$[0].budget").isEqualTo("daily")
+                            .jsonPath("$[0].subject").isEqualTo("")
+                            .jsonPath("$[0].lines.length()").isEqualTo(1)
+                            .jsonPath("$[0].lines[0].limit").isEqualTo(10.00)
+                            .jsonPath("$[0].lines[0].spent").isEqualTo(0);
+                });
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.bearer-token=" + TOKEN).run(context ->
+                client(context).get().uri("/spectra/api/budgets").header("Authorization", "Bearer " + TOKEN)
+                        .exchange().expectStatus().isNotFound());
     }
 
     @Test
