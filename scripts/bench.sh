@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every benchmark with settings that fit a 2-core machine and writes docs/benchmarks.md:
-#   P1 operator overhead vs bare Reactor and Micrometer, P2/P5 the WebClient filter on vs off,
-#   P3 stream scanning, P4 the R2DBC sink vs Statement.add() vs copyIn (200,000 rows).
+#   the operators' overhead vs bare Reactor and Micrometer, the WebClient filter on vs off,
+#   stream scanning, and the R2DBC sink vs Statement.add() vs copyIn (200,000 rows).
 # Nothing to install (embedded PostgreSQL). About 12 minutes. Keep the machine otherwise idle.
 #
 #   scripts/bench.sh                 # everything
-#   SKIP_R2DBC=1 scripts/bench.sh    # JMH only (the P4 section then says so)
+#   SKIP_R2DBC=1 scripts/bench.sh    # JMH only (the PostgreSQL section then says so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=spectra-benchmarks/target
@@ -27,7 +27,7 @@ if [ -z "${SKIP_R2DBC:-}" ]; then
     echo "== indexes=none"; scripts/bench-r2dbc-write.sh methods=sink,copy indexes=none
   } | tee "$out/r2dbc-write.txt"
 else
-  echo "(P4 skipped: SKIP_R2DBC was set)" > "$out/r2dbc-write.txt"
+  echo "(PostgreSQL writes skipped: SKIP_R2DBC was set)" > "$out/r2dbc-write.txt"
 fi
 java -cp "$out/benchmarks.jar" dev.spectra.reactive.benchmarks.BenchmarkReport \
     "$out/jmh.json" "$out/r2dbc-write.txt" "$out/machine.txt" docs/benchmarks.md
