@@ -54,7 +54,12 @@ class BootSampleIntegrationTests {
                         }).extracting(TrackedRequest::totalTokens).contains(reportedTokens);
                 assertThat(records).filteredOn(r -> "globex".equals(r.metadata().get("tenant_id")))
                         .singleElement().satisfies(r -> {
+                            // recorded from the bytes by the OkHttp interceptor, not by hand: the answer's id, the
+                            // path and the answering model are there
                             assertThat(r.operation()).isEqualTo("chat");
+                            assertThat(r.endpoint()).isEqualTo("/v1/chat/completions");
+                            assertThat(r.responseId()).isNotNull();
+                            assertThat(r.responseModel()).isNotNull();
                             assertThat(r.totalTokens()).isPositive();
                             assertThat(r.totalCost()).isNotNull();
                         });
