@@ -17,6 +17,8 @@ import dev.spectra.reactive.r2dbc.RequestQuery;
 import dev.spectra.reactive.samples.ProviderStandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -39,7 +41,8 @@ import reactor.core.scheduler.Schedulers;
  *   <li>{@code GET /ask?tenant=acme&q=...}: a call through Spring AI's {@code ChatClient}. Spring AI's OpenAI model
  *       calls the provider through the OpenAI SDK over OkHttp; the starter adds Spectra's OkHttp interceptor to
  *       that client, so the call is recorded from the bytes too. The blocking call runs in a
- *       {@link Spectra#scope} holding the request's tenant, which the interceptor reads on that thread.</li>
+ *       {@link Spectra#scope} holding the request's tenant, which the interceptor reads on that thread. The answer
+ *       is JSON: the text, and the response id, model and usage Spring AI read.</li>
  *   <li>{@code GET /records}: the last records, from PostgreSQL; {@code /actuator/health/spectra},
  *       {@code /actuator/metrics/gen_ai.client.token.usage}: health and meters.</li>
  * </ul>
@@ -110,13 +113,10 @@ public class BootSampleApp {
                 .GET("/ask", request -> {
                     String tenant = request.queryParam("tenant").orElse("anonymous");
                     String question = request.queryParam("q").orElse("Hello");
-                    return Mono.fromCallable(() -> {
-                                try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", tenant))) {
-                                    return chat.prompt().user(question).call().content();
-                                }
-                            })
+                    return Mono.fromCallable(() -> ask(chat, tenant, question))
                             .subscribeOn(Schedulers.boundedElastic())
-                            .flatMap(answer -> ServerResponse.ok().bodyValue(answer));
+                            .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                    .bodyValue(answer));
                 })
                 .GET("/records", request -> storage.requests().search(RequestQuery.builder().limit(20).build())
                         .flatMap(page -> ServerResponse.ok().bodyValue(page.items().stream().map(r -> Map.of(
@@ -125,6 +125,29 @@ public class BootSampleApp {
                                 "tokens", String.valueOf(r.totalTokens()),
                                 "cost_usd", String.valueOf(r.totalCost()))).toList())))
                 .build();
+    }
+
+    /**
+     * The blocking Spring AI call, inside a scope holding the tenant: the OkHttp interceptor runs on this thread and
+     * reads the scope's metadata into the record.
+     */
+    @SuppressWarnings("try") // the scope is held for the call's duration, not referenced
+    private static Map<String, Object> ask(ChatClient chat, String tenant, String question) {
+        ChatResponse response;
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", tenant))) {
+            response = chat.prompt().user(question).call().chatResponse();
+        }
+        // the answer, with what Spring AI read of the provider's response (the record holds the same facts)
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("answer", String.valueOf(response == null ? null : response.getResult().getOutput().getText()));
+        if (response != null) {
+            ChatResponseMetadata metadata = response.getMetadata();
+            answer.put("id", metadata.getId());
+            answer.put("model", metadata.getModel());
+            answer.put("prompt_tokens", metadata.getUsage().getPromptTokens());
+            answer.put("completion_tokens", metadata.getUsage().getCompletionTokens());
+        }
+        return answer;
     }
 
     private static void waitUntilClosed(ConfigurableApplicationContext context) {
