@@ -45,7 +45,10 @@ class BootSampleIntegrationTests {
                         .getProperty("local.server.port"));
                 String summary = self.get().uri("/summarize?tenant=acme").retrieve().bodyToMono(String.class)
                         .block(Duration.ofSeconds(30));
-                long reportedTokens = JSON.readTree(summary).path("usage").path("total_tokens").asLong();
+                JsonNode summaryUsage = JSON.readTree(summary).path("usage");
+                long summaryInput = summaryUsage.path("prompt_tokens").asLong();
+                long summaryOutput = summaryUsage.path("completion_tokens").asLong();
+                assertThat(summaryInput).isPositive();
                 JsonNode asked = JSON.readTree(self.get().uri("/ask?tenant=initech&q=Which invoices are overdue?")
                         .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30)));
                 long promptTokens = asked.path("prompt_tokens").asLong();
@@ -55,15 +58,21 @@ class BootSampleIntegrationTests {
 
                 List<TrackedRequest> records = BootSampleApp.demo(context);
 
+                // the same request twice (the stand-in's usage follows the request body): two records with the
+                // answer's usage and OpenAI's standard price of gpt-4o-mini (0.15 and 0.60 USD per 1M tokens)
                 assertThat(records).filteredOn(r -> "acme".equals(r.metadata().get("tenant_id")))
                         .hasSize(2).allSatisfy(r -> {
                             assertThat(r.provider()).isEqualTo("openai");
                             assertThat(r.model()).isEqualTo("gpt-4o-mini");
-                            assertThat(r.totalCost()).isNotNull();
-                        }).extracting(TrackedRequest::totalTokens).contains(reportedTokens);
+                            assertThat(r.responseModel()).isEqualTo("gpt-4o-mini-2024-07-18");
+                            assertThat(r.usage()).isNotNull();
+                            assertThat(r.usage().inputTokens()).isEqualTo(summaryInput);
+                            assertThat(r.usage().outputTokens()).isEqualTo(summaryOutput);
+                            assertThat(r.totalCost()).isEqualByComparingTo(gpt4oMiniCost(summaryInput, summaryOutput));
+                        });
                 // the Spring AI call, recorded from its bytes by the OkHttp interceptor (nothing in the sample
                 // records it by hand): the facts Spring AI read of the same response, the tenant of the scope
-                // around the call, and OpenAI's standard price of gpt-4o-mini (0.15 and 0.60 USD per 1M tokens)
+                // around the call, and the price
                 assertThat(records).filteredOn(r -> "initech".equals(r.metadata().get("tenant_id")))
                         .singleElement().satisfies(r -> {
                             assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
@@ -80,10 +89,8 @@ class BootSampleIntegrationTests {
                             assertThat(r.usage().inputTokens()).isEqualTo(promptTokens);
                             assertThat(r.usage().outputTokens()).isEqualTo(completionTokens);
                             assertThat(r.usage().cachedInputTokens()).isZero();
-                            assertThat(r.totalCost()).isEqualByComparingTo(new BigDecimal("0.15")
-                                    .multiply(BigDecimal.valueOf(promptTokens))
-                                    .add(new BigDecimal("0.60").multiply(BigDecimal.valueOf(completionTokens)))
-                                    .movePointLeft(6));
+                            assertThat(r.totalCost()).isEqualByComparingTo(gpt4oMiniCost(promptTokens,
+                                    completionTokens));
                             assertThat(r.metadata()).containsOnlyKeys("tenant_id");
                         });
                 assertThat(records).filteredOn(r -> "globex".equals(r.metadata().get("tenant_id")))
@@ -106,5 +113,11 @@ class BootSampleIntegrationTests {
                 assertThat(health.path("status").asString()).isEqualTo("UP");
             }
         }
+    }
+
+    /** OpenAI's standard price of gpt-4o-mini: 0.15 USD per 1M input tokens, 0.60 per 1M output tokens. */
+    private static BigDecimal gpt4oMiniCost(long input, long output) {
+        return new BigDecimal("0.15").multiply(BigDecimal.valueOf(input))
+                .add(new BigDecimal("0.60").multiply(BigDecimal.valueOf(output))).movePointLeft(6);
     }
 }
