@@ -108,7 +108,9 @@ class SpectraReadPoolIntegrationTests {
 
     @SuppressWarnings("unchecked")
     private static WebTestClient client(AssertableReactiveWebApplicationContext context) {
+        // the first read opens the pool's first connection (with a password exchange): slow on a loaded machine
         return WebTestClient.bindToRouterFunction(
-                (RouterFunction<ServerResponse>) context.getBean("spectraWebRoutes", RouterFunction.class)).build();
+                (RouterFunction<ServerResponse>) context.getBean("spectraWebRoutes", RouterFunction.class))
+                .configureClient().responseTimeout(Duration.ofSeconds(30)).build();
     }
 }
