@@ -38,10 +38,15 @@ public final class SpectraReadPool implements AutoCloseable {
 
     private final ConnectionPool pool;
     private final SpectraRequests requests;
+    private final Duration statementTimeout;
+    private final Duration acquireTimeout;
 
-    private SpectraReadPool(ConnectionPool pool, SpectraSchema schema) {
+    private SpectraReadPool(ConnectionPool pool, SpectraSchema schema, Duration statementTimeout,
+                            Duration acquireTimeout) {
         this.pool = pool;
         this.requests = SpectraRequests.create(pool, schema);
+        this.statementTimeout = statementTimeout;
+        this.acquireTimeout = acquireTimeout;
     }
 
     /**
@@ -71,6 +76,23 @@ public final class SpectraReadPool implements AutoCloseable {
     public static SpectraReadPool create(String url, SpectraSchema schema, int size, Duration statementTimeout,
                                          Duration acquireTimeout) {
         Objects.requireNonNull(url, "url");
+        return create(ConnectionFactoryOptions.parse(url), schema, size, statementTimeout, acquireTimeout);
+    }
+
+    /**
+     * A pool over PostgreSQL connection options (a URL parsed, with a user and password set apart from it, for
+     * example); nothing is connected until the first read.
+     *
+     * @param options the R2DBC options of a PostgreSQL database
+     * @param schema the schema the sink writes
+     * @param size connections, 1 to 64
+     * @param statementTimeout longest a read statement runs, 100 ms to 10 min
+     * @param acquireTimeout longest a read waits for a connection (creating one included), 100 ms to 1 min
+     * @return the pool; {@link #close()} it
+     */
+    public static SpectraReadPool create(ConnectionFactoryOptions options, SpectraSchema schema, int size,
+                                         Duration statementTimeout, Duration acquireTimeout) {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(acquireTimeout, "acquireTimeout");
         if (acquireTimeout.toMillis() < 100 || acquireTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("acquireTimeout must be between 100 ms and 1 min, was "
@@ -85,7 +107,7 @@ public final class SpectraReadPool implements AutoCloseable {
             throw new IllegalArgumentException("statementTimeout must be between 100 ms and 10 min, was "
                     + statementTimeout);
         }
-        ConnectionFactoryOptions parsed = ConnectionFactoryOptions.parse(url);
+        ConnectionFactoryOptions parsed = options;
         ConnectionFactoryOptions.Builder b = ConnectionFactoryOptions.builder().from(parsed)
                 .option(PostgresqlConnectionFactoryProvider.OPTIONS, Map.of(
                         "statement_timeout", statementTimeout.toMillis() + "ms",
@@ -102,7 +124,7 @@ public final class SpectraReadPool implements AutoCloseable {
                 .maxIdleTime(Duration.ofMinutes(10))
                 .validationDepth(ValidationDepth.LOCAL)
                 .build());
-        return new SpectraReadPool(pool, schema);
+        return new SpectraReadPool(pool, schema, statementTimeout, acquireTimeout);
     }
 
     /** @return the query API over this pool */
@@ -123,6 +145,7 @@ public final class SpectraReadPool implements AutoCloseable {
     @Override
     public String toString() {
         return "SpectraReadPool{" + pool.getMetadata().getName() + ", max " + pool.getMetrics()
-                .map(m -> m.getMaxAllocatedSize()).orElse(-1) + "}";
+                .map(m -> m.getMaxAllocatedSize()).orElse(-1) + ", statementTimeout=" + statementTimeout
+                + ", acquireTimeout=" + acquireTimeout + "}";
     }
 }

@@ -9,15 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.spectra.reactive.Spectra;
+import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.SpectraTracker;
-import dev.spectra.reactive.TrackOptions;
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
 import dev.spectra.reactive.r2dbc.RequestQuery;
 import dev.spectra.reactive.samples.ProviderStandIn;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -41,8 +39,10 @@ import reactor.core.scheduler.Schedulers;
  *   <li>{@code GET /summarize?tenant=acme}: a call through the application's {@code WebClient.Builder}, which the
  *       starter equips with Spectra's filter: recorded from the bytes, with the request's tenant.</li>
  *   <li>{@code GET /ask?tenant=acme&q=...}: a call through Spring AI's {@code ChatClient}. Spring AI's OpenAI model
- *       calls the provider through the OpenAI SDK over OkHttp, which a WebClient filter does not see: this route
- *       records the call with {@link Spectra#track} and the usage Spring AI reports.</li>
+ *       calls the provider through the OpenAI SDK over OkHttp; the starter adds Spectra's OkHttp interceptor to
+ *       that client, so the call is recorded from the bytes too. The blocking call runs in a
+ *       {@link Spectra#scope} holding the request's tenant, which the interceptor reads on that thread. The answer
+ *       is JSON: the text, and the response id, model and usage Spring AI read.</li>
  *   <li>{@code GET /records}: the last records, from PostgreSQL; {@code /actuator/health/spectra},
  *       {@code /actuator/metrics/gen_ai.client.token.usage}: health and meters.</li>
  * </ul>
@@ -113,20 +113,10 @@ public class BootSampleApp {
                 .GET("/ask", request -> {
                     String tenant = request.queryParam("tenant").orElse("anonymous");
                     String question = request.queryParam("q").orElse("Hello");
-                    String model = env.getProperty("spring.ai.openai.chat.options.model", "gpt-4o-mini");
-                    return Spectra.track("openai", model, call -> Mono.fromCallable(() ->
-                                            chat.prompt().user(question).call().chatResponse())
-                                    .subscribeOn(Schedulers.boundedElastic())
-                                    .doOnNext(response -> {
-                                        Usage usage = usage(response);
-                                        if (usage != null) {
-                                            call.usage(usage);
-                                        }
-                                    }),
-                            TrackOptions.builder().operation("chat").endpoint("/v1/chat/completions").build())
-                            .flatMap(response -> ServerResponse.ok().bodyValue(
-                                    response.getResult().getOutput().getText()))
-                            .contextWrite(Spectra.metadata("tenant_id", tenant));
+                    return Mono.fromCallable(() -> ask(chat, tenant, question))
+                            .subscribeOn(Schedulers.boundedElastic())
+                            .flatMap(answer -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                    .bodyValue(answer));
                 })
                 .GET("/records", request -> storage.requests().search(RequestQuery.builder().limit(20).build())
                         .flatMap(page -> ServerResponse.ok().bodyValue(page.items().stream().map(r -> Map.of(
@@ -137,14 +127,27 @@ public class BootSampleApp {
                 .build();
     }
 
-    /** The usage Spring AI reports for a response, when it reports one. */
-    static @Nullable Usage usage(@Nullable ChatResponse response) {
-        ChatResponseMetadata metadata = response == null ? null : response.getMetadata();
-        org.springframework.ai.chat.metadata.Usage reported = metadata == null ? null : metadata.getUsage();
-        if (reported == null || reported.getPromptTokens() == null || reported.getCompletionTokens() == null) {
-            return null;
+    /**
+     * The blocking Spring AI call, inside a scope holding the tenant: the OkHttp interceptor runs on this thread and
+     * reads the scope's metadata into the record.
+     */
+    @SuppressWarnings("try") // the scope is held for the call's duration, not referenced
+    private static Map<String, Object> ask(ChatClient chat, String tenant, String question) {
+        ChatResponse response;
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", tenant))) {
+            response = chat.prompt().user(question).call().chatResponse();
         }
-        return Usage.of(reported.getPromptTokens(), reported.getCompletionTokens());
+        // the answer, with what Spring AI read of the provider's response (the record holds the same facts)
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("answer", String.valueOf(response == null ? null : response.getResult().getOutput().getText()));
+        if (response != null) {
+            ChatResponseMetadata metadata = response.getMetadata();
+            answer.put("id", metadata.getId());
+            answer.put("model", metadata.getModel());
+            answer.put("prompt_tokens", metadata.getUsage().getPromptTokens());
+            answer.put("completion_tokens", metadata.getUsage().getCompletionTokens());
+        }
+        return answer;
     }
 
     private static void waitUntilClosed(ConfigurableApplicationContext context) {

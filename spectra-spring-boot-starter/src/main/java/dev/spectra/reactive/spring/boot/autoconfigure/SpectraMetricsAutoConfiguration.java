@@ -1,6 +1,8 @@
 package dev.spectra.reactive.spring.boot.autoconfigure;
 
 import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.budget.SpectraBudgets;
+import dev.spectra.reactive.micrometer.SpectraBudgetMetrics;
 import dev.spectra.reactive.micrometer.SpectraMeters;
 import dev.spectra.reactive.micrometer.SpectraTrackerMetrics;
 import dev.spectra.reactive.sink.RecorderOptions;
@@ -17,7 +19,10 @@ import org.springframework.context.annotation.Bean;
  * Micrometer meters, when the application has a {@link MeterRegistry}: a {@link SpectraMeters} bean that the
  * tracker feeds as its {@value #DESTINATION} destination (GenAI client metrics, cost, records by outcome, tagged
  * with the metadata keys of {@code spectra.metrics.metadata-tags}), and a {@link SpectraTrackerMetrics} bean with
- * the tracker's counters. Spring Boot binds both to its registries. Off with {@code spectra.metrics.enabled=false}.
+ * the tracker's counters. When the application has a {@link SpectraBudgets} bean, a {@link SpectraBudgetMetrics}
+ * bean too: gauges of each budget's limit, spent, reserved and remaining, refreshed in the background every
+ * {@code spectra.metrics.budget-refresh} (a scrape never reads the budget store), the refresh stopped when the
+ * context closes. Spring Boot binds them to its registries. Off with {@code spectra.metrics.enabled=false}.
  *
  * @since 0.1
  */
@@ -53,5 +58,12 @@ public final class SpectraMetricsAutoConfiguration {
     @ConditionalOnBean(SpectraTracker.class)
     SpectraTrackerMetrics spectraTrackerMetrics(SpectraTracker tracker) {
         return SpectraTrackerMetrics.of(tracker);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(SpectraBudgets.class)
+    SpectraBudgetMetrics spectraBudgetMetrics(SpectraBudgets budgets, SpectraProperties properties) {
+        return SpectraBudgetMetrics.of(budgets).start(properties.metrics().budgetRefresh());
     }
 }

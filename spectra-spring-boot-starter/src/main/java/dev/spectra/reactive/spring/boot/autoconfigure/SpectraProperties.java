@@ -140,10 +140,14 @@ public record SpectraProperties(
      * @param enabled whether the GenAI client metrics, the cost counter and the tracker's counters are published
      * @param metadataTags metadata keys whose values become tags of the meters (for example tenant_id); every other
      *        metadata key stays out of the meters, so the number of series stays bounded
+     * @param budgetRefresh how often the budget gauges read the budgets' status (when the application has a
+     *        SpectraBudgets bean), in the background: a scrape shows the last values and never reads the budget
+     *        store; at least 100ms
      */
     public record Metrics(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue List<String> metadataTags) {
+            @DefaultValue List<String> metadataTags,
+            @DefaultValue("30s") Duration budgetRefresh) {
     }
 
     /**

@@ -10,6 +10,8 @@ import dev.spectra.reactive.web.SpectraAccess;
 import dev.spectra.reactive.web.SpectraReadPool;
 import dev.spectra.reactive.web.SpectraWebOptions;
 import dev.spectra.reactive.web.SpectraWebRoutes;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,8 +34,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@code spectraWebRoutes} mounted at {@code spectra.web.path} ({@code /spectra}), with the tracker's records as
  * the live feed. Only with {@code spectra.web.enabled=true}: the API shows what every call cost.
  *
- * <p>Reads go through the application's {@link SpectraReadPool} bean when it has one (a pool of their own, so
- * that the dashboard never takes the writes' connections), else through the sink's pool. Who may read: the
+ * <p>Reads go through a {@link SpectraReadPool} (a pool of their own, so that the dashboard never takes the writes'
+ * connections) when the application has one as a bean, or when {@code spectra.web.read-pool.enabled=true} builds
+ * one from {@code spectra.web.read-pool.*} (its database by default {@code spectra.r2dbc.url}'s); else through the
+ * sink's pool. Who may read: the
  * application's {@link SpectraAccess} bean, else {@code spectra.web.bearer-token} when set, else
  * {@link SpectraAccess#byDefault()} (Spring Security's authentication when present, else localhost only). When
  * the application has a {@link SpectraBudgets} bean, {@code GET path/api/budgets} answers its
@@ -46,13 +50,45 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnBooleanProperty("spectra.web.enabled")
 @ConditionalOnBean({SpectraTracker.class, R2dbcSpectraSink.class})
-@EnableConfigurationProperties(SpectraWebProperties.class)
+@EnableConfigurationProperties({SpectraWebProperties.class, SpectraProperties.class})
 public final class SpectraWebAutoConfiguration {
 
     private static final ParameterizedTypeReference<List<BudgetStatus>> BUDGET_STATUSES =
             new ParameterizedTypeReference<>() { };
 
     SpectraWebAutoConfiguration() {
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty("spectra.web.read-pool.enabled")
+    SpectraReadPool spectraReadPool(SpectraWebProperties web, SpectraProperties spectra, R2dbcSpectraSink sink) {
+        SpectraWebProperties.ReadPool pool = web.readPool();
+        SpectraProperties.R2dbc storage = spectra.r2dbc();
+        ConnectionFactoryOptions options;
+        if (pool.url() != null) {
+            options = options(pool.url(), pool.username(), pool.password());
+        } else if (storage.url() != null) {
+            options = options(storage.url(), storage.username(), storage.password());
+        } else {
+            throw new IllegalStateException("spectra.web.read-pool.enabled=true needs the database to read: set "
+                    + "spectra.web.read-pool.url (the records are stored through the application's "
+                    + "ConnectionFactory, whose URL Spectra does not know)");
+        }
+        return SpectraReadPool.create(options, sink.schema(), pool.maxSize(), pool.statementTimeout(),
+                pool.acquireTimeout());
+    }
+
+    private static ConnectionFactoryOptions options(String url, @Nullable String username,
+                                                    @Nullable String password) {
+        ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.parse(url).mutate();
+        if (username != null) {
+            options.option(ConnectionFactoryOptions.USER, username);
+        }
+        if (password != null) {
+            options.option(ConnectionFactoryOptions.PASSWORD, password);
+        }
+        return options.build();
     }
 
     @Bean

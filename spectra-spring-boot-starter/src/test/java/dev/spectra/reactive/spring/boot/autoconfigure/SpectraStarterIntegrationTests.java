@@ -1,11 +1,14 @@
 package dev.spectra.reactive.spring.boot.autoconfigure;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.spectra.reactive.Spectra;
+import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.micrometer.SpectraMeters;
 import dev.spectra.reactive.micrometer.SpectraTrackerMetrics;
@@ -18,10 +21,14 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.openai.http.okhttp.OpenAiHttpClientBuilderCustomizer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,21 +40,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter in a real WebFlux application on Reactor Netty: the application's {@code WebClient.Builder} calls a
- * local OpenAI stand-in, the record lands in embedded PostgreSQL with the caller's Context metadata, the meters
- * hold the call's exact values, and the health indicator goes DOWN when PostgreSQL stops and UP when it is back.
+ * The starter in a real WebFlux application on Reactor Netty: the application's {@code WebClient.Builder} and Spring
+ * AI's {@code ChatClient} (OpenAI model, over OkHttp) call a local OpenAI stand-in; each record lands in embedded
+ * PostgreSQL with the caller's metadata, the meters hold the calls' exact values, and the health indicator goes
+ * DOWN when PostgreSQL stops and UP when it is back.
  */
 @SpringBootTest(classes = SpectraStarterIntegrationTests.App.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spectra.r2dbc.schema=tracking", "spectra.metrics.metadata-tags=tenant_id",
                 "spectra.recorder.max-delay=50ms", "spectra.recorder.retry-min-backoff=50ms",
                 "spectra.recorder.retry-max-backoff=200ms",
-                "management.endpoint.health.show-details=always"})
+                "management.endpoint.health.show-details=always",
+                "spring.ai.openai.api-key=sk-proj-StarterTestKeyNeverStored0123456789",
+                "spring.ai.openai.chat.options.model=gpt-4o"})
 class SpectraStarterIntegrationTests {
 
     private static final ProviderFixture CHAT = ProviderFixtures.named("openai__chat__json__1.json");
     /** Another answer: the sink stores a response id once, so each test makes a call of its own. */
     private static final ProviderFixture OTHER_CHAT = ProviderFixtures.named("openai__chat__json__4.json");
+    /** The first answer again under another id, for the Spring AI call. */
+    private static final String SPRING_AI_CHAT = "spring-ai-chat.json";
+    private static final String SPRING_AI_RESPONSE_ID = "chatcmpl-SpringAiChatClientAnswer00001";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private static EmbeddedServer postgres;
@@ -62,8 +75,18 @@ class SpectraStarterIntegrationTests {
     @LocalServerPort
     private int port;
 
+    @Autowired
+    private ChatClient.Builder chatClients;
+
     @SpringBootApplication
     static class App {
+
+        /** Tells the stand-in which answer to send; not part of what a user adds. */
+        @Bean
+        OpenAiHttpClientBuilderCustomizer fixtureHeader() {
+            return builder -> builder.interceptor(chain -> chain.proceed(chain.request().newBuilder()
+                    .header("x-fixture", SPRING_AI_CHAT).build()));
+        }
     }
 
     @DynamicPropertySource
@@ -73,10 +96,15 @@ class SpectraStarterIntegrationTests {
         properties.add("spectra.r2dbc.url", () -> postgres.r2dbcUrl("postgres"));
         properties.add("spring.r2dbc.url", () -> postgres.r2dbcUrl("postgres"));
         properties.add("spectra.hosts.openai", () -> "127.0.0.1:" + provider.port());
+        properties.add("spring.ai.openai.base-url", () -> "http://127.0.0.1:" + provider.port() + "/v1");
+        FixtureServer.serve(SPRING_AI_CHAT, new String(CHAT.bytes(), StandardCharsets.UTF_8)
+                .replace(Objects.requireNonNull(CHAT.responseId()), SPRING_AI_RESPONSE_ID)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterAll
     static void stopServers() {
+        FixtureServer.forget(SPRING_AI_CHAT);
         if (provider != null) {
             provider.close();
         }
@@ -116,6 +144,42 @@ class SpectraStarterIntegrationTests {
                 .count()).isGreaterThanOrEqualTo(1.0);
         assertThat(registry.get(SpectraTrackerMetrics.DROPPED).tag("destination", "primary").functionCounter()
                 .count()).isZero();
+    }
+
+    /**
+     * Nothing records this call by hand: the starter's customizer puts the OkHttp interceptor on Spring AI's OpenAI
+     * client, which reads the call from its bytes on the calling thread, where the scope holds the tenant.
+     */
+    @Test
+    @SuppressWarnings("try") // the scope is held for the call's duration, not referenced
+    void aSpringAiCallLandsInTheTableWithTheScopesMetadataAndTheMetersHoldItsExactValues() {
+        ChatResponse response;
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", "initech"))) {
+            response = chatClients.build().prompt().user("What is the weather in San Francisco?").call()
+                    .chatResponse();
+        }
+        assertThat(response).isNotNull();
+        assertThat(response.getMetadata().getId()).isEqualTo(SPRING_AI_RESPONSE_ID);
+        tracker.flush().block(TIMEOUT);
+
+        assertThat(rows("initech")).singleElement().satisfies(row -> {
+            assertThat(row).containsEntry("provider", "openai").containsEntry("model", "gpt-4o")
+                    .containsEntry("response_model", CHAT.responseModel()).containsEntry("outcome", "success")
+                    .containsEntry("input_tokens", CHAT.usage().input())
+                    .containsEntry("output_tokens", CHAT.usage().output());
+            // OpenAI's standard price of gpt-4o: 2.50 USD per 1M input tokens, 10.00 per 1M output tokens
+            assertThat((BigDecimal) row.get("total_cost")).isEqualByComparingTo(new BigDecimal("2.50")
+                    .multiply(BigDecimal.valueOf(CHAT.usage().input()))
+                    .add(new BigDecimal("10.00").multiply(BigDecimal.valueOf(CHAT.usage().output())))
+                    .movePointLeft(6));
+        });
+        assertThat(registry.get(SpectraMeters.TOKEN_USAGE).tag("tenant_id", "initech")
+                .tag("gen_ai.token.type", "input").summary().totalAmount()).isEqualTo((double) CHAT.usage().input());
+        assertThat(registry.get(SpectraMeters.TOKEN_USAGE).tag("tenant_id", "initech")
+                .tag("gen_ai.token.type", "output").summary().totalAmount())
+                .isEqualTo((double) CHAT.usage().output());
+        assertThat(registry.get(SpectraMeters.RECORDS).tag("tenant_id", "initech").tag("outcome", "success")
+                .counter().count()).isEqualTo(1.0);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.spectra.reactive.spring.boot.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -10,8 +11,12 @@ import dev.spectra.reactive.budget.BudgetPeriod;
 import dev.spectra.reactive.budget.InMemoryBudgetStore;
 import dev.spectra.reactive.budget.SpectraBudgets;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
+import dev.spectra.reactive.r2dbc.SpectraSchema;
 import dev.spectra.reactive.web.SpectraAccess;
+import dev.spectra.reactive.web.SpectraReadPool;
 import dev.spectra.reactive.web.SpectraWebRoutes;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -138,6 +143,75 @@ class SpectraWebAutoConfigurationUnitTests {
         RouterFunction<ServerResponse> own = request -> Mono.empty();
         runner.withPropertyValues("spectra.web.enabled=true").withBean("spectraWebRoutes", RouterFunction.class,
                 () -> own).run(context -> assertThat(context.getBean("spectraWebRoutes")).isSameAs(own));
+    }
+
+    @Test
+    void theReadPoolIsBuiltFromItsPropertiesOnlyWhenTurnedOn() {
+        runner.withPropertyValues("spectra.web.enabled=true").run(context -> assertThat(context)
+                .hasBean("spectraWebRoutes").doesNotHaveBean(SpectraReadPool.class));
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.read-pool.enabled=true").run(context ->
+                assertThat(context.getBean(SpectraReadPool.class)).hasToString(
+                        "SpectraReadPool{PostgreSQL, max 4, statementTimeout=PT10S, acquireTimeout=PT5S}"));
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.read-pool.enabled=true",
+                "spectra.web.read-pool.max-size=6", "spectra.web.read-pool.statement-timeout=2s",
+                "spectra.web.read-pool.acquire-timeout=1500ms").run(context ->
+                assertThat(context.getBean(SpectraReadPool.class)).hasToString(
+                        "SpectraReadPool{PostgreSQL, max 6, statementTimeout=PT2S, acquireTimeout=PT1.5S}"));
+        runner.withPropertyValues("spectra.web.read-pool.enabled=true").run(context -> assertThat(context)
+                .hasNotFailed().doesNotHaveBean(SpectraReadPool.class));
+    }
+
+    @Test
+    void aReadPoolPropertyOutOfRangeStopsTheApplicationWithItsRange() {
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.read-pool.enabled=true",
+                "spectra.web.read-pool.max-size=65").run(context -> assertThat(context).getFailure().rootCause()
+                .hasMessage("size must be between 1 and 64, was 65"));
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.read-pool.enabled=true",
+                "spectra.web.read-pool.statement-timeout=50ms").run(context -> assertThat(context).getFailure()
+                .rootCause().hasMessage("statementTimeout must be between 100 ms and 10 min, was PT0.05S"));
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.read-pool.enabled=true",
+                "spectra.web.read-pool.acquire-timeout=2m").run(context -> assertThat(context).getFailure()
+                .rootCause().hasMessage("acquireTimeout must be between 100 ms and 1 min, was PT2M"));
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.max-concurrent-reads=0").run(context ->
+                assertThat(context).getFailure().rootCause()
+                        .hasMessage("maxConcurrentReads must be between 1 and 1000, was 0"));
+    }
+
+    @Test
+    void storedThroughTheApplicationsConnectionFactoryTheReadPoolNeedsItsOwnUrl() {
+        ReactiveWebApplicationContextRunner application = new ReactiveWebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SpectraAutoConfiguration.class,
+                        SpectraR2dbcAutoConfiguration.class, SpectraWebAutoConfiguration.class))
+                .withBean(ConnectionFactory.class, () -> ConnectionFactories.get(DB_URL))
+                .withPropertyValues("spectra.r2dbc.use-application-connection-factory=true",
+                        "spectra.r2dbc.check-on-startup=false", "spectra.r2dbc.create-schema=false",
+                        "spectra.web.enabled=true", "spectra.web.read-pool.enabled=true");
+        application.run(context -> assertThat(context).getFailure().rootCause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("spectra.web.read-pool.enabled=true needs the database to read: set "
+                        + "spectra.web.read-pool.url (the records are stored through the application's "
+                        + "ConnectionFactory, whose URL Spectra does not know)"));
+        application.withPropertyValues("spectra.web.read-pool.url=" + DB_URL, "spectra.web.read-pool.max-size=2")
+                .run(context -> assertThat(context.getBean(SpectraReadPool.class).toString())
+                        .startsWith("SpectraReadPool{PostgreSQL, max 2,"));
+    }
+
+    @Test
+    void theApplicationsOwnReadPoolIsKeptAndThePropertiesNeverShowThePassword() {
+        SpectraReadPool own = SpectraReadPool.create(DB_URL, SpectraSchema.defaultSchema(), 1,
+                Duration.ofSeconds(1));
+        try {
+            runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.read-pool.enabled=true")
+                    .withBean(SpectraReadPool.class, () -> own)
+                    .run(context -> assertThat(context.getBean(SpectraReadPool.class)).isSameAs(own));
+        } finally {
+            own.close();
+        }
+        runner.withPropertyValues("spectra.web.enabled=true", "spectra.web.read-pool.enabled=true",
+                "spectra.web.read-pool.url=r2dbc:postgresql://reader:url-secret@127.0.0.1:1/spectra",
+                "spectra.web.read-pool.username=reader", "spectra.web.read-pool.password=property-secret")
+                .run(context -> assertThat(context.getBean(SpectraWebProperties.class).toString())
+                        .contains("username=reader").doesNotContain("url-secret").doesNotContain("property-secret"));
     }
 
     @SuppressWarnings("unchecked")
