@@ -69,8 +69,9 @@ import reactor.util.context.ContextView;
  * tracker of a record are those the calling thread carries ({@link Spectra#threadContext()}): an open
  * {@link SpectraScope}, or the Reactor Context of the subscription that made a blocking call, moved onto the
  * thread by Micrometer context-propagation ({@code Hooks.enableAutomaticContextPropagation()}). Asynchronous
- * calls run the interceptor on OkHttp's own threads, which carry nothing: open the scope there, or make the call
- * synchronous inside the pipeline.
+ * calls run the interceptor on the SDK's and OkHttp's own threads, which carry nothing: a request with the
+ * {@link CarriedContext#HEADER} header is recorded with the Context the header stands for instead (the header is
+ * removed before the request is sent).
  *
  * <p><b>What is never done.</b> The caller's bytes are never changed (except with the opt-in
  * {@link Builder#includeStreamUsage}), held past the call or consumed on the caller's behalf; tracking failures
@@ -120,11 +121,17 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
+        String carried = request.header(CarriedContext.HEADER);
+        ContextView context = null;
+        if (carried != null) {
+            request = request.newBuilder().removeHeader(CarriedContext.HEADER).build(); // never sent
+            context = CarriedContext.lookUp(carried);
+        }
         EndpointMatch match = capture.match(request.method(), request.url().uri());
         if (match == null) {
             return chain.proceed(request);
         }
-        return intercept(chain, request, match, Spectra.threadContext());
+        return intercept(chain, request, match, context != null ? context : Spectra.threadContext());
     }
 
     private Response intercept(Chain chain, Request request, EndpointMatch match, ContextView context)

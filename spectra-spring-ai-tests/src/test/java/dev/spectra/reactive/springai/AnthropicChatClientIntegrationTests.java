@@ -8,6 +8,9 @@ import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.okhttp.CarriedContext;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixture;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
@@ -16,13 +19,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spring AI 2.0.1's Anthropic chat model ({@code ChatClient}) on Spring Boot, recorded by the OkHttp interceptor
  * added through {@code AnthropicHttpClientBuilderCustomizer}: a call and a stream are each one record, equal to
- * the WebClient filter's record of the same bytes, cache reads and writes included; a stream cancelled after two
+ * the WebClient filter's record of the same bytes, cache reads and writes included, with the caller's metadata
+ * (a stream's from the Context of its subscription, carried by {@code SpectraContextAdvisor}); a stream cancelled
+ * after two
  * chunks is cancelled with the usage that had arrived; the key Spring AI sends ({@code x-api-key}) is never
  * stored.
  */
@@ -48,6 +54,7 @@ class AnthropicChatClientIntegrationTests {
     @BeforeEach
     void reset() {
         StandIn.FAKE.reset();
+        StandIn.byPrompt = Map.of();
     }
 
     @Test
@@ -73,11 +80,14 @@ class AnthropicChatClientIntegrationTests {
     }
 
     @Test
-    void aStreamWithCacheWritesIsOneExactRecord() {
+    void aStreamWithCacheWritesIsOneExactRecordWithTheSubscribersContext() {
         StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "9");
-        List<ChatResponse> chunks = chat.build().prompt().user("Hello").stream().chatResponse().collectList()
-                .block(Duration.ofSeconds(20));
+        List<ChatResponse> chunks = chat.build().prompt().user("Hello").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme"))
+                .contextWrite(Spectra.trackable("user", "u-42"))
+                .collectList().block(Duration.ofSeconds(20));
         assertThat(chunks).isNotEmpty();
+        assertThat(StandIn.lastRequest().headers()).doesNotContainKey(CarriedContext.HEADER);
 
         assertThat(StandIn.FAKE.recorded()).hasSize(1);
         TrackedRequest r = StandIn.FAKE.last();
@@ -87,7 +97,32 @@ class AnthropicChatClientIntegrationTests {
         assertThat(r.usage().cacheWriteTokens()).isEqualTo(188);
         assertThat(r.usage().outputTokens()).isEqualTo(512);
         assertThat(r.timeToFirstTokenMs()).isNotNull();
-        FilterReference.assertSameRecord(r, StandIn.filterRecord("anthropic", Map.of()));
+        assertThat(r.metadata()).containsEntry("tenant_id", "acme");
+        assertThat(r.trackable().id()).isEqualTo("u-42");
+        FilterReference.assertSameRecord(r, StandIn.filterRecord("anthropic", Map.of("tenant_id", "acme")));
+    }
+
+    @Test
+    void concurrentStreamsKeepTheirOwnContexts() {
+        // acme's stream is slow, so globex's runs and ends inside it; their answers differ in usage
+        StandIn.answer("acme", "anthropic__messages__stream__cache.sse", "x-chunks", "9", "x-delay-ms", "40");
+        StandIn.answer("globex", "anthropic__messages__stream__1.sse", "x-chunks", "3");
+        Flux<ChatResponse> acme = chat.build().prompt().user("Hello from acme").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme"));
+        Flux<ChatResponse> globex = chat.build().prompt().user("Hello from globex").stream().chatResponse()
+                .delaySubscription(Duration.ofMillis(50))
+                .contextWrite(Spectra.metadata("tenant_id", "globex"));
+        Flux.merge(acme, globex).blockLast(Duration.ofSeconds(20));
+
+        assertThat(StandIn.FAKE.recorded()).hasSize(2);
+        Map<Object, TrackedRequest> byTenant = new java.util.LinkedHashMap<>();
+        StandIn.FAKE.recorded().forEach(r -> byTenant.put(r.metadata().get("tenant_id"), r));
+        assertThat(byTenant.keySet()).containsExactly("globex", "acme"); // globex's ended first
+        assertThat(byTenant.get("acme").usage().cacheWriteTokens()).isEqualTo(188);
+        ProviderFixture.Tokens globex1 = ProviderFixtures.named("anthropic__messages__stream__1.sse").usage();
+        assertThat(byTenant.get("globex").usage().inputTokens()).isEqualTo(globex1.input());
+        assertThat(byTenant.get("globex").usage().outputTokens()).isEqualTo(globex1.output());
+        assertThat(byTenant.get("globex").usage().cacheWriteTokens()).isEqualTo(globex1.cacheWrite());
     }
 
     @Test
