@@ -104,12 +104,24 @@ class OpenAiChatClientIntegrationTests {
     }
 
     @Test
-    void aStreamCarriesTagsTraceIdAndTrackableOverAScopeOnTheSubscribingThread() {
+    void aStreamInsideAScopeCarriesTheScope() {
+        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "3");
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", "acme"))) {
+            chat.build().prompt().user("Hello").stream().chatResponse().blockLast(Duration.ofSeconds(20));
+        }
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        assertThat(StandIn.FAKE.last().metadata()).containsEntry("tenant_id", "acme");
+    }
+
+    /** {@code contextCapture()} moves the scope into the Context, where the pipeline's writes merge over it. */
+    @Test
+    void aStreamCarriesTagsTraceIdAndTrackableMergedOverACapturedScope() {
         StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "3");
         try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", "acme"), Spectra.tags("batch"))) {
             chat.build().prompt().user("Hello").stream().chatResponse()
                     .contextWrite(Spectra.trackable("user", "u-42"))
                     .contextWrite(Spectra.traceId("4bf92f3577b34da6a3ce929d0e0e4736"))
+                    .contextCapture()
                     .blockLast(Duration.ofSeconds(20));
         }
         assertThat(StandIn.FAKE.recorded()).hasSize(1);

@@ -22,9 +22,14 @@ import reactor.util.context.ContextView;
  * Gives the record of a {@code ChatClient} stream the caller's Context. Spring AI's OpenAI and Anthropic models
  * start a stream with their SDK's asynchronous client, which moves the request to a thread of its own before
  * OkHttp (and {@code SpectraOkHttpInterceptor}) sees it; this advisor reads the Context of the stream's
- * subscription ({@code contextWrite(Spectra.metadata(...))}, or an open {@code SpectraScope} on the subscribing
- * thread) and sends it along with the request, as a {@link CarriedContext#HEADER} header that the interceptor
- * takes off before the request leaves the process: the provider receives the same bytes as without the advisor.
+ * subscription and sends it along with the request, as a {@link CarriedContext#HEADER} header that the
+ * interceptor takes off before the request leaves the process: the provider receives the same bytes as without
+ * the advisor.
+ *
+ * <p>The Context is what the subscription's {@code contextWrite(Spectra.metadata(...))} and the like wrote; what
+ * it does not hold (no Spectra attributes, no bound tracker) comes from the {@code SpectraScope} open on the
+ * subscribing thread. To merge a scope with the pipeline's writes, move it into the Context with
+ * {@code contextCapture()}, as anywhere in Reactor.
  *
  * <pre>{@code
  * ChatClient chat = ChatClient.builder(chatModel).defaultAdvisors(SpectraContextAdvisor.create()).build();
@@ -64,7 +69,7 @@ public final class SpectraContextAdvisor implements StreamAdvisor {
         return Flux.deferContextual(subscriber -> chain.nextStream(carrying(request, subscriber)));
     }
 
-    /** The request with the subscriber's Context (over what the subscribing thread carries) in its headers. */
+    /** The request with the subscriber's Context (each key over the subscribing thread's) in its headers. */
     private static ChatClientRequest carrying(ChatClientRequest request, ContextView subscriber) {
         ChatOptions options = request.prompt().getOptions();
         if (options == null) {

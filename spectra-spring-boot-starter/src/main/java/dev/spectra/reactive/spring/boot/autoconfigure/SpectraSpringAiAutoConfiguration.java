@@ -16,8 +16,9 @@ import org.springframework.context.annotation.Bean;
  * subscription ({@code contextWrite(Spectra.metadata(...))}, or an open scope) to the OkHttp interceptor across
  * the SDK's own threads. Present when the application has Spring AI's {@code ChatClient} and
  * {@code spectra-spring-ai}, and the interceptor bean (which takes the carried header off every request before it
- * is sent, so that the provider receives the same bytes) is configured; off with {@code spectra.spring-ai.enabled=false} (or {@code spectra.okhttp.enabled=false},
- * as nothing records without the interceptor).
+ * is sent, so that the provider receives the same bytes) is configured; off with
+ * {@code spectra.spring-ai.enabled=false} (or {@code spectra.okhttp.enabled=false}: nothing records without the
+ * interceptor).
  *
  * @since 0.2
  */
