@@ -9,9 +9,11 @@ import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.okhttp.CarriedContext;
+import dev.spectra.reactive.testsupport.fixtures.FixtureServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -119,6 +121,24 @@ class AnthropicChatClientIntegrationTests {
         assertThat(byTenant.get("acme").usage().cacheWriteTokens()).isEqualTo(188);
         assertThat(byTenant.get("globex").outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(byTenant.get("globex").httpStatus()).isEqualTo(400);
+    }
+
+    @Test
+    void theProviderReceivesTheSameRequestWithOrWithoutTheAdvisor(@Autowired ChatModel model) {
+        StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "3");
+        ChatClient.create(model).prompt().user("Hello").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme")).blockLast(Duration.ofSeconds(20));
+        FixtureServer.Received without = StandIn.lastRequest();
+        chat.build().prompt().user("Hello").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme")).blockLast(Duration.ofSeconds(20));
+        FixtureServer.Received with = StandIn.lastRequest();
+
+        assertThat(with.headers()).doesNotContainKey(CarriedContext.HEADER).isEqualTo(without.headers());
+        assertThat(with.body()).isEqualTo(without.body());
+        assertThat(with.uri()).isEqualTo(without.uri());
+        assertThat(StandIn.FAKE.recorded()).hasSize(2);
+        assertThat(StandIn.FAKE.recorded().get(0).metadata()).doesNotContainKey("tenant_id");
+        assertThat(StandIn.FAKE.recorded().get(1).metadata()).containsEntry("tenant_id", "acme");
     }
 
     @Test
