@@ -60,8 +60,10 @@ import reactor.util.context.ContextView;
  * (success, or failure for HTTP 4xx/5xx and error events), reading it fails, it is closed before its end, or it
  * is never closed. A body closed before its end is complete when the whole answer had arrived (the SDKs stop
  * reading at a stream's {@code [DONE]} or {@code message_stop}, and at the end of a JSON value), else
- * {@code cancelled} with the usage that arrived. A body dropped without being closed (an abandoned asynchronous
- * call) is recorded the same way when the garbage collector finds it. A failure before any response is a
+ * {@code cancelled} with the usage that arrived; a body of which not a byte was read (the answer to an
+ * asynchronous call whose future was cancelled, which the SDK drops) is {@code cancelled}, unless its status is
+ * an error (a retrying client closes a 503 unread: a failure). A body dropped without being closed (an abandoned
+ * asynchronous call) is recorded the same way when the garbage collector finds it. A failure before any response is a
  * failure without status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client
  * passes here and is one record.
  *
