@@ -11,7 +11,7 @@ import dev.spectra.reactive.testing.SpectraFake;
 import dev.spectra.reactive.testsupport.fixtures.FixtureServer;
 import okhttp3.Interceptor;
 import org.springframework.ai.anthropic.http.okhttp.AnthropicHttpClientBuilderCustomizer;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.openai.http.okhttp.OpenAiHttpClientBuilderCustomizer;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -94,7 +94,7 @@ final class StandIn {
 
         /** What a user adds for the caller's Context on streams (the starter adds it itself). */
         @Bean
-        ChatClientCustomizer spectraContext() {
+        ChatClientBuilderCustomizer spectraContext() {
             return b -> b.defaultAdvisors(SpectraContextAdvisor.create());
         }
 

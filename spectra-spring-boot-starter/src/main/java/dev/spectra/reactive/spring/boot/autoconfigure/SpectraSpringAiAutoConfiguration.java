@@ -2,7 +2,7 @@ package dev.spectra.reactive.spring.boot.autoconfigure;
 
 import dev.spectra.reactive.okhttp.SpectraOkHttpInterceptor;
 import dev.spectra.reactive.springai.SpectraContextAdvisor;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = SpectraOkHttpAutoConfiguration.class)
 @ConditionalOnClass(name = {"dev.spectra.reactive.springai.SpectraContextAdvisor",
-        "org.springframework.ai.chat.client.ChatClientCustomizer", "okhttp3.Interceptor"})
+        "org.springframework.ai.chat.client.ChatClientBuilderCustomizer", "okhttp3.Interceptor"})
 @ConditionalOnBooleanProperty(name = {"spectra.enabled", "spectra.okhttp.enabled", "spectra.spring-ai.enabled"},
         matchIfMissing = true)
 @ConditionalOnBean(SpectraOkHttpInterceptor.class)
@@ -35,8 +35,8 @@ public final class SpectraSpringAiAutoConfiguration {
 
     /** Adds the advisor to every {@code ChatClient.Builder} Spring AI builds. */
     @Bean
-    @ConditionalOnMissingBean(name = "spectraChatClientCustomizer")
-    ChatClientCustomizer spectraChatClientCustomizer() {
+    @ConditionalOnMissingBean(name = "spectraChatClientBuilderCustomizer")
+    ChatClientBuilderCustomizer spectraChatClientBuilderCustomizer() {
         return builder -> builder.defaultAdvisors(SpectraContextAdvisor.create());
     }
 }

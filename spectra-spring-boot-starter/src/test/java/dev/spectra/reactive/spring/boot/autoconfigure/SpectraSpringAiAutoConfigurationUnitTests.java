@@ -10,7 +10,7 @@ import dev.spectra.reactive.springai.SpectraContextAdvisor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
@@ -59,10 +59,10 @@ class SpectraSpringAiAutoConfigurationUnitTests {
     @Test
     void aChatClientBuiltWithTheCustomizerSendsTheStreamsContextAlong() {
         runner.run(context -> {
-            assertThat(context).hasSingleBean(ChatClientCustomizer.class);
+            assertThat(context).hasSingleBean(ChatClientBuilderCustomizer.class);
             PromptKeeper model = new PromptKeeper();
             ChatClient.Builder builder = ChatClient.builder(model);
-            context.getBean(ChatClientCustomizer.class).customize(builder);
+            context.getBean(ChatClientBuilderCustomizer.class).customize(builder);
             builder.build().prompt().user("Hello").stream().chatResponse()
                     .contextWrite(Spectra.metadata("tenant_id", "acme")).blockLast(Duration.ofSeconds(5));
             assertThat(model.prompt.get().getOptions()).isInstanceOfSatisfying(OpenAiChatOptions.class,
@@ -74,13 +74,13 @@ class SpectraSpringAiAutoConfigurationUnitTests {
     void noAdvisorWhenTurnedOffOrWithoutTheModuleOrWithoutTheInterceptor() {
         runner.withPropertyValues("spectra.spring-ai.enabled=false").run(context ->
                 assertThat(context).hasSingleBean(SpectraOkHttpInterceptor.class)
-                        .doesNotHaveBean(ChatClientCustomizer.class));
+                        .doesNotHaveBean(ChatClientBuilderCustomizer.class));
         runner.withPropertyValues("spectra.okhttp.enabled=false").run(context ->
-                assertThat(context).doesNotHaveBean(ChatClientCustomizer.class));
+                assertThat(context).doesNotHaveBean(ChatClientBuilderCustomizer.class));
         runner.withClassLoader(new FilteredClassLoader(SpectraContextAdvisor.class)).run(context ->
                 assertThat(context).hasSingleBean(SpectraOkHttpInterceptor.class)
-                        .doesNotHaveBean(ChatClientCustomizer.class));
-        runner.withClassLoader(new FilteredClassLoader(ChatClientCustomizer.class)).run(context ->
-                assertThat(context).doesNotHaveBean("spectraChatClientCustomizer"));
+                        .doesNotHaveBean(ChatClientBuilderCustomizer.class));
+        runner.withClassLoader(new FilteredClassLoader(ChatClientBuilderCustomizer.class)).run(context ->
+                assertThat(context).doesNotHaveBean("spectraChatClientBuilderCustomizer"));
     }
 }
