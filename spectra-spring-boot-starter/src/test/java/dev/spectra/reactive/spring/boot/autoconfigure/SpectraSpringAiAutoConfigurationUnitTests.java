@@ -51,8 +51,13 @@ class SpectraSpringAiAutoConfigurationUnitTests {
         }
 
         @Override
-        public ChatOptions getDefaultOptions() {
+        public ChatOptions getOptions() {
             return OpenAiChatOptions.builder().model("gpt-4o").build();
+        }
+
+        @Override
+        public ChatOptions getDefaultOptions() {
+            return getOptions();
         }
     }
 
