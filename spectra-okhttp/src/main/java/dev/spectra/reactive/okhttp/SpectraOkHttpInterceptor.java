@@ -60,8 +60,10 @@ import reactor.util.context.ContextView;
  * (success, or failure for HTTP 4xx/5xx and error events), reading it fails, it is closed before its end, or it
  * is never closed. A body closed before its end is complete when the whole answer had arrived (the SDKs stop
  * reading at a stream's {@code [DONE]} or {@code message_stop}, and at the end of a JSON value), else
- * {@code cancelled} with the usage that arrived. A body dropped without being closed (an abandoned asynchronous
- * call) is recorded the same way when the garbage collector finds it. A failure before any response is a
+ * {@code cancelled} with the usage that arrived; a body of which not a byte was read (the answer to an
+ * asynchronous call whose future was cancelled, which the SDK drops) is {@code cancelled}, unless its status is
+ * an error (a retrying client closes a 503 unread: a failure). A body dropped without being closed (an abandoned
+ * asynchronous call) is recorded the same way when the garbage collector finds it. A failure before any response is a
  * failure without status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client
  * passes here and is one record.
  *
@@ -69,8 +71,9 @@ import reactor.util.context.ContextView;
  * tracker of a record are those the calling thread carries ({@link Spectra#threadContext()}): an open
  * {@link SpectraScope}, or the Reactor Context of the subscription that made a blocking call, moved onto the
  * thread by Micrometer context-propagation ({@code Hooks.enableAutomaticContextPropagation()}). Asynchronous
- * calls run the interceptor on OkHttp's own threads, which carry nothing: open the scope there, or make the call
- * synchronous inside the pipeline.
+ * calls run the interceptor on the SDK's and OkHttp's own threads, which carry nothing: a request with the
+ * {@link CarriedContext#HEADER} header is recorded with the Context the header stands for instead (the header is
+ * removed before the request is sent).
  *
  * <p><b>What is never done.</b> The caller's bytes are never changed (except with the opt-in
  * {@link Builder#includeStreamUsage}), held past the call or consumed on the caller's behalf; tracking failures
@@ -120,11 +123,17 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
+        String carried = request.header(CarriedContext.HEADER);
+        ContextView context = null;
+        if (carried != null) {
+            request = request.newBuilder().removeHeader(CarriedContext.HEADER).build(); // never sent
+            context = CarriedContext.lookUp(carried);
+        }
         EndpointMatch match = capture.match(request.method(), request.url().uri());
         if (match == null) {
             return chain.proceed(request);
         }
-        return intercept(chain, request, match, Spectra.threadContext());
+        return intercept(chain, request, match, context != null ? context : Spectra.threadContext());
     }
 
     private Response intercept(Chain chain, Request request, EndpointMatch match, ContextView context)

@@ -8,21 +8,27 @@ import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.okhttp.CarriedContext;
+import dev.spectra.reactive.testsupport.fixtures.FixtureServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spring AI 2.0.1's OpenAI chat model ({@code ChatClient}) on Spring Boot, recorded by the OkHttp interceptor
  * added through {@code OpenAiHttpClientBuilderCustomizer}: each call and each stream is one record, equal to the
- * WebClient filter's record of the same bytes, with the caller's metadata.
+ * WebClient filter's record of the same bytes, with the caller's metadata: a scope around a call, the Context of
+ * a stream's subscription (carried by {@code SpectraContextAdvisor}, which changes nothing the provider
+ * receives).
  */
 @SpringBootTest(classes = StandIn.App.class)
 class OpenAiChatClientIntegrationTests {
@@ -41,6 +47,7 @@ class OpenAiChatClientIntegrationTests {
     @BeforeEach
     void reset() {
         StandIn.FAKE.reset();
+        StandIn.byPrompt = Map.of();
     }
 
     @Test
@@ -76,15 +83,11 @@ class OpenAiChatClientIntegrationTests {
         FilterReference.assertSameRecord(r, StandIn.filterRecord("openai", Map.of()));
     }
 
-    /**
-     * The stream's record is exact. The subscriber's Context does not reach it: Spring AI starts the stream with
-     * the OpenAI SDK's asynchronous client, which moves the call to a thread of its own before OkHttp sees it, and
-     * neither Spring AI's customizer nor the SDK offers a hook on that thread.
-     */
     @Test
-    void aStreamIsOneExactRecord() {
+    void aStreamIsOneExactRecordWithTheSubscribersContext() {
         StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "9");
         List<ChatResponse> chunks = chat.build().prompt().user("Hello").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme"))
                 .collectList().block(Duration.ofSeconds(20));
         assertThat(chunks).isNotEmpty();
         assertThat(StandIn.lastRequest().body()).asString().contains("\"include_usage\":true");
@@ -96,7 +99,77 @@ class OpenAiChatClientIntegrationTests {
         assertThat(r.usage().inputTokens()).isEqualTo(14);
         assertThat(r.usage().outputTokens()).isEqualTo(30);
         assertThat(r.timeToFirstTokenMs()).isNotNull();
-        FilterReference.assertSameRecord(r, StandIn.filterRecord("openai", Map.of()));
+        assertThat(r.metadata()).containsEntry("tenant_id", "acme");
+        FilterReference.assertSameRecord(r, StandIn.filterRecord("openai", Map.of("tenant_id", "acme")));
+    }
+
+    @Test
+    void aStreamInsideAScopeCarriesTheScope() {
+        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "3");
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", "acme"))) {
+            chat.build().prompt().user("Hello").stream().chatResponse().blockLast(Duration.ofSeconds(20));
+        }
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        assertThat(StandIn.FAKE.last().metadata()).containsEntry("tenant_id", "acme");
+    }
+
+    /** {@code contextCapture()} moves the scope into the Context, where the pipeline's writes merge over it. */
+    @Test
+    void aStreamCarriesTagsTraceIdAndTrackableMergedOverACapturedScope() {
+        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "3");
+        try (SpectraScope scope = Spectra.scope(Spectra.metadata("tenant_id", "acme"), Spectra.tags("batch"))) {
+            chat.build().prompt().user("Hello").stream().chatResponse()
+                    .contextWrite(Spectra.trackable("user", "u-42"))
+                    .contextWrite(Spectra.traceId("4bf92f3577b34da6a3ce929d0e0e4736"))
+                    .contextCapture()
+                    .blockLast(Duration.ofSeconds(20));
+        }
+        assertThat(StandIn.FAKE.recorded()).hasSize(1);
+        TrackedRequest r = StandIn.FAKE.last();
+        assertThat(r.metadata()).containsEntry("tenant_id", "acme");
+        assertThat(r.tags()).containsExactly("batch");
+        assertThat(r.trackable().id()).isEqualTo("u-42");
+        assertThat(r.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(r.usage().totalTokens()).isEqualTo(44);
+    }
+
+    @Test
+    void concurrentStreamsKeepTheirOwnContexts() {
+        // acme's stream is slow, so that globex's runs inside it; their answers differ (acme's carries usage)
+        StandIn.answer("acme", "openai__chat__stream__1.sse", "x-chunks", "9", "x-delay-ms", "40");
+        StandIn.answer("globex", "openai__chat__stream__nousage.sse", "x-chunks", "3");
+        Flux<ChatResponse> acme = chat.build().prompt().user("Hello from acme").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme"));
+        Flux<ChatResponse> globex = chat.build().prompt().user("Hello from globex").stream().chatResponse()
+                .delaySubscription(Duration.ofMillis(50))
+                .contextWrite(Spectra.metadata("tenant_id", "globex"));
+        Flux.merge(acme, globex).blockLast(Duration.ofSeconds(20));
+
+        assertThat(StandIn.FAKE.recorded()).hasSize(2);
+        Map<Object, TrackedRequest> byTenant = new java.util.LinkedHashMap<>();
+        StandIn.FAKE.recorded().forEach(r -> byTenant.put(r.metadata().get("tenant_id"), r));
+        assertThat(byTenant.keySet()).containsExactlyInAnyOrder("globex", "acme");
+        assertThat(byTenant.get("acme").usage().inputTokens()).isEqualTo(14);
+        assertThat(byTenant.get("acme").usage().outputTokens()).isEqualTo(30);
+        assertThat(byTenant.get("globex").usage()).isNull();
+    }
+
+    @Test
+    void theProviderReceivesTheSameRequestWithOrWithoutTheAdvisor(@Autowired ChatModel model) {
+        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "3");
+        ChatClient.create(model).prompt().user("Hello").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme")).blockLast(Duration.ofSeconds(20));
+        FixtureServer.Received without = StandIn.lastRequest();
+        chat.build().prompt().user("Hello").stream().chatResponse()
+                .contextWrite(Spectra.metadata("tenant_id", "acme")).blockLast(Duration.ofSeconds(20));
+        FixtureServer.Received with = StandIn.lastRequest();
+
+        assertThat(with.headers()).doesNotContainKey(CarriedContext.HEADER).isEqualTo(without.headers());
+        assertThat(with.body()).isEqualTo(without.body());
+        assertThat(with.uri()).isEqualTo(without.uri());
+        assertThat(StandIn.FAKE.recorded()).hasSize(2);
+        assertThat(StandIn.FAKE.recorded().get(0).metadata()).doesNotContainKey("tenant_id");
+        assertThat(StandIn.FAKE.recorded().get(1).metadata()).containsEntry("tenant_id", "acme");
     }
 
     @Test

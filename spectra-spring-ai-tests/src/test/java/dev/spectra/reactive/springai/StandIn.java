@@ -6,10 +6,12 @@ import java.util.Map;
 
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.okhttp.SpectraOkHttpInterceptor;
+import dev.spectra.reactive.springai.SpectraContextAdvisor;
 import dev.spectra.reactive.testing.SpectraFake;
 import dev.spectra.reactive.testsupport.fixtures.FixtureServer;
 import okhttp3.Interceptor;
 import org.springframework.ai.anthropic.http.okhttp.AnthropicHttpClientBuilderCustomizer;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.openai.http.okhttp.OpenAiHttpClientBuilderCustomizer;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -40,10 +42,36 @@ final class StandIn {
         next = h;
     }
 
+    /** What the stand-in answers to a prompt holding a word, for concurrent calls; else {@link #next}. */
+    static volatile Map<String, Map<String, String>> byPrompt = Map.of();
+
+    static void answer(String promptWord, String fixture, String... more) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-fixture", fixture);
+        for (int i = 0; i < more.length; i += 2) {
+            h.put(more[i], more[i + 1]);
+        }
+        Map<String, Map<String, String>> all = new LinkedHashMap<>(byPrompt);
+        all.put(promptWord, h);
+        byPrompt = all;
+    }
+
     /** Tells the stand-in which fixture to answer with; not part of what a user adds. */
     static final Interceptor FIXTURE_HEADERS = chain -> {
         okhttp3.Request.Builder r = chain.request().newBuilder();
-        next.forEach(r::header);
+        Map<String, String> answer = next;
+        okhttp3.RequestBody body = chain.request().body();
+        if (body != null && !byPrompt.isEmpty()) {
+            okio.Buffer b = new okio.Buffer();
+            body.writeTo(b); // the SDKs' bodies are repeatable
+            String text = b.readUtf8();
+            for (Map.Entry<String, Map<String, String>> e : byPrompt.entrySet()) {
+                if (text.contains(e.getKey())) {
+                    answer = e.getValue();
+                }
+            }
+        }
+        answer.forEach(r::header);
         return chain.proceed(r.build());
     };
 
@@ -63,6 +91,12 @@ final class StandIn {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class App {
+
+        /** What a user adds for the caller's Context on streams (the starter adds it itself). */
+        @Bean
+        ChatClientBuilderCustomizer spectraContext() {
+            return b -> b.defaultAdvisors(SpectraContextAdvisor.create());
+        }
 
         /** What a user adds for Spring AI's OpenAI model. */
         @Bean

@@ -77,6 +77,7 @@ public final class HttpCallObserver {
     private @Nullable BoundedBytes responsePrefix;
     private long events;
     private boolean wholeRead;
+    private long responseLength = -1;
     private boolean finished;
 
     private HttpCallObserver(TrackedCall call, EndpointMatch match, HttpCapture capture) {
@@ -234,6 +235,7 @@ public final class HttpCallObserver {
             synchronized (this) {
                 responded = true;
                 status = httpStatus;
+                responseLength = contentLength;
                 call.httpStatus(httpStatus);
                 mode = mode(contentType, httpStatus);
                 if (mode == MODE_STREAM) {
@@ -449,12 +451,18 @@ public final class HttpCallObserver {
         }
     }
 
-    /** Guarded by this: whether a body closed before its end had given the whole answer. */
+    /**
+     * Guarded by this: whether a body closed before its end had given the whole answer. A JSON body counts when
+     * what was read of it parses whole (the SDKs stop at the end of the value); a body of which nothing was read
+     * (an answer dropped unread, e.g. by a cancelled asynchronous call) did not give it, unless it was empty or
+     * its status alone is the answer (an error a retrying client closes unread).
+     */
     private boolean answerArrived(ResponseDetails d) {
         if (mode == MODE_STREAM) {
             return stream.ended() || d.errorType() != null;
         }
-        return mode == MODE_WHOLE && wholeRead;
+        return mode == MODE_WHOLE && wholeRead
+                && (body != null && body.seen() > 0 || responseLength == 0 || status >= 400);
     }
 
     /**
