@@ -100,7 +100,8 @@ class HttpCallObserverUnitTests {
         HttpCapture capture = capture(b -> { });
         byte[] body = chatAnswer(3000);
         long mostHeld = respond(capture.start(CHAT, Context.empty()), capture.budget(), body, body.length);
-        assertThat(mostHeld).isEqualTo(1024 + body.length); // the request copy's first KiB, the body at its length
+        // the request copy at the size of the request's one buffer, the body at its announced length
+        assertThat(mostHeld).isEqualTo(REQUEST.length + body.length);
         assertThat(fake.last().usage()).isEqualTo(ProviderRegistry.builtIn().read("openai", "/v1/chat/completions",
                 body).usage());
     }
