@@ -229,8 +229,11 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         return cacheWriteTokens - cacheWrite1hTokens;
     }
 
+    /** The details in the order of {@link #withNonZero}'s counts (one array, not a copy per usage). */
+    private static final Detail[] DETAILS = Detail.values();
+
     private static Set<Detail> withNonZero(Set<Detail> stated, long... counts) {
-        Detail[] details = Detail.values();
+        Detail[] details = DETAILS;
         EnumSet<Detail> all = stated.isEmpty() ? EnumSet.noneOf(Detail.class) : EnumSet.copyOf(stated);
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] != 0) {

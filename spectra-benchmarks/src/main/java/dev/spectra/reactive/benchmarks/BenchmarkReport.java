@@ -153,6 +153,14 @@ public final class BenchmarkReport {
                         + "throughput with the filter: **%.2f×** of without (stream)%n%n", perEvent,
                 ((sf.bytesPerOp() - sp.bytesPerOp()) - (jf.bytesPerOp() - jp.bytesPerOp()))
                         / (FilterOverheadBenchmark.EVENTS + 3), sp.score() / sf.score()));
+        double perCallBytes = jf.bytesPerOp() - jp.bytesPerOp();
+        md.append(String.format(Locale.ROOT, "**Targets**: per JSON call %+.1f µs (target ≤ +3: %s), %+.0f B (target "
+                        + "≤ +2048: %s), %.2f× throughput (target ≥ 0.92×: %s); per stream event %+.0f ns (target "
+                        + "≤ +250: %s), %.2f× throughput (target ≥ 0.93×: %s). Times and ratios hold only for a "
+                        + "run on an otherwise idle machine; bytes per operation (`-prof gc`) move little with load.%n%n",
+                perCall, ok(perCall <= 3), perCallBytes, ok(perCallBytes <= 2048), jp.score() / jf.score(),
+                ok(jp.score() / jf.score() >= 0.92), perEvent, ok(perEvent <= 250), sp.score() / sf.score(),
+                ok(sp.score() / sf.score() >= 0.93)));
     }
 
     private static void p3(StringBuilder md, List<Result> all) {

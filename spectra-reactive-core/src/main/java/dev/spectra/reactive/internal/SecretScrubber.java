@@ -57,6 +57,13 @@ public final class SecretScrubber {
             + "|pa-[A-Za-z0-9_-]{30,}|nvapi-[A-Za-z0-9_-]{30,}|glpat-[A-Za-z0-9_-]{20,}"
             + "|xox[abposr]-[A-Za-z0-9-]{10,}"
             + ")");
+
+    /**
+     * The literal start of each {@link #KEY_SHAPES} alternative (or a part of it): a value that holds none of them
+     * holds no key shape, and is not run through the pattern (no matcher is allocated for ids, models and paths).
+     */
+    private static final String[] KEY_SHAPE_STARTS = {"sk-", "sk_", "AIza", "xai-", "AKIA", "ASIA", "ABIA", "ACCA",
+        "eyJ", "gh", "github_pat_", "hf_", "r8_", "pplx-", "fw_", "pa-", "nvapi-", "glpat-", "xox"};
     /** A run of characters a key can be made of; the candidates of the entropy check. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/=_-]{20,}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9]{20,}");
@@ -165,8 +172,7 @@ public final class SecretScrubber {
             pairs |= c == ':' || c == '=';
         }
         // an id, a model or a path (no separator, no space) can only hold a credential of a known shape
-        String s = freeText || pairs ? scrubAll(value, names, freeText)
-                : KEY_SHAPES.matcher(value).replaceAll(Matcher.quoteReplacement(REDACTED));
+        String s = freeText || pairs ? scrubAll(value, names, freeText) : keyShapes(value);
         return s.equals(value) ? value : s;
     }
 
@@ -174,8 +180,18 @@ public final class SecretScrubber {
         String s = URL_USER_INFO.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
         s = byName(s, names);
         s = BEARER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
-        s = KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED));
+        s = keyShapes(s);
         return freeText ? highEntropy(s) : s;
+    }
+
+    /** Replaces every key shape; the same instance when the value cannot hold one. */
+    static String keyShapes(String s) {
+        for (String start : KEY_SHAPE_STARTS) {
+            if (s.contains(start)) {
+                return KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED));
+            }
+        }
+        return s;
     }
 
     /** Replaces the value after each name that means a credential. */

@@ -449,12 +449,21 @@ public final class PricingCatalog implements Pricing {
         if (in.unknown || out.unknown) {
             return null;
         }
-        return new BigDecimal[] {in.total.movePointLeft(6), out.total.movePointLeft(6)};
+        return new BigDecimal[] {in.usd(), out.usd()};
     }
 
-    /** Tokens times USD per 1M, remembering whether some tokens had no price. */
+    /**
+     * Tokens times USD per 1M, remembering whether some tokens had no price. Summed exactly in a long, counting
+     * 10^-4 USD per 1M tokens (so the sum in USD has the 10 decimals of a {@link dev.spectra.reactive.Cost}), while
+     * every price has at most 4 decimals (the catalog's do) and nothing overflows; in {@link BigDecimal} from the
+     * first part that does not fit. Either way the same amount.
+     */
     private static final class Sum {
-        BigDecimal total = BigDecimal.ZERO;
+        private static final int UNIT_SCALE = 4;
+        private static final long[] POWERS = {1, 10, 100, 1000, 10_000};
+
+        long units;
+        @Nullable BigDecimal total;
         boolean unknown;
 
         void add(long tokens, @Nullable BigDecimal perMillion) {
@@ -465,7 +474,34 @@ public final class PricingCatalog implements Pricing {
                 unknown = true;
                 return;
             }
+            if (total == null) {
+                long price = units(perMillion);
+                if (price >= 0) {
+                    try {
+                        units = Math.addExact(units, Math.multiplyExact(tokens, price));
+                        return;
+                    } catch (ArithmeticException e) {
+                        // past a long: on in BigDecimal
+                    }
+                }
+                total = BigDecimal.valueOf(units, UNIT_SCALE);
+            }
             total = total.add(BigDecimal.valueOf(tokens).multiply(perMillion));
+        }
+
+        /** A price per 1M in units of 10^-4, or -1 when it has more decimals or does not fit. */
+        private static long units(BigDecimal perMillion) {
+            int scale = perMillion.scale();
+            if (scale < 0 || scale > UNIT_SCALE || perMillion.signum() < 0 || perMillion.precision() > 14) {
+                return -1;
+            }
+            return perMillion.unscaledValue().longValue() * POWERS[UNIT_SCALE - scale];
+        }
+
+        /** The sum in USD: the sum per 1M tokens moved six places left. */
+        BigDecimal usd() {
+            BigDecimal t = total;
+            return t == null ? BigDecimal.valueOf(units, UNIT_SCALE + 6) : t.movePointLeft(6);
         }
     }
 

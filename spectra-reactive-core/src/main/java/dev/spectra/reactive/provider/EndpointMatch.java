@@ -8,7 +8,6 @@ import dev.spectra.reactive.ModelType;
 import dev.spectra.reactive.PricingTier;
 import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A request matched to a provider's trackable endpoint by {@link ProviderRegistry#match}: what to store about
@@ -136,28 +135,23 @@ public final class EndpointMatch {
         String size = null;
         boolean image = endpoint.modelType() == ModelType.IMAGE;
         int first = ByteScan.skipWs(body, off, off + len);
-        JsonNode json = first < off + len && body[first] == '{' ? JsonFields.parse(body, off, len) : null;
+        RequestJson json = first < off + len && body[first] == '{' ? RequestJson.read(body, off, len) : null;
         if (json != null) {
-            String m = JsonFields.text(json, "model");
-            if (m != null) {
-                model = m;
+            if (json.model != null) {
+                model = json.model;
             }
-            Boolean s = JsonFields.bool(json, "stream");
-            if (s != null) {
-                stream = s;
+            if (json.stream != null) {
+                stream = json.stream;
             }
-            includeUsage = JsonFields.bool(JsonFields.obj(json, "stream_options"), "include_usage");
-            tier = DetailsBuilder.servedTier(JsonFields.text(json, "service_tier"));
+            includeUsage = json.includeUsage;
+            tier = DetailsBuilder.servedTier(json.serviceTier);
             if (image) {
-                quality = JsonFields.text(json, "quality");
-                size = JsonFields.text(json, "size");
+                quality = json.quality;
+                size = json.size;
             }
-            if (endpoint.modelType() == ModelType.TTS) {
-                JsonNode input = json.get("input");
-                if (input != null && input.isString()) {
-                    String text = input.stringValue();
-                    usage = Usage.builder().characters(text.codePointCount(0, text.length())).build();
-                }
+            if (endpoint.modelType() == ModelType.TTS && json.input != null) {
+                String text = json.input;
+                usage = Usage.builder().characters(text.codePointCount(0, text.length())).build();
             }
         } else if (len > 0) {
             String m = multipartField(body, off, len, "model");

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -306,13 +305,9 @@ public final class ProviderRegistry implements ResponseReader {
         }
         String path = normalisePath(rawPath);
         for (Compiled c : list) {
-            Matcher m = c.regex.matcher(path);
-            if (m.matches()) {
-                Map<String, String> params = new LinkedHashMap<>();
-                for (String name : c.params) {
-                    params.put(name, m.group(name));
-                }
-                return new EndpointMatch(this, providerId, c.endpoint, path, params);
+            EndpointMatch m = c.match(this, providerId, path);
+            if (m != null) {
+                return m;
             }
         }
         return null;
@@ -524,43 +519,115 @@ public final class ProviderRegistry implements ResponseReader {
         return "ProviderRegistry" + providers.keySet();
     }
 
-    /** An endpoint with its pattern compiled. */
+    /**
+     * An endpoint with its pattern split into literal parts and parameters, matched by plain string operations as
+     * the regular expression it stands for would match: {@code {name}} is {@code [^/]+?} (one or more characters
+     * of a segment, the fewest that let the rest match), a leading {@code **} is {@code (?:/[^/]+)*?} (the fewest
+     * whole leading segments), the rest literal, the whole path matched.
+     */
     private static final class Compiled {
         final Endpoint endpoint;
-        final Pattern regex;
-        final List<String> params = new ArrayList<>();
+        final boolean anyLeading;
+        /** The literal before each parameter, then the literal after the last one: one more than params. */
+        final String[] literals;
+        final String[] params;
+        /** The match of a pattern without parameters or leading segments, whose path is always the pattern. */
+        private volatile @Nullable EndpointMatch fixed;
 
         Compiled(Endpoint e) {
             this.endpoint = e;
             String p = e.pattern();
-            StringBuilder re = new StringBuilder();
+            StringBuilder re = new StringBuilder(); // the equivalent regular expression, compiled as a check
+            List<String> lits = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            boolean leading = false;
             if (p.startsWith("**/")) {
                 re.append("(?:/[^/]+)*?");
                 p = p.substring(2);
+                leading = true;
             }
             int i = 0;
-            while (i < p.length()) {
+            while (true) {
                 int open = p.indexOf('{', i);
                 if (open < 0) {
                     re.append(Pattern.quote(p.substring(i)));
+                    lits.add(p.substring(i));
                     break;
                 }
                 if (open > i) {
                     re.append(Pattern.quote(p.substring(i, open)));
                 }
+                lits.add(p.substring(i, open));
                 int close = p.indexOf('}', open);
                 String name = p.substring(open + 1, close);
                 if (!name.matches("[a-zA-Z][a-zA-Z0-9]*")) {
                     throw new IllegalArgumentException("endpoint pattern \"" + e.pattern() + "\": parameter {"
                             + name + "} must be letters and digits, starting with a letter");
                 }
-                params.add(name);
+                names.add(name);
                 re.append("(?<").append(name).append(">[^/]+?)");
                 i = close + 1;
             }
-            this.regex = Pattern.compile(re.toString());
+            Pattern.compile(re.toString()); // a parameter named twice is rejected here, at configuration
+            this.anyLeading = leading;
+            this.literals = lits.toArray(new String[0]);
+            this.params = names.toArray(new String[0]);
+        }
+
+        /** The match of a normalised path, or null. */
+        @Nullable EndpointMatch match(ProviderRegistry registry, String providerId, String path) {
+            String[] values = params.length == 0 ? NO_VALUES : new String[params.length];
+            int start = 0;
+            while (!from(path, start, 0, values)) {
+                if (!anyLeading) {
+                    return null;
+                }
+                // one more leading segment: '/' and one or more characters up to the next '/'
+                int next = start < path.length() && path.charAt(start) == '/' ? path.indexOf('/', start + 1) : -1;
+                if (next < 0 || next == start + 1) {
+                    return null;
+                }
+                start = next;
+            }
+            if (params.length == 0) {
+                if (anyLeading) {
+                    return new EndpointMatch(registry, providerId, endpoint, path, Map.of());
+                }
+                EndpointMatch m = fixed;
+                if (m == null) {
+                    m = new EndpointMatch(registry, providerId, endpoint, path, Map.of());
+                    fixed = m;
+                }
+                return m;
+            }
+            Map<String, String> found = new LinkedHashMap<>();
+            for (int k = 0; k < params.length; k++) {
+                found.put(params[k], values[k]);
+            }
+            return new EndpointMatch(registry, providerId, endpoint, path, found);
+        }
+
+        /** Whether the pattern from literal {@code i} on matches the path from {@code pos} to its end. */
+        private boolean from(String path, int pos, int i, String[] values) {
+            String literal = literals[i];
+            if (!path.startsWith(literal, pos)) {
+                return false;
+            }
+            int at = pos + literal.length();
+            if (i == params.length) {
+                return at == path.length();
+            }
+            for (int end = at + 1; end <= path.length() && path.charAt(end - 1) != '/'; end++) {
+                if (from(path, end, i + 1, values)) {
+                    values[i] = path.substring(at, end);
+                    return true;
+                }
+            }
+            return false;
         }
     }
+
+    private static final String[] NO_VALUES = new String[0];
 
     /**
      * Builds a {@link ProviderRegistry}. Later registrations win: a provider registered again replaces the

@@ -43,8 +43,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Memory per stream: one event buffer that grows to at most {@link ProviderRegistry#maxEventBytes()} only for
  * an event that cannot be ruled out from its first bytes (typed events such as partial images or audio deltas
  * are ruled out and never buffered; OpenAI chat and Gemini chunks, whose usage comes at their end, are buffered
- * whole), an 8 KiB scratch array for direct buffers, and for Gemini the latest {@code usageMetadata} object (at
- * most 16 KiB). Used by one thread at a time.
+ * whole), a scratch array of at most 1 KiB that direct buffers pass through, and for Gemini the latest
+ * {@code usageMetadata} object (at most 16 KiB). Used by one thread at a time.
  *
  * @since 0.1
  */
@@ -62,7 +62,7 @@ public final class StreamReader implements ResponseReader.ChunkReader {
         SPLIT_JSON_ARRAY
     }
 
-    private static final int SCRATCH = 8192;
+    private static final int SCRATCH = 1024;
     /** The {@code data()} and {@code event()} accessors of a server-sent event type (Spring's, or one alike). */
     private record SseAccessors(Method data, Method event) {
     }

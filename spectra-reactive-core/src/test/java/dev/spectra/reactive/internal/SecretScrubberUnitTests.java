@@ -30,6 +30,29 @@ class SecretScrubberUnitTests {
     }
 
     @Test
+    void everyKeyShapeIsRedactedFromAnIdLikeValueAndAValueWithoutOneIsKeptAsItIs() {
+        MetadataRedactor names = new MetadataRedactor(MetadataRedactor.DEFAULT_KEYS);
+        List<String> keys = List.of("sk-abcdefghijklmnop1234", "sk-ant-abcdefghijklmnop1234", "sk-proj-abcdefghijklmnop12",
+                "sk-svcacct-abcdefghijklmnop12", "sk-admin-abcdefghijklmnop12", "sk-or-abcdefghijklmnop1234",
+                "sk_live_abcdefghijklmnop1234", "sk_test_abcdefghijklmnop1234", "sk_abcdefghijklmnop1234",
+                "AIzaSyA1234567890abcdefghijklmnopqrstu", "gsk_abcdefghijklmnopqrstuvwx", "xai-abcdefghijklmnopqrstuvwx",
+                "AKIAABCDEFGHIJKLMNOP", "ASIAABCDEFGHIJKLMNOP", "ABIAABCDEFGHIJKLMNOP", "ACCAABCDEFGHIJKLMNOP",
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefgh", "ghp_" + "a".repeat(30),
+                "gho_" + "a".repeat(30), "ghu_" + "a".repeat(30), "ghs_" + "a".repeat(30), "ghr_" + "a".repeat(30),
+                "github_pat_" + "a".repeat(30), "hf_" + "a".repeat(30), "r8_" + "a".repeat(30),
+                "pplx-" + "a".repeat(30), "fw_" + "a".repeat(20), "pa-" + "a".repeat(30), "nvapi-" + "a".repeat(30),
+                "glpat-" + "a".repeat(20), "xoxb-1234567890", "xoxp-1234567890");
+        for (String key : keys) {
+            assertThat(SecretScrubber.scrubValue("/v1/models/" + key, names)).as(key)
+                    .isEqualTo("/v1/models/[REDACTED]");
+        }
+        String id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG";
+        assertThat(SecretScrubber.scrubValue(id, names)).isSameAs(id);
+        String path = "/v1/chat/completions";
+        assertThat(SecretScrubber.scrubValue(path, names)).isSameAs(path);
+    }
+
+    @Test
     void scrubWithALongerBoundKeepsLongTextAndStillScrubsIt() {
         String body = "{\"model\":\"gpt-4o\",\"api_key\":\"sk-proj-abcdefghijklmnop1234\",\"text\":\""
                 + "z".repeat(3000) + "\"}";

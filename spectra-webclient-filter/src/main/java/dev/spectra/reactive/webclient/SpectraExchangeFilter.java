@@ -142,19 +142,11 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
             call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
             return next.exchange(request);
         }
-        return next.exchange(observed)
-                .map(response -> observe(response, call))
-                .doOnSuccess(response -> {
-                    if (response == null) { // a filter downstream answered nothing: still one record
-                        call.exchangeFailed(new IllegalStateException("the exchange completed without a response"));
-                    }
-                })
-                .doOnError(call::exchangeFailed)
-                .doOnCancel(call::exchangeCancelled);
+        return ObservedExchange.observe(next.exchange(observed), call);
     }
 
     /** The response as the caller gets it: its body observed as it is read, everything else as it came. */
-    private static ClientResponse observe(ClientResponse response, HttpCallObserver call) {
+    static ClientResponse observe(ClientResponse response, HttpCallObserver call) {
         boolean observing;
         try {
             ClientResponse.Headers headers = response.headers();

@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A copy of the first bytes of a body, up to a bound, in an array allocated when the first bytes come and grown
- * as more come (doubling from 1 KiB, or sized at once by an announced length within the bound). Every allocation
- * is first granted by a {@link ByteBudget}; a refused one ends the copy where it is, as if the bound were reached.
+ * A copy of the first bytes of a body, up to a bound, in an array allocated when the first bytes come (sized to
+ * them, or at once to an announced length within the bound) and grown as more come (doubling, to 1 KiB at least).
+ * Every allocation is first granted by a {@link ByteBudget}; a refused one ends the copy where it is, as if the bound
+ * were reached.
  * Copies with absolute reads: the buffers it reads from keep their position, limit and content. Used by one thread
  * at a time.
  */
@@ -77,10 +78,11 @@ final class BoundedBytes {
         }
         int grown;
         if (bytes.length == 0) {
-            grown = expected > 0 && expected <= max ? (int) expected : Math.min(INITIAL, max);
-            grown = Math.max(grown, Math.min(needed, max));
+            // an announced length within the bound is the size; else the first bytes, exactly (a body sent in
+            // one buffer, as a JSON request usually is, is copied once into an array of its size)
+            grown = expected > 0 && expected <= max ? (int) expected : Math.min(needed, max);
         } else {
-            grown = (int) Math.min(max, Math.max((long) bytes.length * 2, needed));
+            grown = (int) Math.min(max, Math.max(Math.max((long) bytes.length * 2, needed), INITIAL));
         }
         if (!budget.reserve(grown - bytes.length)) {
             max = bytes.length; // refused: the copy ends here

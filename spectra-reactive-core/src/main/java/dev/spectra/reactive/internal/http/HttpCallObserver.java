@@ -259,33 +259,84 @@ public final class HttpCallObserver {
     /** Guarded by this. */
     private int mode(@Nullable String contentType, int status) {
         boolean error = status >= 400;
-        String type = null;
-        String sub = null;
+        int typeFrom = -1;
+        int typeTo = -1;
+        int subFrom = -1;
+        int subTo = -1;
+        boolean anyCase = true;
         if (contentType != null) {
+            if (!ascii(contentType)) { // lower-cased whole and compared exactly, so that no letter folds into ASCII
+                contentType = contentType.toLowerCase(Locale.ROOT);
+                anyCase = false;
+            }
             int semicolon = contentType.indexOf(';');
-            String full = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
-                    .toLowerCase(Locale.ROOT);
-            int slash = full.indexOf('/');
-            if (slash > 0 && slash < full.length() - 1) {
-                type = full.substring(0, slash).trim();
-                sub = full.substring(slash + 1).trim();
+            int from = 0;
+            int to = semicolon < 0 ? contentType.length() : semicolon;
+            while (from < to && contentType.charAt(from) <= ' ') {
+                from++;
+            }
+            while (to > from && contentType.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            int slash = contentType.indexOf('/', from);
+            if (slash > from && slash < to - 1) {
+                typeFrom = from;
+                typeTo = trimEnd(contentType, from, slash);
+                subFrom = trimStart(contentType, slash + 1, to);
+                subTo = to;
             }
         }
-        if (type == null || sub == null) {
+        if (typeFrom < 0) {
             return !error && requestDetails().stream() ? MODE_STREAM : MODE_WHOLE;
         }
-        boolean sse = "text".equals(type) && "event-stream".equals(sub);
-        boolean lines = sub.equals("x-ndjson") || sub.equals("ndjson") || sub.equals("jsonl") || sub.equals("x-jsonl")
-                || sub.equals("jsonlines") || sub.equals("x-jsonlines") || sub.equals("stream+json")
-                || sub.equals("json-seq");
-        boolean json = sub.equals("json") || sub.endsWith("+json");
+        String ct = contentType;
+        boolean text = is(ct, typeFrom, typeTo, "text", anyCase);
+        boolean sse = text && is(ct, subFrom, subTo, "event-stream", anyCase);
+        boolean lines = false;
+        for (String l : LINE_TYPES) {
+            lines |= is(ct, subFrom, subTo, l, anyCase);
+        }
+        boolean json = is(ct, subFrom, subTo, "json", anyCase)
+                || subTo - subFrom >= 5 && ct.regionMatches(anyCase, subTo - 5, "+json", 0, 5);
         if (!error && (sse || lines || json && requestDetails().stream())) {
             return MODE_STREAM;
         }
-        if (error || sse || lines || json || "text".equals(type)) {
+        if (error || sse || lines || json || text) {
             return MODE_WHOLE;
         }
         return MODE_SKIP; // audio, images, octet streams: nothing to read
+    }
+
+    /** Subtypes of a stream of JSON lines or values. */
+    private static final String[] LINE_TYPES = {"x-ndjson", "ndjson", "jsonl", "x-jsonl", "jsonlines", "x-jsonlines",
+        "stream+json", "json-seq"};
+
+    /** Whether {@code s[from, to)} is {@code lower}, in any case when {@code anyCase} (an ASCII s). */
+    private static boolean is(String s, int from, int to, String lower, boolean anyCase) {
+        return to - from == lower.length() && s.regionMatches(anyCase, from, lower, 0, lower.length());
+    }
+
+    private static int trimStart(String s, int from, int to) {
+        while (from < to && s.charAt(from) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimEnd(String s, int from, int to) {
+        while (to > from && s.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        return to;
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -100,7 +100,8 @@ class HttpCallObserverUnitTests {
         HttpCapture capture = capture(b -> { });
         byte[] body = chatAnswer(3000);
         long mostHeld = respond(capture.start(CHAT, Context.empty()), capture.budget(), body, body.length);
-        assertThat(mostHeld).isEqualTo(1024 + body.length); // the request copy's first KiB, the body at its length
+        // the request copy at the size of the request's one buffer, the body at its announced length
+        assertThat(mostHeld).isEqualTo(REQUEST.length + body.length);
         assertThat(fake.last().usage()).isEqualTo(ProviderRegistry.builtIn().read("openai", "/v1/chat/completions",
                 body).usage());
     }
@@ -195,6 +196,40 @@ class HttpCallObserverUnitTests {
             call.responseCompleted();
             assertThat(fake.last().streaming()).as(type).isFalse();
             assertThat(fake.last().usage().outputTokens()).as(type).isEqualTo(750_001);
+        }
+        String line = "{\"id\":\"c\",\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+                + "\"completion_tokens\":2,\"total_tokens\":3}}\n";
+        for (String type : new String[] {"application/x-ndjson", "application/NDJSON", "application/jsonl",
+            "application/x-jsonl", "application/jsonlines", "application/x-jsonlines", "application/stream+json",
+            "application/json-seq", "application / x-ndjson ; q=1"}) {
+            HttpCallObserver call = capture.start(CHAT, Context.empty());
+            call.requestBody(ByteBuffer.wrap(REQUEST));
+            call.responseStarted(200, type, -1);
+            call.responseBody(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
+            call.responseCompleted();
+            assertThat(fake.last().streaming()).as(type).isTrue();
+            assertThat(fake.last().usage()).as(type).isEqualTo(Usage.of(1, 2));
+        }
+        // a letter that folds to ASCII only when compared ignoring case (the long s) is not an ASCII one; a slash
+        // only in a parameter is no type
+        for (String type : new String[] {"text/event-\u017Ftream", "text/plain", "text; charset=a/b", "/json",
+            "text/"}) {
+            HttpCallObserver call = capture.start(CHAT, Context.empty());
+            call.requestBody(ByteBuffer.wrap(REQUEST));
+            call.responseStarted(200, type, -1);
+            call.responseBody(ByteBuffer.wrap(chatAnswer(2000)));
+            call.responseCompleted();
+            assertThat(fake.last().streaming()).as(type).isFalse();
+            assertThat(fake.last().usage().outputTokens()).as(type).isEqualTo(750_001);
+        }
+        for (String type : new String[] {"application/x-ndjson2", "application/jso\u0130", "application/js\u017Fon"}) {
+            HttpCallObserver call = capture.start(CHAT, Context.empty());
+            call.requestBody(ByteBuffer.wrap(REQUEST));
+            call.responseStarted(200, type, -1);
+            call.responseBody(ByteBuffer.wrap(chatAnswer(2000)));
+            call.responseCompleted();
+            assertThat(fake.last().streaming()).as(type).isFalse();
+            assertThat(fake.last().usage()).as(type + ": not read").isNull();
         }
         HttpCallObserver audio = capture.start(CHAT, Context.empty());
         audio.responseStarted(200, "audio/mpeg", 3);

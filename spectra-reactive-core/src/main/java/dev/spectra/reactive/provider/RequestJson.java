@@ -1,0 +1,158 @@
+package dev.spectra.reactive.provider;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+
+/**
+ * The top-level members of a JSON request body that say what is asked (model, stream flag, include-usage option,
+ * tier, image quality and size, speech input), read with a streaming parser: no tree is built of the messages,
+ * whatever their size. Reads exactly what {@link JsonFields#parse} and the tree accessors would: the same bytes are
+ * rejected (invalid JSON or UTF-8, a number the tree could not hold, trailing tokens, the parser's limits), a
+ * member of the wrong type reads as absent, and of a member given twice the last one counts.
+ */
+final class RequestJson {
+
+    /** A non-empty string {@code model}, or null. */
+    @Nullable String model;
+    /** A boolean {@code stream}, or null. */
+    @Nullable Boolean stream;
+    /** A boolean {@code stream_options.include_usage}, or null. */
+    @Nullable Boolean includeUsage;
+    /** A non-empty string {@code service_tier}, or null. */
+    @Nullable String serviceTier;
+    /** A non-empty string {@code quality}, or null. */
+    @Nullable String quality;
+    /** A non-empty string {@code size}, or null. */
+    @Nullable String size;
+    /** A string {@code input} (empty included), or null. */
+    @Nullable String input;
+
+    private RequestJson() {
+    }
+
+    /**
+     * Reads a body whose first non-blank byte is <code>{</code>.
+     *
+     * @return the members, or null when the bytes are not one JSON object
+     */
+    static @Nullable RequestJson read(byte[] body, int off, int len) {
+        RequestJson r = new RequestJson();
+        try (JsonParser p = JsonFields.MAPPER.tokenStreamFactory().createParser(ObjectReadContext.empty(), body, off,
+                len)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "model":
+                        r.model = text(p, v);
+                        break;
+                    case "stream":
+                        r.stream = bool(v);
+                        break;
+                    case "stream_options":
+                        if (v == JsonToken.START_OBJECT) {
+                            r.includeUsage = includeUsage(p);
+                        } else {
+                            r.includeUsage = null;
+                            skipIfContainer(p, v);
+                        }
+                        break;
+                    case "service_tier":
+                        r.serviceTier = text(p, v);
+                        break;
+                    case "quality":
+                        r.quality = text(p, v);
+                        break;
+                    case "size":
+                        r.size = text(p, v);
+                        break;
+                    case "input":
+                        r.input = v == JsonToken.VALUE_STRING ? p.getString() : null;
+                        skipIfContainer(p, v);
+                        break;
+                    default:
+                        skipIfContainer(p, v);
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null; // trailing tokens after the object
+            }
+            return r;
+        } catch (JacksonException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The value as a non-empty string, or null; a container is read through. */
+    private static @Nullable String text(JsonParser p, JsonToken v) {
+        if (v == JsonToken.VALUE_STRING) {
+            String s = p.getString();
+            return s == null || s.isEmpty() ? null : s;
+        }
+        skipIfContainer(p, v);
+        return null;
+    }
+
+    private static @Nullable Boolean bool(JsonToken v) {
+        return v == JsonToken.VALUE_TRUE ? Boolean.TRUE : v == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+    }
+
+    /** Reads the object just opened to its end: its last boolean {@code include_usage}, or null. */
+    private static @Nullable Boolean includeUsage(JsonParser p) {
+        Boolean last = null;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            boolean member = "include_usage".equals(p.currentName());
+            JsonToken v = p.nextToken();
+            if (member) {
+                last = bool(v);
+            }
+            skipIfContainer(p, v);
+        }
+        return last;
+    }
+
+    private static void skipIfContainer(JsonParser p, JsonToken v) {
+        if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+            skip(p);
+        } else {
+            check(p, v);
+        }
+    }
+
+    /**
+     * Reads the container just opened to its end, checking every value as building a tree of it would: strings
+     * decoded (their UTF-8 and length checked, without making Strings of them), decimals converted.
+     */
+    private static void skip(JsonParser p) {
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new IllegalArgumentException("the JSON ends inside a value");
+            }
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                depth--;
+            } else {
+                check(p, t);
+            }
+        }
+    }
+
+    /** Checks a scalar value as building a tree of it would. */
+    private static void check(JsonParser p, @Nullable JsonToken t) {
+        if (t == JsonToken.VALUE_STRING) {
+            p.finishToken();
+        } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            p.getDecimalValue(); // the tree holds floats as BigDecimal
+        }
+    }
+}

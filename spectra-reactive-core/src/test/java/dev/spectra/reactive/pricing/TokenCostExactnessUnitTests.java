@@ -1,0 +1,140 @@
+package dev.spectra.reactive.pricing;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import dev.spectra.reactive.Cost;
+import dev.spectra.reactive.PricingTier;
+import dev.spectra.reactive.Usage;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cost of tokens is the same {@link Cost}, to the last digit and scale, as tokens times price summed in
+ * {@link BigDecimal} and moved six places left, for every model and tier of the bundled catalog, for prices with
+ * more decimals than the catalog's, and for counts whose products pass a long.
+ */
+class TokenCostExactnessUnitTests {
+
+    private static final List<String> PROVIDERS = List.of("openai", "anthropic", "gemini", "vertex", "mistral", "groq",
+            "deepseek", "xai", "cohere", "together", "openrouter", "azure", "fireworks", "perplexity", "bedrock");
+
+    /** The cost by the formula of {@link PricingCatalog}'s description, summed in BigDecimal throughout. */
+    private static @Nullable Cost reference(ModelPrice price, PricingTier tier, Usage u) {
+        TokenPrices p = price.tier(tier);
+        if (p != null && price.longContext() != null && u.inputTokens() > price.longContextAboveInputTokens()) {
+            if (!tier.equals(PricingTier.STANDARD)) {
+                return null;
+            }
+            p = price.longContext();
+        }
+        if (p == null) {
+            return null;
+        }
+        long audioIn = u.audioInputTokens();
+        long imageIn = u.imageInputTokens();
+        if (audioIn + imageIn > 0 && u.cachedInputTokens() + u.cacheWriteTokens() > 0) {
+            return null;
+        }
+        List<Object[]> in = List.of(new Object[] {u.uncachedInputTokens() - audioIn - imageIn, p.input()},
+                new Object[] {u.cachedInputTokens(), p.cachedInput()}, new Object[] {u.cacheWrite5mTokens(),
+                    p.cacheWrite()}, new Object[] {u.cacheWrite1hTokens(), p.cacheWrite1h()},
+                new Object[] {audioIn, p.audioInput()}, new Object[] {imageIn, p.imageInput()});
+        List<Object[]> out = List.of(new Object[] {u.outputTokens() - u.reasoningTokens() - u.audioOutputTokens()
+                - u.imageOutputTokens(), p.output()}, new Object[] {u.reasoningTokens(), p.reasoning() != null
+                    ? p.reasoning() : p.output()}, new Object[] {u.audioOutputTokens(), p.audioOutput()},
+                new Object[] {u.imageOutputTokens(), p.imageOutput()});
+        BigDecimal i = sum(in);
+        BigDecimal o = sum(out);
+        return i == null || o == null ? null : Cost.of(i.movePointLeft(6), o.movePointLeft(6));
+    }
+
+    private static @Nullable BigDecimal sum(List<Object[]> parts) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Object[] part : parts) {
+            long tokens = (Long) part[0];
+            BigDecimal perMillion = (BigDecimal) part[1];
+            if (tokens <= 0) {
+                continue;
+            }
+            if (perMillion == null) {
+                return null;
+            }
+            total = total.add(BigDecimal.valueOf(tokens).multiply(perMillion));
+        }
+        return total;
+    }
+
+    private static Usage randomUsage(SplittableRandom r) {
+        long bound = r.nextInt(4) == 0 ? 1_000_000_000_000L : r.nextInt(2) == 0 ? 10_000_000L : 5_000L;
+        long in = r.nextLong(1, bound);
+        long out = r.nextLong(0, bound);
+        Usage.Builder b = Usage.builder().inputTokens(in).outputTokens(out);
+        switch (r.nextInt(4)) {
+            case 0:
+                long cached = r.nextLong(0, in + 1);
+                long write = r.nextLong(0, in - cached + 1);
+                b.cachedInputTokens(cached).cacheWriteTokens(write).cacheWrite1hTokens(r.nextLong(0, write + 1));
+                break;
+            case 1:
+                long audio = r.nextLong(0, in + 1);
+                b.audioInputTokens(audio).imageInputTokens(r.nextLong(0, in - audio + 1));
+                break;
+            default:
+                break;
+        }
+        long reasoning = r.nextLong(0, out + 1);
+        long audioOut = r.nextLong(0, out - reasoning + 1);
+        return b.reasoningTokens(reasoning).audioOutputTokens(audioOut)
+                .imageOutputTokens(r.nextInt(3) == 0 ? r.nextLong(0, out - reasoning - audioOut + 1) : 0).build();
+    }
+
+    @Test
+    void everyCatalogPriceGivesTheCostOfTheBigDecimalSum() {
+        PricingCatalog catalog = PricingCatalog.bundled();
+        List<ModelPrice> prices = new ArrayList<>();
+        for (String provider : PROVIDERS) {
+            prices.addAll(catalog.models(provider).values());
+        }
+        assertThat(prices).hasSizeGreaterThan(50);
+        SplittableRandom random = new SplittableRandom(7);
+        int priced = 0;
+        for (ModelPrice price : prices) {
+            for (Map.Entry<PricingTier, TokenPrices> tier : price.tiers().entrySet()) {
+                for (int k = 0; k < 40; k++) {
+                    Usage u = randomUsage(random);
+                    Cost want = reference(price, tier.getKey(), u);
+                    Cost got = PricingCatalog.cost(price, tier.getKey(), u);
+                    assertThat(got).as(price + " " + tier.getKey() + " " + u).isEqualTo(want);
+                    priced += got == null ? 0 : 1;
+                }
+            }
+        }
+        assertThat(priced).isGreaterThan(400);
+    }
+
+    @Test
+    void pricesWithMoreDecimalsOrDigitsAndSumsPastALongGiveTheSameCost() {
+        List<TokenPrices> odd = List.of(TokenPrices.of("0.12345", "3.5"), TokenPrices.of("0.001", "99999999999999.99"),
+                TokenPrices.of("10000", "10000"), TokenPrices.of("2.5", "10").withCachedInput("1.25"),
+                TokenPrices.of("0", "0.0001"));
+        SplittableRandom random = new SplittableRandom(11);
+        for (TokenPrices p : odd) {
+            ModelPrice price = ModelPrice.builder().standard(p).build();
+            for (int k = 0; k < 300; k++) {
+                Usage u = randomUsage(random);
+                assertThat(PricingCatalog.cost(price, PricingTier.STANDARD, u)).as(p + " " + u)
+                        .isEqualTo(reference(price, PricingTier.STANDARD, u));
+            }
+            Usage huge = Usage.builder().inputTokens(1_000_000_000_000L).outputTokens(1_000_000_000_000L)
+                    .cachedInputTokens(400_000_000_000L).build();
+            assertThat(PricingCatalog.cost(price, PricingTier.STANDARD, huge)).as(p + " huge")
+                    .isEqualTo(reference(price, PricingTier.STANDARD, huge));
+        }
+    }
+}
