@@ -701,10 +701,10 @@ final class CallState implements TrackedCall {
             return d;
         }
         Integer status = Errors.httpStatus(error);
-        if (status == null) {
+        Object body = Errors.responseBody(error);
+        if (status == null && body == null) {
             return d;
         }
-        Object body = Errors.responseBody(error);
         ResponseDetails fromBody = body == null ? ResponseDetails.EMPTY : read(body, path);
         ResponseDetails merged = d;
         if (fromBody.errorType() != null) {
@@ -712,7 +712,7 @@ final class CallState implements TrackedCall {
                     d.usage(), d.finishReason(), d.toolCallCounts(), d.pricingTier(), fromBody.errorType(),
                     fromBody.errorMessage(), d.billedUsage(), d.imageQuality(), d.imageSize(), d.readProblem());
         }
-        return merged.withHttpStatus(status);
+        return status == null ? merged : merged.withHttpStatus(status);
     }
 
     private ResponseDetails chunkDetails(Extras e) {

@@ -53,7 +53,8 @@ public final class ProviderRegistry implements ResponseReader {
             Map.entry("x_ai", "xai"), Map.entry("grok", "xai"), Map.entry("mistral_ai", "mistral"),
             Map.entry("codestral", "mistral"), Map.entry("together_ai", "together"),
             Map.entry("azure_openai", "azure"), Map.entry("azure.ai.openai", "azure"),
-            Map.entry("cohere_chat", "cohere"));
+            Map.entry("cohere_chat", "cohere"), Map.entry("aws.bedrock", "bedrock"),
+            Map.entry("aws_bedrock", "bedrock"), Map.entry("bedrock_converse", "bedrock"));
 
     private static final byte[] NEWLINE_BRACE = ByteScan.ascii("\n{");
     private static final String NOT_JSON = "not JSON (cut short, or not the provider's answer)";
@@ -366,7 +367,8 @@ public final class ProviderRegistry implements ResponseReader {
      * @param endpoint the URL path called, when known
      * @param response a Jackson {@code JsonNode} (Jackson 3, or Jackson 2's {@code com.fasterxml} one), a JSON
      *        {@code String}, a {@code byte[]}, a {@code ByteBuffer}, or a
-     *        {@code Map}/{@code List}; anything else is unreadable, with the reason in
+     *        {@code Map}/{@code List}, or an AWS SDK v2 model object (Bedrock's {@code ConverseResponse}) or error
+     *        details; anything else is unreadable, with the reason in
      *        {@link ResponseDetails#readProblem()}
      * @return what it says
      */
@@ -395,6 +397,14 @@ public final class ProviderRegistry implements ResponseReader {
                 JsonNode node = JsonFields.tree(response);
                 if (node == null) {
                     return ResponseDetails.unreadable("a " + response.getClass().getSimpleName() + " that is not JSON");
+                }
+                return readNode(node, format, fallback);
+            }
+            if (AwsSdkValues.isSdkValue(response)) {
+                JsonNode node = AwsSdkValues.tree(response);
+                if (node == null) {
+                    return ResponseDetails.unreadable("an AWS SDK " + response.getClass().getSimpleName()
+                            + " whose SDK classes this module cannot read");
                 }
                 return readNode(node, format, fallback);
             }
