@@ -377,30 +377,24 @@ public final class SpectraRequests {
         String key = "day, provider, model, trackable_type, trackable_id";
         return "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[],"
                 + " $5::text[], $6::text[]) AS v(id, input_cost, output_cost, total_cost, cost_source,"
-                + " pricing_status)),
-"
-                + "old AS (SELECT t.id, t.total_cost FROM " + table + " AS t JOIN v ON t.id = v.id),
-"
+                + " pricing_status)),\n"
+                + "old AS (SELECT t.id, t.total_cost FROM " + table + " AS t JOIN v ON t.id = v.id),\n"
                 + "upd AS (UPDATE " + table + " AS t SET input_cost = v.input_cost, output_cost = v.output_cost,"
                 + " total_cost = v.total_cost, cost_source = v.cost_source, pricing_status = v.pricing_status"
                 + " FROM v WHERE t.id = v.id RETURNING t.id, t.started_at, t.provider, t.model, t.trackable_type,"
-                + " t.trackable_id, t.total_cost),
-"
+                + " t.trackable_id, t.total_cost),\n"
                 + "delta AS (SELECT (u.started_at AT TIME ZONE 'UTC')::date AS day, u.provider, u.model,"
                 + " coalesce(u.trackable_type, '') AS trackable_type, coalesce(u.trackable_id, '') AS trackable_id,"
                 + " sum(coalesce(u.total_cost, 0) - coalesce(o.total_cost, 0)) AS cost,"
                 + " sum((u.total_cost IS NULL)::int - (o.total_cost IS NULL)::int) AS unpriced"
-                + " FROM upd AS u JOIN old AS o ON o.id = u.id GROUP BY 1, 2, 3, 4, 5),
-"
+                + " FROM upd AS u JOIN old AS o ON o.id = u.id GROUP BY 1, 2, 3, 4, 5),\n"
                 + "locked AS (SELECT d." + key.replace(", ", ", d.") + " FROM " + dailyTable + " AS d JOIN delta"
-                + " USING (" + key + ") ORDER BY " + key + " FOR UPDATE OF d),
-"
+                + " USING (" + key + ") ORDER BY " + key + " FOR UPDATE OF d),\n"
                 + "rolled AS (UPDATE " + dailyTable + " AS d SET cost = d.cost + delta.cost,"
                 + " unpriced_requests = d.unpriced_requests + delta.unpriced FROM delta"
                 + " WHERE (d.day, d.provider, d.model, d.trackable_type, d.trackable_id)"
                 + " = (delta.day, delta.provider, delta.model, delta.trackable_type, delta.trackable_id)"
-                + " AND (SELECT count(*) FROM locked) >= 0 RETURNING 1)
-"
+                + " AND (SELECT count(*) FROM locked) >= 0 RETURNING 1)\n"
                 + "SELECT (SELECT count(*) FROM upd) AS changed, (SELECT count(*) FROM rolled) AS rollup_rows";
     }
 
