@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -180,6 +181,32 @@ public final class ProviderRegistry implements ResponseReader {
     public static String canonicalId(String id) {
         String l = id.trim().toLowerCase(Locale.ROOT);
         return ALIASES.getOrDefault(l, l);
+    }
+
+    /** The Hugging Face router's routing policies, which a model's {@code :suffix} may name instead of a provider. */
+    private static final Set<String> ROUTING_POLICIES = Set.of("fastest", "cheapest", "preferred", "auto");
+
+    /**
+     * The provider a router passes a call on to, as the requested model names it: the Hugging Face router's
+     * {@code model:provider} ({@code openai/gpt-oss-120b:cerebras} goes to {@code cerebras}); null for another
+     * provider, a model without a suffix, or a suffix that names a routing policy ({@code :fastest},
+     * {@code :cheapest}, {@code :preferred}), whose choice only the answer's {@code x-inference-provider} header
+     * states.
+     *
+     * @param provider the provider id (or alias) of the call
+     * @param model the requested model
+     * @return the upstream provider, lower case, or null
+     */
+    public static @Nullable String upstreamProviderOfModel(String provider, String model) {
+        if (!"huggingface".equals(canonicalId(provider))) {
+            return null;
+        }
+        int colon = model.lastIndexOf(':');
+        if (colon <= 0 || colon == model.length() - 1) {
+            return null;
+        }
+        String suffix = model.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+        return suffix.isEmpty() || ROUTING_POLICIES.contains(suffix) ? null : suffix;
     }
 
     /**
