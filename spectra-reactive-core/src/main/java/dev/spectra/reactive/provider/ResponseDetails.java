@@ -223,6 +223,22 @@ public record ResponseDetails(
                 upstreamProvider);
     }
 
+    /**
+     * These details with the provider a router passed the call on to, as the answer's headers name it (the Hugging
+     * Face router's {@code x-inference-provider}): it wins over what the body says.
+     *
+     * @param provider the upstream provider, as the router names it
+     * @return the details (this when it is already the one)
+     */
+    public ResponseDetails withUpstreamProvider(String provider) {
+        Objects.requireNonNull(provider, "provider");
+        if (provider.equals(upstreamProvider)) {
+            return this;
+        }
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
+                errorType, errorMessage, billedUsage, imageQuality, imageSize, readProblem, statedCost, provider);
+    }
+
     /** These details, said to come from a response that could not be read (or not all of it). */
     ResponseDetails withReadProblem(String problem) {
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
