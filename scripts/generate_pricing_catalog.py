@@ -55,7 +55,15 @@ PROVIDERS = {  # litellm_provider -> (Spectra provider id, priority when two ent
     "ollama": ("ollama", 0),
     # Vertex AI: Gemini models (keys without a prefix) and Claude on Vertex (keys "vertex_ai/claude-...@date")
     "vertex_ai-language-models": ("vertex_ai", 0), "vertex_ai-anthropic_models": ("vertex_ai", 0),
+    # AWS Bedrock: model ids as the Converse API takes them ("anthropic.claude-...-v1:0") and the inference
+    # profiles LiteLLM lists apart ("us.", "eu.", "apac.", "global." ...); both LiteLLM groups price the same ids
+    "bedrock_converse": ("bedrock", 0), "bedrock": ("bedrock", 1),
 }
+# providers whose keys with a "/" left after the prefix are not model ids: Bedrock's "bedrock/<region>/..." and
+# "bedrock/*/1-month-commitment/..." entries price one region or a provisioned-throughput commitment
+PLAIN_MODEL_IDS_ONLY = {"bedrock"}
+# providers read through one API only: their entries of other modes are skipped whole (Bedrock: Converse, chat)
+ONLY_MODES = {"bedrock": {"chat"}}
 # key prefixes that name the Spectra provider rather than the entry's own litellm_provider
 PROVIDER_PREFIXES = {"vertex_ai": "vertex_ai/"}
 MODES = {
@@ -118,6 +126,9 @@ def _fields():
         # cached audio/image input: the runtime does not price a call whose cache held audio or image tokens
         "cache_read_input_audio_token_cost", "cache_creation_input_audio_token_cost",
         "cache_read_input_image_token_cost",
+        # one-hour cache writes of a long-context request (Claude on Bedrock): the runtime's long-context price
+        # covers input, output, cache reads and 5-minute writes; such a call keeps the 1-hour write rate
+        "cache_creation_input_token_cost_above_1hr_above_200k_tokens",
     }
     return consumed, ignored
 
@@ -333,6 +344,10 @@ def main(argv):
                 model = model[len(lp) + 1:]
             elif provider in PROVIDER_PREFIXES and model.startswith(PROVIDER_PREFIXES[provider]):
                 model = model[len(PROVIDER_PREFIXES[provider]):]
+            if provider in PLAIN_MODEL_IDS_ONLY and "/" in model:
+                continue
+            if provider in ONLY_MODES and src.get("mode") not in ONLY_MODES[provider]:
+                continue
             e = entry(src, provider, key)
             if e is None and src.get("mode") == "image_generation" and provider == "openai":
                 e = pixel_priced(model, src, key, report)

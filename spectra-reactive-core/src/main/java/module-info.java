@@ -12,6 +12,10 @@ module dev.spectra.reactive {
     requires static transitive org.jspecify;
     // optional: with Micrometer context-propagation present, Reactor moves Spectra's attributes onto threads
     requires static context.propagation;
+    // optional: with the AWS SDK v2 present, its Bedrock Runtime answers and events are read as the JSON they carry
+    requires static software.amazon.awssdk.core;
+    requires static software.amazon.awssdk.awscore;
+    requires static software.amazon.awssdk.services.bedrockruntime;
 
     exports dev.spectra.reactive;
     exports dev.spectra.reactive.budget;

@@ -19,6 +19,7 @@ import dev.spectra.reactive.internal.Metadata;
 import dev.spectra.reactive.internal.MetadataRedactor;
 import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.internal.Tags;
+import dev.spectra.reactive.provider.ProviderRegistry;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.provider.ResponseReader;
 import org.jspecify.annotations.Nullable;
@@ -600,7 +601,9 @@ final class CallState implements TrackedCall {
                 cleanKeys(d.toolCallCounts(), names), streaming, usage, cost, pricingTier, status,
                 elapsed / 1_000_000L, ttft, tps, chunkCount, clean(a.trackable(), names),
                 clean(a.conversationId(), names), clean(a.tags(), names), recordMetadata(a.metadata(), streaming),
-                startedAt, completedAt, clean(parentSpanId(a, traceId), names));
+                startedAt, completedAt, clean(parentSpanId(a, traceId), names),
+                clean(d.upstreamProvider() != null ? d.upstreamProvider()
+                        : ProviderRegistry.upstreamProviderOfModel(provider, model), names));
     }
 
     private static @Nullable String clean(@Nullable String value, MetadataRedactor names) {
@@ -701,18 +704,19 @@ final class CallState implements TrackedCall {
             return d;
         }
         Integer status = Errors.httpStatus(error);
-        if (status == null) {
+        Object body = Errors.responseBody(error);
+        if (status == null && body == null) {
             return d;
         }
-        Object body = Errors.responseBody(error);
         ResponseDetails fromBody = body == null ? ResponseDetails.EMPTY : read(body, path);
         ResponseDetails merged = d;
         if (fromBody.errorType() != null) {
             merged = d == ResponseDetails.EMPTY ? fromBody : new ResponseDetails(d.responseModel(), d.responseId(),
                     d.usage(), d.finishReason(), d.toolCallCounts(), d.pricingTier(), fromBody.errorType(),
-                    fromBody.errorMessage(), d.billedUsage(), d.imageQuality(), d.imageSize(), d.readProblem());
+                    fromBody.errorMessage(), d.billedUsage(), d.imageQuality(), d.imageSize(), d.readProblem(),
+                    d.statedCost(), d.upstreamProvider());
         }
-        return merged.withHttpStatus(status);
+        return status == null ? merged : merged.withHttpStatus(status);
     }
 
     private ResponseDetails chunkDetails(Extras e) {

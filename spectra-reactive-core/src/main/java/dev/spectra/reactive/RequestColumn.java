@@ -327,7 +327,17 @@ public enum RequestColumn {
     PARENT_SPAN_ID("parent_span_id", "text", NULLABLE, null,
             field(String.class, TrackedRequest::parentSpanId, TrackedRequest.Builder::parentSpanId),
             "The span that was current where the call was made (16 hex digits), a span of trace_id's trace; null "
-                    + "outside a trace. OpenTelemetry exports it as the parent of the call's span.");
+                    + "outside a trace. OpenTelemetry exports it as the parent of the call's span."),
+
+    /**
+     * The provider a router passed the call on to, as the router names it (OpenRouter's provider, the :provider of a
+     * Hugging Face router model); null when the call was not routed or the router did not say.
+     */
+    UPSTREAM_PROVIDER("upstream_provider", "text", NULLABLE, "spectra.upstream_provider",
+            field(String.class, TrackedRequest::upstreamProvider, TrackedRequest.Builder::upstreamProvider),
+            "The provider a router passed the call on to, as the router names it (OpenRouter's provider, the "
+                    + ":provider of a Hugging Face router model); null when the call was not routed or the router "
+                    + "did not say.");
 
     private static final RequestColumn[] COLUMNS = values();
 

@@ -48,6 +48,9 @@ import org.jspecify.annotations.Nullable;
  * @param completedAt when the call ended, microsecond precision
  * @param parentSpanId the span that was current where the call was made (16 lower-case hex digits), a span of
  *        the trace {@link #traceId()}; null when the call was made outside a trace or given its trace id by hand
+ * @param upstreamProvider the provider a router passed the call on to, as the router names it (OpenRouter's
+ *        {@code provider}, the {@code :provider} of a Hugging Face router model); null when the call was not routed
+ *        or the router did not say
  * @since 0.1
  */
 public record TrackedRequest(
@@ -81,7 +84,8 @@ public record TrackedRequest(
         Map<String, @Nullable Object> metadata,
         Instant startedAt,
         Instant completedAt,
-        @Nullable String parentSpanId) {
+        @Nullable String parentSpanId,
+        @Nullable String upstreamProvider) {
 
     /**
      * Checks required fields and invariants and makes the collections immutable.
@@ -118,6 +122,7 @@ public record TrackedRequest(
      * @param startedAt when the call started, microsecond precision
      * @param completedAt when the call ended, microsecond precision
      * @param parentSpanId the span that was current where the call was made, or null
+     * @param upstreamProvider the provider a router passed the call on to, or null
      * @throws NullPointerException naming a required field that is null
      * @throws IllegalArgumentException when the pricing status contradicts the cost, or a value is out of range
      */
@@ -225,6 +230,7 @@ public record TrackedRequest(
         b.startedAt = startedAt;
         b.completedAt = completedAt;
         b.parentSpanId = parentSpanId;
+        b.upstreamProvider = upstreamProvider;
         return b;
     }
 
@@ -264,6 +270,7 @@ public record TrackedRequest(
         private @Nullable Instant startedAt;
         private @Nullable Instant completedAt;
         private @Nullable String parentSpanId;
+        private @Nullable String upstreamProvider;
 
         private Builder() {
         }
@@ -548,6 +555,15 @@ public record TrackedRequest(
         }
 
         /**
+         * @param v the provider a router passed the call on to, as the router names it, or null
+         * @return this builder
+         */
+        public Builder upstreamProvider(@Nullable String v) {
+            this.upstreamProvider = v;
+            return this;
+        }
+
+        /**
          * @return the record
          * @throws NullPointerException naming a required field that is missing
          */
@@ -556,7 +572,8 @@ public record TrackedRequest(
             return new TrackedRequest(id, traceId, responseId, provider, model, responseModel, modelType, endpoint,
                     operation, httpStatus, outcome, errorType, errorMessage, finishReason, toolCallCounts, streaming,
                     usage, cost, pricingTier, status, latencyMs, timeToFirstTokenMs, tokensPerSecond, chunkCount,
-                    trackable, conversationId, tags, metadata, startedAt, completedAt, parentSpanId);
+                    trackable, conversationId, tags, metadata, startedAt, completedAt, parentSpanId,
+                    upstreamProvider);
         }
     }
 }

@@ -57,7 +57,7 @@ class RequestColumnUnitTests {
                 .metadata(metadata)
                 .startedAt(Instant.parse("2025-03-04T05:06:07.123456789Z"))
                 .completedAt(Instant.parse("2025-03-04T05:06:09Z"))
-                .parentSpanId("00f067aa0ba902b7")
+                .parentSpanId("00f067aa0ba902b7").upstreamProvider("Amazon Bedrock")
                 .build();
     }
 

@@ -196,6 +196,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
         ResponseBody body = response.body();
         boolean observing;
         try {
+            call.upstreamProvider(response.header(HttpCallObserver.UPSTREAM_PROVIDER_HEADER));
             observing = call.responseStarted(response.code(), response.header("Content-Type"),
                     body == null ? 0 : body.contentLength());
         } catch (Throwable e) {

@@ -40,9 +40,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FixtureExportIntegrationTests {
 
     /** gen_ai.provider.name of each provider of the fixtures; others keep their own id. */
-    static final Map<String, String> PROVIDER_NAMES = Map.of("openai", "openai", "azure", "azure.ai.openai",
-            "anthropic", "anthropic", "gemini", "gcp.gemini", "groq", "groq", "mistral", "mistral_ai",
-            "deepseek", "deepseek", "xai", "x_ai", "cohere", "cohere");
+    static final Map<String, String> PROVIDER_NAMES = Map.ofEntries(Map.entry("openai", "openai"),
+            Map.entry("azure", "azure.ai.openai"), Map.entry("anthropic", "anthropic"),
+            Map.entry("gemini", "gcp.gemini"), Map.entry("groq", "groq"), Map.entry("mistral", "mistral_ai"),
+            Map.entry("deepseek", "deepseek"), Map.entry("xai", "x_ai"), Map.entry("cohere", "cohere"),
+            Map.entry("vertex_ai", "gcp.vertex_ai"));
 
     /** gen_ai.operation.name where Spectra's operation differs. */
     static final Map<String, String> OPERATION_NAMES = Map.of("messages", "chat", "responses", "chat",
@@ -147,6 +149,9 @@ class FixtureExportIntegrationTests {
         if (record.timeToFirstTokenMs() != null) {
             assertThat(f.streaming()).isTrue();
             a.put("gen_ai.response.time_to_first_chunk", record.timeToFirstTokenMs() / 1000.0);
+        }
+        if (f.upstreamProvider() != null) {
+            a.put("spectra.upstream_provider", f.upstreamProvider());
         }
         a.put("spectra.tags", List.of("replay", "otel"));
         a.put("spectra.metadata.fixture", f.file());

@@ -25,9 +25,12 @@ public final class Errors {
         }
     };
 
+    /** The AWS SDK's service exceptions: the service's error code and message, asked with or without a status. */
+    private static final String AWS_ERROR_DETAILS = "awsErrorDetails";
+
     /** Methods that give the body of the failed response, most specific first. */
     private static final String[] BODY_METHODS = {"getResponseBodyAsByteArray", "getResponseBodyAsString",
-            "responseBody", "getResponseBody", "body", "getBody"};
+            "responseBody", "getResponseBody", "body", "getBody", AWS_ERROR_DETAILS};
 
     private static final ClassValue<@Nullable Method> BODY_METHOD = new ClassValue<>() {
         @Override
@@ -48,19 +51,21 @@ public final class Errors {
     /**
      * The body of the failed response an exception carries, if any: Spring's
      * {@code WebClientResponseException#getResponseBodyAsByteArray()}, or any public {@code getResponseBodyAsString},
-     * {@code responseBody}, {@code getResponseBody}, {@code body} or {@code getBody} method, found reflectively.
-     * Only an exception that also carries an HTTP status ({@link #httpStatus}) is asked.
+     * {@code responseBody}, {@code getResponseBody}, {@code body} or {@code getBody} method, or the AWS SDK's
+     * {@code awsErrorDetails()} (the service's error code and message), found reflectively.
+     * Only an exception that also carries an HTTP status ({@link #httpStatus}) is asked, except the AWS SDK's, whose
+     * exceptions of a stream that failed after its 200 carry no status of their own.
      *
      * @param error the exception
      * @return the body (a non-empty {@code byte[]} or {@code String}, or another object for the readers to try), or
      *         null when it carries none
      */
     public static @Nullable Object responseBody(@Nullable Throwable error) {
-        if (error == null || httpStatus(error) == null) {
+        if (error == null) {
             return null;
         }
         Method m = BODY_METHOD.get(error.getClass());
-        if (m == null) {
+        if (m == null || !m.getName().equals(AWS_ERROR_DETAILS) && httpStatus(error) == null) {
             return null;
         }
         try {

@@ -6,6 +6,7 @@ import static dev.spectra.reactive.ModelType.STT;
 import static dev.spectra.reactive.ModelType.TEXT;
 import static dev.spectra.reactive.ModelType.TTS;
 import static dev.spectra.reactive.provider.WireFormat.ANTHROPIC_MESSAGES;
+import static dev.spectra.reactive.provider.WireFormat.BEDROCK_CONVERSE;
 import static dev.spectra.reactive.provider.WireFormat.COHERE;
 import static dev.spectra.reactive.provider.WireFormat.GEMINI;
 import static dev.spectra.reactive.provider.WireFormat.OLLAMA;
@@ -75,6 +76,13 @@ final class BuiltInProviders {
                 new Provider("huggingface", List.of("router.huggingface.co"), List.of(
                         Endpoint.of("/v1/chat/completions", "chat", TEXT, OPENAI_CHAT),
                         Endpoint.of("/v1/responses", "responses", TEXT, OPENAI_RESPONSES)), OPENAI_CHAT),
+                // AWS Bedrock Runtime: SigV4-signed SDK traffic, read by the operators from what the SDK returns;
+                // no host of its own, so the HTTP capture paths never claim an AWS host (its streams are binary
+                // AWS event-stream frames)
+                new Provider("bedrock", List.of(), List.of(
+                        Endpoint.of("/model/{model}/converse", "chat", TEXT, BEDROCK_CONVERSE),
+                        Endpoint.of("/model/{model}/converse-stream", "chat", TEXT, BEDROCK_CONVERSE)
+                                .streamingByDefault()), BEDROCK_CONVERSE),
                 // a local Ollama on any port (ollama serve --port, containers), and Ollama Cloud
                 new Provider("ollama", List.of("localhost", "127.0.0.1", "[::1]", "ollama.com"), List.of(
                         Endpoint.of("/api/chat", "chat", TEXT, OLLAMA).streamingByDefault(),

@@ -23,15 +23,17 @@ final class DetailsBuilder {
     @Nullable String imageQuality;
     @Nullable String imageSize;
     @Nullable BigDecimal statedCost;
+    @Nullable String upstreamProvider;
 
     ResponseDetails build() {
         if (responseModel == null && responseId == null && usage == null && finishReason == null
                 && toolCalls.isEmpty() && pricingTier == null && errorType == null && errorMessage == null
-                && billedUsage == null && imageQuality == null && imageSize == null && statedCost == null) {
+                && billedUsage == null && imageQuality == null && imageSize == null && statedCost == null
+                && upstreamProvider == null) {
             return ResponseDetails.EMPTY;
         }
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCalls, pricingTier,
-                errorType, errorMessage, billedUsage, imageQuality, imageSize, null, statedCost);
+                errorType, errorMessage, billedUsage, imageQuality, imageSize, null, statedCost, upstreamProvider);
     }
 
     /** A copy, for a snapshot of a stream's state. */
@@ -41,6 +43,7 @@ final class DetailsBuilder {
         c.responseId = responseId;
         c.usage = usage;
         c.statedCost = statedCost;
+        c.upstreamProvider = upstreamProvider;
         c.finishReason = finishReason;
         c.toolCalls.putAll(toolCalls);
         c.pricingTier = pricingTier;

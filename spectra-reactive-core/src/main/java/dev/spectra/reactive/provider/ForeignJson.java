@@ -37,6 +37,6 @@ final class ForeignJson {
     /** The problem to report for a value that no reader understands. */
     static String unknownType(Object value) {
         return "a value of type " + value.getClass().getName() + ", which no reader understands (give a JSON "
-                + "String, byte[], ByteBuffer, Map, List or JsonNode, or a usage extractor)";
+                + "String, byte[], ByteBuffer, Map, List or JsonNode, an AWS SDK model object, or a usage extractor)";
     }
 }

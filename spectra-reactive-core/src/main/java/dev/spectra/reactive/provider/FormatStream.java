@@ -94,6 +94,9 @@ abstract class FormatStream {
         if (whole.statedCost != null) {
             out.statedCost = whole.statedCost;
         }
+        if (whole.upstreamProvider != null) {
+            out.upstreamProvider = whole.upstreamProvider;
+        }
     }
 
     /** Whether a payload is a whole answer rather than a stream event (e.g. a body fed through a stream). */

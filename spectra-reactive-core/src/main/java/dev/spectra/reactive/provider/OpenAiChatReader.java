@@ -31,6 +31,7 @@ final class OpenAiChatReader extends FormatReader {
     void read(JsonNode body, DetailsBuilder out) {
         readError(body, out);
         out.header(JsonFields.text(body, "model"), JsonFields.text(body, "id"));
+        upstream(body, out);
         UsageParts p = usageOf(body);
         if (p != null) {
             out.usage = p.toUsage();
@@ -64,6 +65,17 @@ final class OpenAiChatReader extends FormatReader {
             p = OpenAiUsage.read(JsonFields.obj(JsonFields.obj(body, "x_groq"), "usage"));
         }
         return p;
+    }
+
+    /**
+     * The provider a router passed the call on to, as the router's answer names it: OpenRouter's top-level
+     * {@code provider} ({@code "Amazon Bedrock"}, {@code "OpenAI"}), in the body and in every chunk of a stream.
+     */
+    private static void upstream(JsonNode body, DetailsBuilder out) {
+        String provider = JsonFields.text(body, "provider");
+        if (provider != null && !provider.isBlank()) {
+            out.upstreamProvider = provider;
+        }
     }
 
     /**
@@ -132,6 +144,7 @@ final class OpenAiChatReader extends FormatReader {
         void onJson(JsonNode chunk) {
             readError(chunk, out);
             out.header(JsonFields.text(chunk, "model"), JsonFields.text(chunk, "id"));
+            upstream(chunk, out);
             UsageParts p = usageOf(chunk);
             if (p != null) {
                 usage = p.toUsage();

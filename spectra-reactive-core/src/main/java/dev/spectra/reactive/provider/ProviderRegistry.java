@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -52,7 +53,8 @@ public final class ProviderRegistry implements ResponseReader {
             Map.entry("x_ai", "xai"), Map.entry("grok", "xai"), Map.entry("mistral_ai", "mistral"),
             Map.entry("codestral", "mistral"), Map.entry("together_ai", "together"),
             Map.entry("azure_openai", "azure"), Map.entry("azure.ai.openai", "azure"),
-            Map.entry("cohere_chat", "cohere"));
+            Map.entry("cohere_chat", "cohere"), Map.entry("aws.bedrock", "bedrock"),
+            Map.entry("aws_bedrock", "bedrock"), Map.entry("bedrock_converse", "bedrock"));
 
     private static final byte[] NEWLINE_BRACE = ByteScan.ascii("\n{");
     private static final String NOT_JSON = "not JSON (cut short, or not the provider's answer)";
@@ -178,6 +180,32 @@ public final class ProviderRegistry implements ResponseReader {
     public static String canonicalId(String id) {
         String l = id.trim().toLowerCase(Locale.ROOT);
         return ALIASES.getOrDefault(l, l);
+    }
+
+    /** The Hugging Face router's routing policies, which a model's {@code :suffix} may name instead of a provider. */
+    private static final Set<String> ROUTING_POLICIES = Set.of("fastest", "cheapest", "preferred", "auto");
+
+    /**
+     * The provider a router passes a call on to, as the requested model names it: the Hugging Face router's
+     * {@code model:provider} ({@code openai/gpt-oss-120b:cerebras} goes to {@code cerebras}); null for another
+     * provider, a model without a suffix, or a suffix that names a routing policy ({@code :fastest},
+     * {@code :cheapest}, {@code :preferred}), whose choice only the answer's {@code x-inference-provider} header
+     * states.
+     *
+     * @param provider the provider id (or alias) of the call
+     * @param model the requested model
+     * @return the upstream provider, lower case, or null
+     */
+    public static @Nullable String upstreamProviderOfModel(String provider, String model) {
+        if (!"huggingface".equals(canonicalId(provider))) {
+            return null;
+        }
+        int colon = model.lastIndexOf(':');
+        if (colon <= 0 || colon == model.length() - 1) {
+            return null;
+        }
+        String suffix = model.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+        return suffix.isEmpty() || ROUTING_POLICIES.contains(suffix) ? null : suffix;
     }
 
     /**
@@ -361,7 +389,8 @@ public final class ProviderRegistry implements ResponseReader {
      * @param endpoint the URL path called, when known
      * @param response a Jackson {@code JsonNode} (Jackson 3, or Jackson 2's {@code com.fasterxml} one), a JSON
      *        {@code String}, a {@code byte[]}, a {@code ByteBuffer}, or a
-     *        {@code Map}/{@code List}; anything else is unreadable, with the reason in
+     *        {@code Map}/{@code List}, or an AWS SDK v2 model object (Bedrock's {@code ConverseResponse}) or error
+     *        details; anything else is unreadable, with the reason in
      *        {@link ResponseDetails#readProblem()}
      * @return what it says
      */
@@ -390,6 +419,14 @@ public final class ProviderRegistry implements ResponseReader {
                 JsonNode node = JsonFields.tree(response);
                 if (node == null) {
                     return ResponseDetails.unreadable("a " + response.getClass().getSimpleName() + " that is not JSON");
+                }
+                return readNode(node, format, fallback);
+            }
+            if (AwsSdkValues.isSdkValue(response)) {
+                JsonNode node = AwsSdkValues.tree(response);
+                if (node == null) {
+                    return ResponseDetails.unreadable("an AWS SDK " + response.getClass().getSimpleName()
+                            + " whose SDK classes this module cannot read");
                 }
                 return readNode(node, format, fallback);
             }

@@ -50,11 +50,12 @@ public record ResponseDetails(
         @Nullable String imageQuality,
         @Nullable String imageSize,
         @Nullable String readProblem,
-        @Nullable BigDecimal statedCost) {
+        @Nullable BigDecimal statedCost,
+        @Nullable String upstreamProvider) {
 
     /** A response that says nothing. */
     public static final ResponseDetails EMPTY = new ResponseDetails(null, null, null, null, Map.of(), null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 
     /**
      * Makes the tool-call map immutable.
@@ -72,9 +73,36 @@ public record ResponseDetails(
      * @param imageSize the size of generated images, as the response or the request states it, or null
      * @param readProblem why the response could not be read, or null when it was read
      * @param statedCost what the provider says the call cost, in USD (OpenRouter's {@code usage.cost}), or null
+     * @param upstreamProvider the provider a router says it passed the call on to, or null
      */
     public ResponseDetails {
         toolCallCounts = toolCallCounts == null || toolCallCounts.isEmpty() ? Map.of() : Map.copyOf(toolCallCounts);
+    }
+
+    /**
+     * Details of a response that names no upstream provider.
+     *
+     * @param responseModel the model snapshot that answered
+     * @param responseId the provider's response id
+     * @param usage the usage, or null
+     * @param finishReason why generation stopped
+     * @param toolCallCounts tool calls by type
+     * @param pricingTier the tier the provider says it served, if any
+     * @param errorType the provider's error type
+     * @param errorMessage the provider's error message
+     * @param billedUsage the usage the provider bills, when it differs from {@code usage}
+     * @param imageQuality the quality of generated images, or null
+     * @param imageSize the size of generated images, or null
+     * @param readProblem why the response could not be read, or null when it was read
+     * @param statedCost what the provider says the call cost, in USD, or null
+     */
+    public ResponseDetails(@Nullable String responseModel, @Nullable String responseId, @Nullable Usage usage,
+                           @Nullable String finishReason, Map<String, Integer> toolCallCounts,
+                           @Nullable PricingTier pricingTier, @Nullable String errorType,
+                           @Nullable String errorMessage, @Nullable Usage billedUsage, @Nullable String imageQuality,
+                           @Nullable String imageSize, @Nullable String readProblem, @Nullable BigDecimal statedCost) {
+        this(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier, errorType, errorMessage,
+                billedUsage, imageQuality, imageSize, readProblem, statedCost, null);
     }
 
     /**
@@ -172,7 +200,7 @@ public record ResponseDetails(
             return this;
         }
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, tier, errorType,
-                errorMessage, billedUsage, quality, size, readProblem, statedCost);
+                errorMessage, billedUsage, quality, size, readProblem, statedCost, upstreamProvider);
     }
 
     /** The error type of an HTTP error whose body names none: {@value}. */
@@ -191,13 +219,30 @@ public record ResponseDetails(
             return this;
         }
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
-                HTTP_ERROR, "HTTP " + status, billedUsage, imageQuality, imageSize, readProblem, statedCost);
+                HTTP_ERROR, "HTTP " + status, billedUsage, imageQuality, imageSize, readProblem, statedCost,
+                upstreamProvider);
+    }
+
+    /**
+     * These details with the provider a router passed the call on to, as the answer's headers name it (the Hugging
+     * Face router's {@code x-inference-provider}): it wins over what the body says.
+     *
+     * @param provider the upstream provider, as the router names it
+     * @return the details (this when it is already the one)
+     */
+    public ResponseDetails withUpstreamProvider(String provider) {
+        Objects.requireNonNull(provider, "provider");
+        if (provider.equals(upstreamProvider)) {
+            return this;
+        }
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
+                errorType, errorMessage, billedUsage, imageQuality, imageSize, readProblem, statedCost, provider);
     }
 
     /** These details, said to come from a response that could not be read (or not all of it). */
     ResponseDetails withReadProblem(String problem) {
         return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCallCounts, pricingTier,
-                errorType, errorMessage, billedUsage, imageQuality, imageSize, problem, statedCost);
+                errorType, errorMessage, billedUsage, imageQuality, imageSize, problem, statedCost, upstreamProvider);
     }
 
     /**

@@ -247,6 +247,14 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             }
         } else if (chunk instanceof CharSequence) {
             onString(chunk.toString(), eventName, false);
+        } else if (AwsSdkValues.isSdkValue(chunk)) {
+            chunks++;
+            JsonNode node = AwsSdkValues.tree(chunk);
+            if (node == null) {
+                malformed++;
+            } else {
+                onNode(node);
+            }
         } else {
             String foreign = ForeignJson.text(chunk);
             if (foreign != null) {

@@ -35,7 +35,12 @@ public enum WireFormat {
     /** Ollama's native API: {@code prompt_eval_count} / {@code eval_count}, final {@code done: true} line. */
     OLLAMA,
     /** Cohere v2 chat and embed: {@code usage.tokens}, cache reads from {@code cached_tokens}. */
-    COHERE;
+    COHERE,
+    /**
+     * AWS Bedrock Runtime Converse and ConverseStream, as JSON or as the AWS SDK v2's model objects: {@code usage}
+     * with cache reads and writes outside {@code inputTokens} (normalised), the stream's {@code metadata} event.
+     */
+    BEDROCK_CONVERSE;
 
     /** The reader of this format; every format names its own, so a new one cannot fall through to another's. */
     FormatReader reader() {
@@ -48,6 +53,7 @@ public enum WireFormat {
             case GEMINI -> GeminiReader.INSTANCE;
             case OLLAMA -> OllamaReader.INSTANCE;
             case COHERE -> CohereReader.INSTANCE;
+            case BEDROCK_CONVERSE -> BedrockConverseReader.INSTANCE;
         };
     }
 
@@ -87,6 +93,9 @@ public enum WireFormat {
         }
         if ("response".equals(object)) {
             return OPENAI_RESPONSES;
+        }
+        if (type == null && object == null && BedrockConverseReader.looksLike(n)) {
+            return BEDROCK_CONVERSE;
         }
         if (n.has("choices") || (object != null && (object.startsWith("chat.completion")
                 || object.equals("text_completion")))) {

@@ -21,7 +21,7 @@ class ProviderRegistryUnitTests {
     void builtInProviders() {
         assertThat(R.providers()).extracting(Provider::id).containsExactly("openai", "azure", "anthropic", "gemini",
                 "groq", "mistral", "deepseek", "xai", "openrouter", "together", "cohere", "vertex_ai", "huggingface",
-                "ollama");
+                "bedrock", "ollama");
     }
 
     @Test
@@ -228,7 +228,8 @@ class ProviderRegistryUnitTests {
         ResponseReader reader = R;
         assertThat(reader.read("openai", null, new Object())).as("a value no reader understands says so")
                 .isEqualTo(ResponseDetails.unreadable("a value of type java.lang.Object, which no reader understands "
-                        + "(give a JSON String, byte[], ByteBuffer, Map, List or JsonNode, or a usage extractor)"));
+                        + "(give a JSON String, byte[], ByteBuffer, Map, List or JsonNode, an AWS SDK model object, "
+                        + "or a usage extractor)"));
         assertThat(reader.read("openai", null, List.of())).isEqualTo(ResponseDetails.EMPTY);
         assertThat(reader.read("unknown-provider", null,
                 "{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}").usage().totalTokens()).isEqualTo(7);

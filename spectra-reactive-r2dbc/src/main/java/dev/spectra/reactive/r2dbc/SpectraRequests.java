@@ -51,12 +51,16 @@ public final class SpectraRequests {
     private final SpectraSchema schema;
     private final String table;
     private final String dailyTable;
+    private final String lockRequests;
+    private final String repriceSql;
 
     private SpectraRequests(ConnectionFactory connectionFactory, SpectraSchema schema) {
         this.connectionFactory = connectionFactory;
         this.schema = schema;
         this.table = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.REQUESTS_TABLE;
         this.dailyTable = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.DAILY_SPEND_TABLE;
+        this.lockRequests = lockRequestsSql(table);
+        this.repriceSql = repriceStatement(table, dailyTable);
     }
 
     /**
@@ -254,6 +258,9 @@ public final class SpectraRequests {
      * Recomputes the cost of stored requests from their stored usage with other prices, in chunks: each reads up to
      * {@code chunkSize} requests with a known usage (in id order, so the walk is resumable and sees every row once)
      * and updates the ones whose cost or pricing status changed in one statement, its own short transaction.
+     * The daily spend rollup ({@link #dailySpend}) follows in the same transaction: each re-priced day's cost moves
+     * by the change of its requests' costs, and its unpriced count by the requests that became unpriced or priced;
+     * what the rollup counted for requests pruned since is kept.
      *
      * <p>Each request is priced as when it was recorded: its answered model first, then the requested one, at its
      * stored pricing tier; a cost the provider stated is kept, beside the new catalog figure or in place of a missing
@@ -297,9 +304,12 @@ public final class SpectraRequests {
         });
     }
 
-    /** Updates the rows whose cost or status the prices change, in one statement; gives how many. */
+    /**
+     * Updates the rows whose cost or status the prices change and the daily spend rollup of their days, in one
+     * transaction; gives how many rows changed.
+     */
     private Mono<Long> update(List<TrackedRequest> rows, Pricing pricing) {
-        StringBuilder ids = new StringBuilder("{");
+        StringBuilder idList = new StringBuilder("{");
         StringBuilder inputs = new StringBuilder("{");
         StringBuilder outputs = new StringBuilder("{");
         StringBuilder totals = new StringBuilder("{");
@@ -313,7 +323,7 @@ public final class SpectraRequests {
                 continue;
             }
             String sep = n++ == 0 ? "" : ",";
-            ids.append(sep).append(r.id());
+            idList.append(sep).append(r.id());
             inputs.append(sep).append(literal(cost == null ? null : cost.input()));
             outputs.append(sep).append(literal(cost == null ? null : cost.output()));
             totals.append(sep).append(literal(cost == null ? null : cost.total()));
@@ -323,20 +333,69 @@ public final class SpectraRequests {
         if (n == 0) {
             return Mono.just(0L);
         }
-        String text = "UPDATE " + table + " AS t SET input_cost = v.input_cost, output_cost = v.output_cost,"
-                + " total_cost = v.total_cost, cost_source = v.cost_source, pricing_status = v.pricing_status"
-                + " FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::text[], $6::text[])"
-                + " AS v(id, input_cost, output_cost, total_cost, cost_source, pricing_status) WHERE t.id = v.id";
-        List<String> params = List.of(ids.append('}').toString(), inputs.append('}').toString(),
+        String ids = idList.append('}').toString();
+        List<String> params = List.of(ids, inputs.append('}').toString(),
                 outputs.append('}').toString(), totals.append('}').toString(), sources.append('}').toString(),
                 statuses.append('}').toString());
-        return Mono.usingWhen(connectionFactory.create(), c -> {
-            io.r2dbc.spi.Statement st = c.createStatement(text);
-            for (int i = 0; i < params.size(); i++) {
-                st.bind(i, params.get(i));
-            }
-            return Flux.from(st.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
-        }, Connection::close);
+        return Mono.usingWhen(connectionFactory.create(),
+                c -> Mono.from(c.beginTransaction())
+                        .then(Flux.from(c.createStatement(lockRequests).bind(0, ids).execute())
+                                .flatMap(result -> result.map((row, meta) -> 1)).then())
+                        .then(Mono.defer(() -> {
+                            io.r2dbc.spi.Statement st = c.createStatement(repriceSql);
+                            for (int i = 0; i < params.size(); i++) {
+                                st.bind(i, params.get(i));
+                            }
+                            return Flux.from(st.execute()).flatMap(result -> result.map((row, meta) ->
+                                    Objects.requireNonNull(row.get("changed", Long.class)))).reduce(0L, Long::sum);
+                        }))
+                        .flatMap(changed -> Mono.from(c.commitTransaction()).thenReturn(changed)),
+                Connection::close,
+                (c, error) -> Mono.from(c.rollbackTransaction()).onErrorResume(e -> Mono.empty())
+                        .then(Mono.from(c.close())),
+                c -> Mono.from(c.rollbackTransaction()).onErrorResume(e -> Mono.empty())
+                        .then(Mono.from(c.close())));
+    }
+
+    /**
+     * Locks the requests about to be re-priced, in id order, so that the costs the re-pricing statement reads as
+     * theirs before the change are the ones it replaces: no other re-pricing can change them in between.
+     */
+    private static String lockRequestsSql(String table) {
+        return "SELECT id FROM " + table + " WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE";
+    }
+
+    /**
+     * Sets the new costs and adds the change to the daily spend rollup, in one statement: per UTC day, provider, model
+     * and owner, the cost by the difference between the new and the old costs (a cost that disappears subtracts,
+     * one that appears adds), the unpriced requests by those that became unpriced less those that became priced.
+     * Requests, tokens and the requests that were pruned since stay as they are. The rollup rows are locked in key
+     * order first, as the batch insert upserts them, so the two never wait on each other in a cycle; a day the rollup
+     * does not hold (requests stored before the rollup existed) gets no row.
+     */
+    private static String repriceStatement(String table, String dailyTable) {
+        String key = "day, provider, model, trackable_type, trackable_id";
+        return "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[],"
+                + " $5::text[], $6::text[]) AS v(id, input_cost, output_cost, total_cost, cost_source,"
+                + " pricing_status)),\n"
+                + "old AS (SELECT t.id, t.total_cost FROM " + table + " AS t JOIN v ON t.id = v.id),\n"
+                + "upd AS (UPDATE " + table + " AS t SET input_cost = v.input_cost, output_cost = v.output_cost,"
+                + " total_cost = v.total_cost, cost_source = v.cost_source, pricing_status = v.pricing_status"
+                + " FROM v WHERE t.id = v.id RETURNING t.id, t.started_at, t.provider, t.model, t.trackable_type,"
+                + " t.trackable_id, t.total_cost),\n"
+                + "delta AS (SELECT (u.started_at AT TIME ZONE 'UTC')::date AS day, u.provider, u.model,"
+                + " coalesce(u.trackable_type, '') AS trackable_type, coalesce(u.trackable_id, '') AS trackable_id,"
+                + " sum(coalesce(u.total_cost, 0) - coalesce(o.total_cost, 0)) AS cost,"
+                + " sum((u.total_cost IS NULL)::int - (o.total_cost IS NULL)::int) AS unpriced"
+                + " FROM upd AS u JOIN old AS o ON o.id = u.id GROUP BY 1, 2, 3, 4, 5),\n"
+                + "locked AS (SELECT d." + key.replace(", ", ", d.") + " FROM " + dailyTable + " AS d JOIN delta"
+                + " USING (" + key + ") ORDER BY " + key + " FOR UPDATE OF d),\n"
+                + "rolled AS (UPDATE " + dailyTable + " AS d SET cost = d.cost + delta.cost,"
+                + " unpriced_requests = d.unpriced_requests + delta.unpriced FROM delta"
+                + " WHERE (d.day, d.provider, d.model, d.trackable_type, d.trackable_id)"
+                + " = (delta.day, delta.provider, delta.model, delta.trackable_type, delta.trackable_id)"
+                + " AND (SELECT count(*) FROM locked) >= 0 RETURNING 1)\n"
+                + "SELECT (SELECT count(*) FROM upd) AS changed, (SELECT count(*) FROM rolled) AS rollup_rows";
     }
 
     /**

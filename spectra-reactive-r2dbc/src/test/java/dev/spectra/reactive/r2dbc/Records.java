@@ -85,7 +85,7 @@ final class Records {
                 .cost(Cost.of(new BigDecimal("0.0012345678"), new BigDecimal("1234567890.9876543219"))
                         .withProviderStated(new BigDecimal("1234567890.5")))
                 .pricingTier(PricingTier.PRIORITY)
-                .parentSpanId("00f067aa0ba902b7")
+                .parentSpanId("00f067aa0ba902b7").upstreamProvider("Amazon Bedrock")
                 .latencyMs(1834)
                 .timeToFirstTokenMs(212L)
                 .tokensPerSecond(61.25)

@@ -2,10 +2,12 @@ package dev.spectra.reactive.r2dbc;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.PricingStatus;
+import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.pricing.PricingCatalog;
@@ -71,6 +73,71 @@ class RepricingIntegrationTests {
                     .expectNext(2L).verifyComplete();
             assertThat(requests.findById(right.id()).block(TIMEOUT).pricingStatus())
                     .isEqualTo(PricingStatus.MODEL_NOT_PRICED);
+        } finally {
+            sink.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
+    void repricingMovesTheDailyRollupOfTheRepricedDaysAndKeepsWhatPrunedRequestsAdded(TestDatabase db) {
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url())
+                .schema(db.newSchemaName("reprice_daily")).build());
+        LocalDate day1 = LocalDate.parse("2025-03-04");
+        LocalDate day2 = LocalDate.parse("2025-03-05");
+        Trackable team = new Trackable("team", "a");
+        try {
+            // day 1: gpt-4o at a stale price ($2) and at the right one ($0.0035), Mistral unpriced when recorded
+            TrackedRequest stale = Records.minimal(Records.T0).toBuilder()
+                    .usage(Usage.of(1000, 100)).cost(Cost.of("1", "1")).build();
+            TrackedRequest right = Records.minimal(Records.T0.plusSeconds(1)).toBuilder()
+                    .usage(Usage.of(1000, 100)).cost(Cost.of("0.0025", "0.001")).build();
+            TrackedRequest unpriced = Records.minimal(Records.T0.plusSeconds(2)).toBuilder()
+                    .provider("mistral").model("mistral-large-latest")
+                    .usage(Usage.builder().inputTokens(1000).cachedInputTokens(800).outputTokens(100).build())
+                    .pricingStatus(PricingStatus.MODEL_NOT_PRICED).build();
+            // day 2: a team's gpt-4o call at a stale price ($1)
+            TrackedRequest teamCall = Records.minimal(Records.T0.plus(Duration.ofDays(1))).toBuilder()
+                    .trackable(team).usage(Usage.of(2000, 200)).cost(Cost.of("0.5", "0.5")).build();
+            sink.write(List.of(stale, right, unpriced, teamCall)).block(TIMEOUT);
+            SpectraRequests requests = sink.requests();
+            requests.dailySpend(day1, day2.plusDays(1)).as(StepVerifier::create)
+                    .expectNext(new DailySpend(day1, "mistral", "mistral-large-latest", null, 1, 1,
+                            new BigDecimal("0E-10"), 1000, 100, 1100))
+                    .expectNext(new DailySpend(day1, "openai", "gpt-4o", null, 2, 0, new BigDecimal("2.0035000000"),
+                            2000, 200, 2200))
+                    .expectNext(new DailySpend(day2, "openai", "gpt-4o", team, 1, 0, new BigDecimal("1.0000000000"),
+                            2000, 200, 2200))
+                    .verifyComplete();
+
+            requests.reprice(RequestFilter.all(), PricingCatalog.bundled(), 2).as(StepVerifier::create)
+                    .expectNext(3L).verifyComplete();
+
+            // day 1: $2 -> $0.0035 (0.0035 + 0.0035); Mistral priced now (200 x 2e-6 + 800 x 2e-7 + 100 x 6e-6),
+            // so no longer unpriced; day 2: 2000 x 2.5e-6 + 200 x 1e-5. Requests and tokens as they were.
+            requests.dailySpend(day1, day2.plusDays(1)).as(StepVerifier::create)
+                    .expectNext(new DailySpend(day1, "mistral", "mistral-large-latest", null, 1, 0,
+                            new BigDecimal("0.0011600000"), 1000, 100, 1100))
+                    .expectNext(new DailySpend(day1, "openai", "gpt-4o", null, 2, 0, new BigDecimal("0.0070000000"),
+                            2000, 200, 2200))
+                    .expectNext(new DailySpend(day2, "openai", "gpt-4o", team, 1, 0, new BigDecimal("0.0070000000"),
+                            2000, 200, 2200))
+                    .verifyComplete();
+
+            // day 1's requests pruned; prices that know no model then take day 2's cost away: its row moves to
+            // unpriced, day 1's rows keep what their pruned requests added
+            requests.pruneBefore(Records.T0.plus(Duration.ofHours(12)), 100).as(StepVerifier::create)
+                    .expectNext(3L).verifyComplete();
+            requests.reprice(RequestFilter.builder().providers("openai").build(),
+                    (provider, model, tier, usage) -> null).as(StepVerifier::create)
+                    .expectNext(1L).verifyComplete();
+            requests.dailySpend(day1, day2.plusDays(1)).as(StepVerifier::create)
+                    .expectNext(new DailySpend(day1, "mistral", "mistral-large-latest", null, 1, 0,
+                            new BigDecimal("0.0011600000"), 1000, 100, 1100))
+                    .expectNext(new DailySpend(day1, "openai", "gpt-4o", null, 2, 0, new BigDecimal("0.0070000000"),
+                            2000, 200, 2200))
+                    .expectNext(new DailySpend(day2, "openai", "gpt-4o", team, 1, 1, new BigDecimal("0E-10"),
+                            2000, 200, 2200))
+                    .verifyComplete();
         } finally {
             sink.close().block(TIMEOUT);
         }

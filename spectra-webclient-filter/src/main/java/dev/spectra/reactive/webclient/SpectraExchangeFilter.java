@@ -150,6 +150,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         boolean observing;
         try {
             ClientResponse.Headers headers = response.headers();
+            call.upstreamProvider(headers.asHttpHeaders().getFirst(HttpCallObserver.UPSTREAM_PROVIDER_HEADER));
             observing = call.responseStarted(response.statusCode().value(),
                     headers.asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE), headers.contentLength().orElse(-1L));
         } catch (Throwable e) {

@@ -23,7 +23,7 @@ final class Fixtures {
     /** One fixture and its exchange. {@code requestModel} null: the body names none, the path does. */
     record Fixture(String file, String provider, String host, String path, @Nullable String requestModel,
                    String model, String operation, ModelType modelType, int status, boolean streaming, int events,
-                   ResponseDetails expected) {
+                   ResponseDetails expected, @Nullable String upstreamProvider) {
 
         boolean failure() {
             return expected.errorType() != null;
@@ -81,7 +81,7 @@ final class Fixtures {
                 f.errorType(), f.errorMessage(), usage(f.billedUsage()), f.imageQuality(), f.imageSize());
         return new Fixture(f.file(), f.provider(), host, path, f.requestModel(), f.model(), f.operation(),
                 ModelType.valueOf(f.modelType().toUpperCase(Locale.ROOT)), f.status(), f.streaming(), f.events(),
-                expected);
+                expected, f.upstreamProvider());
     }
 
     private static @Nullable Usage usage(ProviderFixture.@Nullable Tokens t) {

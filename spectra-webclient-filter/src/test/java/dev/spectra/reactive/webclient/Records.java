@@ -69,7 +69,8 @@ final class Records {
                 d.responseModel(), f.modelType(), path, f.operation(), f.status(), outcome,
                 failed ? d.errorType() : null, failed ? d.errorMessage() : null, d.finishReason(),
                 d.toolCallCounts(), f.streaming(), usage, cost, tier, status, 0, null, null,
-                f.streaming() ? f.events() : null, null, null, List.of(), metadata, Instant.EPOCH, Instant.EPOCH, null);
+                f.streaming() ? f.events() : null, null, null, List.of(), metadata, Instant.EPOCH, Instant.EPOCH, null,
+                f.upstreamProvider());
     }
 
     static void assertRecord(TrackedRequest actual, TrackedRequest expected) {

@@ -58,6 +58,15 @@ public final class HttpCallObserver {
     private static final int MODE_SKIP = 3;
 
     private final TrackedCall call;
+
+    /**
+     * The response header in which a router names the provider it passed the call on to: the Hugging Face router's
+     * {@value}.
+     */
+    public static final String UPSTREAM_PROVIDER_HEADER = "x-inference-provider";
+
+    /** The {@link #UPSTREAM_PROVIDER_HEADER} of the response, when it had one. Guarded by this. */
+    private @Nullable String upstreamProvider;
     private final EndpointMatch match;
     private final int captureBytes;
     private final int maxResponseBytes;
@@ -220,6 +229,19 @@ public final class HttpCallObserver {
     }
 
     // ------------------------------------------------------------------------------------------ response
+
+    /**
+     * The response's {@value #UPSTREAM_PROVIDER_HEADER} header, when it has one: the provider the router passed the
+     * call on to, which wins over what the answer and the requested model say. Call it with the headers, before the
+     * body ends.
+     *
+     * @param header the header's value, or null when the response has none
+     */
+    public synchronized void upstreamProvider(@Nullable String header) {
+        if (header != null && !header.isBlank()) {
+            upstreamProvider = header.trim();
+        }
+    }
 
     /**
      * The response arrived (status and headers): decides how its body is read.
@@ -470,6 +492,9 @@ public final class HttpCallObserver {
             call.usage(req.usage());
         }
         ResponseDetails d = responseDetails(req, signal == Signal.CLOSED);
+        if (upstreamProvider != null) {
+            d = d.withUpstreamProvider(upstreamProvider);
+        }
         call.responseDetails(d);
         if (UNKNOWN_MODEL.equals(call.model()) && d.responseModel() != null) {
             call.model(d.responseModel());

@@ -54,7 +54,9 @@ public final class SchemaDdl {
     private static final List<Migration> LATER = List.of(
             costProvenance(),
             addColumns(3, "parent_span_id: the span current where the call was made", RequestColumn.PARENT_SPAN_ID),
-            budgetsAndDailySpend());
+            budgetsAndDailySpend(),
+            addColumns(5, "upstream_provider: the provider a router passed the call on to",
+                    RequestColumn.UPSTREAM_PROVIDER));
 
     /** The daily spend rollup, written in the statement that inserts each batch. */
     public static final String DAILY_SPEND_TABLE = "spectra_spend_daily";

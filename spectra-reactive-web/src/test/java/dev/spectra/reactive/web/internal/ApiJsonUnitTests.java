@@ -53,7 +53,7 @@ class ApiJsonUnitTests {
                 .metadata(metadata)
                 .startedAt(Instant.parse("2025-03-04T05:06:07.123456789Z"))
                 .completedAt(Instant.parse("2025-03-04T05:06:09Z"))
-                .parentSpanId("00f067aa0ba902b7")
+                .parentSpanId("00f067aa0ba902b7").upstreamProvider("Amazon Bedrock")
                 .build();
     }
 
@@ -84,7 +84,7 @@ class ApiJsonUnitTests {
                 "conversation_id":"conv-7","tags":["billing","live-chat"],\
                 "metadata":{"tenant_id":"acme","ratio":0.10,"nested":{"list":[1,2.5,"x",true]},"nothing":null},\
                 "started_at":"2025-03-04T05:06:07.123456789Z","completed_at":"2025-03-04T05:06:09Z",\
-                "parent_span_id":"00f067aa0ba902b7"}""");
+                "parent_span_id":"00f067aa0ba902b7","upstream_provider":"Amazon Bedrock"}""");
     }
 
     @Test
@@ -97,6 +97,6 @@ class ApiJsonUnitTests {
                 "cost":null,"pricing_tier":"standard","pricing_status":"usage_unknown","latency_ms":0,\
                 "time_to_first_token_ms":null,"tokens_per_second":null,"chunk_count":null,"trackable":null,\
                 "conversation_id":null,"tags":[],"metadata":{},"started_at":"2025-03-04T05:06:07Z",\
-                "completed_at":"2025-03-04T05:06:07.500Z","parent_span_id":null}""");
+                "completed_at":"2025-03-04T05:06:07.500Z","parent_span_id":null,"upstream_provider":null}""");
     }
 }
