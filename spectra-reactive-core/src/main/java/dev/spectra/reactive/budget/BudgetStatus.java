@@ -49,7 +49,8 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
      * @param spent settled spend
      * @param reserved reserved by calls in flight
      * @param remaining limit minus spent and reserved, at least zero
-     * @param forecast the settled spend extrapolated linearly to the period's end
+     * @param forecast the settled spend extrapolated linearly to the period's end; for a rolling window, which never
+     *        ends, the settled spend (what the window holds at the current rate)
      * @param percentUsed spent as a percentage of the limit (two decimals; 100 when the limit is zero and anything
      *        is spent)
      */
@@ -114,7 +115,7 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
             BigDecimal spent = counters.spent().amount(d);
             BigDecimal reserved = counters.reserved().amount(d);
             BigDecimal remaining = limit.subtract(spent).subtract(reserved).max(BigDecimal.ZERO);
-            BigDecimal forecast = elapsed.isNegative() || elapsed.isZero() ? spent
+            BigDecimal forecast = window.rolling() || elapsed.isNegative() || elapsed.isZero() ? spent
                     : spent.multiply(BigDecimal.valueOf(window.length().toMillis()))
                             .divide(BigDecimal.valueOf(Math.max(1, elapsed.toMillis())), Cost.SCALE,
                                     RoundingMode.HALF_UP);
