@@ -21,10 +21,11 @@ import dev.spectra.reactive.Cost;
  * @param window the current period
  * @param at when the status was taken
  * @param lines one per limited unit
+ * @param thresholds the budget's thresholds, percentages of each limit at which an event is emitted
  * @since 0.2
  */
 public record BudgetStatus(String budget, String scope, String subject, boolean hard, BudgetWindow window,
-                           Instant at, List<Line> lines) {
+                           Instant at, List<Line> lines, List<Integer> thresholds) {
 
     /**
      * Copies the lines.
@@ -36,9 +37,11 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
      * @param window the period
      * @param at when
      * @param lines the lines
+     * @param thresholds the thresholds
      */
     public BudgetStatus {
         lines = List.copyOf(lines);
+        thresholds = List.copyOf(thresholds);
     }
 
     /**
@@ -126,6 +129,7 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
             }
             lines.add(new Line(d, limit, spent, reserved, remaining, forecast, percent));
         }
-        return new BudgetStatus(budget.name(), budget.scope().toString(), subject, budget.hard(), window, now, lines);
+        return new BudgetStatus(budget.name(), budget.scope().toString(), subject, budget.hard(), window, now, lines,
+                budget.thresholds());
     }
 }
