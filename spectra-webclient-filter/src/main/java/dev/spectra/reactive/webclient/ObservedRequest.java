@@ -73,6 +73,13 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
         return super.writeWith(Flux.from(body).doOnNext(this::show));
     }
 
+    /** A request sent without a body: with budgets, the estimate of an empty body is reserved first. */
+    @Override
+    public Mono<Void> setComplete() {
+        HttpBudgetCall b = budget;
+        return b == null ? super.setComplete() : b.reserve(match, new byte[0]).then(Mono.defer(super::setComplete));
+    }
+
     @Override
     public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
         return super.writeAndFlushWith(Flux.from(body).map(part -> Flux.from(part).doOnNext(this::show)));
