@@ -3,6 +3,8 @@ package dev.spectra.reactive.okhttp;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 
+import dev.spectra.reactive.budget.BudgetExceededException;
+import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
@@ -19,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link HttpCallObserver#responseFailed}), closed before its end ({@link HttpCallObserver#responseClosed}), or
  * never closed at all: a body that becomes unreachable without being closed (an abandoned async call) is told
  * {@code responseClosed} by a {@link Cleaner}, so that no call goes unrecorded.
+ *
+ * <p>With budgets, each read is made into a buffer of its own and priced before it is moved (not copied) into the
+ * caller's: when a hard budget cuts the stream off, the bytes holding the event that would cross the limit are
+ * dropped, the body is closed (the call is recorded {@code cancelled}) and the read fails with an
+ * {@link IOException} whose cause is the {@link BudgetExceededException}.
  */
 final class ObservedResponseBody extends ResponseBody {
 
@@ -26,12 +33,14 @@ final class ObservedResponseBody extends ResponseBody {
 
     private final ResponseBody delegate;
     private final HttpCallObserver call;
+    private final @Nullable HttpBudgetCall budget;
     private final Cleaner.Cleanable abandoned;
     private @Nullable BufferedSource source;
 
-    ObservedResponseBody(ResponseBody delegate, HttpCallObserver call) {
+    ObservedResponseBody(ResponseBody delegate, HttpCallObserver call, @Nullable HttpBudgetCall budget) {
         this.delegate = delegate;
         this.call = call;
+        this.budget = budget;
         HttpCallObserver observer = call; // the action must not reach this body
         this.abandoned = CLEANER.register(this, observer::responseClosed);
     }
@@ -68,6 +77,36 @@ final class ObservedResponseBody extends ResponseBody {
 
         @Override
         public long read(Buffer sink, long byteCount) throws IOException {
+            HttpBudgetCall b = budget;
+            if (b == null || ended) {
+                return observedRead(sink, byteCount);
+            }
+            Buffer priced = new Buffer();
+            long n = observedRead(priced, byteCount);
+            if (n > 0) {
+                BudgetExceededException[] refusal = new BudgetExceededException[1];
+                Bytes.show(priced, 0, n, piece -> {
+                    if (refusal[0] == null) {
+                        refusal[0] = b.responseBody(piece);
+                    }
+                });
+                if (refusal[0] != null) {
+                    priced.clear();
+                    ended = true; // recorded as cancelled, not as closed or complete
+                    try {
+                        super.close();
+                    } finally {
+                        call.responseCancelled();
+                        abandoned.clean();
+                    }
+                    throw new IOException(refusal[0].getMessage(), refusal[0]);
+                }
+                sink.write(priced, n);
+            }
+            return n;
+        }
+
+        private long observedRead(Buffer sink, long byteCount) throws IOException {
             long n;
             try {
                 n = super.read(sink, byteCount);

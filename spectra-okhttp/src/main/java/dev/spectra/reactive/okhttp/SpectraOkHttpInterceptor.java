@@ -5,7 +5,10 @@ import java.io.IOException;
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.budget.BudgetExceededException;
+import dev.spectra.reactive.budget.SpectraBudgets;
 import dev.spectra.reactive.internal.Fatal;
+import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.internal.http.HttpCapture;
 import dev.spectra.reactive.provider.EndpointMatch;
@@ -80,6 +83,17 @@ import reactor.util.context.ContextView;
  * are counted and logged, never thrown to the caller. No header is read, so {@code Authorization},
  * {@code x-api-key} and other credentials never reach a record, and the endpoint is stored without its query.
  *
+ * <p><b>Budgets</b> ({@link Builder#budgets}): before {@code chain.proceed}, the request body is written to a buffer,
+ * the call's estimate read from it (model, {@code max_tokens}, the size of its text) and reserved against every
+ * matching budget, and the buffered bytes are then sent. A call a hard budget refuses is never sent: the call fails
+ * with an {@link IOException} whose cause is the {@link BudgetExceededException} (OkHttp's interceptors fail with
+ * {@code IOException}, which an asynchronous call hands to its callback's {@code onFailure}), and is recorded as a
+ * failure with no usage. The recorded cost settles the reservation. A streamed answer is priced event by event
+ * as it is read and, when a hard budget refuses more, cut off: the bytes holding the event that would cross the
+ * limit are dropped, the body closed, the read fails the same way, and the record is {@code cancelled} with its usage
+ * estimated. The reservation blocks the calling thread (as every OkHttp interceptor does) for one round trip to the
+ * budget store.
+ *
  * <p>Immutable and thread-safe: one instance serves any number of clients and concurrent calls.
  *
  * @since 0.1
@@ -87,9 +101,11 @@ import reactor.util.context.ContextView;
 public final class SpectraOkHttpInterceptor implements Interceptor {
 
     private final HttpCapture capture;
+    private final @Nullable SpectraBudgets budgets;
 
-    private SpectraOkHttpInterceptor(HttpCapture capture) {
+    private SpectraOkHttpInterceptor(HttpCapture capture, @Nullable SpectraBudgets budgets) {
         this.capture = capture;
+        this.budgets = budgets;
     }
 
     /**
@@ -138,13 +154,18 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
 
     private Response intercept(Chain chain, Request request, EndpointMatch match, ContextView context)
             throws IOException {
-        HttpCallObserver call = capture.start(match, context);
+        HttpBudgetCall budget = budgets == null ? null : HttpBudgetCall.start(budgets, context);
+        HttpCallObserver call = capture.start(match, budget == null ? context : budget.context());
         if (call == null) {
             return chain.proceed(request);
         }
         Request sent;
         try {
-            sent = observed(request, call, capture.rewritesStreamUsage(match));
+            sent = budget == null ? observed(request, call, capture.rewritesStreamUsage(match))
+                    : budgeted(request, call, capture.rewritesStreamUsage(match), match, budget);
+        } catch (BudgetRefusedIOException refused) {
+            call.exchangeFailed(refused.refusal);
+            throw refused;
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
@@ -162,7 +183,47 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
             }
             throw e;
         }
-        return observe(response, call);
+        return observe(response, call, budget);
+    }
+
+    /**
+     * The request to send under budgets: its body written to a buffer, its estimate reserved (blocking this
+     * thread, as OkHttp's interceptors do), then sent as buffered; nothing is sent when a hard budget refuses.
+     */
+    private static Request budgeted(Request request, HttpCallObserver call, boolean rewrite, EndpointMatch match,
+                                    HttpBudgetCall budget) throws IOException {
+        RequestBody body = request.body();
+        byte[] bytes = new byte[0];
+        if (body != null && !body.isDuplex()) {
+            Buffer ahead = new Buffer();
+            body.writeTo(ahead);
+            bytes = ahead.readByteArray();
+        }
+        try {
+            budget.reserve(match, bytes).block();
+        } catch (BudgetExceededException e) {
+            throw new BudgetRefusedIOException(e);
+        }
+        if (body == null || body.isDuplex()) {
+            return body == null ? request
+                    : request.newBuilder().method(request.method(), new ObservedRequestBody(body, call)).build();
+        }
+        byte[] out = rewrite ? call.withStreamUsage(bytes) : bytes;
+        if (!rewrite) {
+            call.wholeRequestBody(bytes);
+        }
+        return request.newBuilder().method(request.method(), RequestBody.create(out, body.contentType())).build();
+    }
+
+    /** A call refused by a hard budget: OkHttp's interceptors fail with an {@link IOException}. */
+    private static final class BudgetRefusedIOException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient BudgetExceededException refusal;
+
+        BudgetRefusedIOException(BudgetExceededException refusal) {
+            super(refusal.getMessage(), refusal);
+            this.refusal = refusal;
+        }
     }
 
     /** The request to send: the same one, with a body that is shown to the observer (or rewritten, opt-in). */
@@ -192,7 +253,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
     }
 
     /** The response as the caller gets it: its body observed as it is read, everything else as it came. */
-    private static Response observe(Response response, HttpCallObserver call) {
+    private static Response observe(Response response, HttpCallObserver call, @Nullable HttpBudgetCall budget) {
         ResponseBody body = response.body();
         boolean observing;
         try {
@@ -213,7 +274,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
             return response;
         }
         try {
-            return response.newBuilder().body(new ObservedResponseBody(body, call)).build();
+            return response.newBuilder().body(new ObservedResponseBody(body, call, budget)).build();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             call.internalError("observing a response", e);
@@ -224,7 +285,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
 
     @Override
     public String toString() {
-        return "SpectraOkHttpInterceptor{" + capture.settings() + '}';
+        return "SpectraOkHttpInterceptor{" + capture.settings() + (budgets == null ? "" : ", budgets=" + budgets) + '}';
     }
 
     /**
@@ -233,8 +294,23 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
      */
     public static final class Builder {
         private final HttpCapture.Builder capture = HttpCapture.builder();
+        private @Nullable SpectraBudgets budgets;
 
         private Builder() {
+        }
+
+        /**
+         * Enforces these budgets on every tracked call (default: none): the request body is buffered and its
+         * estimate reserved before it is sent, a call a hard budget refuses fails without being sent, the recorded
+         * cost settles the reservation, and a stream is cut off at a hard limit (see the class description). Calls
+         * are enforced only while they are tracked.
+         *
+         * @param budgets the budgets
+         * @return this builder
+         */
+        public Builder budgets(SpectraBudgets budgets) {
+            this.budgets = java.util.Objects.requireNonNull(budgets, "budgets");
+            return this;
         }
 
         /**
@@ -338,7 +414,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
          * @throws IllegalArgumentException when a {@link #host} names a provider the registry does not know
          */
         public SpectraOkHttpInterceptor build() {
-            return new SpectraOkHttpInterceptor(capture.build());
+            return new SpectraOkHttpInterceptor(capture.build(), budgets);
         }
     }
 }

@@ -26,7 +26,8 @@ public final class BudgetExceededException extends RuntimeException {
      * @param dimension the unit whose limit would be crossed
      * @param spent what was spent and reserved in that unit when the call was refused
      * @param limit the limit in that unit
-     * @param periodEnd when the budget's period ends and its spend resets
+     * @param periodEnd when the budget's period ends and its spend resets; for a rolling budget, the end of the
+     *        current bucket, the first instant some spend may leave its window
      */
     public BudgetExceededException(String budget, String subject, BudgetDimension dimension, BigDecimal spent,
                                    BigDecimal limit, Instant periodEnd) {
@@ -77,7 +78,8 @@ public final class BudgetExceededException extends RuntimeException {
     }
 
     /**
-     * @return when the period ends
+     * @return when the period ends (for a rolling budget: when the current bucket ends, the first instant some
+     *         spend may leave the window)
      */
     public Instant periodEnd() {
         return periodEnd;

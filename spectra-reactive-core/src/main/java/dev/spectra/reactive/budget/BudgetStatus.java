@@ -21,10 +21,11 @@ import dev.spectra.reactive.Cost;
  * @param window the current period
  * @param at when the status was taken
  * @param lines one per limited unit
+ * @param thresholds the budget's thresholds, percentages of each limit at which an event is emitted
  * @since 0.2
  */
 public record BudgetStatus(String budget, String scope, String subject, boolean hard, BudgetWindow window,
-                           Instant at, List<Line> lines) {
+                           Instant at, List<Line> lines, List<Integer> thresholds) {
 
     /**
      * Copies the lines.
@@ -36,9 +37,11 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
      * @param window the period
      * @param at when
      * @param lines the lines
+     * @param thresholds the thresholds
      */
     public BudgetStatus {
         lines = List.copyOf(lines);
+        thresholds = List.copyOf(thresholds);
     }
 
     /**
@@ -49,7 +52,8 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
      * @param spent settled spend
      * @param reserved reserved by calls in flight
      * @param remaining limit minus spent and reserved, at least zero
-     * @param forecast the settled spend extrapolated linearly to the period's end
+     * @param forecast the settled spend extrapolated linearly to the period's end; for a rolling window, which never
+     *        ends, the settled spend (what the window holds at the current rate)
      * @param percentUsed spent as a percentage of the limit (two decimals; 100 when the limit is zero and anything
      *        is spent)
      */
@@ -114,7 +118,7 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
             BigDecimal spent = counters.spent().amount(d);
             BigDecimal reserved = counters.reserved().amount(d);
             BigDecimal remaining = limit.subtract(spent).subtract(reserved).max(BigDecimal.ZERO);
-            BigDecimal forecast = elapsed.isNegative() || elapsed.isZero() ? spent
+            BigDecimal forecast = window.rolling() || elapsed.isNegative() || elapsed.isZero() ? spent
                     : spent.multiply(BigDecimal.valueOf(window.length().toMillis()))
                             .divide(BigDecimal.valueOf(Math.max(1, elapsed.toMillis())), Cost.SCALE,
                                     RoundingMode.HALF_UP);
@@ -125,6 +129,7 @@ public record BudgetStatus(String budget, String scope, String subject, boolean 
             }
             lines.add(new Line(d, limit, spent, reserved, remaining, forecast, percent));
         }
-        return new BudgetStatus(budget.name(), budget.scope().toString(), subject, budget.hard(), window, now, lines);
+        return new BudgetStatus(budget.name(), budget.scope().toString(), subject, budget.hard(), window, now, lines,
+                budget.thresholds());
     }
 }

@@ -23,7 +23,7 @@ import reactor.core.publisher.SynchronousSink;
  * its call and record. The stream state is guarded by {@code this}: chunks arrive serially, top-up answers on the
  * store's thread.
  */
-final class BudgetedCall implements CallObserver {
+final class BudgetedCall implements CallObserver, BudgetHold {
 
     /** How the call ended. */
     enum Ending { COMPLETE, ERROR, CANCEL }
@@ -138,12 +138,34 @@ final class BudgetedCall implements CallObserver {
     // ---------------------------------------------------------------- a stream's chunks
 
     <T> void onChunk(T chunk, SynchronousSink<T> sink) {
+        synchronized (this) {
+            if (cut) {
+                return;
+            }
+        }
+        BudgetExceededException e = chunk(chunk);
+        if (e == null) {
+            sink.next(chunk);
+        } else if (owner.completeOnCutOff()) {
+            sink.complete();
+        } else {
+            sink.error(e);
+        }
+    }
+
+    @Override
+    public void track(TrackedCall call) {
+        this.call = call;
+    }
+
+    @Override
+    public @Nullable BudgetExceededException chunk(Object chunk) {
         long tokens = owner.tokensOf(chunk);
         @Nullable Spend needed = null;
         @Nullable Refusal r;
         synchronized (this) {
             if (cut) {
-                return;
+                return null;
             }
             streamedOutput += tokens;
             Spend running = owner.spendOf(provider, model, tier, estimate.inputTokens(), streamedOutput);
@@ -161,11 +183,17 @@ final class BudgetedCall implements CallObserver {
                 r = running.exceedsInAnyUnit(held) ? refusal : null;
             }
         }
-        if (r != null) {
-            cutOff(r, sink);
-            return;
+        return r == null ? null : cutOff(r);
+    }
+
+    @Override
+    public void end(@Nullable TrackedRequest record) {
+        if (record != null) {
+            this.record = record;
         }
-        sink.next(chunk);
+        Ending ending = record == null || record.outcome() == dev.spectra.reactive.Outcome.SUCCESS ? Ending.COMPLETE
+                : record.outcome() == dev.spectra.reactive.Outcome.CANCELLED ? Ending.CANCEL : Ending.ERROR;
+        settle(ending).subscribe(null, e -> owner.storeFailed("settling a call", e));
     }
 
     /** Reserves what the stream passed plus one more initial estimate; if refused, what it passed alone. */
@@ -201,7 +229,8 @@ final class BudgetedCall implements CallObserver {
     private record TopUp(Spend amount, @Nullable Refusal refused) {
     }
 
-    private <T> void cutOff(Refusal r, SynchronousSink<T> sink) {
+    /** Marks the stream cut off (its call's usage estimated, the budget named) and gives the refusal. */
+    private BudgetExceededException cutOff(Refusal r) {
         long output;
         synchronized (this) {
             cut = true;
@@ -221,11 +250,7 @@ final class BudgetedCall implements CallObserver {
         }
         owner.emit(new BudgetEvent(BudgetEvent.Type.STREAM_CUT_OFF, e.budget(), e.subject(), e.dimension(), null,
                 e.spent(), e.limit(), true, e.periodEnd(), owner.now()));
-        if (owner.completeOnCutOff()) {
-            sink.complete();
-        } else {
-            sink.error(e);
-        }
+        return e;
     }
 
     // ---------------------------------------------------------------- after the call

@@ -1,10 +1,12 @@
 package dev.spectra.reactive.budget;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +19,10 @@ import reactor.core.publisher.Mono;
  * other instances (use the PostgreSQL store for that) and nothing kept across restarts. Each period of each subject
  * is one account, locked while it is read or changed; accounts of ended periods are dropped once no reservation
  * holds them, so memory follows the live subjects.
+ *
+ * <p>A subject of a rolling budget ({@link BudgetWindow#rolling()}) has one account for as long as it spends: its
+ * spent is the sum of its buckets still in the window, and the buckets that left the window are subtracted before
+ * each reservation and each read (a call settled into a bucket that already left counts nowhere).
  *
  * @since 0.2
  */
@@ -44,12 +50,13 @@ public final class InMemoryBudgetStore implements BudgetStore {
         return Mono.fromSupplier(() -> {
             dropEnded(now);
             while (true) {
-                Account a = accounts.computeIfAbsent(key, k -> new Account());
+                Account a = accounts.computeIfAbsent(account(key), k -> new Account());
                 synchronized (a) {
                     if (a.dropped) {
                         continue; // dropped between the lookup and the lock: take the new one
                     }
                     a.expire(now);
+                    a.rollOut(key.window());
                     Spend after = a.spent.plus(a.reserved).plus(amount);
                     if (hardLimits != null && hardLimits.firstExceeded(after) != null) {
                         return new Reservation(false, a.counters());
@@ -67,7 +74,7 @@ public final class InMemoryBudgetStore implements BudgetStore {
     public Mono<Settlement> settle(Key key, UUID reservation, Spend actual) {
         return Mono.fromSupplier(() -> {
             while (true) {
-                Account a = accounts.computeIfAbsent(key, k -> new Account());
+                Account a = accounts.computeIfAbsent(account(key), k -> new Account());
                 synchronized (a) {
                     if (a.dropped) {
                         continue;
@@ -76,8 +83,9 @@ public final class InMemoryBudgetStore implements BudgetStore {
                     if (h != null) {
                         a.reserved = a.reserved.minus(h.amount);
                     }
+                    a.rollOut(key.window());
                     Spend before = a.spent;
-                    a.spent = a.spent.plus(actual);
+                    a.add(key.window(), actual);
                     return new Settlement(before, a.counters());
                 }
             }
@@ -87,12 +95,13 @@ public final class InMemoryBudgetStore implements BudgetStore {
     @Override
     public Mono<Counters> counters(Key key, Instant now) {
         return Mono.fromSupplier(() -> {
-            Account a = accounts.get(key);
+            Account a = accounts.get(account(key));
             if (a == null) {
                 return Counters.ZERO;
             }
             synchronized (a) {
                 a.expire(now);
+                a.rollOut(key.window());
                 return a.counters();
             }
         });
@@ -101,14 +110,16 @@ public final class InMemoryBudgetStore implements BudgetStore {
     @Override
     public Flux<SubjectCounters> subjects(String budget, BudgetWindow window, Instant now) {
         return Flux.defer(() -> {
+            BudgetWindow stored = accountWindow(window);
             List<Map.Entry<Key, Account>> matching = accounts.entrySet().stream()
-                    .filter(e -> e.getKey().budget().equals(budget) && e.getKey().window().equals(window))
+                    .filter(e -> e.getKey().budget().equals(budget) && e.getKey().window().equals(stored))
                     .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Key::subject)))
                     .toList();
             return Flux.fromIterable(matching).map(e -> {
                 Account a = e.getValue();
                 synchronized (a) {
                     a.expire(now);
+                    a.rollOut(window);
                     return new SubjectCounters(e.getKey().subject(), a.counters());
                 }
             });
@@ -124,13 +135,18 @@ public final class InMemoryBudgetStore implements BudgetStore {
         nextSweepMillis = millis + SWEEP_EVERY_MILLIS;
         for (Iterator<Map.Entry<Key, Account>> it = accounts.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Account> e = it.next();
-            if (e.getKey().window().end().isAfter(now)) {
+            Account a = e.getValue();
+            if (a.window == null && e.getKey().window().end().isAfter(now)) {
                 continue;
             }
-            Account a = e.getValue();
             synchronized (a) {
                 a.expire(now);
-                if (a.held.isEmpty()) {
+                if (a.window != null) {
+                    BudgetWindow w = a.window;
+                    Duration bucket = java.util.Objects.requireNonNull(w.bucket());
+                    a.rollOut(BudgetPeriod.rolling(w.length(), bucket).window(now));
+                }
+                if (a.held.isEmpty() && (a.window == null || a.buckets.isEmpty())) {
                     a.dropped = true;
                     it.remove();
                 }
@@ -143,6 +159,16 @@ public final class InMemoryBudgetStore implements BudgetStore {
         return "InMemoryBudgetStore{accounts=" + accounts.size() + "}";
     }
 
+    /** The key of the account holding a key's spend: all windows of a rolling budget's subject share one. */
+    private static Key account(Key key) {
+        return key.window().rolling() ? new Key(key.budget(), key.subject(), accountWindow(key.window())) : key;
+    }
+
+    private static BudgetWindow accountWindow(BudgetWindow window) {
+        Duration bucket = window.bucket();
+        return bucket == null ? window : new BudgetWindow(Instant.EPOCH, Instant.EPOCH.plus(bucket), bucket);
+    }
+
     private record Held(Spend amount, Instant expiresAt) {
     }
 
@@ -152,6 +178,45 @@ public final class InMemoryBudgetStore implements BudgetStore {
         Spend reserved = Spend.ZERO;
         final Map<UUID, Held> held = new HashMap<>();
         boolean dropped;
+        /** A rolling account's last window seen, null for a calendar or fixed period's account. */
+        @Nullable BudgetWindow window;
+        /** A rolling account's spend per bucket start, for the buckets still in its window. */
+        final TreeMap<Instant, Spend> buckets = new TreeMap<>();
+        /** Buckets starting before this have left the window. */
+        Instant rolledOutBefore = Instant.MIN;
+
+        /** Subtracts the buckets that started before a rolling window. */
+        void rollOut(BudgetWindow w) {
+            if (!w.rolling()) {
+                return;
+            }
+            if (window == null || w.end().isAfter(window.end())) {
+                window = w;
+            }
+            if (!w.start().isAfter(rolledOutBefore)) {
+                return;
+            }
+            rolledOutBefore = w.start();
+            for (Iterator<Spend> it = buckets.headMap(w.start()).values().iterator(); it.hasNext(); ) {
+                spent = spent.minus(it.next());
+                it.remove();
+            }
+        }
+
+        /** Adds a call's spend: to its period, or to the bucket a rolling window's call started in. */
+        void add(BudgetWindow w, Spend actual) {
+            if (!w.rolling()) {
+                spent = spent.plus(actual);
+                return;
+            }
+            rollOut(w);
+            Instant bucket = w.currentBucketStart();
+            if (bucket.isBefore(rolledOutBefore)) {
+                return; // the call outlived its bucket's place in the window
+            }
+            buckets.merge(bucket, actual, Spend::plus);
+            spent = spent.plus(actual);
+        }
 
         void expire(Instant now) {
             for (Iterator<Held> it = held.values().iterator(); it.hasNext(); ) {

@@ -191,6 +191,44 @@ public final class SpectraBudgets {
         });
     }
 
+    /**
+     * Reserves a call's estimate against every budget whose scope matches it, for an integration that sees the
+     * call's bytes rather than subscribing to it (the WebClient filter and the OkHttp interceptor, once the request
+     * body is known and before any byte is sent). The integration then shows the hold a stream's chunks and ends it
+     * with the call's record ({@link BudgetHold}).
+     *
+     * @param provider the provider id
+     * @param model the requested model
+     * @param estimate what the call consumes at most
+     * @param streaming whether the answer streams (its chunks are then priced as they arrive)
+     * @param context the caller's Context (metadata, trackable, tags and pricing tier decide the matching budgets)
+     * @return the hold; empty when no budget matches; {@link BudgetExceededException} when a hard budget refuses
+     *         (what other budgets granted is given back)
+     */
+    public Mono<BudgetHold> hold(String provider, String model, BudgetEstimate estimate, boolean streaming,
+                                 ContextView context) {
+        check(provider, model, estimate);
+        Objects.requireNonNull(context, "context");
+        return Mono.defer(() -> {
+            BudgetedCall call = start(provider, model, estimate, context, streaming);
+            return call == null ? Mono.empty() : call.reserve().map(c -> (BudgetHold) c);
+        });
+    }
+
+    /**
+     * @return whether a stream cut off completes rather than failing ({@link Builder#completeOnCutOff()})
+     */
+    public boolean completesOnCutOff() {
+        return completeOnCutOff;
+    }
+
+    /**
+     * @return the estimate of a call whose request does not say its maximum output ({@link Builder#defaultEstimate})
+     */
+    public BudgetEstimate defaultEstimate() {
+        return defaultEstimate;
+    }
+
     // ------------------------------------------------------------------------------------------ look
 
     /**

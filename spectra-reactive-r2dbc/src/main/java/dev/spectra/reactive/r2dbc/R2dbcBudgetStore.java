@@ -1,6 +1,7 @@
 package dev.spectra.reactive.r2dbc;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -40,6 +41,16 @@ import reactor.core.publisher.Mono;
  * </ul>
  * A call costs one round trip while headroom remains. Rows of ended periods stay, as the history of each budget.
  *
+ * <p>A rolling budget ({@link BudgetWindow#rolling()}) keeps, per subject, one running row in
+ * {@code spectra_budget_spend} (its {@code window_start} is the epoch) and its spend per time bucket in
+ * {@code spectra_budget_buckets}. The running row's spent is the sum of the buckets still in the window, so a
+ * reservation stays the same single conditional {@code UPDATE} of one row. Buckets that left the window are
+ * subtracted from it by one statement that marks them {@code rolled_out} and updates the row, so each is subtracted
+ * once whichever instance does it: before a refused reservation is tried again, and before every read. Until then
+ * the row may still hold spend that has left the window, which can only refuse, never admit too much. A settlement
+ * adds to the bucket the call started in and, unless that bucket has already rolled out, to the running row, in one
+ * statement (a call that outlived its bucket's place in the window is subtracted again by the next roll-out).
+ *
  * @since 0.2
  */
 public final class R2dbcBudgetStore implements BudgetStore {
@@ -47,12 +58,14 @@ public final class R2dbcBudgetStore implements BudgetStore {
     private final ConnectionFactory connections;
     private final String spend;
     private final String reservations;
+    private final String buckets;
 
     private R2dbcBudgetStore(ConnectionFactory connections, SpectraSchema schema) {
         this.connections = connections;
         String quoted = Identifiers.quote("schema", schema.name());
         this.spend = quoted + "." + SchemaDdl.BUDGET_SPEND_TABLE;
         this.reservations = quoted + "." + SchemaDdl.BUDGET_RESERVATIONS_TABLE;
+        this.buckets = quoted + "." + SchemaDdl.BUDGET_BUCKETS_TABLE;
     }
 
     /**
@@ -76,6 +89,7 @@ public final class R2dbcBudgetStore implements BudgetStore {
         Objects.requireNonNull(amount, "amount");
         return Mono.usingWhen(connections.create(), c -> tryReserve(c, key, reservation, amount, hardLimits, expiresAt)
                         .switchIfEmpty(Mono.defer(() -> ensurePeriod(c, key)
+                                .then(rollOut(c, key.budget(), key.window(), key.subject()))
                                 .then(sweep(c, key.budget(), key.window(), key.subject(), now))
                                 .then(tryReserve(c, key, reservation, amount, hardLimits, expiresAt))))
                         .switchIfEmpty(Mono.defer(() -> read(c, key.budget(), key.window(), key.subject())
@@ -89,6 +103,9 @@ public final class R2dbcBudgetStore implements BudgetStore {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(reservation, "reservation");
         Objects.requireNonNull(actual, "actual");
+        if (key.window().rolling()) {
+            return settleRolling(key, reservation, actual);
+        }
         String sql = "WITH gone AS (DELETE FROM " + reservations
                 + " WHERE budget = $1 AND subject = $2 AND window_start = $3 AND id = $4 RETURNING usd, tokens, requests)"
                 + "\nINSERT INTO " + spend + " AS s (budget, subject, window_start, window_end, spent_usd, spent_tokens,"
@@ -111,10 +128,47 @@ public final class R2dbcBudgetStore implements BudgetStore {
         }, Connection::close);
     }
 
+    /** Settles a rolling budget's call: its bucket, and its running row unless the bucket has rolled out. */
+    private Mono<Settlement> settleRolling(Key key, UUID reservation, Spend actual) {
+        String sql = "WITH gone AS (DELETE FROM " + reservations
+                + " WHERE budget = $1 AND subject = $2 AND window_start = $3 AND id = $4 RETURNING usd, tokens, requests),"
+                + "\nb AS (INSERT INTO " + buckets + " AS b (budget, subject, bucket_start, bucket_end, spent_usd,"
+                + " spent_tokens, spent_requests) VALUES ($1, $2, $9, $10, $6, $7, $8)"
+                + "\n  ON CONFLICT (budget, subject, bucket_start) DO UPDATE SET"
+                + " spent_usd = b.spent_usd + excluded.spent_usd, spent_tokens = b.spent_tokens + excluded.spent_tokens,"
+                + " spent_requests = b.spent_requests + excluded.spent_requests RETURNING NOT rolled_out AS kept),"
+                + "\nu AS (INSERT INTO " + spend + " AS s (budget, subject, window_start, window_end, spent_usd,"
+                + " spent_tokens, spent_requests) SELECT $1, $2, $3, $5,"
+                + " CASE WHEN b.kept THEN $6::numeric ELSE 0 END, CASE WHEN b.kept THEN $7::bigint ELSE 0 END,"
+                + " CASE WHEN b.kept THEN $8::bigint ELSE 0 END FROM b"
+                + "\nON CONFLICT (budget, subject, window_start) DO UPDATE SET"
+                + " spent_usd = s.spent_usd + excluded.spent_usd,"
+                + " spent_tokens = s.spent_tokens + excluded.spent_tokens,"
+                + " spent_requests = s.spent_requests + excluded.spent_requests,"
+                + " reserved_usd = s.reserved_usd - coalesce((SELECT sum(usd) FROM gone), 0),"
+                + " reserved_tokens = s.reserved_tokens - coalesce((SELECT sum(tokens) FROM gone), 0),"
+                + " reserved_requests = s.reserved_requests - coalesce((SELECT sum(requests) FROM gone), 0)"
+                + "\n  RETURNING " + COUNTERS + ")"
+                + "\nSELECT u.*, b.kept FROM u, b";
+        BudgetWindow w = key.window();
+        return Mono.usingWhen(connections.create(), c -> {
+            Statement s = c.createStatement(sql)
+                    .bind(0, key.budget()).bind(1, key.subject()).bind(2, accountStart(w)).bind(3, reservation)
+                    .bind(4, accountEnd(w)).bind(5, actual.usd()).bind(6, actual.tokens())
+                    .bind(7, actual.requests()).bind(8, w.currentBucketStart()).bind(9, w.end());
+            return Flux.from(s.execute()).flatMap(r -> r.map(row -> {
+                Counters after = counters(row);
+                boolean kept = Boolean.TRUE.equals(row.get("kept", Boolean.class));
+                return new Settlement(kept ? after.spent().minus(actual) : after.spent(), after);
+            })).next();
+        }, Connection::close);
+    }
+
     @Override
     public Mono<Counters> counters(Key key, Instant now) {
         Objects.requireNonNull(key, "key");
-        return Mono.usingWhen(connections.create(), c -> sweep(c, key.budget(), key.window(), key.subject(), now)
+        return Mono.usingWhen(connections.create(), c -> rollOut(c, key.budget(), key.window(), key.subject())
+                .then(sweep(c, key.budget(), key.window(), key.subject(), now))
                 .then(read(c, key.budget(), key.window(), key.subject()).next().map(SubjectCounters::counters))
                 .defaultIfEmpty(Counters.ZERO), Connection::close);
     }
@@ -123,7 +177,8 @@ public final class R2dbcBudgetStore implements BudgetStore {
     public Flux<SubjectCounters> subjects(String budget, BudgetWindow window, Instant now) {
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(window, "window");
-        return Flux.usingWhen(connections.create(), c -> sweep(c, budget, window, null, now)
+        return Flux.usingWhen(connections.create(), c -> rollOut(c, budget, window, null)
+                .then(sweep(c, budget, window, null, now))
                 .thenMany(read(c, budget, window, null)), Connection::close);
     }
 
@@ -156,7 +211,7 @@ public final class R2dbcBudgetStore implements BudgetStore {
                 + "\nSELECT " + COUNTERS + " FROM u";
         return Mono.defer(() -> {
             Statement s = c.createStatement(sql)
-                    .bind(0, key.budget()).bind(1, key.subject()).bind(2, key.window().start())
+                    .bind(0, key.budget()).bind(1, key.subject()).bind(2, accountStart(key.window()))
                     .bind(3, amount.usd()).bind(4, amount.tokens()).bind(5, amount.requests()).bind(6, id)
                     .bind(10, expiresAt);
             bindOrNull(s, 7, limits == null ? null : limits.usd(), BigDecimal.class);
@@ -167,12 +222,46 @@ public final class R2dbcBudgetStore implements BudgetStore {
         });
     }
 
+    /**
+     * Subtracts from a rolling budget's running rows (one subject, or all) the buckets that started before its
+     * window, marking them rolled out; nothing for a calendar or fixed period.
+     */
+    private Mono<Void> rollOut(Connection c, String budget, BudgetWindow window, @Nullable String subject) {
+        if (!window.rolling()) {
+            return Mono.empty();
+        }
+        String sql = "WITH gone AS (UPDATE " + buckets + " SET rolled_out = true WHERE budget = $1"
+                + " AND ($2::text IS NULL OR subject = $2::text) AND NOT rolled_out AND bucket_start < $3"
+                + " RETURNING subject, spent_usd, spent_tokens, spent_requests),"
+                + "\ng AS (SELECT subject, sum(spent_usd) AS usd, sum(spent_tokens) AS tokens,"
+                + " sum(spent_requests) AS requests FROM gone GROUP BY subject)"
+                + "\nUPDATE " + spend + " s SET spent_usd = s.spent_usd - g.usd, spent_tokens = s.spent_tokens - g.tokens,"
+                + " spent_requests = s.spent_requests - g.requests"
+                + " FROM g WHERE s.budget = $1 AND s.window_start = $4 AND s.subject = g.subject";
+        return Mono.defer(() -> {
+            Statement s = c.createStatement(sql).bind(0, budget).bind(2, window.start()).bind(3, accountStart(window));
+            bindOrNull(s, 1, subject, String.class);
+            return Flux.from(s.execute()).flatMap(r -> r.getRowsUpdated()).then();
+        });
+    }
+
+    /** Where a window's row starts: its own start, or the epoch for a rolling budget's running row. */
+    private static Instant accountStart(BudgetWindow window) {
+        return window.rolling() ? Instant.EPOCH : window.start();
+    }
+
+    /** Where a window's row ends: its own end, or one bucket after the epoch for a rolling budget's running row. */
+    private static Instant accountEnd(BudgetWindow window) {
+        Duration bucket = window.bucket();
+        return bucket == null ? window.end() : Instant.EPOCH.plus(bucket);
+    }
+
     /** Creates the period's row when it does not exist. */
     private Mono<Void> ensurePeriod(Connection c, Key key) {
         return Flux.from(c.createStatement("INSERT INTO " + spend + " (budget, subject, window_start, window_end)"
                         + " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                .bind(0, key.budget()).bind(1, key.subject()).bind(2, key.window().start())
-                .bind(3, key.window().end()).execute()).flatMap(r -> r.getRowsUpdated()).then();
+                .bind(0, key.budget()).bind(1, key.subject()).bind(2, accountStart(key.window()))
+                .bind(3, accountEnd(key.window())).execute()).flatMap(r -> r.getRowsUpdated()).then();
     }
 
     /** Releases the reservations of a period (one subject, or all) expired by {@code now}. */
@@ -187,7 +276,7 @@ public final class R2dbcBudgetStore implements BudgetStore {
                 + " reserved_tokens = s.reserved_tokens - g.tokens, reserved_requests = s.reserved_requests - g.requests"
                 + " FROM g WHERE s.budget = $1 AND s.window_start = $2 AND s.subject = g.subject";
         return Mono.defer(() -> {
-            Statement s = c.createStatement(sql).bind(0, budget).bind(1, window.start()).bind(3, now);
+            Statement s = c.createStatement(sql).bind(0, budget).bind(1, accountStart(window)).bind(3, now);
             bindOrNull(s, 2, subject, String.class);
             return Flux.from(s.execute()).flatMap(r -> r.getRowsUpdated()).then();
         });
@@ -197,7 +286,7 @@ public final class R2dbcBudgetStore implements BudgetStore {
         return Flux.defer(() -> {
             Statement s = c.createStatement("SELECT subject, " + COUNTERS + " FROM " + spend
                     + " WHERE budget = $1 AND window_start = $2 AND ($3::text IS NULL OR subject = $3::text)"
-                    + " ORDER BY subject").bind(0, budget).bind(1, window.start());
+                    + " ORDER BY subject").bind(0, budget).bind(1, accountStart(window));
             bindOrNull(s, 2, subject, String.class);
             return Flux.from(s.execute()).flatMap(r -> r.map(row -> new SubjectCounters(
                     Objects.requireNonNull(row.get("subject", String.class)), counters(row))));

@@ -282,6 +282,89 @@ class R2dbcBudgetStoreIntegrationTests {
                 .expectComplete().verify(TIMEOUT);
     }
 
+    @Test
+    void twoInstancesOf500ConcurrentCallsEachNeverPassARollingOneDollarLimitAndItsSpendLeavesWithTime(TestDatabase db) {
+        SpectraSchema schema = schema(db, "budget_rolling_proof");
+        Budget last24Hours = Budget.builder("last-24h").period(BudgetPeriod.rolling(Duration.ofHours(24)))
+                .usd("1.00").hard().build();
+        SpectraBudgets a = budgets(instance(db, schema), last24Hours);
+        SpectraBudgets b = budgets(instance(db, schema), last24Hours);
+
+        List<Outcomes> first = Flux.merge(burst(a, 500), burst(b, 500)).collectList().block(TIMEOUT);
+        assertThat(first.stream().mapToInt(Outcomes::passed).sum()).isEqualTo(100);
+        assertThat(providerCalls).hasValue(100);
+
+        // 23 h 59 min on: the 10:15 bucket is still in the window, nothing passes
+        clock.set(T0.plus(Duration.ofHours(24)).minusSeconds(1));
+        assertThat(Flux.merge(burst(a, 50), burst(b, 50)).map(Outcomes::passed).reduce(0, Integer::sum)
+                .block(TIMEOUT)).isZero();
+
+        // 24 h on: it has left; again exactly 100 of 1000 racing calls pass
+        clock.set(T0.plus(Duration.ofHours(24)));
+        List<Outcomes> second = Flux.merge(burst(a, 500), burst(b, 500)).collectList().block(TIMEOUT);
+        assertThat(second.stream().mapToInt(Outcomes::passed).sum()).isEqualTo(100);
+        assertThat(providerCalls).hasValue(200);
+        assertThat(a.storeFailures() + b.storeFailures()).isZero();
+        a.status("last-24h", "").as(StepVerifier::create).assertNext(s -> {
+            assertThat(s.line(BudgetDimension.USD).spent()).isEqualByComparingTo("1.00");
+            assertThat(s.line(BudgetDimension.USD).reserved()).isEqualByComparingTo("0");
+        }).expectComplete().verify(TIMEOUT);
+        assertThat(db.column("SELECT bucket_start::text || ' ' || spent_usd::text || ' ' || spent_requests || ' '"
+                + " || rolled_out FROM \"" + schema.name() + "\".spectra_budget_buckets ORDER BY bucket_start",
+                String.class)).containsExactly("2026-12-05 10:15:00+00 1.0000000000 100 true",
+                "2026-12-06 10:15:00+00 1.0000000000 100 false");
+        assertThat(db.single("SELECT window_start::text || ' ' || spent_usd::text || ' ' || reserved_usd::text FROM \""
+                + schema.name() + "\".spectra_budget_spend", String.class))
+                .isEqualTo("1970-01-01 00:00:00+00 1.0000000000 0.0000000000");
+    }
+
+    @Test
+    void aRollingWindowForgetsSpendBucketByBucketAcrossInstances(TestDatabase db) {
+        SpectraSchema schema = schema(db, "budget_rolling");
+        R2dbcBudgetStore storeA = instance(db, schema);
+        R2dbcBudgetStore storeB = instance(db, schema);
+        BudgetPeriod lastHour = BudgetPeriod.rolling(Duration.ofHours(1), Duration.ofMinutes(10));
+        for (int minute : new int[] {0, 10, 20}) {
+            Instant at = Instant.parse("2026-12-05T10:00:00Z").plus(Duration.ofMinutes(minute));
+            R2dbcBudgetStore store = minute == 10 ? storeB : storeA;
+            store.settle(new BudgetStore.Key("b", "t1", lastHour.window(at)), UUID.randomUUID(),
+                    Spend.of("0.1" + minute / 10, 10, 1)).block(TIMEOUT);
+        }
+        assertThat(rollingSpent(storeB, lastHour, "2026-12-05T10:59:59Z")).isEqualTo(Spend.of("0.33", 30, 3));
+        assertThat(rollingSpent(storeA, lastHour, "2026-12-05T11:00:00Z")).isEqualTo(Spend.of("0.23", 20, 2));
+        assertThat(rollingSpent(storeB, lastHour, "2026-12-05T11:15:00Z")).isEqualTo(Spend.of("0.12", 10, 1));
+        assertThat(rollingSpent(storeA, lastHour, "2026-12-05T11:20:00Z")).isEqualTo(Spend.ZERO);
+
+        // a reservation holds headroom until it expires, then stops counting
+        dev.spectra.reactive.budget.BudgetLimits oneDollar =
+                new dev.spectra.reactive.budget.BudgetLimits(new BigDecimal("1.00"), null, null);
+        Instant t = Instant.parse("2026-12-05T11:20:00Z");
+        BudgetStore.Key key = new BudgetStore.Key("b", "t1", lastHour.window(t));
+        UUID longCall = UUID.randomUUID();
+        assertThat(storeA.reserve(key, longCall, Spend.of("0.80", 0, 1), oneDollar, t, t.plusSeconds(600))
+                .block(TIMEOUT).granted()).isTrue();
+        assertThat(storeB.reserve(key, UUID.randomUUID(), Spend.of("0.30", 0, 1), oneDollar, t.plusSeconds(599),
+                t.plusSeconds(1200)).block(TIMEOUT).granted()).isFalse();
+        BudgetStore.Reservation afterExpiry = storeB.reserve(key, UUID.randomUUID(), Spend.of("0.30", 0, 1),
+                oneDollar, t.plusSeconds(600), t.plusSeconds(1200)).block(TIMEOUT);
+        assertThat(afterExpiry.granted()).isTrue();
+        assertThat(afterExpiry.counters()).isEqualTo(new BudgetStore.Counters(Spend.ZERO, Spend.of("0.30", 0, 1)));
+
+        // the expired call ends two hours later: its bucket has left the window, its spend counts nowhere
+        Instant late = t.plus(Duration.ofHours(2));
+        assertThat(rollingSpent(storeA, lastHour, late.toString())).isEqualTo(Spend.ZERO);
+        storeA.settle(key, longCall, Spend.of("0.40", 0, 1)).block(TIMEOUT);
+        assertThat(rollingSpent(storeB, lastHour, late.toString())).isEqualTo(Spend.ZERO);
+        assertThat(db.single("SELECT spent_usd::text || ' ' || rolled_out FROM \"" + schema.name()
+                + "\".spectra_budget_buckets WHERE bucket_start = '2026-12-05T11:20:00Z'", String.class))
+                .isEqualTo("0.4000000000 true");
+    }
+
+    private static Spend rollingSpent(R2dbcBudgetStore store, BudgetPeriod period, String at) {
+        Instant now = Instant.parse(at);
+        return store.counters(new BudgetStore.Key("b", "t1", period.window(now)), now).block(TIMEOUT).spent();
+    }
+
     /** A wall clock the test sets by hand. */
     private static final class HandClock extends Clock {
         private final AtomicReference<Instant> now;

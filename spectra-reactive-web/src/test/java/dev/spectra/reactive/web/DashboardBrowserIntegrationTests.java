@@ -32,8 +32,21 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import dev.spectra.reactive.budget.Budget;
+import dev.spectra.reactive.budget.BudgetPeriod;
+import dev.spectra.reactive.budget.BudgetScope;
+import dev.spectra.reactive.budget.BudgetStore;
+import dev.spectra.reactive.budget.InMemoryBudgetStore;
+import dev.spectra.reactive.budget.SpectraBudgets;
+import dev.spectra.reactive.budget.Spend;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,8 +73,83 @@ class DashboardBrowserIntegrationTests {
         sink.write(WebSeed.rows(Instant.now())).block(Duration.ofSeconds(30));
         reads = SpectraReadPool.create(db.url(), SpectraSchema.of(db.schemaName()), 4, Duration.ofSeconds(10),
                 SLOW_MACHINE);
+        SpectraBudgets budgets = budgets();
+        JsonMapper json = JsonMapper.builder().build(); // the application's Jackson, as Spring Boot's route uses it
         server = SpectraWebServer.start(SpectraWebRoutes.create("/spectra", SpectraWebOptions.builder(reads.requests())
-                .events(EVENTS.asFlux()).access(SpectraAccess.localOnly()).build()), "127.0.0.1", 0);
+                .events(EVENTS.asFlux()).access(SpectraAccess.localOnly())
+                .apiRoutes(RouterFunctions.route(RequestPredicates.GET("/api/budgets"), request -> budgets.status()
+                        .collectList().flatMap(statuses -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json.writeValueAsString(statuses)))))
+                .build()), "127.0.0.1", 0);
+    }
+
+    /** Noon on the 16th of December: 15.5 of the month's 31 days are gone, so a month's forecast is twice its spend. */
+    private static final Instant BUDGET_NOW = Instant.parse("2026-12-16T12:00:00Z");
+
+    /**
+     * Two budgets with known counters: $0.40 spent and $0.10 reserved of a hard $1.00 a month; 2,500 of a soft
+     * 10,000 tokens in the last 24 hours for tenant acme.
+     */
+    private static SpectraBudgets budgets() {
+        InMemoryBudgetStore store = InMemoryBudgetStore.create();
+        Budget monthly = Budget.builder("monthly-usd").period(BudgetPeriod.monthly(java.time.ZoneOffset.UTC))
+                .usd("1.00").hard().thresholds(50, 80, 100).build();
+        BudgetPeriod lastDay = BudgetPeriod.rolling(Duration.ofHours(24));
+        Budget perTenant = Budget.builder("tenant-rolling").scope(BudgetScope.metadata("tenant_id")).period(lastDay)
+                .tokens(10_000).soft().thresholds(80).build();
+        BudgetStore.Key month = new BudgetStore.Key("monthly-usd", "", monthly.period().window(BUDGET_NOW));
+        store.settle(month, java.util.UUID.randomUUID(), Spend.of("0.40", 0, 1)).block();
+        store.reserve(month, java.util.UUID.randomUUID(), Spend.of("0.10", 0, 1), null, BUDGET_NOW,
+                BUDGET_NOW.plus(Duration.ofHours(1))).block();
+        store.settle(new BudgetStore.Key("tenant-rolling", "acme", lastDay.window(BUDGET_NOW)),
+                java.util.UUID.randomUUID(), Spend.of("0", 2_500, 1)).block();
+        return SpectraBudgets.builder().budget(monthly).budget(perTenant).store(store)
+                .clock(java.time.Clock.fixed(BUDGET_NOW, java.time.ZoneOffset.UTC)).build();
+    }
+
+    @Test
+    void eachBudgetIsDrawnWithItsSpendReservationLimitForecastAndThresholds() {
+        ChromeDriver driver = Browser.open(1440, 1000);
+        try {
+            driver.get(server.baseUrl() + "/spectra/");
+            waiting(driver, WAIT).until(d -> "ready".equals(d.findElement(By.tagName("body"))
+                    .getDomAttribute("data-budgets")));
+            assertThat(driver.findElement(By.id("budgets")).isDisplayed()).isTrue();
+            assertThat(texts(driver, "#budget-list .budget h3")).containsExactly("monthly-usd", "tenant-rolling · acme");
+
+            String usd = "[data-budget='monthly-usd'] [data-dimension='usd'] ";
+            assertThat(driver.findElement(By.cssSelector(usd + ".figures")).getText())
+                    .isEqualTo("usd: spent $0.40 · reserved $0.10 · limit $1.00 · forecast $0.80 (40.0%)");
+            // a 400-wide bar scaled to the limit: $0.40 is 160, $0.10 more is 40, the forecast at 320
+            assertThat(attribute(driver, usd + "rect.spent", "width")).isEqualTo("160");
+            assertThat(attribute(driver, usd + "rect.reserved", "x")).isEqualTo("160");
+            assertThat(attribute(driver, usd + "rect.reserved", "width")).isEqualTo("40");
+            assertThat(attribute(driver, usd + "line.forecast", "x1")).isEqualTo("320");
+            assertThat(attribute(driver, usd + "line.limit", "x1")).isEqualTo("400");
+            assertThat(driver.findElements(By.cssSelector(usd + "line.threshold")).stream()
+                    .map(e -> e.getDomAttribute("data-threshold") + "@" + e.getDomAttribute("x1")).toList())
+                    .containsExactly("50@200", "80@320", "100@400");
+            assertThat(driver.findElement(By.cssSelector("[data-budget='monthly-usd'] .muted")).getText())
+                    .isEqualTo("hard · global · until 2027-01-01 00:00:00 UTC");
+
+            String tokens = "[data-budget='tenant-rolling'][data-subject='acme'] [data-dimension='tokens'] ";
+            assertThat(driver.findElement(By.cssSelector(tokens + ".figures")).getText())
+                    .isEqualTo("tokens: spent 2,500 · reserved 0 · limit 10,000 · forecast 2,500 (25.0%)");
+            assertThat(attribute(driver, tokens + "rect.spent", "width")).isEqualTo("100");
+            assertThat(driver.findElements(By.cssSelector(tokens + "line.threshold")).stream()
+                    .map(e -> e.getDomAttribute("data-threshold") + "@" + e.getDomAttribute("x1")).toList())
+                    .containsExactly("80@320");
+            assertThat(driver.findElement(By.cssSelector("[data-budget='tenant-rolling'] .muted")).getText())
+                    .isEqualTo("soft · metadata:tenant_id · rolling, last 1 day");
+            screenshot(driver, "dashboard-budgets");
+            assertThat(errors(driver)).isEmpty();
+        } finally {
+            driver.quit();
+        }
+    }
+
+    private static String attribute(WebDriver driver, String css, String name) {
+        return driver.findElement(By.cssSelector(css)).getDomAttribute(name);
     }
 
     @AfterAll

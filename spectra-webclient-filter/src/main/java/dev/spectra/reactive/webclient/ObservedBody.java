@@ -1,9 +1,12 @@
 package dev.spectra.reactive.webclient;
 
+import dev.spectra.reactive.budget.BudgetExceededException;
+import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
@@ -18,22 +21,31 @@ import reactor.util.context.Context;
  * same demand, same thread. Nothing is queued here, so there is nothing to release on cancel either: a buffer is
  * the caller's as soon as it is seen.
  *
+ * <p>With budgets, a streamed answer is priced as it passes; when a hard budget refuses more, the buffer holding
+ * the event that would cross the limit is released instead of passed on, the response is cancelled, and the caller
+ * gets the refusal (or the end of the body).
+ *
  * <p>Only the first subscriber is observed (a body can be read once; Spring's {@code releaseBody()} after a
  * consumed body subscribes again, and that second subscription passes through as it is).
  */
 final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
 
     private final HttpCallObserver call;
+    private final @Nullable HttpBudgetCall budget;
+    private final boolean completeOnCutOff;
 
-    ObservedBody(Flux<DataBuffer> source, HttpCallObserver call) {
+    ObservedBody(Flux<DataBuffer> source, HttpCallObserver call, @Nullable HttpBudgetCall budget,
+                 boolean completeOnCutOff) {
         super(source);
         this.call = call;
+        this.budget = budget;
+        this.completeOnCutOff = completeOnCutOff;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
         if (call.claimResponseBody()) {
-            source.subscribe(new Observer(actual, call));
+            source.subscribe(new Observer(actual, call, budget, completeOnCutOff));
         } else {
             source.subscribe(actual);
         }
@@ -72,12 +84,17 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
 
         private final CoreSubscriber<? super DataBuffer> actual;
         private final HttpCallObserver call;
+        private final @Nullable HttpBudgetCall budget;
+        private final boolean completeOnCutOff;
         private @Nullable Subscription upstream;
         private boolean done;
 
-        Observer(CoreSubscriber<? super DataBuffer> actual, HttpCallObserver call) {
+        Observer(CoreSubscriber<? super DataBuffer> actual, HttpCallObserver call, @Nullable HttpBudgetCall budget,
+                 boolean completeOnCutOff) {
             this.actual = actual;
             this.call = call;
+            this.budget = budget;
+            this.completeOnCutOff = completeOnCutOff;
         }
 
         @Override
@@ -95,7 +112,38 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 return;
             }
             show(buffer, call, false);
+            BudgetExceededException refusal = budget == null ? null : priced(buffer, budget);
+            if (refusal != null) {
+                done = true;
+                DataBufferUtils.release(buffer);
+                upstream.cancel();
+                call.responseCancelled();
+                if (completeOnCutOff) {
+                    actual.onComplete();
+                } else {
+                    actual.onError(refusal);
+                }
+                return;
+            }
             actual.onNext(buffer);
+        }
+
+        /** Prices the events completed by this buffer; the refusal when a hard budget cuts the stream off. */
+        private @Nullable BudgetExceededException priced(DataBuffer buffer, HttpBudgetCall budget) {
+            if (buffer.readableByteCount() == 0) {
+                return null;
+            }
+            try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+                while (it.hasNext()) {
+                    BudgetExceededException refusal = budget.responseBody(it.next());
+                    if (refusal != null) {
+                        return refusal;
+                    }
+                }
+            } catch (Throwable e) {
+                call.internalError("pricing a streamed answer for its budget", e);
+            }
+            return null;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.spectra.reactive.webclient;
 
+import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -21,24 +22,32 @@ import reactor.util.context.Context;
 final class ObservedExchange extends MonoOperator<ClientResponse, ClientResponse> {
 
     private final HttpCallObserver call;
+    private final @Nullable HttpBudgetCall budget;
+    private final boolean completeOnCutOff;
 
-    private ObservedExchange(Mono<ClientResponse> source, HttpCallObserver call) {
+    private ObservedExchange(Mono<ClientResponse> source, HttpCallObserver call, @Nullable HttpBudgetCall budget,
+                             boolean completeOnCutOff) {
         super(source);
         this.call = call;
+        this.budget = budget;
+        this.completeOnCutOff = completeOnCutOff;
     }
 
     /**
      * @param exchange the exchange of the observed request
      * @param call the observer of the call
+     * @param budget the call's budget hold, or null when no budget applies
+     * @param completeOnCutOff whether a stream cut off by a budget completes instead of failing
      * @return the exchange as the caller gets it (through Reactor's assembly hooks, as an operator chain is)
      */
-    static Mono<ClientResponse> observe(Mono<ClientResponse> exchange, HttpCallObserver call) {
-        return onAssembly(new ObservedExchange(exchange, call));
+    static Mono<ClientResponse> observe(Mono<ClientResponse> exchange, HttpCallObserver call,
+                                        @Nullable HttpBudgetCall budget, boolean completeOnCutOff) {
+        return onAssembly(new ObservedExchange(exchange, call, budget, completeOnCutOff));
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super ClientResponse> actual) {
-        source.subscribe(new Observer(actual, call));
+        source.subscribe(new Observer(actual, call, budget, completeOnCutOff));
     }
 
     /** Forwards every signal, after telling the observer. */
@@ -46,13 +55,18 @@ final class ObservedExchange extends MonoOperator<ClientResponse, ClientResponse
 
         private final CoreSubscriber<? super ClientResponse> actual;
         private final HttpCallObserver call;
+        private final @Nullable HttpBudgetCall budget;
+        private final boolean completeOnCutOff;
         private @Nullable Subscription upstream;
         private boolean responded;
         private boolean done;
 
-        Observer(CoreSubscriber<? super ClientResponse> actual, HttpCallObserver call) {
+        Observer(CoreSubscriber<? super ClientResponse> actual, HttpCallObserver call,
+                 @Nullable HttpBudgetCall budget, boolean completeOnCutOff) {
             this.actual = actual;
             this.call = call;
+            this.budget = budget;
+            this.completeOnCutOff = completeOnCutOff;
         }
 
         @Override
@@ -72,7 +86,7 @@ final class ObservedExchange extends MonoOperator<ClientResponse, ClientResponse
             responded = true;
             ClientResponse observed;
             try {
-                observed = SpectraExchangeFilter.observe(response, call);
+                observed = SpectraExchangeFilter.observe(response, call, budget, completeOnCutOff);
             } catch (Throwable e) { // as a failing map would: the exchange fails, and so does the call
                 upstream.cancel();
                 onError(Operators.onOperatorError(e, actual.currentContext()));

@@ -1,6 +1,11 @@
 package dev.spectra.reactive.webclient;
 
+import java.util.Optional;
+
+import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
+import dev.spectra.reactive.provider.EndpointMatch;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -18,20 +23,43 @@ import reactor.core.publisher.Mono;
  * <p>With {@link #rewrite} (the opt-in {@code includeStreamUsage}), the body is joined and sent as
  * {@link HttpCallObserver#withStreamUsage} gives it back (an OpenAI chat stream request that lacks
  * {@code stream_options.include_usage} gets it), with its {@code Content-Length} corrected.
+ *
+ * <p>With budgets, the body is joined too, and the call's estimate reserved from it before the delegate is written
+ * to: when a hard budget refuses, the joined body is released and the write fails with the refusal, so nothing is
+ * committed and no byte of the request reaches the network.
  */
 final class ObservedRequest extends ClientHttpRequestDecorator {
 
     private final HttpCallObserver call;
     private final boolean rewrite;
+    private final EndpointMatch match;
+    private final @Nullable HttpBudgetCall budget;
 
-    ObservedRequest(ClientHttpRequest delegate, HttpCallObserver call, boolean rewrite) {
+    ObservedRequest(ClientHttpRequest delegate, HttpCallObserver call, boolean rewrite, EndpointMatch match,
+                    @Nullable HttpBudgetCall budget) {
         super(delegate);
         this.call = call;
         this.rewrite = rewrite;
+        this.match = match;
+        this.budget = budget;
     }
 
     @Override
     public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+        HttpBudgetCall b = budget;
+        if (b != null) {
+            return DataBufferUtils.join(body)
+                    .map(Optional::of)
+                    .defaultIfEmpty(Optional.empty())
+                    .flatMap(joined -> b.reserve(match, joined.map(ObservedRequest::bytes).orElse(new byte[0]))
+                            .onErrorResume(e -> {
+                                joined.ifPresent(DataBufferUtils::release); // refused: never written
+                                return Mono.error(e);
+                            })
+                            .then(Mono.defer(() -> joined.isEmpty() ? super.writeWith(Mono.empty())
+                                    : super.writeWith(Mono.just(rewrite ? withStreamUsage(joined.get())
+                                            : shown(joined.get()))))));
+        }
         if (rewrite) {
             return DataBufferUtils.join(body)
                     .map(this::withStreamUsage)
@@ -45,6 +73,13 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
         return super.writeWith(Flux.from(body).doOnNext(this::show));
     }
 
+    /** A request sent without a body: with budgets, the estimate of an empty body is reserved first. */
+    @Override
+    public Mono<Void> setComplete() {
+        HttpBudgetCall b = budget;
+        return b == null ? super.setComplete() : b.reserve(match, new byte[0]).then(Mono.defer(super::setComplete));
+    }
+
     @Override
     public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
         return super.writeAndFlushWith(Flux.from(body).map(part -> Flux.from(part).doOnNext(this::show)));
@@ -52,6 +87,17 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
 
     private void show(DataBuffer buffer) {
         ObservedBody.show(buffer, call, true);
+    }
+
+    private DataBuffer shown(DataBuffer buffer) {
+        show(buffer);
+        return buffer;
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        byte[] bytes = new byte[buffer.readableByteCount()];
+        buffer.toByteBuffer(buffer.readPosition(), java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
+        return bytes;
     }
 
     /**

@@ -4,12 +4,16 @@ import java.util.Map;
 
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
+import dev.spectra.reactive.budget.BudgetExceededException;
+import dev.spectra.reactive.budget.SpectraBudgets;
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.http.ByteBudget;
+import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.internal.http.HttpCapture;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -66,6 +70,15 @@ import reactor.util.context.ContextView;
  * no status) or is cancelled before one. A {@code retry()} records each attempt. The caller's Reactor Context
  * (metadata, tags, trace id, trackable, conversation id, a bound tracker) reaches the record.
  *
+ * <p><b>Budgets</b> ({@link Builder#budgets}): once the request body has been written to the filter (and before
+ * any byte of it reaches the connection) the call's estimate, read from the body (model, {@code max_tokens}, the
+ * size of its text), is reserved against every matching budget; a call a hard budget refuses fails with
+ * {@link BudgetExceededException} and is never sent (it is recorded as a failure with that error and no usage).
+ * When the call is recorded its cost replaces the reservation. A streamed answer is priced event by event and, when
+ * a hard budget refuses more, cut off: the response is cancelled, the bytes holding the event that would cross the
+ * limit are not passed on, the caller gets {@link BudgetExceededException} (or the end of the body, with
+ * {@link SpectraBudgets.Builder#completeOnCutOff()}), and the record is {@code cancelled} with its usage estimated.
+ *
  * <p>Immutable and thread-safe: one instance serves any number of clients and concurrent calls.
  *
  * @since 0.1
@@ -82,9 +95,11 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
     public static final int MAX_CAPTURE_BYTES = HttpCapture.MAX_CAPTURE_BYTES;
 
     private final HttpCapture capture;
+    private final @Nullable SpectraBudgets budgets;
 
-    private SpectraExchangeFilter(HttpCapture capture) {
+    private SpectraExchangeFilter(HttpCapture capture, @Nullable SpectraBudgets budgets) {
         this.capture = capture;
+        this.budgets = budgets;
     }
 
     /**
@@ -126,7 +141,8 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
 
     private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, EndpointMatch match,
                                           ContextView view) {
-        HttpCallObserver call = capture.start(match, view);
+        HttpBudgetCall budget = budgets == null ? null : HttpBudgetCall.start(budgets, view);
+        HttpCallObserver call = capture.start(match, budget == null ? view : budget.context());
         if (call == null) {
             return next.exchange(request);
         }
@@ -134,19 +150,33 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         try {
             boolean rewrite = capture.rewritesStreamUsage(match);
             observed = ClientRequest.from(request)
-                    .body((message, context) -> request.body().insert(new ObservedRequest(message, call, rewrite),
-                            context))
+                    .body((message, context) -> request.body().insert(
+                            new ObservedRequest(message, call, rewrite, match, budget), context))
                     .build();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
             return next.exchange(request);
         }
-        return ObservedExchange.observe(next.exchange(observed), call);
+        Mono<ClientResponse> exchange = next.exchange(observed);
+        if (budget != null) { // the connector wraps a failed write: the caller gets the refusal itself
+            exchange = exchange.onErrorMap(e -> refusalIn(e) != null, e -> java.util.Objects.requireNonNull(refusalIn(e)));
+        }
+        return ObservedExchange.observe(exchange, call, budget, budgets != null && budgets.completesOnCutOff());
+    }
+
+    private static @Nullable BudgetExceededException refusalIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BudgetExceededException refusal) {
+                return refusal;
+            }
+        }
+        return null;
     }
 
     /** The response as the caller gets it: its body observed as it is read, everything else as it came. */
-    static ClientResponse observe(ClientResponse response, HttpCallObserver call) {
+    static ClientResponse observe(ClientResponse response, HttpCallObserver call,
+                                  @Nullable HttpBudgetCall budget, boolean completeOnCutOff) {
         boolean observing;
         try {
             ClientResponse.Headers headers = response.headers();
@@ -158,7 +188,8 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
             call.responseCompleted();
             return response;
         }
-        return observing ? response.mutate().body(flux -> new ObservedBody(flux, call)).build() : response;
+        return observing ? response.mutate().body(flux -> new ObservedBody(flux, call, budget, completeOnCutOff)).build()
+                : response;
     }
 
     /**
@@ -170,12 +201,13 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
 
     @Override
     public String toString() {
-        return "SpectraExchangeFilter{" + capture.settings() + '}';
+        return "SpectraExchangeFilter{" + capture.settings() + (budgets == null ? "" : ", budgets=" + budgets) + '}';
     }
 
     /** Builds a {@link SpectraExchangeFilter}. Setters check their argument; the filter is immutable. */
     public static final class Builder {
         private final HttpCapture.Builder capture = HttpCapture.builder();
+        private @Nullable SpectraBudgets budgets;
 
         private Builder() {
         }
@@ -294,11 +326,25 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         }
 
         /**
+         * Enforces these budgets on every tracked call (default: none): the estimate read from the request body is
+         * reserved before it is sent, a call a hard budget refuses fails with {@link BudgetExceededException}
+         * without being sent, the recorded cost settles the reservation, and a stream is cut off at a hard limit
+         * (see the class description). Calls are enforced only while they are tracked.
+         *
+         * @param budgets the budgets
+         * @return this builder
+         */
+        public Builder budgets(SpectraBudgets budgets) {
+            this.budgets = java.util.Objects.requireNonNull(budgets, "budgets");
+            return this;
+        }
+
+        /**
          * @return the filter
          * @throws IllegalArgumentException when a {@link #host} names a provider the registry does not know
          */
         public SpectraExchangeFilter build() {
-            return new SpectraExchangeFilter(capture.build());
+            return new SpectraExchangeFilter(capture.build(), budgets);
         }
     }
 }

@@ -56,7 +56,8 @@ public final class SchemaDdl {
             addColumns(3, "parent_span_id: the span current where the call was made", RequestColumn.PARENT_SPAN_ID),
             budgetsAndDailySpend(),
             addColumns(5, "upstream_provider: the provider a router passed the call on to",
-                    RequestColumn.UPSTREAM_PROVIDER));
+                    RequestColumn.UPSTREAM_PROVIDER),
+            rollingBudgetBuckets());
 
     /** The daily spend rollup, written in the statement that inserts each batch. */
     public static final String DAILY_SPEND_TABLE = "spectra_spend_daily";
@@ -66,6 +67,38 @@ public final class SchemaDdl {
 
     /** The reservations of calls in flight. */
     public static final String BUDGET_RESERVATIONS_TABLE = "spectra_budget_reservations";
+
+    /** The spend of rolling budgets per bucket. */
+    public static final String BUDGET_BUCKETS_TABLE = "spectra_budget_buckets";
+
+    /**
+     * Version 6: the spend of rolling budgets per time bucket. A rolling budget's subject has one running row in
+     * {@code spectra_budget_spend} (its {@code window_start} is the epoch, its {@code window_end} the epoch plus one
+     * bucket) whose spent is the sum of its buckets not yet rolled out of the window; a bucket is marked
+     * {@code rolled_out} by the statement that subtracts it from that row, so it is subtracted once.
+     */
+    private static Migration rollingBudgetBuckets() {
+        return new Migration(6, "spend of rolling budgets per time bucket", List.of(
+                """
+                CREATE TABLE %1$s.spectra_budget_buckets (
+                    budget         text           NOT NULL,
+                    subject        text           NOT NULL,
+                    bucket_start   timestamptz    NOT NULL,
+                    bucket_end     timestamptz    NOT NULL,
+                    spent_usd      numeric(20,10) NOT NULL DEFAULT 0,
+                    spent_tokens   bigint         NOT NULL DEFAULT 0,
+                    spent_requests bigint         NOT NULL DEFAULT 0,
+                    rolled_out     boolean        NOT NULL DEFAULT false,
+                    CONSTRAINT spectra_budget_buckets_pkey PRIMARY KEY (budget, subject, bucket_start)
+                )""",
+                """
+                CREATE INDEX spectra_budget_buckets_live_idx
+                    ON %1$s.spectra_budget_buckets (budget, bucket_start) WHERE NOT rolled_out""",
+                "COMMENT ON TABLE %1$s.spectra_budget_buckets IS 'Spend of rolling budgets (Spectra Reactive budgets) "
+                        + "per subject and time bucket; rolled_out once subtracted from the running row of "
+                        + "spectra_budget_spend whose window_start is the epoch'"),
+                List.of());
+    }
 
     /**
      * The budget store's tables and the daily spend rollup. The rollup's keys are never null (an empty text stands

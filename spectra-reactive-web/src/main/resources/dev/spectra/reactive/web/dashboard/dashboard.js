@@ -179,6 +179,54 @@
     $('#page-info').textContent = 'page ' + (state.page + 1);
   }
 
+  // ---- budgets (GET api/budgets, when the application serves it) ----
+  const budgetValue = (dimension, v) => dimension === 'USD' ? usd(v) : int(Number(v));
+  function periodText(w) {
+    if (w.bucket === null || w.bucket === undefined) return 'until ' + time(w.end);
+    const hours = (Date.parse(w.end) - Date.parse(w.start)) / 3600000;
+    return 'rolling, last ' + (hours % 24 === 0 ? (hours / 24) + (hours === 24 ? ' day' : ' days') : hours + ' h');
+  }
+  function budgetLine(b, line) {
+    const W = 400, H = 22, limit = Number(line.limit), spent = Number(line.spent), reserved = Number(line.reserved);
+    const forecast = Number(line.forecast);
+    const scale = Math.max(limit, spent + reserved, forecast) || 1;
+    const x = (v) => Number((W * v / scale).toFixed(2));
+    const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img',
+      'aria-label': `${b.budget} ${line.dimension.toLowerCase()}: ${budgetValue(line.dimension, spent)} of ${budgetValue(line.dimension, limit)}` });
+    root.append(svg('rect', { class: 'track', x: 0, y: 4, width: W, height: 14 }));
+    root.append(svg('rect', { class: 'spent' + (spent > limit ? ' over' : ''), x: 0, y: 4, width: x(spent), height: 14 }));
+    root.append(svg('rect', { class: 'reserved', x: x(spent), y: 4, width: x(reserved), height: 14 }));
+    for (const t of b.thresholds || []) {
+      const at = x(limit * t / 100);
+      const mark = svg('line', { class: 'threshold', 'data-threshold': t, x1: at, x2: at, y1: 0, y2: H });
+      mark.append(svg('title', {}, `${t}%: ${budgetValue(line.dimension, limit * t / 100)}`));
+      root.append(mark);
+    }
+    root.append(svg('line', { class: 'forecast', x1: x(forecast), x2: x(forecast), y1: 2, y2: H - 2 }));
+    root.append(svg('line', { class: 'limit', x1: x(limit), x2: x(limit), y1: 0, y2: H }));
+    const figures = `spent ${budgetValue(line.dimension, spent)} · reserved ${budgetValue(line.dimension, reserved)}`
+      + ` · limit ${budgetValue(line.dimension, limit)} · forecast ${budgetValue(line.dimension, forecast)}`;
+    return el('div', { class: 'line', 'data-dimension': line.dimension.toLowerCase() },
+      el('div', { class: 'figures', text: `${line.dimension.toLowerCase()}: ${figures} (${Number(line.percentUsed).toFixed(1)}%)` }), root);
+  }
+  async function loadBudgets() {
+    if (state.noBudgets) return;
+    const res = await fetch(base + 'api/budgets', { headers: headers(), cache: 'no-store' });
+    if (res.status === 404) {                       // the application serves no budgets: not asked again
+      state.noBudgets = true; $('#budgets').hidden = true; document.body.dataset.budgets = 'none'; return;
+    }
+    if (!res.ok) throw new Error('budgets: HTTP ' + res.status);
+    const statuses = await res.json();
+    $('#budgets').hidden = false;
+    const list = $('#budget-list');
+    list.replaceChildren(...statuses.map((b) => el('div', { class: 'budget', 'data-budget': b.budget, 'data-subject': b.subject },
+      el('h3', { text: b.budget + (b.subject ? ' · ' + b.subject : '') }),
+      el('div', { class: 'muted figures', text: `${b.hard ? 'hard' : 'soft'} · ${b.scope} · ${periodText(b.window)}` }),
+      ...b.lines.map((line) => budgetLine(b, line)))));
+    if (!statuses.length) list.append(el('p', { class: 'muted', text: 'No budget has spend in its current period.' }));
+    document.body.dataset.budgets = 'ready';
+  }
+
   // ---- detail ----
   function valueCell(v) {
     if (v === null || v === undefined) return el('td', { class: 'muted', text: '–' });
@@ -225,6 +273,7 @@
       renderMetaCosts(meta);
       await loadPage(gen);
       await loadPickers();
+      await loadBudgets();
       if (gen !== state.gen) return;
       document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
     } catch (e) { status(e.message); }
