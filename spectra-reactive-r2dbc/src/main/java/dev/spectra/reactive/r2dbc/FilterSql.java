@@ -61,6 +61,13 @@ final class FilterSql {
         }
         if (!f.metadataContains().isEmpty()) {
             where("metadata @> " + bind(Json.of(JsonText.write(f.metadataContains()))));
+            // Implied by the containment for a scalar value; stated so that the index of a metadata dimension,
+            // on (metadata -> key, started_at, id), can serve the condition and the order.
+            f.metadataContains().forEach((key, value) -> {
+                if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+                    where("metadata -> " + bind(key) + "::text = " + bind(Json.of(JsonText.write(value))));
+                }
+            });
         }
         if (f.traceId() != null) {
             where("trace_id = " + bind(f.traceId()));
