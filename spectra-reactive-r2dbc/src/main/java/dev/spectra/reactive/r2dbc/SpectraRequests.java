@@ -8,7 +8,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.PricingStatus;
@@ -56,12 +58,23 @@ public final class SpectraRequests {
     private final SpectraSchema schema;
     private final String table;
     private final String dailyTable;
+    /**
+     * The metadata dimensions, read at most every {@link #DIMENSIONS_TTL}; a filter on one is matched in the form
+     * its index serves. Either form gives the same rows, so a dimension registered elsewhere and not yet seen here
+     * only makes reads slower for a few seconds, never wrong; an error reading them reads as none, and is not kept.
+     */
+    private final Mono<Set<String>> dimensions;
+
+    private static final Duration DIMENSIONS_TTL = Duration.ofSeconds(10);
 
     private SpectraRequests(ConnectionFactory connectionFactory, SpectraSchema schema) {
         this.connectionFactory = connectionFactory;
         this.schema = schema;
         this.table = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.REQUESTS_TABLE;
         this.dailyTable = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.DAILY_SPEND_TABLE;
+        this.dimensions = metadataDimensions().collect(Collectors.toUnmodifiableSet())
+                .cache(v -> DIMENSIONS_TTL, e -> Duration.ZERO, () -> Duration.ZERO)
+                .onErrorReturn(Set.of());
     }
 
     /**
@@ -97,8 +110,8 @@ public final class SpectraRequests {
      */
     public Mono<RequestPage> search(RequestQuery query) {
         Objects.requireNonNull(query, "query");
-        return Mono.defer(() -> {
-            FilterSql sql = new FilterSql().filter(query.filter());
+        return dimensions.flatMap(dims -> {
+            FilterSql sql = new FilterSql().filter(query.filter(), dims);
             RequestSort sort = query.sort();
             String column = sort.column();
             if (query.after() != null) {
@@ -124,7 +137,7 @@ public final class SpectraRequests {
     public Flux<UsageTotals> totals(RequestFilter filter, Grouping grouping) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(grouping, "grouping");
-        return Flux.defer(() -> {
+        return dimensions.flatMapMany(dims -> {
             FilterSql sql = new FilterSql();
             String group = switch (grouping.kind()) {
                 case NONE -> "NULL::text";
@@ -139,7 +152,7 @@ public final class SpectraRequests {
                                 + ")::date, 'YYYY-MM-DD')";
                 case METADATA -> "metadata ->> " + sql.bind(Objects.requireNonNull(grouping.metadataKey()));
             };
-            sql.filter(filter);
+            sql.filter(filter, dims);
             String text = "SELECT " + group + " AS grp, count(*) AS requests,"
                     + " coalesce(sum(input_tokens), 0)::int8 AS input_tokens,"
                     + " coalesce(sum(output_tokens), 0)::int8 AS output_tokens,"
@@ -525,9 +538,9 @@ public final class SpectraRequests {
      */
     public Flux<TagCount> tagCounts(RequestFilter filter) {
         Objects.requireNonNull(filter, "filter");
-        return Flux.defer(() -> {
+        return dimensions.flatMapMany(dims -> {
             FilterSql sql = new FilterSql();
-            sql.filter(filter);
+            sql.filter(filter, dims);
             String text = "SELECT t.tag, count(*) AS requests FROM " + table
                     + " CROSS JOIN LATERAL jsonb_array_elements_text(tags) AS t(tag)" + sql.whereClause()
                     + " GROUP BY t.tag ORDER BY requests DESC, t.tag";

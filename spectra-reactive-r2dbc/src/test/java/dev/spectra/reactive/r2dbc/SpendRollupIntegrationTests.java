@@ -97,6 +97,13 @@ class SpendRollupIntegrationTests {
                     Grouping.none());
             assertThat(db.single("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = $2",
                     Long.class, schema, MetadataIndex.name(HandSet.INJECTION_KEY))).isEqualTo(1L);
+            // lists filtered on dimension values (matched by metadata -> key) find what containment finds
+            assertThat(ids(requests, Map.of("tenant_id", "t1")))
+                    .containsExactly(ids(HandSet.R10, HandSet.R8, HandSet.R5, HandSet.R2, HandSet.R1));
+            assertThat(ids(requests, Map.of("tenant_id", "t1", "attempt", 1))).containsExactly(ids(HandSet.R1));
+            assertThat(ids(requests, Map.of("tenant_id", "t2", "nested", Map.of("region", "eu"))))
+                    .containsExactly(ids(HandSet.R4));
+            assertThat(ids(requests, Map.of("attempt", "1"))).isEmpty();
             // the rollups' grand totals agree with the requests they summarize
             assertThat(db.single("SELECT (SELECT sum(cost) FROM \"" + schema + "\".spectra_spend_daily_metadata"
                     + " WHERE key = 'tenant_id') = (SELECT sum(total_cost) FROM \"" + schema + "\".spectra_requests"
@@ -148,6 +155,24 @@ class SpendRollupIntegrationTests {
 
     private static Instant day(LocalDate d) {
         return d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    }
+
+    /** The ids of the requests a metadata filter lists, newest first, two a page. */
+    private static List<java.util.UUID> ids(SpectraRequests requests, Map<String, Object> metadata) {
+        List<java.util.UUID> ids = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            RequestPage page = requests.search(RequestQuery.builder().limit(2).after(cursor)
+                    .filter(filter().metadataContains(metadata).build()).build()).block(TIMEOUT);
+            page.items().forEach(r -> ids.add(r.id()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return ids;
+    }
+
+    private static java.util.UUID[] ids(dev.spectra.reactive.TrackedRequest... records) {
+        return java.util.Arrays.stream(records).map(dev.spectra.reactive.TrackedRequest::id)
+                .toArray(java.util.UUID[]::new);
     }
 
     private static SpendTotals spendOf(UsageTotals t) {
