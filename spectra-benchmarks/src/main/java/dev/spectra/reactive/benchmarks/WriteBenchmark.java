@@ -1,10 +1,11 @@
-package dev.spectra.reactive.r2dbc.bench;
+package dev.spectra.reactive.benchmarks;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,6 @@ import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.r2dbc.R2dbcSinkOptions;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
 import dev.spectra.reactive.r2dbc.SpectraSchema;
-import dev.spectra.reactive.r2dbc.internal.RequestInsert;
 import dev.spectra.reactive.testsupport.postgres.EmbeddedServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -190,8 +190,7 @@ public final class WriteBenchmark {
     /** The per-row baseline: the same columns, one binding set per row, Statement.add() between rows. */
     private static Mono<Void> addPerRow(Connection c, String table, List<TrackedRequest> batch) {
         RequestColumn[] columns = RequestColumn.values();
-        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + String.join(", ",
-                RequestInsert.columnNames()) + ") VALUES (");
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + columnList() + ") VALUES (");
         for (int i = 1; i <= columns.length; i++) {
             String cast = columns[i - 1].sqlType().equals("jsonb") ? "::jsonb" : "";
             sql.append(i == 1 ? "" : ", ").append('$').append(i).append(cast);
@@ -216,8 +215,13 @@ public final class WriteBenchmark {
         return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).then();
     }
 
+    /** Every column, in {@link RequestColumn} order (the order of {@link TypedColumns#encode}'s arrays). */
+    private static String columnList() {
+        return String.join(", ", Arrays.stream(RequestColumn.values()).map(RequestColumn::columnName).toList());
+    }
+
     private static String copySql(String table) {
-        return "COPY " + table + " (" + String.join(", ", RequestInsert.columnNames()) + ") FROM STDIN";
+        return "COPY " + table + " (" + columnList() + ") FROM STDIN";
     }
 
     /** COPY text format: tab-separated, {@code \N} for NULL, backslash escapes. */
