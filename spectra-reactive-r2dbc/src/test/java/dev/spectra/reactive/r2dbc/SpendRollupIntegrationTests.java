@@ -114,6 +114,45 @@ class SpendRollupIntegrationTests {
     }
 
     @Test
+    void aDimensionAddedWhileBatchesAreWrittenCountsEachRequestOnce(TestDatabase db) {
+        String schema = db.newSchemaName("spend_race");
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(schema)
+                .maxPoolSize(4).build());
+        try {
+            sink.checkStartup().block(TIMEOUT);
+            List<List<dev.spectra.reactive.TrackedRequest>> batches = new java.util.ArrayList<>();
+            for (int b = 0; b < 40; b++) {
+                List<dev.spectra.reactive.TrackedRequest> batch = new java.util.ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    Instant at = day(FIRST).plusSeconds(b * 3600L + i);
+                    batch.add(Records.full(at).toBuilder().id(Records.uuid7(at))
+                            .metadata(Map.of("tenant_id", "t" + ((b + i) % 7))).build());
+                }
+                batches.add(batch);
+            }
+            // three writers and the registration race; the batches that committed before it are backfilled, the
+            // others add themselves
+            Flux.merge(Flux.fromIterable(batches).concatMap(sink::write, 0).then(),
+                            Flux.fromIterable(batches.subList(0, 20)).concatMap(sink::write, 0).then(),
+                            Flux.fromIterable(batches.subList(20, 40)).concatMap(sink::write, 0).then(),
+                            reactor.core.publisher.Mono.delay(Duration.ofMillis(150))
+                                    .then(sink.requests().addMetadataDimension("tenant_id")).then())
+                    .blockLast(TIMEOUT);
+
+            assertThat(db.single("SELECT count(*) FROM \"" + schema + "\".spectra_requests", Long.class))
+                    .isEqualTo(1000L);
+            List<UsageTotals> perTenant = sink.requests().totals(filter().build(), Grouping.byMetadata("tenant_id"))
+                    .collectList().block(TIMEOUT);
+            assertThat(perTenant).hasSize(7);
+            assertThat(sink.requests().spend(SpendQuery.builder(FIRST, LAST)
+                            .grouping(Grouping.byMetadata("tenant_id")).build()).collectList().block(TIMEOUT))
+                    .containsExactlyElementsOf(perTenant.stream().map(SpendRollupIntegrationTests::spendOf).toList());
+        } finally {
+            sink.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
     void aKeyThatIsNotADimensionIsRefusedNotAnsweredWithZero(TestDatabase db) {
         String schema = db.newSchemaName("spend_nodim");
         R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(schema).build());
