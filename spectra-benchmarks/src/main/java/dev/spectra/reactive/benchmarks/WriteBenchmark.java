@@ -45,6 +45,12 @@ import reactor.core.publisher.Mono;
  * Every method writes into its own fresh schema with the same indexes, and pays its own encoding (JSON, text).
  * Not a unit test: run it with {@code scripts/bench-r2dbc-write.sh} (see docs/benchmarks.md).
  *
+ * <p>A {@code main} of the benchmarks jar rather than a JMH {@code @Benchmark}: it measures rows per second of whole
+ * batches through a database, with a fresh schema per method, not a hot code path in a loop. It reads nothing
+ * internal to the sink: the sink is driven through {@link R2dbcSpectraSink#write}, and the baselines name and read
+ * their columns through the public catalog ({@link RequestColumn}), so neither a qualified export of the sink's
+ * internals nor a benchmark hook in its public API is needed.
+ *
  * <p>Arguments: {@code rows=200000 batch=512 warmup=20000}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
  * existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
  * {@code durable=true}).
