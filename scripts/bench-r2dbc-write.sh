@@ -9,9 +9,6 @@
 # Not part of the test suite: it measures, it does not assert. Results and their command go to docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-classpath_file="$PWD/spectra-reactive-r2dbc/target/bench.classpath"
-./mvnw -B -q -pl spectra-reactive-r2dbc -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file"
-exec java -Xmx2g -XX:+UseParallelGC \
-    -cp "spectra-reactive-r2dbc/target/test-classes:spectra-reactive-r2dbc/target/classes:$(cat "$classpath_file")" \
-    dev.spectra.reactive.r2dbc.bench.WriteBenchmark "$@"
+out=spectra-benchmarks/target
+./mvnw -B -q -pl spectra-benchmarks -am package -DskipTests
+exec java -Xmx2g -XX:+UseParallelGC -cp "$out/benchmarks.jar" dev.spectra.reactive.benchmarks.WriteBenchmark "$@"

@@ -180,7 +180,7 @@ public final class BenchmarkReport {
 
     private static void p4(StringBuilder md, String r2dbc) {
         md.append("## Writing 200,000 records to PostgreSQL\n\n");
-        md.append("`scripts/bench-r2dbc-write.sh` (a `main` in `spectra-reactive-r2dbc/src/test`, run by "
+        md.append("`scripts/bench-r2dbc-write.sh` (`WriteBenchmark`, a `main` in `spectra-benchmarks`, run by "
                 + "`scripts/bench.sh`): 200,000 realistic records written into the real `spectra_requests` table "
                 + "(with all of its indexes) of an embedded PostgreSQL 17, each method into a fresh schema after a 20,000-row "
                 + "warm-up: `sink` = `R2dbcSpectraSink.write` in batches of 512, one at a time, as the Recorder does "

@@ -1,13 +1,16 @@
 package dev.spectra.reactive.r2dbc;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.r2dbc.internal.JsonText;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Statement;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WHERE clause under construction: fixed SQL fragments chosen by which criteria are set, and the values bound
@@ -33,6 +36,15 @@ final class FilterSql {
 
     /** The criteria of a filter. */
     FilterSql filter(RequestFilter f) {
+        return filter(f, Set.of());
+    }
+
+    /**
+     * The criteria of a filter.
+     *
+     * @param dimensions the metadata dimensions of the schema (keys with an index on {@code metadata -> key})
+     */
+    FilterSql filter(RequestFilter f, Set<String> dimensions) {
         if (!f.providers().isEmpty()) {
             where("provider = ANY(" + bind(strings(f.providers())) + "::text[])");
         }
@@ -60,7 +72,22 @@ final class FilterSql {
             where("tags ?& " + bind(strings(f.allTags())) + "::text[]");
         }
         if (!f.metadataContains().isEmpty()) {
-            where("metadata @> " + bind(Json.of(JsonText.write(f.metadataContains()))));
+            // A scalar value of a metadata dimension is matched by equality on metadata -> key, which its index
+            // (metadata -> key, started_at, id) serves in the list's order; for a scalar, containment means exactly
+            // that ({"k": ["a"]} does not contain {"k": "a"}). Other entries are matched by containment, served by
+            // the GIN index on metadata.
+            Map<String, @Nullable Object> contained = new LinkedHashMap<>();
+            f.metadataContains().forEach((key, value) -> {
+                if (dimensions.contains(key) && (value == null || value instanceof String || value instanceof Number
+                        || value instanceof Boolean)) {
+                    where("metadata -> " + bind(key) + "::text = " + bind(Json.of(JsonText.write(value))));
+                } else {
+                    contained.put(key, value);
+                }
+            });
+            if (!contained.isEmpty()) {
+                where("metadata @> " + bind(Json.of(JsonText.write(contained))));
+            }
         }
         if (f.traceId() != null) {
             where("trace_id = " + bind(f.traceId()));

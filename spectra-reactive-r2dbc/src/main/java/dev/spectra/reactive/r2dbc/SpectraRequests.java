@@ -8,18 +8,25 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.PricingStatus;
+import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.r2dbc.internal.Identifiers;
+import dev.spectra.reactive.r2dbc.internal.JsonText;
+import dev.spectra.reactive.r2dbc.internal.MetadataIndex;
+import dev.spectra.reactive.r2dbc.internal.RequestInsert;
 import dev.spectra.reactive.r2dbc.internal.RequestRows;
 import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
+import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Result;
@@ -53,6 +60,14 @@ public final class SpectraRequests {
     private final String dailyTable;
     private final String lockRequests;
     private final String repriceSql;
+    /**
+     * The metadata dimensions, read at most every {@link #DIMENSIONS_TTL}; a filter on one is matched in the form
+     * its index serves. Either form gives the same rows, so a dimension registered elsewhere and not yet seen here
+     * only makes reads slower for a few seconds, never wrong; an error reading them reads as none, and is not kept.
+     */
+    private final Mono<Set<String>> dimensions;
+
+    private static final Duration DIMENSIONS_TTL = Duration.ofSeconds(10);
 
     private SpectraRequests(ConnectionFactory connectionFactory, SpectraSchema schema) {
         this.connectionFactory = connectionFactory;
@@ -61,6 +76,9 @@ public final class SpectraRequests {
         this.dailyTable = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.DAILY_SPEND_TABLE;
         this.lockRequests = lockRequestsSql(table);
         this.repriceSql = repriceStatement(table, dailyTable);
+        this.dimensions = metadataDimensions().collect(Collectors.toUnmodifiableSet())
+                .cache(v -> DIMENSIONS_TTL, e -> Duration.ZERO, () -> Duration.ZERO)
+                .onErrorReturn(Set.of());
     }
 
     /**
@@ -96,8 +114,8 @@ public final class SpectraRequests {
      */
     public Mono<RequestPage> search(RequestQuery query) {
         Objects.requireNonNull(query, "query");
-        return Mono.defer(() -> {
-            FilterSql sql = new FilterSql().filter(query.filter());
+        return dimensions.flatMap(dims -> {
+            FilterSql sql = new FilterSql().filter(query.filter(), dims);
             RequestSort sort = query.sort();
             String column = sort.column();
             if (query.after() != null) {
@@ -123,7 +141,7 @@ public final class SpectraRequests {
     public Flux<UsageTotals> totals(RequestFilter filter, Grouping grouping) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(grouping, "grouping");
-        return Flux.defer(() -> {
+        return dimensions.flatMapMany(dims -> {
             FilterSql sql = new FilterSql();
             String group = switch (grouping.kind()) {
                 case NONE -> "NULL::text";
@@ -138,7 +156,7 @@ public final class SpectraRequests {
                                 + ")::date, 'YYYY-MM-DD')";
                 case METADATA -> "metadata ->> " + sql.bind(Objects.requireNonNull(grouping.metadataKey()));
             };
-            sql.filter(filter);
+            sql.filter(filter, dims);
             String text = "SELECT " + group + " AS grp, count(*) AS requests,"
                     + " coalesce(sum(input_tokens), 0)::int8 AS input_tokens,"
                     + " coalesce(sum(output_tokens), 0)::int8 AS output_tokens,"
@@ -233,6 +251,141 @@ public final class SpectraRequests {
                                     longOf(row, "total_tokens"));
                         })),
                 Connection::close);
+    }
+
+    /**
+     * Spend over whole UTC days, read from the daily rollups written with each batch
+     * ({@code spectra_spend_daily}, and {@code spectra_spend_daily_metadata} for a metadata condition or grouping),
+     * never from the requests: one rollup row per day, provider, model and owner or dimension value, so a month of a
+     * tenant or a day by model costs the same at any number of requests. The sums equal what {@link #totals} adds up
+     * from the requests of those days (requests, unpriced requests, cost, tokens), for requests neither re-priced nor
+     * written with the rollup's statement bypassed; pruned requests stay counted.
+     *
+     * @param query days, conditions and grouping
+     * @return one total per group, ordered by group (null group last); for {@link Grouping#none()} exactly one, with
+     *         zero counts when nothing matches. Errors with {@link IllegalArgumentException} when the query names a
+     *         metadata key that is not a dimension ({@link #addMetadataDimension})
+     */
+    public Flux<SpendTotals> spend(SpendQuery query) {
+        Objects.requireNonNull(query, "query");
+        return Flux.defer(() -> {
+            String dimension = query.metadataKey() != null ? query.metadataKey() : query.grouping().metadataKey();
+            FilterSql sql = new FilterSql();
+            String from;
+            if (dimension != null) {
+                from = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.DAILY_SPEND_METADATA_TABLE;
+                sql.where("key = " + sql.bind(dimension));
+                if (query.metadataKey() != null) {
+                    sql.where("value = " + sql.bind(Json.of(JsonText.write(query.metadataValue()))));
+                }
+            } else {
+                from = dailyTable;
+                if (query.trackable() != null) {
+                    sql.where("trackable_type = " + sql.bind(query.trackable().type()));
+                    sql.where("trackable_id = " + sql.bind(query.trackable().id()));
+                }
+            }
+            sql.where("day >= " + sql.bind(query.from()));
+            sql.where("day < " + sql.bind(query.until()));
+            if (!query.providers().isEmpty()) {
+                sql.where("provider = ANY(" + sql.bind(query.providers().toArray(String[]::new)) + "::text[])");
+            }
+            if (!query.models().isEmpty()) {
+                sql.where("model = ANY(" + sql.bind(query.models().toArray(String[]::new)) + "::text[])");
+            }
+            String group = switch (query.grouping().kind()) {
+                case NONE -> "NULL::text";
+                case PROVIDER -> "provider";
+                case MODEL -> "model";
+                case TRACKABLE -> "CASE WHEN trackable_type = '' THEN NULL"
+                        + " ELSE jsonb_build_array(trackable_type, trackable_id)::text END";
+                case DAY -> "to_char(day, 'YYYY-MM-DD')";
+                case METADATA -> "value #>> '{}'";
+            };
+            String text = "SELECT " + group + " AS grp, coalesce(sum(requests), 0)::int8 AS requests,"
+                    + " coalesce(sum(unpriced_requests), 0)::int8 AS unpriced_requests,"
+                    + " coalesce(sum(cost), 0) AS cost, coalesce(sum(input_tokens), 0) AS input_tokens,"
+                    + " coalesce(sum(output_tokens), 0) AS output_tokens,"
+                    + " coalesce(sum(total_tokens), 0) AS total_tokens FROM " + from + sql.whereClause()
+                    + (query.grouping().kind() == Grouping.Kind.NONE ? "" : " GROUP BY 1 ORDER BY 1 NULLS LAST");
+            Flux<SpendTotals> totals = query(c -> sql.bindTo(c.createStatement(text)), row -> new SpendTotals(
+                    row.get("grp", String.class), Objects.requireNonNull(row.get("requests", Long.class)),
+                    Objects.requireNonNull(row.get("unpriced_requests", Long.class)),
+                    Objects.requireNonNull(row.get("cost", BigDecimal.class))
+                            .setScale(Cost.SCALE, RoundingMode.UNNECESSARY),
+                    longOf(row, "input_tokens"), longOf(row, "output_tokens"), longOf(row, "total_tokens")));
+            return dimension == null ? totals : metadataDimensions().collectList().flatMapMany(keys ->
+                    keys.contains(dimension) ? totals : Flux.error(new IllegalArgumentException("metadata key \""
+                            + dimension + "\" is not a dimension of schema " + schema + ": its spend is not rolled up;"
+                            + " register it with addMetadataDimension, or use totals")));
+        });
+    }
+
+    /**
+     * The metadata keys registered as dimensions, in key order.
+     *
+     * @return the keys
+     */
+    public Flux<String> metadataDimensions() {
+        String text = "SELECT key FROM " + Identifiers.quote("schema", schema.name()) + "."
+                + SchemaDdl.METADATA_DIMENSIONS_TABLE + " ORDER BY key";
+        return query(c -> c.createStatement(text), row -> Objects.requireNonNull(row.get("key", String.class)));
+    }
+
+    /**
+     * Makes a top-level metadata key (a tenant, a feature) a dimension: its spend per value is rolled up by day,
+     * provider and model for {@link #spend}, and lists filtered on one of its values read an index that leads with
+     * it. Registering fills the key's rollup from the requests stored and builds the index, in one transaction that
+     * holds the sink's inserts back meanwhile (a table lock that readers do not wait for), so no batch is counted
+     * twice or missed; from its commit on, every batch's statement adds its rows. On a large table this takes as long
+     * as an index build. Registering a key again changes nothing.
+     *
+     * <p>Keep dimensions to keys with a bounded number of values: each inserted request adds to one rollup row per
+     * dimension it holds.
+     *
+     * @param key the metadata key, e.g. {@code tenant_id}; not blank, at most 63 characters
+     * @return true when the key was registered now, false when it already was
+     */
+    public Mono<Boolean> addMetadataDimension(String key) {
+        Objects.requireNonNull(key, "key");
+        if (key.isBlank() || key.length() > 63 || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a metadata dimension key must be 1 to 63 characters, not blank and "
+                    + "without NUL, was \"" + key + "\"");
+        }
+        String quoted = Identifiers.quote("schema", schema.name());
+        String dimensions = quoted + "." + SchemaDdl.METADATA_DIMENSIONS_TABLE;
+        String metadata = RequestColumn.METADATA.columnName();
+        String started = RequestColumn.STARTED_AT.columnName();
+        String index = MetadataIndex.name(key);
+        return Mono.usingWhen(connectionFactory.create(), c -> Mono.from(c.beginTransaction())
+                        .then(run(c.createStatement("SET LOCAL statement_timeout = 0")))
+                        .then(run(c.createStatement("LOCK TABLE " + table + " IN SHARE MODE")))
+                        .then(Flux.from(c.createStatement("INSERT INTO " + dimensions + " (key) VALUES ($1)"
+                                        + " ON CONFLICT (key) DO NOTHING").bind(0, key).execute())
+                                .flatMap(Result::getRowsUpdated).reduce(0L, Long::sum))
+                        .flatMap(added -> added == 0 ? Mono.just(false) : run(c.createStatement(
+                                        "INSERT INTO " + quoted + "." + SchemaDdl.DAILY_SPEND_METADATA_TABLE
+                                        + " (key, value, day, provider, model, " + RequestInsert.SUM_COLUMNS + ")"
+                                        + " SELECT $1, " + metadata + " -> $1, (" + started
+                                        + " AT TIME ZONE 'UTC')::date, provider, model, " + RequestInsert.SUMS
+                                        + " FROM " + table + " WHERE " + metadata + " ? $1 GROUP BY 1, 2, 3, 4, 5")
+                                        .bind(0, key))
+                                // DDL takes no parameters: the server quotes the key as a literal (quote_literal).
+                                .then(Flux.from(c.createStatement("SELECT quote_literal($1)").bind(0, key).execute())
+                                        .flatMap(r -> r.map((row, meta) -> row.get(0, String.class))).single())
+                                .flatMap(literal -> run(c.createStatement("CREATE INDEX IF NOT EXISTS " + index
+                                        + " ON " + table + " ((" + metadata + " -> " + literal + "), " + started
+                                        + " DESC NULLS LAST, id DESC)")))
+                                .thenReturn(true))
+                        .flatMap(added -> Mono.from(c.commitTransaction()).thenReturn(added)),
+                Connection::close,
+                (c, error) -> Mono.from(c.rollbackTransaction()).onErrorResume(e -> Mono.empty())
+                        .then(Mono.from(c.close())),
+                Connection::close);
+    }
+
+    private static Mono<Void> run(io.r2dbc.spi.Statement statement) {
+        return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).then();
     }
 
     /** A count or a sum of tokens, saturated at {@link Long#MAX_VALUE}. */
@@ -444,9 +597,9 @@ public final class SpectraRequests {
      */
     public Flux<TagCount> tagCounts(RequestFilter filter) {
         Objects.requireNonNull(filter, "filter");
-        return Flux.defer(() -> {
+        return dimensions.flatMapMany(dims -> {
             FilterSql sql = new FilterSql();
-            sql.filter(filter);
+            sql.filter(filter, dims);
             String text = "SELECT t.tag, count(*) AS requests FROM " + table
                     + " CROSS JOIN LATERAL jsonb_array_elements_text(tags) AS t(tag)" + sql.whereClause()
                     + " GROUP BY t.tag ORDER BY requests DESC, t.tag";

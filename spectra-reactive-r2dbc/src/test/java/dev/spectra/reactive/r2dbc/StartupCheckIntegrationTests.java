@@ -54,6 +54,9 @@ class StartupCheckIntegrationTests {
         server.execute("spectra_prod", "GRANT SELECT ON public.spectra_schema_version TO spectra_writer");
         server.execute("spectra_prod",
                 "GRANT INSERT, SELECT, UPDATE ON public.spectra_spend_daily TO spectra_writer");
+        server.execute("spectra_prod",
+                "GRANT INSERT, SELECT, UPDATE ON public.spectra_spend_daily_metadata TO spectra_writer");
+        server.execute("spectra_prod", "GRANT SELECT ON public.spectra_metadata_dimensions TO spectra_writer");
     }
 
     @AfterAll

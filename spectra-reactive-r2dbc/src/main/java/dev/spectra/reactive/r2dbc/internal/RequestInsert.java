@@ -55,15 +55,17 @@ public final class RequestInsert {
     }
 
     /**
-     * The batch insert that also adds the rows it inserted to the daily spend rollup
-     * ({@link SchemaDdl#DAILY_SPEND_TABLE}), in the same statement and so the same transaction: a row skipped as
-     * already stored (a retried batch, a call captured twice) is not counted twice. Days are UTC days of
-     * {@code started_at}; an unpriced call counts in {@code requests} and {@code unpriced_requests}, not in
-     * {@code cost}. Groups are upserted in key order, so concurrent batches lock rollup rows in the same order.
+     * The batch insert that also adds the rows it inserted to the daily spend rollups, in the same statement and so
+     * the same transaction: a row skipped as already stored (a retried batch, a call captured twice) is not counted
+     * twice. {@link SchemaDdl#DAILY_SPEND_TABLE} gets every row by UTC day of {@code started_at}, provider, model and
+     * owner; {@link SchemaDdl#DAILY_SPEND_METADATA_TABLE} gets, for each key of
+     * {@link SchemaDdl#METADATA_DIMENSIONS_TABLE} a row's metadata holds, the row by key, value, day, provider and
+     * model. An unpriced call counts in {@code requests} and {@code unpriced_requests}, not in {@code cost}. Groups
+     * are upserted in key order, so concurrent batches lock rollup rows in the same order.
      *
      * @param quotedSchema the quoted schema name
-     * @return {@code WITH inserted AS (INSERT … RETURNING …) INSERT INTO spectra_spend_daily … ON CONFLICT … DO
-     *         UPDATE}
+     * @return {@code WITH inserted AS (INSERT … RETURNING …), by_metadata AS (INSERT … ON CONFLICT … DO UPDATE)
+     *         INSERT INTO spectra_spend_daily … ON CONFLICT … DO UPDATE}
      */
     public static String sqlWithDailySpend(String quotedSchema) {
         String started = RequestColumn.STARTED_AT.columnName();
@@ -71,26 +73,42 @@ public final class RequestInsert {
         String model = RequestColumn.MODEL.columnName();
         String type = RequestColumn.TRACKABLE_TYPE.columnName();
         String id = RequestColumn.TRACKABLE_ID.columnName();
-        String cost = RequestColumn.TOTAL_COST.columnName();
-        String in = RequestColumn.INPUT_TOKENS.columnName();
-        String out = RequestColumn.OUTPUT_TOKENS.columnName();
-        String total = RequestColumn.TOTAL_TOKENS.columnName();
-        String returning = String.join(", ", started, provider, model, type, id, cost, in, out, total);
+        String metadata = RequestColumn.METADATA.columnName();
+        String returning = String.join(", ", started, provider, model, type, id, COST, IN, OUT, TOTAL, metadata);
+        String day = "(" + started + " AT TIME ZONE 'UTC')::date";
         return "WITH inserted AS (\n" + sql(quotedSchema + "." + SchemaDdl.REQUESTS_TABLE) + "\nRETURNING "
-                + returning + "\n)\nINSERT INTO " + quotedSchema + "." + SchemaDdl.DAILY_SPEND_TABLE + " AS d"
-                + " (day, provider, model, trackable_type, trackable_id, requests, unpriced_requests, cost,"
-                + " input_tokens, output_tokens, total_tokens)\n"
-                + "SELECT (" + started + " AT TIME ZONE 'UTC')::date, " + provider + ", " + model + ", coalesce("
-                + type + ", ''), coalesce(" + id + ", ''), count(*), count(*) FILTER (WHERE " + cost + " IS NULL),"
-                + " coalesce(sum(" + cost + "), 0.0000000000), coalesce(sum(" + in + "), 0), coalesce(sum(" + out + "), 0),"
-                + " coalesce(sum(" + total + "), 0)\nFROM inserted GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5\n"
-                + "ON CONFLICT (day, provider, model, trackable_type, trackable_id) DO UPDATE SET"
-                + " requests = d.requests + excluded.requests,"
-                + " unpriced_requests = d.unpriced_requests + excluded.unpriced_requests,"
-                + " cost = d.cost + excluded.cost, input_tokens = d.input_tokens + excluded.input_tokens,"
-                + " output_tokens = d.output_tokens + excluded.output_tokens,"
-                + " total_tokens = d.total_tokens + excluded.total_tokens";
+                + returning + "\n),\nby_metadata AS (\nINSERT INTO " + quotedSchema + "."
+                + SchemaDdl.DAILY_SPEND_METADATA_TABLE + " AS d (key, value, day, provider, model, " + SUM_COLUMNS
+                + ")\nSELECT k.key, i." + metadata + " -> k.key, " + day + ", " + provider + ", " + model + ", "
+                + SUMS + "\nFROM inserted i JOIN " + quotedSchema + "." + SchemaDdl.METADATA_DIMENSIONS_TABLE
+                + " k ON i." + metadata + " ? k.key\nGROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5\n"
+                + "ON CONFLICT (key, value, day, provider, model) DO UPDATE SET " + ADD_SUMS + "\n)\n"
+                + "INSERT INTO " + quotedSchema + "." + SchemaDdl.DAILY_SPEND_TABLE + " AS d"
+                + " (day, provider, model, trackable_type, trackable_id, " + SUM_COLUMNS + ")\n"
+                + "SELECT " + day + ", " + provider + ", " + model + ", coalesce(" + type + ", ''), coalesce(" + id
+                + ", ''), " + SUMS + "\nFROM inserted GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5\n"
+                + "ON CONFLICT (day, provider, model, trackable_type, trackable_id) DO UPDATE SET " + ADD_SUMS;
     }
+
+    private static final String COST = RequestColumn.TOTAL_COST.columnName();
+    private static final String IN = RequestColumn.INPUT_TOKENS.columnName();
+    private static final String OUT = RequestColumn.OUTPUT_TOKENS.columnName();
+    private static final String TOTAL = RequestColumn.TOTAL_TOKENS.columnName();
+
+    /** The sums every rollup keeps, in column order. */
+    public static final String SUM_COLUMNS = "requests, unpriced_requests, cost, input_tokens, output_tokens, "
+            + "total_tokens";
+
+    /** The sums of {@link #SUM_COLUMNS} over a group of request rows. */
+    public static final String SUMS = "count(*), count(*) FILTER (WHERE " + COST + " IS NULL), coalesce(sum(" + COST
+            + "), 0.0000000000), coalesce(sum(" + IN + "), 0), coalesce(sum(" + OUT + "), 0), coalesce(sum(" + TOTAL
+            + "), 0)";
+
+    private static final String ADD_SUMS = "requests = d.requests + excluded.requests,"
+            + " unpriced_requests = d.unpriced_requests + excluded.unpriced_requests,"
+            + " cost = d.cost + excluded.cost, input_tokens = d.input_tokens + excluded.input_tokens,"
+            + " output_tokens = d.output_tokens + excluded.output_tokens,"
+            + " total_tokens = d.total_tokens + excluded.total_tokens";
 
     /**
      * The column names in insert order, for the select list and for tools that write the same rows another way

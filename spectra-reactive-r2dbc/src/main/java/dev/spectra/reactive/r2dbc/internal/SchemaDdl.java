@@ -57,10 +57,17 @@ public final class SchemaDdl {
             budgetsAndDailySpend(),
             addColumns(5, "upstream_provider: the provider a router passed the call on to",
                     RequestColumn.UPSTREAM_PROVIDER),
-            rollingBudgetBuckets());
+            rollingBudgetBuckets(),
+            metadataDimensions());
 
     /** The daily spend rollup, written in the statement that inserts each batch. */
     public static final String DAILY_SPEND_TABLE = "spectra_spend_daily";
+
+    /** The metadata keys whose values the spend is rolled up by (one row per key). */
+    public static final String METADATA_DIMENSIONS_TABLE = "spectra_metadata_dimensions";
+
+    /** The daily spend rollup per value of each metadata dimension, written in the statement that inserts each batch. */
+    public static final String DAILY_SPEND_METADATA_TABLE = "spectra_spend_daily_metadata";
 
     /** The spend and reservations of each budget period: one row per budget, subject and period. */
     public static final String BUDGET_SPEND_TABLE = "spectra_budget_spend";
@@ -155,6 +162,43 @@ public final class SchemaDdl {
                 )""",
                 "COMMENT ON TABLE %1$s.spectra_spend_daily IS 'Requests, cost and tokens per UTC day, provider, model "
                         + "and owner (empty text: none), updated by the statement that inserts each batch'"),
+                List.of());
+    }
+
+    /**
+     * Version 7: metadata dimensions. A key registered in {@code spectra_metadata_dimensions} (a tenant, a feature)
+     * gets a daily spend rollup per value, keyed by the value as {@code jsonb} so that {@code 7} and {@code "7"} stay
+     * apart exactly as a metadata filter tells them apart, and an expression index on the requests for filtered
+     * lists. The tables start empty: registering a key fills its rollup from the stored requests.
+     */
+    private static Migration metadataDimensions() {
+        return new Migration(7, "metadata dimensions and their daily spend rollup", List.of(
+                """
+                CREATE TABLE %1$s.spectra_metadata_dimensions (
+                    key      text        NOT NULL,
+                    added_at timestamptz NOT NULL DEFAULT now(),
+                    CONSTRAINT spectra_metadata_dimensions_pkey PRIMARY KEY (key)
+                )""",
+                "COMMENT ON TABLE %1$s.spectra_metadata_dimensions IS 'Metadata keys whose values the spend is rolled "
+                        + "up by (Spectra Reactive): spectra_spend_daily_metadata and an index on spectra_requests'",
+                """
+                CREATE TABLE %1$s.spectra_spend_daily_metadata (
+                    key               text    NOT NULL,
+                    value             jsonb   NOT NULL,
+                    day               date    NOT NULL,
+                    provider          text    NOT NULL,
+                    model             text    NOT NULL,
+                    requests          bigint  NOT NULL,
+                    unpriced_requests bigint  NOT NULL,
+                    cost              numeric NOT NULL,
+                    input_tokens      numeric NOT NULL,
+                    output_tokens     numeric NOT NULL,
+                    total_tokens      numeric NOT NULL,
+                    CONSTRAINT spectra_spend_daily_metadata_pkey PRIMARY KEY (key, value, day, provider, model)
+                )""",
+                "COMMENT ON TABLE %1$s.spectra_spend_daily_metadata IS 'Requests, cost and tokens per metadata "
+                        + "dimension value, UTC day, provider and model, updated by the statement that inserts each "
+                        + "batch'"),
                 List.of());
     }
 

@@ -1,4 +1,4 @@
-package dev.spectra.reactive.r2dbc.bench;
+package dev.spectra.reactive.benchmarks;
 
 import java.lang.reflect.Array;
 import java.time.Instant;
@@ -7,29 +7,33 @@ import java.util.List;
 
 import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
-import dev.spectra.reactive.r2dbc.internal.JsonText;
-import dev.spectra.reactive.r2dbc.internal.LiteralBatch;
-import dev.spectra.reactive.r2dbc.internal.RequestInsert;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A batch as typed Java arrays, one per column of {@link RequestInsert} ({@code UUID[]}, {@code String[]},
- * {@code Long[]} …): the values the sink's {@link LiteralBatch} writes as array literals, for the benchmark's
- * baselines that bind or {@code COPY} the same rows another way. Not used by the sink.
+ * A batch as typed Java arrays, one per {@link RequestColumn} ({@code UUID[]}, {@code String[]}, {@code Long[]} …):
+ * the values the sink writes, for the write benchmark's baselines that bind or {@code COPY} the same rows another
+ * way. Built on the public column catalog only ({@link RequestColumn#value}), so the benchmark reads no internals of
+ * the sink.
  */
-public final class TypedColumns {
+final class TypedColumns {
+
+    /** JSON as the sink writes it into {@code jsonb}: numbers as written, never in exponent form. */
+    private static final JsonMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
 
     private TypedColumns() {
     }
 
     /**
-     * The values of a batch as one array per column, in the order of {@link RequestInsert#sql}'s parameters:
+     * The values of a batch as one array per column, in {@link RequestColumn} order:
      * each column's {@link RequestColumn#javaType()}, {@code jsonb} as JSON text, instants truncated to the
      * microsecond as the sink stores them.
      *
      * @param batch the records
-     * @return {@link RequestInsert#COLUMN_COUNT} arrays of {@code batch.size()} elements each
+     * @return one array per {@link RequestColumn}, of {@code batch.size()} elements each
      */
-    public static Object[] encode(List<TrackedRequest> batch) {
+    static Object[] encode(List<TrackedRequest> batch) {
         RequestColumn[] columns = RequestColumn.values();
         Object[] arrays = new Object[columns.length];
         for (int c = 0; c < columns.length; c++) {
@@ -39,7 +43,7 @@ public final class TypedColumns {
             for (int i = 0; i < values.length; i++) {
                 Object v = column.value(batch.get(i));
                 if (json) {
-                    v = JsonText.write(v);
+                    v = JSON.writeValueAsString(v);
                 } else if (v instanceof Instant t) {
                     // timestamptz keeps microseconds; truncate so what is stored is predictable (PostgreSQL rounds).
                     v = t.truncatedTo(ChronoUnit.MICROS);

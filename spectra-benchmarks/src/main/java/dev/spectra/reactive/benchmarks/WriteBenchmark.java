@@ -1,10 +1,11 @@
-package dev.spectra.reactive.r2dbc.bench;
+package dev.spectra.reactive.benchmarks;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,6 @@ import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.r2dbc.R2dbcSinkOptions;
 import dev.spectra.reactive.r2dbc.R2dbcSpectraSink;
 import dev.spectra.reactive.r2dbc.SpectraSchema;
-import dev.spectra.reactive.r2dbc.internal.RequestInsert;
 import dev.spectra.reactive.testsupport.postgres.EmbeddedServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -44,6 +44,12 @@ import reactor.core.publisher.Mono;
  * </ol>
  * Every method writes into its own fresh schema with the same indexes, and pays its own encoding (JSON, text).
  * Not a unit test: run it with {@code scripts/bench-r2dbc-write.sh} (see docs/benchmarks.md).
+ *
+ * <p>A {@code main} of the benchmarks jar rather than a JMH {@code @Benchmark}: it measures rows per second of whole
+ * batches through a database, with a fresh schema per method, not a hot code path in a loop. It reads nothing
+ * internal to the sink: the sink is driven through {@link R2dbcSpectraSink#write}, and the baselines name and read
+ * their columns through the public catalog ({@link RequestColumn}), so neither a qualified export of the sink's
+ * internals nor a benchmark hook in its public API is needed.
  *
  * <p>Arguments: {@code rows=200000 batch=512 warmup=20000}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
  * existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
@@ -190,8 +196,7 @@ public final class WriteBenchmark {
     /** The per-row baseline: the same columns, one binding set per row, Statement.add() between rows. */
     private static Mono<Void> addPerRow(Connection c, String table, List<TrackedRequest> batch) {
         RequestColumn[] columns = RequestColumn.values();
-        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + String.join(", ",
-                RequestInsert.columnNames()) + ") VALUES (");
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (" + columnList() + ") VALUES (");
         for (int i = 1; i <= columns.length; i++) {
             String cast = columns[i - 1].sqlType().equals("jsonb") ? "::jsonb" : "";
             sql.append(i == 1 ? "" : ", ").append('$').append(i).append(cast);
@@ -216,8 +221,13 @@ public final class WriteBenchmark {
         return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).then();
     }
 
+    /** Every column, in {@link RequestColumn} order (the order of {@link TypedColumns#encode}'s arrays). */
+    private static String columnList() {
+        return String.join(", ", Arrays.stream(RequestColumn.values()).map(RequestColumn::columnName).toList());
+    }
+
     private static String copySql(String table) {
-        return "COPY " + table + " (" + String.join(", ", RequestInsert.columnNames()) + ") FROM STDIN";
+        return "COPY " + table + " (" + columnList() + ") FROM STDIN";
     }
 
     /** COPY text format: tab-separated, {@code \N} for NULL, backslash escapes. */
