@@ -75,7 +75,7 @@ public final class SpectraRequests {
         this.table = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.REQUESTS_TABLE;
         this.dailyTable = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.DAILY_SPEND_TABLE;
         this.lockRequests = lockRequestsSql(table);
-        this.repriceSql = repriceStatement(table, dailyTable);
+        this.repriceSql = repriceStatement(table, dailyTable, Identifiers.quote("schema", schema.name()));
         this.dimensions = metadataDimensions().collect(Collectors.toUnmodifiableSet())
                 .cache(v -> DIMENSIONS_TTL, e -> Duration.ZERO, () -> Duration.ZERO)
                 .onErrorReturn(Set.of());
@@ -524,10 +524,13 @@ public final class SpectraRequests {
      * one that appears adds), the unpriced requests by those that became unpriced less those that became priced.
      * Requests, tokens and the requests that were pruned since stay as they are. The rollup rows are locked in key
      * order first, as the batch insert upserts them, so the two never wait on each other in a cycle; a day the rollup
-     * does not hold (requests stored before the rollup existed) gets no row.
+     * does not hold (requests stored before the rollup existed) gets no row. The rollup by metadata dimension value
+     * moves the same way, for each registered dimension a re-priced request's metadata holds.
      */
-    private static String repriceStatement(String table, String dailyTable) {
+    private static String repriceStatement(String table, String dailyTable, String quotedSchema) {
         String key = "day, provider, model, trackable_type, trackable_id";
+        String mdKey = "key, value, day, provider, model";
+        String mdTable = quotedSchema + "." + SchemaDdl.DAILY_SPEND_METADATA_TABLE;
         return "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[],"
                 + " $5::text[], $6::text[]) AS v(id, input_cost, output_cost, total_cost, cost_source,"
                 + " pricing_status)),\n"
@@ -535,7 +538,7 @@ public final class SpectraRequests {
                 + "upd AS (UPDATE " + table + " AS t SET input_cost = v.input_cost, output_cost = v.output_cost,"
                 + " total_cost = v.total_cost, cost_source = v.cost_source, pricing_status = v.pricing_status"
                 + " FROM v WHERE t.id = v.id RETURNING t.id, t.started_at, t.provider, t.model, t.trackable_type,"
-                + " t.trackable_id, t.total_cost),\n"
+                + " t.trackable_id, t.total_cost, t.metadata),\n"
                 + "delta AS (SELECT (u.started_at AT TIME ZONE 'UTC')::date AS day, u.provider, u.model,"
                 + " coalesce(u.trackable_type, '') AS trackable_type, coalesce(u.trackable_id, '') AS trackable_id,"
                 + " sum(coalesce(u.total_cost, 0) - coalesce(o.total_cost, 0)) AS cost,"
@@ -547,8 +550,22 @@ public final class SpectraRequests {
                 + " unpriced_requests = d.unpriced_requests + delta.unpriced FROM delta"
                 + " WHERE (d.day, d.provider, d.model, d.trackable_type, d.trackable_id)"
                 + " = (delta.day, delta.provider, delta.model, delta.trackable_type, delta.trackable_id)"
-                + " AND (SELECT count(*) FROM locked) >= 0 RETURNING 1)\n"
-                + "SELECT (SELECT count(*) FROM upd) AS changed, (SELECT count(*) FROM rolled) AS rollup_rows";
+                + " AND (SELECT count(*) FROM locked) >= 0 RETURNING 1),\n"
+                // the same move in the rollup by metadata dimension value, for the dimensions the rows hold
+                + "delta_md AS (SELECT k.key, u.metadata -> k.key AS value, (u.started_at AT TIME ZONE 'UTC')::date"
+                + " AS day, u.provider, u.model, sum(coalesce(u.total_cost, 0) - coalesce(o.total_cost, 0)) AS cost,"
+                + " sum((u.total_cost IS NULL)::int - (o.total_cost IS NULL)::int) AS unpriced"
+                + " FROM upd AS u JOIN old AS o ON o.id = u.id JOIN " + quotedSchema + "."
+                + SchemaDdl.METADATA_DIMENSIONS_TABLE + " AS k ON u.metadata ? k.key GROUP BY 1, 2, 3, 4, 5),\n"
+                + "locked_md AS (SELECT d.key FROM " + mdTable + " AS d JOIN delta_md USING (" + mdKey + ")"
+                + " ORDER BY " + mdKey + " FOR UPDATE OF d),\n"
+                + "rolled_md AS (UPDATE " + mdTable + " AS d SET cost = d.cost + delta_md.cost,"
+                + " unpriced_requests = d.unpriced_requests + delta_md.unpriced FROM delta_md"
+                + " WHERE (d.key, d.value, d.day, d.provider, d.model)"
+                + " = (delta_md.key, delta_md.value, delta_md.day, delta_md.provider, delta_md.model)"
+                + " AND (SELECT count(*) FROM locked_md) >= 0 RETURNING 1)\n"
+                + "SELECT (SELECT count(*) FROM upd) AS changed,"
+                + " (SELECT count(*) FROM rolled) + (SELECT count(*) FROM rolled_md) AS rollup_rows";
     }
 
     /**

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.PricingStatus;
@@ -137,6 +138,51 @@ class RepricingIntegrationTests {
                             2000, 200, 2200))
                     .expectNext(new DailySpend(day2, "openai", "gpt-4o", team, 1, 1, new BigDecimal("0E-10"),
                             2000, 200, 2200))
+                    .verifyComplete();
+        } finally {
+            sink.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
+    void repricingMovesTheRollupByMetadataDimensionValueAsItMovesTheDailyOne(TestDatabase db) {
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url())
+                .schema(db.newSchemaName("reprice_dimension")).build());
+        LocalDate day1 = LocalDate.parse("2025-03-04");
+        try {
+            // acme: one call at a stale price ($2), globex: one at the right price ($0.0035), one without a tenant
+            TrackedRequest acme = Records.minimal(Records.T0).toBuilder().metadata(Map.of("tenant_id", "acme"))
+                    .usage(Usage.of(1000, 100)).cost(Cost.of("1", "1")).build();
+            TrackedRequest globex = Records.minimal(Records.T0.plusSeconds(1)).toBuilder()
+                    .metadata(Map.of("tenant_id", "globex"))
+                    .usage(Usage.of(1000, 100)).cost(Cost.of("0.0025", "0.001")).build();
+            TrackedRequest nobody = Records.minimal(Records.T0.plusSeconds(2)).toBuilder()
+                    .usage(Usage.of(1000, 100)).cost(Cost.of("3", "3")).build();
+            sink.write(List.of(acme, globex, nobody)).block(TIMEOUT);
+            SpectraRequests requests = sink.requests();
+            assertThat(requests.addMetadataDimension("tenant_id").block(TIMEOUT)).isTrue(); // filled from the rows
+            SpendQuery byTenant = SpendQuery.builder(day1, day1.plusDays(1))
+                    .grouping(Grouping.byMetadata("tenant_id")).build();
+            requests.spend(byTenant).map(t -> t.group() + "=" + t.cost().toPlainString() + "/" + t.unpricedRequests())
+                    .as(StepVerifier::create)
+                    .expectNext("acme=2.0000000000/0", "globex=0.0035000000/0")
+                    .verifyComplete();
+
+            requests.reprice(RequestFilter.all(), PricingCatalog.bundled(), 2).as(StepVerifier::create)
+                    .expectNext(2L).verifyComplete(); // globex's cost was already right
+
+            // gpt-4o: 1000 x 2.5e-6 + 100 x 1e-5 = 0.0035 for each tenant; the untenanted call moves no dimension row
+            requests.spend(byTenant).map(t -> t.group() + "=" + t.cost().toPlainString() + "/" + t.unpricedRequests())
+                    .as(StepVerifier::create)
+                    .expectNext("acme=0.0035000000/0", "globex=0.0035000000/0")
+                    .verifyComplete();
+
+            // prices that know no model: both tenants' calls become unpriced, their cost leaves the dimension rollup
+            requests.reprice(RequestFilter.all(), (provider, model, tier, usage) -> null).as(StepVerifier::create)
+                    .expectNext(3L).verifyComplete();
+            requests.spend(byTenant).map(t -> t.group() + "=" + t.cost().toPlainString() + "/" + t.unpricedRequests())
+                    .as(StepVerifier::create)
+                    .expectNext("acme=0.0000000000/1", "globex=0.0000000000/1")
                     .verifyComplete();
         } finally {
             sink.close().block(TIMEOUT);
