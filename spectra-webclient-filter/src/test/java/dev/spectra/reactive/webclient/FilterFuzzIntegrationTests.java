@@ -44,7 +44,7 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 7's fault proof for the WebClient filter: fuzz cases derived from every fixture (see {@link FuzzCorpus};
+ * The fault proof of the WebClient filter: fuzz cases derived from every fixture (see {@link FuzzCorpus};
  * {@value #DEFAULT_CASES} by default, {@code -Dspectra.fuzz.cases=10000} for the long run) are answered over real
  * HTTP on 127.0.0.1 with the fixture's status and content type ({@code application/json},
  * {@code text/event-stream}, {@code application/x-ndjson}), in one to six pieces, sometimes with the connection
