@@ -41,12 +41,18 @@ class SampleProcessIntegrationTests {
         server = EmbeddedServer.start(Map.of("fsync", "off"));
         server.requirePasswords();
         server.execute("postgres", "CREATE ROLE sample_app LOGIN PASSWORD '" + PASSWORD + "'");
-        // a database whose writer may read but not insert: every write fails for good, and says so
+        // a database whose writer holds every right the start-up check asks for, but whose row-level security lets
+        // it only read the requests: every write fails for good, and says so
         server.execute("postgres", "CREATE DATABASE sample_readonly");
         server.execute("postgres", "CREATE ROLE sample_reader LOGIN PASSWORD '" + PASSWORD + "'");
         SpectraSchema.defaultSchema().createOrUpgrade(ConnectionFactories.get(server.r2dbcUrl("sample_readonly")))
                 .block(Duration.ofSeconds(30));
-        server.execute("sample_readonly", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO sample_reader");
+        server.execute("sample_readonly",
+                "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO sample_reader");
+        server.execute("sample_readonly",
+                "GRANT EXECUTE ON FUNCTION public.spectra_create_partitions(integer) TO sample_reader");
+        server.execute("sample_readonly", "ALTER TABLE public.spectra_requests ENABLE ROW LEVEL SECURITY");
+        server.execute("sample_readonly", "CREATE POLICY reads ON public.spectra_requests FOR SELECT USING (true)");
     }
 
     @AfterAll

@@ -1,5 +1,10 @@
 package dev.spectra.reactive.r2dbc;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +26,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.R2dbcPermissionDeniedException;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.ValidationDepth;
@@ -42,9 +48,17 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>One statement per batch, whatever its size: {@code INSERT … SELECT … FROM unnest($1::uuid[], …)}, one
  *       array per column, every value bound (no SQL is ever built from values). Never one round trip per row.</li>
- *   <li>Idempotent: {@code ON CONFLICT DO NOTHING} on the primary key {@code id}, so a batch retried after a
- *       transient error stores each record once; and a record whose {@code (provider, response_id)} is already
- *       stored is skipped (one call captured twice is stored once).</li>
+ *   <li>Idempotent: {@code ON CONFLICT DO NOTHING} on the primary key {@code (id, started_at)}, so a batch retried
+ *       after a transient error stores each record once; and a record whose {@code (provider, response_id)} is
+ *       already stored is skipped (one call captured twice is stored once), whatever months the two fall in: the
+ *       statement writes the pair into {@code spectra_response_ids} first and inserts the record only when it was
+ *       new there.</li>
+ *   <li>Monthly partitions: the sink calls {@code spectra_create_partitions(2)} (the current UTC month and the next
+ *       two) at its first write and in {@link #checkStartup()}, and again once its clock enters the last month
+ *       created: a comparison with the clock per batch, no round trip. A record of a month without a partition is
+ *       stored in the default partition, never refused, and moves into its month's partition when that is created.
+ *       A failure to create partitions does not fail a write (it is logged and tried again a minute later);
+ *       {@link #checkStartup()} reports it.</li>
  *   <li>Transient errors (connection lost or refused, server shutting down or starting, serialization failure,
  *       deadlock, statement timeout, pool acquire timeout) are reported by {@link #isTransient} so the recorder
  *       retries the batch.</li>
@@ -75,10 +89,21 @@ public final class R2dbcSpectraSink implements SpectraSink {
     private final String insertSql;
     /** Where the sink writes, for messages: host, port, database, user; never the password. */
     private final String target;
+    private final String createPartitionsSql;
+    private final String privilegesSql;
+    private final Clock clock;
     private volatile boolean schemaReady;
+    /** When to call {@code spectra_create_partitions} next: the start of the last month it created. */
+    private volatile Instant partitionsDueAt = Instant.MIN;
 
-    private R2dbcSpectraSink(R2dbcSinkOptions options) {
+    /** Months created ahead of the current one. */
+    static final int PARTITION_MONTHS_AHEAD = 2;
+
+    private static final System.Logger LOG = System.getLogger(R2dbcSpectraSink.class.getName());
+
+    private R2dbcSpectraSink(R2dbcSinkOptions options, Clock clock) {
         this.options = options;
+        this.clock = clock;
         this.pool = new ConnectionPool(ConnectionPoolConfiguration.builder(
                         new StatementTimeoutConnectionFactory(connectionFactory(options), options.statementTimeout()))
                 .name("spectra-sink")
@@ -89,7 +114,11 @@ public final class R2dbcSpectraSink implements SpectraSink {
                 .maxIdleTime(options.maxIdleTime())
                 .validationDepth(ValidationDepth.LOCAL)
                 .build());
-        this.insertSql = RequestInsert.sqlWithDailySpend(Identifiers.quote("schema", options.schema().name()));
+        String quotedSchema = Identifiers.quote("schema", options.schema().name());
+        this.insertSql = RequestInsert.sqlWithDailySpend(quotedSchema);
+        this.createPartitionsSql = "SELECT " + quotedSchema + "." + SchemaDdl.CREATE_PARTITIONS_FUNCTION + "("
+                + PARTITION_MONTHS_AHEAD + ")";
+        this.privilegesSql = privilegesSql(quotedSchema);
         this.schemaReady = !options.createSchema();
         this.target = describeTarget(options);
     }
@@ -101,14 +130,21 @@ public final class R2dbcSpectraSink implements SpectraSink {
      * @return the sink; {@link #close()} it to release its pool
      */
     public static R2dbcSpectraSink create(R2dbcSinkOptions options) {
-        return new R2dbcSpectraSink(Objects.requireNonNull(options, "options"));
+        return create(options, Clock.systemUTC());
+    }
+
+    /** A sink whose clock decides when the next months' partitions are due; for tests. */
+    static R2dbcSpectraSink create(R2dbcSinkOptions options, Clock clock) {
+        return new R2dbcSpectraSink(Objects.requireNonNull(options, "options"), Objects.requireNonNull(clock, "clock"));
     }
 
     /**
      * Checks that the sink can write, for an application to call once at start-up and stop when it fails: takes a
      * connection from the pool and, with {@link R2dbcSinkOptions#createSchema()}, creates or upgrades the schema
-     * (else checks that it is at {@link SpectraSchema#CURRENT_VERSION}). A database that is unreachable or does not
-     * answer fails it within the pool's {@link R2dbcSinkOptions#maxAcquireTime()}.
+     * (else checks that it is at {@link SpectraSchema#CURRENT_VERSION}); checks that the user holds every right a
+     * write needs (see {@link SpectraSchema}), and creates the partitions of the current month and the next two. A
+     * database that is unreachable or does not answer fails it within the pool's
+     * {@link R2dbcSinkOptions#maxAcquireTime()}.
      *
      * <pre>{@code
      * sink.checkStartup().block();   // e.g. IllegalStateException: Spectra cannot write to PostgreSQL at
@@ -129,7 +165,8 @@ public final class R2dbcSpectraSink implements SpectraSink {
                         : Mono.error(new IllegalStateException("schema " + options.schema() + " is at version "
                                 + version + ", not " + SpectraSchema.CURRENT_VERSION + ", and createSchema is off: "
                                 + "create it with SpectraSchema#createOrUpgrade or its ddl()")));
-        return connect.then(schema).onErrorMap(e -> new IllegalStateException("Spectra cannot write to " + target
+        return connect.then(schema).then(Mono.defer(this::checkPrivileges)).then(Mono.defer(this::createPartitions))
+                .onErrorMap(e -> new IllegalStateException("Spectra cannot write to " + target
                 + ": " + PgErrors.startupCause(e), e));
     }
 
@@ -149,6 +186,7 @@ public final class R2dbcSpectraSink implements SpectraSink {
         }
         // Deferred: a re-subscription (a retry) checks the schema state anew and re-encodes nothing it kept.
         return Mono.defer(this::ensureSchema)
+                .then(Mono.defer(this::ensurePartitions))
                 .then(Mono.usingWhen(pool.create(), connection -> insertIsolating(connection, batch), Connection::close))
                 .flatMap(rejected -> rejected.isEmpty() ? Mono.<Void>empty()
                         : Mono.error(new RejectedRecordsException(rejected)));
@@ -211,6 +249,74 @@ public final class R2dbcSpectraSink implements SpectraSink {
         }
         // Concurrent first writes may both migrate: harmless, the migration is idempotent and serialized by a lock.
         return options.schema().createOrUpgrade(pool).doOnSuccess(v -> schemaReady = true).then();
+    }
+
+    /**
+     * Creates the next months' partitions when the clock has entered the last month created (or none was yet); a
+     * failure is logged and tried again a minute later, never fails the write: the rows go to the default partition.
+     */
+    private Mono<Void> ensurePartitions() {
+        Instant now = clock.instant();
+        if (now.isBefore(partitionsDueAt)) {
+            return Mono.empty();
+        }
+        return createPartitions().onErrorResume(e -> !isTransient(e), e -> {
+            partitionsDueAt = now.plus(Duration.ofMinutes(1));
+            LOG.log(System.Logger.Level.WARNING, "Spectra could not create the monthly partitions of "
+                    + options.schema() + " (records of months without one go to spectra_requests_default): "
+                    + PgErrors.startupCause(e), e);
+            return Mono.empty();
+        });
+    }
+
+    /**
+     * Calls {@code spectra_create_partitions} and notes when it is due again: at the start of the last month it
+     * created, and not before an hour from now (a server clock behind the sink's creates nothing new).
+     */
+    private Mono<Void> createPartitions() {
+        return Mono.usingWhen(pool.create(), c -> Flux.from(c.createStatement(createPartitionsSql).execute())
+                        .flatMap(r -> r.map((row, meta) -> Objects.requireNonNull(row.get(0, LocalDate.class))))
+                        .single(), Connection::close)
+                .doOnNext(last -> {
+                    Instant due = last.atStartOfDay(ZoneOffset.UTC).toInstant();
+                    Instant soonest = clock.instant().plus(Duration.ofHours(1));
+                    partitionsDueAt = due.isAfter(soonest) ? due : soonest;
+                })
+                .then();
+    }
+
+    /**
+     * Fails with SQLSTATE 42501 naming each right a write needs that the user lacks, so that a missing grant shows at
+     * start-up rather than as failed writes retried in the background.
+     */
+    private Mono<Void> checkPrivileges() {
+        return Mono.usingWhen(pool.create(), c -> Flux.from(c.createStatement(privilegesSql)
+                                .bind(0, Identifiers.quote("schema", options.schema().name())).execute())
+                        .flatMap(r -> r.map((row, meta) -> Objects.requireNonNull(row.get(0, String.class))))
+                        .collectList(), Connection::close)
+                .flatMap(missing -> missing.isEmpty() ? Mono.<Void>empty()
+                        : Mono.error(new R2dbcPermissionDeniedException("the user lacks " + String.join(", ", missing)
+                                + " (grant them as the README's Rights section lists)", "42501")));
+    }
+
+    /** The rights each batch's statement and the partition upkeep need, one row per right the user lacks. */
+    private static String privilegesSql(String quotedSchema) {
+        String tables = String.join(", ",
+                "('" + SchemaDdl.REQUESTS_TABLE + "', 'INSERT')", "('" + SchemaDdl.REQUESTS_TABLE + "', 'SELECT')",
+                "('" + SchemaDdl.RESPONSE_IDS_TABLE + "', 'INSERT')",
+                "('" + SchemaDdl.RESPONSE_IDS_TABLE + "', 'SELECT')",
+                "('" + SchemaDdl.DAILY_SPEND_TABLE + "', 'INSERT')", "('" + SchemaDdl.DAILY_SPEND_TABLE + "', 'SELECT')",
+                "('" + SchemaDdl.DAILY_SPEND_TABLE + "', 'UPDATE')",
+                "('" + SchemaDdl.DAILY_SPEND_METADATA_TABLE + "', 'INSERT')",
+                "('" + SchemaDdl.DAILY_SPEND_METADATA_TABLE + "', 'SELECT')",
+                "('" + SchemaDdl.DAILY_SPEND_METADATA_TABLE + "', 'UPDATE')",
+                "('" + SchemaDdl.METADATA_DIMENSIONS_TABLE + "', 'SELECT')",
+                "('" + SchemaDdl.VERSION_TABLE + "', 'SELECT')");
+        return "SELECT p.privilege || ' on ' || p.name FROM (VALUES " + tables + ") AS p(name, privilege)"
+                + " WHERE NOT has_table_privilege($1 || '.' || p.name, p.privilege)"
+                + " UNION ALL SELECT 'EXECUTE on " + SchemaDdl.CREATE_PARTITIONS_FUNCTION + "(integer)'"
+                + " WHERE NOT has_function_privilege($1 || '." + SchemaDdl.CREATE_PARTITIONS_FUNCTION
+                + "(integer)', 'EXECUTE')";
     }
 
     /** Inserts, and on a per-record error splits the batch to store every record that can be stored. */

@@ -5,11 +5,14 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.spectra.reactive.Cost;
@@ -22,7 +25,6 @@ import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.r2dbc.internal.Identifiers;
 import dev.spectra.reactive.r2dbc.internal.JsonText;
-import dev.spectra.reactive.r2dbc.internal.MetadataIndex;
 import dev.spectra.reactive.r2dbc.internal.RequestInsert;
 import dev.spectra.reactive.r2dbc.internal.RequestRows;
 import dev.spectra.reactive.r2dbc.internal.SchemaDdl;
@@ -37,7 +39,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Reads tracked requests back from PostgreSQL: one by id, searches with keyset paging, totals of usage and cost
- * grouped by provider, model, day or a metadata key, and pruning of old requests.
+ * grouped by provider, model, day or a metadata key, and pruning of old requests (by row, or by dropping whole
+ * monthly partitions).
  *
  * <p>Every method is lazy (nothing runs until subscription) and non-blocking; each subscription takes a connection
  * from the factory and closes it (returns it to its pool) when done. Values in filters are bound as parameters,
@@ -58,6 +61,7 @@ public final class SpectraRequests {
     private final SpectraSchema schema;
     private final String table;
     private final String dailyTable;
+    private final String responseIdsTable;
     private final String lockRequests;
     private final String repriceSql;
     /**
@@ -74,6 +78,7 @@ public final class SpectraRequests {
         this.schema = schema;
         this.table = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.REQUESTS_TABLE;
         this.dailyTable = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.DAILY_SPEND_TABLE;
+        this.responseIdsTable = Identifiers.quote("schema", schema.name()) + "." + SchemaDdl.RESPONSE_IDS_TABLE;
         this.lockRequests = lockRequestsSql(table);
         this.repriceSql = repriceStatement(table, dailyTable, Identifiers.quote("schema", schema.name()));
         this.dimensions = metadataDimensions().collect(Collectors.toUnmodifiableSet())
@@ -200,8 +205,10 @@ public final class SpectraRequests {
     }
 
     /**
-     * Deletes requests started before an instant, in chunks, until none is left. Concurrent pruners skip each
-     * other's rows instead of waiting on them.
+     * Deletes requests started before an instant, in chunks, until none is left, with their rows of
+     * {@code spectra_response_ids} (a call whose request was pruned is stored again if it is captured again).
+     * Concurrent pruners skip each other's rows instead of waiting on them. Whole months go faster with
+     * {@link #dropPartitionsBefore}.
      *
      * @param cutoff requests with {@code started_at} strictly before it are deleted
      * @param chunkSize rows per statement, 1 to 100,000
@@ -212,15 +219,60 @@ public final class SpectraRequests {
         if (chunkSize < 1 || chunkSize > 100_000) {
             throw new IllegalArgumentException("chunkSize must be between 1 and 100000, was " + chunkSize);
         }
-        String text = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-                + " WHERE started_at < $1 ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED)";
+        String text = "WITH deleted AS (DELETE FROM " + table + " WHERE (id, started_at) IN (SELECT id, started_at FROM "
+                + table + " WHERE started_at < $1 ORDER BY started_at LIMIT $2 FOR UPDATE SKIP LOCKED)"
+                + " RETURNING id, provider, response_id),\n"
+                + "ids AS (DELETE FROM " + responseIdsTable + " AS r USING deleted AS d WHERE r.provider = d.provider"
+                + " AND r.response_id = d.response_id AND r.id = d.id RETURNING 1)\n"
+                + "SELECT count(*) FROM deleted";
         Mono<Long> chunk = Mono.usingWhen(connectionFactory.create(),
                 c -> Flux.from(c.createStatement(text).bind(0, cutoff).bind(1, chunkSize).execute())
-                        .flatMap(Result::getRowsUpdated)
+                        .flatMap(r -> r.map((row, meta) -> Objects.requireNonNull(row.get(0, Long.class))))
                         .reduce(0L, Long::sum),
                 Connection::close);
         return chunk.expand(deleted -> deleted == chunkSize ? chunk : Mono.empty()).reduce(0L, Long::sum);
     }
+
+    /**
+     * Drops the monthly partitions of the requests whose whole month (UTC) lies before an instant, oldest first, each
+     * with the rows of {@code spectra_response_ids} of its month, in a transaction of its own: retention by
+     * {@code DROP TABLE}, without the dead rows and vacuuming of a {@code DELETE}. A month that ends after the
+     * instant is kept whole (use {@link #pruneBefore} for its older rows), and so is the default partition, which
+     * holds the rows of months without a partition. The daily rollups keep counting what was dropped, as with
+     * pruning.
+     *
+     * <p>Dropping a partition takes an exclusive lock on the requests table for an instant: writes and reads wait
+     * for it. It needs the rights of the table's owner. Partitions are created by {@code spectra_create_partitions}
+     * (the sink calls it); one created again after being dropped starts empty.
+     *
+     * @param cutoff the months ending at or before it are dropped
+     * @return the months dropped, ascending
+     */
+    public Flux<YearMonth> dropPartitionsBefore(Instant cutoff) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        String quoted = Identifiers.quote("schema", schema.name());
+        String list = "SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid"
+                + " WHERE i.inhparent = to_regclass($1) ORDER BY c.relname";
+        String drop = "SELECT " + quoted + "." + SchemaDdl.DROP_PARTITION_FUNCTION + "($1)";
+        return query(c -> c.createStatement(list).bind(0, table),
+                        row -> Objects.requireNonNull(row.get(0, String.class)))
+                .filter(name -> PARTITION_NAME.matcher(name).matches())
+                .map(name -> YearMonth.parse(name.substring(SchemaDdl.PARTITION_PREFIX.length()), PARTITION_MONTH))
+                .collectList()
+                .flatMapMany(Flux::fromIterable)
+                .filter(month -> !month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant()
+                        .isAfter(cutoff))
+                .concatMap(month -> query(c -> c.createStatement(drop).bind(0, month.atDay(1)),
+                        row -> Boolean.TRUE.equals(row.get(0, Boolean.class)))
+                        .filter(Boolean::booleanValue)
+                        .map(dropped -> month));
+    }
+
+    /** The name of a month's partition: the prefix, then {@code YYYY_MM}. */
+    private static final Pattern PARTITION_NAME = Pattern.compile(Pattern.quote(SchemaDdl.PARTITION_PREFIX)
+            + "\\d{4}_\\d{2}");
+
+    private static final DateTimeFormatter PARTITION_MONTH = DateTimeFormatter.ofPattern("uuuu_MM");
 
     /**
      * The daily spend rollup between two UTC days: one row per day, provider, model and owner, ordered by day, then
@@ -356,7 +408,6 @@ public final class SpectraRequests {
         String dimensions = quoted + "." + SchemaDdl.METADATA_DIMENSIONS_TABLE;
         String metadata = RequestColumn.METADATA.columnName();
         String started = RequestColumn.STARTED_AT.columnName();
-        String index = MetadataIndex.name(key);
         return Mono.usingWhen(connectionFactory.create(), c -> Mono.from(c.beginTransaction())
                         .then(run(c.createStatement("SET LOCAL statement_timeout = 0")))
                         .then(run(c.createStatement("LOCK TABLE " + table + " IN SHARE MODE")))
@@ -370,12 +421,9 @@ public final class SpectraRequests {
                                         + " AT TIME ZONE 'UTC')::date, provider, model, " + RequestInsert.SUMS
                                         + " FROM " + table + " WHERE " + metadata + " ? $1 GROUP BY 1, 2, 3, 4, 5")
                                         .bind(0, key))
-                                // DDL takes no parameters: the server quotes the key as a literal (quote_literal).
-                                .then(Flux.from(c.createStatement("SELECT quote_literal($1)").bind(0, key).execute())
-                                        .flatMap(r -> r.map((row, meta) -> row.get(0, String.class))).single())
-                                .flatMap(literal -> run(c.createStatement("CREATE INDEX IF NOT EXISTS " + index
-                                        + " ON " + table + " ((" + metadata + " -> " + literal + "), " + started
-                                        + " DESC NULLS LAST, id DESC)")))
+                                // the index, named by the key's hash, as the schema's function makes it
+                                .then(run(c.createStatement("SELECT " + quoted + "."
+                                        + SchemaDdl.CREATE_DIMENSION_INDEX_FUNCTION + "($1)").bind(0, key)))
                                 .thenReturn(true))
                         .flatMap(added -> Mono.from(c.commitTransaction()).thenReturn(added)),
                 Connection::close,

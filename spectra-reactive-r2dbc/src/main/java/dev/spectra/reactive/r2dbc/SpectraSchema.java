@@ -20,7 +20,18 @@ import reactor.core.publisher.Mono;
  * <p>{@link #createOrUpgrade} is idempotent and safe when several instances of a service start at once. It first
  * reads the installed version: a schema already at {@link #CURRENT_VERSION} needs nothing, so no lock is taken and
  * no DDL runs (a database user without CREATE rights then writes normally; it needs USAGE on the schema, INSERT
- * on {@code spectra_requests}, SELECT on it to read records back, and SELECT on {@code spectra_schema_version}).
+ * and SELECT on {@code spectra_requests} and {@code spectra_response_ids}, INSERT, SELECT and UPDATE on the daily
+ * rollups {@code spectra_spend_daily} and {@code spectra_spend_daily_metadata}, SELECT on
+ * {@code spectra_metadata_dimensions} and {@code spectra_schema_version}, and EXECUTE on
+ * {@code spectra_create_partitions(integer)}; the sink's start-up check names any of these it lacks).
+ *
+ * <p>{@code spectra_requests} is partitioned by UTC month of {@code started_at}: partitions
+ * {@code spectra_requests_YYYY_MM} and {@code spectra_requests_default} for the rows of months not created. The
+ * server functions {@code spectra_create_partitions(months_ahead)} (the current month and the next ones) and
+ * {@code spectra_create_partition(date)} (one month, moving its rows out of the default partition) run as their owner
+ * ({@code SECURITY DEFINER}), one at a time per schema; {@code spectra_drop_partition(date)} and
+ * {@code spectra_create_dimension_index(key)} run with the caller's rights. Its primary key is
+ * {@code (id, started_at)}; {@code spectra_response_ids} holds each {@code (provider, response_id)} once.
  * Otherwise it migrates in one
  * transaction under a transaction-scoped advisory lock keyed by the schema name, so one instance migrates and the
  * others wait, then find nothing to do. A database at a newer version than this library knows is refused rather

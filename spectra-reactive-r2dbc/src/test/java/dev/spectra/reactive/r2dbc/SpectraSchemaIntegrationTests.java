@@ -34,7 +34,6 @@ class SpectraSchemaIntegrationTests {
                 "spectra_requests_metadata_idx",
                 "spectra_requests_pkey",
                 "spectra_requests_provider_model_idx",
-                "spectra_requests_response_id_key",
                 "spectra_requests_started_at_idx",
                 "spectra_requests_tags_idx",
                 "spectra_requests_trace_id_idx",
@@ -42,9 +41,15 @@ class SpectraSchemaIntegrationTests {
         assertThat(db.single("SELECT indexdef FROM pg_indexes WHERE schemaname = $1"
                 + " AND indexname = 'spectra_requests_metadata_idx'", String.class, schema.name()))
                 .endsWith("USING gin (metadata jsonb_path_ops)");
+        // the partition key is part of the primary key; the response id is unique in a table of its own
         assertThat(db.single("SELECT indexdef FROM pg_indexes WHERE schemaname = $1"
-                + " AND indexname = 'spectra_requests_response_id_key'", String.class, schema.name()))
-                .contains("UNIQUE INDEX").endsWith("(provider, response_id) WHERE (response_id IS NOT NULL)");
+                + " AND indexname = 'spectra_requests_pkey'", String.class, schema.name()))
+                .contains("UNIQUE INDEX").endsWith("(id, started_at)");
+        assertThat(db.single("SELECT indexdef FROM pg_indexes WHERE schemaname = $1"
+                + " AND indexname = 'spectra_response_ids_pkey'", String.class, schema.name()))
+                .contains("UNIQUE INDEX").endsWith("(provider, response_id)");
+        assertThat(db.single("SELECT pg_get_partkeydef(to_regclass(quote_ident($1) || '.spectra_requests'))",
+                String.class, schema.name())).isEqualTo("RANGE (started_at)");
         assertThat(db.single("SELECT indexdef FROM pg_indexes WHERE schemaname = $1"
                 + " AND indexname = 'spectra_requests_trackable_idx'", String.class, schema.name()))
                 .endsWith("(trackable_type, trackable_id, started_at) WHERE (trackable_type IS NOT NULL)");
@@ -191,8 +196,10 @@ class SpectraSchemaIntegrationTests {
 
         assertThat(ddl.get(0)).isEqualTo("CREATE SCHEMA IF NOT EXISTS \"spectra\"");
         assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_requests ("));
+        // seven by version 1 on the plain table; the six that are not unique again on the partitioned one
         assertThat(ddl).filteredOn(s -> (s.contains("CREATE INDEX") || s.contains("CREATE UNIQUE INDEX"))
-                && s.contains(".spectra_requests ")).hasSize(7);
+                && s.contains(".spectra_requests ")).hasSize(13);
+        assertThat(ddl).anySatisfy(s -> assertThat(s).endsWith("PARTITION BY RANGE (started_at)"));
         assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_budget_spend ("));
         assertThat(ddl).anySatisfy(s -> assertThat(s).startsWith("CREATE TABLE \"spectra\".spectra_spend_daily ("));
         assertThat(String.join("\n", ddl)).doesNotContain("%1$s");

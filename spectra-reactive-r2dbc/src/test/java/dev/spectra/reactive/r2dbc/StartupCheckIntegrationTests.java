@@ -34,6 +34,7 @@ class StartupCheckIntegrationTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String PASSWORD = "s3cret-Startup-9";
     private static final String WRITER_PASSWORD = "wr1ter-Pass-7";
+    private static final String PARTIAL_PASSWORD = "part1al-Pass-3";
 
     private static EmbeddedServer server;
 
@@ -57,6 +58,18 @@ class StartupCheckIntegrationTests {
         server.execute("spectra_prod",
                 "GRANT INSERT, SELECT, UPDATE ON public.spectra_spend_daily_metadata TO spectra_writer");
         server.execute("spectra_prod", "GRANT SELECT ON public.spectra_metadata_dimensions TO spectra_writer");
+        server.execute("spectra_prod", "GRANT INSERT, SELECT ON public.spectra_response_ids TO spectra_writer");
+        server.execute("spectra_prod",
+                "GRANT EXECUTE ON FUNCTION public.spectra_create_partitions(integer) TO spectra_writer");
+        // a writer granted everything but the response ids and the partition upkeep
+        server.execute("postgres", "CREATE ROLE spectra_partial LOGIN PASSWORD '" + PARTIAL_PASSWORD + "'");
+        server.execute("spectra_prod", "GRANT INSERT, SELECT ON public.spectra_requests TO spectra_partial");
+        server.execute("spectra_prod", "GRANT SELECT ON public.spectra_schema_version TO spectra_partial");
+        server.execute("spectra_prod",
+                "GRANT INSERT, SELECT, UPDATE ON public.spectra_spend_daily TO spectra_partial");
+        server.execute("spectra_prod",
+                "GRANT INSERT, SELECT, UPDATE ON public.spectra_spend_daily_metadata TO spectra_partial");
+        server.execute("spectra_prod", "GRANT SELECT ON public.spectra_metadata_dimensions TO spectra_partial");
     }
 
     @AfterAll
@@ -173,6 +186,17 @@ class StartupCheckIntegrationTests {
                 + "\"postgres\", user \"postgres\", schema \"never_created\": schema \"never_created\" is at version 0, "
                 + "not " + SpectraSchema.CURRENT_VERSION + ", and createSchema is off: create it with "
                 + "SpectraSchema#createOrUpgrade or its ddl()");
+    }
+
+    @Test
+    void aWriterWithoutRightsOnTheResponseIdsOrThePartitionsIsToldWhichItLacks() {
+        Throwable e = check(sink(url("spectra_partial", PARTIAL_PASSWORD, "spectra_prod"), b -> b));
+
+        assertThat(e).hasMessage("Spectra cannot write to PostgreSQL at localhost:" + server.port() + ", database "
+                + "\"spectra_prod\", user \"spectra_partial\", schema \"public\": permission denied: the user lacks "
+                + "INSERT on spectra_response_ids, SELECT on spectra_response_ids, "
+                + "EXECUTE on spectra_create_partitions(integer) (grant them as the README's Rights section lists)"
+                + " (42501)");
     }
 
     @Test

@@ -14,9 +14,12 @@ import dev.spectra.reactive.RequestColumn;
  * {@code VALUES}. {@code jsonb} columns travel as {@code text[]} cast per element, because the driver has no
  * {@code Json[]} codec. The sink binds each array as its text literal ({@link LiteralBatch}).
  *
- * <p>{@code ON CONFLICT DO NOTHING} makes the statement idempotent: a retried batch skips the rows already
- * stored (primary key {@code id}), and a record whose {@code (provider, response_id)} is already stored is
- * skipped too (the same call captured twice).
+ * <p>Idempotent, and one call captured twice is stored once. The unnested batch is materialised once; its
+ * {@code (provider, response_id)} pairs go first into {@link SchemaDdl#RESPONSE_IDS_TABLE} with
+ * {@code ON CONFLICT DO NOTHING}, and a row with a response id is inserted into the requests only when its pair was
+ * new there, whichever month's partition holds the row stored before. A row without a response id is inserted with
+ * {@code ON CONFLICT DO NOTHING} on the primary key {@code (id, started_at)}, so a retried batch skips the rows
+ * already stored (a retried row with a response id finds its pair already stored and is skipped the same way).
  */
 public final class RequestInsert {
 
@@ -30,12 +33,19 @@ public final class RequestInsert {
     }
 
     /**
-     * The statement for a table.
+     * The statement for a schema.
      *
-     * @param qualifiedTable the quoted, schema-qualified table name
-     * @return {@code INSERT … SELECT … FROM unnest($1::uuid[], …) … ON CONFLICT DO NOTHING}
+     * @param quotedSchema the quoted schema name
+     * @return {@code WITH batch AS MATERIALIZED (SELECT … FROM unnest($1::uuid[], …)), ids AS (INSERT INTO
+     *         spectra_response_ids … ON CONFLICT DO NOTHING RETURNING …) INSERT INTO spectra_requests … ON CONFLICT
+     *         DO NOTHING}
      */
-    public static String sql(String qualifiedTable) {
+    public static String sql(String quotedSchema) {
+        return batchAndResponseIds(quotedSchema) + "\n" + insertRequests(quotedSchema);
+    }
+
+    /** The batch, unnested once, and the insert of its response ids, which returns the rows whose pair was new. */
+    private static String batchAndResponseIds(String quotedSchema) {
         StringBuilder names = new StringBuilder();
         StringBuilder select = new StringBuilder();
         StringBuilder arrays = new StringBuilder();
@@ -46,12 +56,23 @@ public final class RequestInsert {
             names.append(sep).append(c.columnName());
             select.append(sep).append("u.").append(c.columnName());
             if (codec == ColumnCodec.JSONB) {
-                select.append("::").append(c.sqlType());
+                select.append("::").append(c.sqlType()).append(" AS ").append(c.columnName());
             }
             arrays.append(sep).append('$').append(i + 1).append("::").append(codec.arrayType);
         }
-        return "INSERT INTO " + qualifiedTable + " (" + names + ")\nSELECT " + select + "\nFROM unnest(" + arrays
-                + ")\n  AS u(" + names + ")\nON CONFLICT DO NOTHING";
+        String key = PROVIDER + ", " + RESPONSE_ID + ", " + ID + ", " + STARTED;
+        return "WITH batch AS MATERIALIZED (\nSELECT " + select + "\nFROM unnest(" + arrays + ")\n  AS u(" + names
+                + ")\n),\nids AS (\nINSERT INTO " + quotedSchema + "." + SchemaDdl.RESPONSE_IDS_TABLE + " (" + key
+                + ")\nSELECT " + key + " FROM batch WHERE " + RESPONSE_ID + " IS NOT NULL\nON CONFLICT DO NOTHING"
+                + "\nRETURNING " + ID + ", " + STARTED + "\n)";
+    }
+
+    /** The insert of the batch's rows that have no response id or whose response id was new. */
+    private static String insertRequests(String quotedSchema) {
+        String names = String.join(", ", columnNames());
+        return "INSERT INTO " + quotedSchema + "." + SchemaDdl.REQUESTS_TABLE + " (" + names + ")\nSELECT " + names
+                + " FROM batch\nWHERE " + RESPONSE_ID + " IS NULL OR (" + ID + ", " + STARTED + ") IN (SELECT " + ID
+                + ", " + STARTED + " FROM ids)\nON CONFLICT DO NOTHING";
     }
 
     /**
@@ -64,7 +85,7 @@ public final class RequestInsert {
      * are upserted in key order, so concurrent batches lock rollup rows in the same order.
      *
      * @param quotedSchema the quoted schema name
-     * @return {@code WITH inserted AS (INSERT … RETURNING …), by_metadata AS (INSERT … ON CONFLICT … DO UPDATE)
+     * @return {@code WITH batch …, ids …, inserted AS (INSERT … RETURNING …), by_metadata AS (INSERT … ON CONFLICT … DO UPDATE)
      *         INSERT INTO spectra_spend_daily … ON CONFLICT … DO UPDATE}
      */
     public static String sqlWithDailySpend(String quotedSchema) {
@@ -76,8 +97,8 @@ public final class RequestInsert {
         String metadata = RequestColumn.METADATA.columnName();
         String returning = String.join(", ", started, provider, model, type, id, COST, IN, OUT, TOTAL, metadata);
         String day = "(" + started + " AT TIME ZONE 'UTC')::date";
-        return "WITH inserted AS (\n" + sql(quotedSchema + "." + SchemaDdl.REQUESTS_TABLE) + "\nRETURNING "
-                + returning + "\n),\nby_metadata AS (\nINSERT INTO " + quotedSchema + "."
+        return batchAndResponseIds(quotedSchema) + ",\ninserted AS (\n" + insertRequests(quotedSchema)
+                + "\nRETURNING " + returning + "\n),\nby_metadata AS (\nINSERT INTO " + quotedSchema + "."
                 + SchemaDdl.DAILY_SPEND_METADATA_TABLE + " AS d (key, value, day, provider, model, " + SUM_COLUMNS
                 + ")\nSELECT k.key, i." + metadata + " -> k.key, " + day + ", " + provider + ", " + model + ", "
                 + SUMS + "\nFROM inserted i JOIN " + quotedSchema + "." + SchemaDdl.METADATA_DIMENSIONS_TABLE
@@ -90,6 +111,10 @@ public final class RequestInsert {
                 + "ON CONFLICT (day, provider, model, trackable_type, trackable_id) DO UPDATE SET " + ADD_SUMS;
     }
 
+    private static final String ID = RequestColumn.ID.columnName();
+    private static final String PROVIDER = RequestColumn.PROVIDER.columnName();
+    private static final String RESPONSE_ID = RequestColumn.RESPONSE_ID.columnName();
+    private static final String STARTED = RequestColumn.STARTED_AT.columnName();
     private static final String COST = RequestColumn.TOTAL_COST.columnName();
     private static final String IN = RequestColumn.INPUT_TOKENS.columnName();
     private static final String OUT = RequestColumn.OUTPUT_TOKENS.columnName();

@@ -46,6 +46,29 @@ public final class SchemaDdl {
     /** The table recording which migrations ran. */
     public static final String VERSION_TABLE = "spectra_schema_version";
 
+    /** The comment on the requests table, made by version 1 and again by version 8 on the partitioned table. */
+    private static final String REQUESTS_COMMENT =
+            "COMMENT ON TABLE %1$s.spectra_requests IS 'One row per tracked LLM call (Spectra Reactive)'";
+
+    /**
+     * The indexes of the requests besides the primary key and the unique response id: made by version 1 on the plain
+     * table, and by version 8 again on the partitioned one (as partitioned indexes, so every partition has them).
+     */
+    private static final List<String> REQUEST_INDEXES = List.of(
+            "CREATE INDEX spectra_requests_started_at_idx ON %1$s.spectra_requests (started_at)",
+            """
+            CREATE INDEX spectra_requests_provider_model_idx
+                ON %1$s.spectra_requests (provider, model, started_at)""",
+            "CREATE INDEX spectra_requests_trace_id_idx ON %1$s.spectra_requests (trace_id)",
+            """
+            CREATE INDEX spectra_requests_trackable_idx
+                ON %1$s.spectra_requests (trackable_type, trackable_id, started_at)
+                WHERE trackable_type IS NOT NULL""",
+            // jsonb_path_ops: smaller and faster for @> (the only metadata operator the query API uses).
+            "CREATE INDEX spectra_requests_metadata_idx ON %1$s.spectra_requests USING gin (metadata jsonb_path_ops)",
+            // Default jsonb_ops: tags need ?| and ?& as well as @>.
+            "CREATE INDEX spectra_requests_tags_idx ON %1$s.spectra_requests USING gin (tags)");
+
     /**
      * Migrations after the first, ascending. A column added to {@link RequestColumn} gets its own migration here,
      * {@code addColumns(2, "…", RequestColumn.NEW_COLUMN)}; version 1 creates every column no later migration adds,
@@ -58,7 +81,8 @@ public final class SchemaDdl {
             addColumns(5, "upstream_provider: the provider a router passed the call on to",
                     RequestColumn.UPSTREAM_PROVIDER),
             rollingBudgetBuckets(),
-            metadataDimensions());
+            metadataDimensions(),
+            partitionedByMonth());
 
     /** The daily spend rollup, written in the statement that inserts each batch. */
     public static final String DAILY_SPEND_TABLE = "spectra_spend_daily";
@@ -202,6 +226,177 @@ public final class SchemaDdl {
                 List.of());
     }
 
+    /** The table that stores each (provider, response id) once, across the monthly partitions of the requests. */
+    public static final String RESPONSE_IDS_TABLE = "spectra_response_ids";
+
+    /** The partition of the requests that holds the rows of no month whose partition was created. */
+    public static final String DEFAULT_PARTITION = "spectra_requests_default";
+
+    /** The name of a month's partition is this prefix and the month as {@code YYYY_MM} (UTC months). */
+    public static final String PARTITION_PREFIX = "spectra_requests_";
+
+    /** The server function creating the current month's partition and the next N: {@code (months_ahead int)}. */
+    public static final String CREATE_PARTITIONS_FUNCTION = "spectra_create_partitions";
+
+    /** The server function creating one month's partition: {@code (month date)}. */
+    public static final String CREATE_PARTITION_FUNCTION = "spectra_create_partition";
+
+    /** The server function dropping one month's partition and its response ids: {@code (month date)}. */
+    public static final String DROP_PARTITION_FUNCTION = "spectra_drop_partition";
+
+    /** The server function making a metadata dimension's index on the requests: {@code (key text)}. */
+    public static final String CREATE_DIMENSION_INDEX_FUNCTION = "spectra_create_dimension_index";
+
+    /**
+     * Taken first by every function that creates or drops a partition: they run one at a time per schema, so two
+     * sinks crossing into a new month together create it once.
+     */
+    private static final String PARTITIONS_LOCK =
+            "PERFORM pg_advisory_xact_lock(hashtextextended('dev.spectra.reactive:partitions:' || current_schema(), 0));";
+
+    /**
+     * Version 8: the requests partitioned by month of {@code started_at} (UTC), with a default partition for the rows
+     * of months not created, and the response ids in a table of their own.
+     *
+     * <p>PostgreSQL requires the partition key in every unique index of a partitioned table, so the primary key
+     * becomes {@code (id, started_at)} and the unique {@code (provider, response_id)} index cannot stay: the two
+     * captures of one call (operator and WebClient filter) start microseconds apart, possibly in two months.
+     * {@code spectra_response_ids} keeps each {@code (provider, response_id)} once instead; the batch insert writes it
+     * first and inserts a request with a response id only when its id was new there.
+     *
+     * <p>The stored rows are moved: the table is renamed, the partitioned one made {@code LIKE} it (the same columns
+     * in the same order, their defaults, comments and check constraints), the months of its rows and the current
+     * month and the next two created, the rows copied, the old table dropped, and the primary key and the indexes
+     * (those of version 1 and each metadata dimension's) made on the partitioned table, once the rows are in.
+     *
+     * <p>The functions run with {@code search_path} set to the schema (and {@code pg_temp} last), so nothing in their
+     * bodies names it. {@code spectra_create_partition} and {@code spectra_create_partitions} are
+     * {@code SECURITY DEFINER}, so that a writer that may not create tables still gets its months created; their
+     * {@code EXECUTE} right is revoked from {@code PUBLIC} and granted by the administrator to the writer.
+     */
+    private static Migration partitionedByMonth() {
+        String schemaPath = " SET search_path = %1$s, pg_temp AS $$\n";
+        List<String> statements = new ArrayList<>(List.of(
+                "ALTER TABLE %1$s.spectra_requests RENAME TO spectra_requests_unpartitioned",
+                "ALTER TABLE %1$s.spectra_requests_unpartitioned RENAME CONSTRAINT spectra_requests_pkey"
+                        + " TO spectra_requests_unpartitioned_pkey",
+                """
+                CREATE TABLE %1$s.spectra_requests (LIKE %1$s.spectra_requests_unpartitioned
+                    INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)
+                    PARTITION BY RANGE (started_at)""",
+                REQUESTS_COMMENT,
+                "CREATE TABLE %1$s.spectra_requests_default PARTITION OF %1$s.spectra_requests DEFAULT",
+                "CREATE TABLE %1$s.spectra_response_ids (\n"
+                        + "    provider    " + RequestColumn.PROVIDER.sqlType() + " NOT NULL,\n"
+                        + "    response_id " + RequestColumn.RESPONSE_ID.sqlType() + " NOT NULL,\n"
+                        + "    id          " + RequestColumn.ID.sqlType() + " NOT NULL,\n"
+                        + "    started_at  " + RequestColumn.STARTED_AT.sqlType() + " NOT NULL,\n"
+                        + "    CONSTRAINT spectra_response_ids_pkey PRIMARY KEY (provider, response_id)\n)",
+                "CREATE INDEX spectra_response_ids_started_at_idx ON %1$s.spectra_response_ids (started_at)",
+                "COMMENT ON TABLE %1$s.spectra_response_ids IS 'Each (provider, response_id) of spectra_requests once,"
+                        + " with the id and started_at of the request stored for it (Spectra Reactive): one call captured"
+                        + " twice is stored once, whichever months the captures fall in'",
+                "CREATE FUNCTION %1$s.spectra_create_partition(month date) RETURNS boolean"
+                        + " LANGUAGE plpgsql SECURITY DEFINER" + schemaPath + """
+                DECLARE
+                    lo timestamptz := date_trunc('month', month::timestamp) AT TIME ZONE 'UTC';
+                    hi timestamptz := (date_trunc('month', month::timestamp) + interval '1 month') AT TIME ZONE 'UTC';
+                    part text := 'spectra_requests_' || to_char(month, 'YYYY_MM');
+                BEGIN
+                    %2$s
+                    IF to_regclass(quote_ident(part)) IS NOT NULL THEN
+                        RETURN false;
+                    END IF;
+                    -- The rows of the month already in the default partition move into the new one, which is then
+                    -- attached: inserts into the default partition wait meanwhile, inserts into other months do not.
+                    LOCK TABLE ONLY spectra_requests IN SHARE UPDATE EXCLUSIVE MODE;
+                    LOCK TABLE spectra_requests_default IN ACCESS EXCLUSIVE MODE;
+                    EXECUTE format('CREATE TABLE %%I (LIKE spectra_requests'
+                        || ' INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)', part);
+                    EXECUTE format('WITH moved AS (DELETE FROM spectra_requests_default'
+                        || ' WHERE started_at >= $1 AND started_at < $2 RETURNING *) INSERT INTO %%I SELECT * FROM moved',
+                        part) USING lo, hi;
+                    EXECUTE format('ALTER TABLE spectra_requests ATTACH PARTITION %%I FOR VALUES FROM (%%L) TO (%%L)',
+                        part, lo, hi);
+                    RETURN true;
+                END
+                $$""".replace("%2$s", PARTITIONS_LOCK),
+                "COMMENT ON FUNCTION %1$s.spectra_create_partition(date) IS 'Creates the partition of spectra_requests"
+                        + " for the UTC month of the date, moving its rows out of the default partition; false when it"
+                        + " exists (Spectra Reactive)'",
+                "CREATE FUNCTION %1$s.spectra_create_partitions(months_ahead integer) RETURNS date"
+                        + " LANGUAGE plpgsql SECURITY DEFINER" + schemaPath + """
+                DECLARE
+                    first_month date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
+                BEGIN
+                    IF months_ahead IS NULL OR months_ahead < 0 OR months_ahead > 120 THEN
+                        RAISE EXCEPTION 'months_ahead must be between 0 and 120, was %%', months_ahead
+                            USING ERRCODE = '22023';
+                    END IF;
+                    FOR i IN 0 .. months_ahead LOOP
+                        PERFORM spectra_create_partition((first_month + make_interval(months => i))::date);
+                    END LOOP;
+                    RETURN (first_month + make_interval(months => months_ahead))::date;
+                END
+                $$""",
+                "COMMENT ON FUNCTION %1$s.spectra_create_partitions(integer) IS 'Creates the partitions of"
+                        + " spectra_requests for the current UTC month and the next months_ahead; returns the first day"
+                        + " of the last (Spectra Reactive)'",
+                "REVOKE EXECUTE ON FUNCTION %1$s.spectra_create_partition(date) FROM PUBLIC",
+                "REVOKE EXECUTE ON FUNCTION %1$s.spectra_create_partitions(integer) FROM PUBLIC",
+                "CREATE FUNCTION %1$s.spectra_drop_partition(month date) RETURNS boolean LANGUAGE plpgsql"
+                        + schemaPath + """
+                DECLARE
+                    lo timestamptz := date_trunc('month', month::timestamp) AT TIME ZONE 'UTC';
+                    hi timestamptz := (date_trunc('month', month::timestamp) + interval '1 month') AT TIME ZONE 'UTC';
+                    part regclass := to_regclass(quote_ident('spectra_requests_' || to_char(month, 'YYYY_MM')));
+                BEGIN
+                    %2$s
+                    IF part IS NULL OR NOT EXISTS (SELECT 1 FROM pg_inherits
+                            WHERE inhrelid = part AND inhparent = 'spectra_requests'::regclass) THEN
+                        RETURN false;
+                    END IF;
+                    DELETE FROM spectra_response_ids WHERE started_at >= lo AND started_at < hi;
+                    EXECUTE format('DROP TABLE %%s', part);
+                    RETURN true;
+                END
+                $$""".replace("%2$s", PARTITIONS_LOCK),
+                "COMMENT ON FUNCTION %1$s.spectra_drop_partition(date) IS 'Drops the partition of spectra_requests for"
+                        + " the UTC month of the date and the response ids of that month; false when there is none"
+                        + " (Spectra Reactive)'",
+                "CREATE FUNCTION %1$s.spectra_create_dimension_index(key text) RETURNS text LANGUAGE plpgsql"
+                        + schemaPath + """
+                DECLARE
+                    index_name text := 'spectra_requests_metadata_'
+                        || left(encode(sha256(convert_to(key, 'UTF8')), 'hex'), 16);
+                BEGIN
+                    EXECUTE format('CREATE INDEX IF NOT EXISTS %%I ON spectra_requests'
+                        || ' ((metadata -> %%L), started_at DESC NULLS LAST, id DESC)', index_name, key);
+                    RETURN index_name;
+                END
+                $$""",
+                "COMMENT ON FUNCTION %1$s.spectra_create_dimension_index(text) IS 'Creates the index of a metadata"
+                        + " dimension on spectra_requests, named by the key''s SHA-256; returns its name"
+                        + " (Spectra Reactive)'",
+                """
+                SELECT %1$s.spectra_create_partition(m) FROM (SELECT DISTINCT
+                    date_trunc('month', started_at AT TIME ZONE 'UTC')::date AS m
+                    FROM %1$s.spectra_requests_unpartitioned) AS months ORDER BY m""",
+                "SELECT %1$s.spectra_create_partitions(2)",
+                "INSERT INTO %1$s.spectra_requests SELECT * FROM %1$s.spectra_requests_unpartitioned",
+                """
+                INSERT INTO %1$s.spectra_response_ids (provider, response_id, id, started_at)
+                    SELECT provider, response_id, id, started_at FROM %1$s.spectra_requests_unpartitioned
+                    WHERE response_id IS NOT NULL""",
+                "DROP TABLE %1$s.spectra_requests_unpartitioned",
+                "ALTER TABLE %1$s.spectra_requests ADD CONSTRAINT spectra_requests_pkey PRIMARY KEY (id, started_at)"));
+        statements.addAll(REQUEST_INDEXES);
+        statements.add("SELECT %1$s.spectra_create_dimension_index(key) FROM %1$s.spectra_metadata_dimensions"
+                + " ORDER BY key");
+        return new Migration(8, "spectra_requests partitioned by month; response ids in spectra_response_ids",
+                statements, List.of());
+    }
+
     /**
      * Version 2: where a cost comes from ({@code cost_source}), the provider's own figure ({@code provider_cost}),
      * and the pricing status of cache reads priced at a provider's documented rate. Rows stored before keep
@@ -235,26 +430,15 @@ public final class SchemaDdl {
                 CONSTRAINT spectra_requests_tags_check CHECK (jsonb_typeof(tags) = 'array'),
                 CONSTRAINT spectra_requests_metadata_check CHECK (jsonb_typeof(metadata) = 'object')
             )""",
-            "COMMENT ON TABLE %1$s.spectra_requests IS 'One row per tracked LLM call (Spectra Reactive)'",
+            REQUESTS_COMMENT,
             "COMMENT ON COLUMN %1$s.spectra_requests.total_cost IS 'USD, exact; NULL when the call was not priced'",
             // One call captured twice (operator and WebClient filter) is stored once. Scoped by provider: response
             // ids are minted per provider, and OpenAI-compatible servers reuse the same id shapes.
             """
             CREATE UNIQUE INDEX spectra_requests_response_id_key
                 ON %1$s.spectra_requests (provider, response_id) WHERE response_id IS NOT NULL""",
-            "CREATE INDEX spectra_requests_started_at_idx ON %1$s.spectra_requests (started_at)",
-            """
-            CREATE INDEX spectra_requests_provider_model_idx
-                ON %1$s.spectra_requests (provider, model, started_at)""",
-            "CREATE INDEX spectra_requests_trace_id_idx ON %1$s.spectra_requests (trace_id)",
-            """
-            CREATE INDEX spectra_requests_trackable_idx
-                ON %1$s.spectra_requests (trackable_type, trackable_id, started_at)
-                WHERE trackable_type IS NOT NULL""",
-            // jsonb_path_ops: smaller and faster for @> (the only metadata operator the query API uses).
-            "CREATE INDEX spectra_requests_metadata_idx ON %1$s.spectra_requests USING gin (metadata jsonb_path_ops)",
-            // Default jsonb_ops: tags need ?| and ?& as well as @>.
-            "CREATE INDEX spectra_requests_tags_idx ON %1$s.spectra_requests USING gin (tags)"),
+            REQUEST_INDEXES.get(0), REQUEST_INDEXES.get(1), REQUEST_INDEXES.get(2), REQUEST_INDEXES.get(3),
+            REQUEST_INDEXES.get(4), REQUEST_INDEXES.get(5)),
             columnsOfVersion1());
 
     /** Every migration, ascending. */

@@ -181,7 +181,7 @@ class InternalsUnitTests {
 
     @Test
     void theInsertHasOneConstantShapeWithEveryValueBound() {
-        String sql = RequestInsert.sql("\"s\".spectra_requests");
+        String sql = RequestInsert.sql("\"s\"");
 
         Matcher placeholders = Pattern.compile("\\$(\\d+)::").matcher(sql);
         int count = 0;
@@ -189,10 +189,17 @@ class InternalsUnitTests {
             assertThat(Integer.parseInt(placeholders.group(1))).isEqualTo(++count);
         }
         assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(RequestColumn.values().length);
-        assertThat(sql).startsWith("INSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
+        // the batch unnested once; its response ids written first; the requests whose response id was new, or
+        // that have none, inserted after
+        assertThat(sql).startsWith("WITH batch AS MATERIALIZED (\nSELECT u.id, u.trace_id, u.response_id,")
                 .contains("FROM unnest($1::uuid[], $2::text[],")
-                .contains("u.metadata::jsonb")
-                .endsWith("ON CONFLICT DO NOTHING")
+                .contains("u.metadata::jsonb AS metadata")
+                .contains("ids AS (\nINSERT INTO \"s\".spectra_response_ids (provider, response_id, id, started_at)\n"
+                        + "SELECT provider, response_id, id, started_at FROM batch WHERE response_id IS NOT NULL\n"
+                        + "ON CONFLICT DO NOTHING\nRETURNING id, started_at\n)")
+                .contains("\nINSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
+                .endsWith("FROM batch\nWHERE response_id IS NULL OR (id, started_at) IN (SELECT id, started_at FROM ids)"
+                        + "\nON CONFLICT DO NOTHING")
                 .doesNotContain("'");
         assertThat(LiteralBatch.encode(List.of())).hasSize(RequestColumn.values().length).containsOnly("{}");
     }
