@@ -18,81 +18,127 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes {@code docs/benchmarks.md} from one run of {@code scripts/bench.sh}: JMH's JSON results (operator overhead,
- * WebClient filter, stream scanning) and the R2DBC write benchmark's output. Ratios between variants
- * measured side by side in that run are the headline; absolute numbers are context for this machine.
+ * Writes {@code docs/benchmarks.md} from the files one run of {@code scripts/bench.sh} leaves in its results
+ * directory, and marks every performance target met or missed from the figures of that run.
  *
- * <p>Usage: {@code BenchmarkReport <jmh.json> <r2dbc-write.txt> <machine.txt> <docs/benchmarks.md>}.
+ * <p>Usage: {@code BenchmarkReport <results dir> <docs/benchmarks.md>}. The results directory holds:
+ * <ul>
+ *   <li>{@code machine.txt}: one line describing the machine and its load;</li>
+ *   <li>{@code jmh.json}: JMH's JSON for the operators ({@code TrackingOverheadBenchmark}) and stream scanning
+ *       ({@code StreamScanBenchmark}), run with {@code -prof gc};</li>
+ *   <li>{@code filter-jmh.json}: JMH's JSON for {@code FilterOverheadBenchmark}, run on its own, pinned to one CPU,
+ *       with {@code -prof gc}; its times are read as medians of the measurement iterations;</li>
+ *   <li>{@code filter-pinning.txt}: the command that pinned the filter's JVM to one CPU, empty when it ran
+ *       unpinned;</li>
+ *   <li>{@code filter-alloc.txt}: the output of {@link FilterAllocationCount} (bytes per call on every thread);</li>
+ *   <li>{@code r2dbc-write.txt}: {@link WriteBenchmark}'s output, sections headed {@code == indexes=NAME};</li>
+ *   <li>{@code scale.txt}: {@link ScaleQueryBenchmark}'s output (absent when the run skipped it).</li>
+ * </ul>
+ *
+ * <p>Text written by hand survives a rewrite: whatever the existing document holds between
+ * {@code <!-- notes:NAME -->} and {@code <!-- /notes:NAME -->} is carried into the new one at the same place, for
+ * the names {@code tracking}, {@code filter}, {@code scan}, {@code write} and {@code scale}. Such text explains where
+ * the time and bytes go; the figures themselves all come from the run.
  */
 public final class BenchmarkReport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** A method row of the R2DBC write benchmark's table: {@code | sink | 17,000 | ...}. */
-    private static final Pattern ROW = Pattern.compile("^\\| (sink|copy) \\| ([0-9,]+) \\|");
+    private static final Pattern NOTES = Pattern.compile(
+            "<!-- notes:(\\w+) -->\\n(.*?)<!-- /notes:\\1 -->", Pattern.DOTALL);
+    /** A method row of the write benchmark's table: {@code | sink | 17,000 | ...}. */
+    private static final Pattern WRITE_ROW = Pattern.compile("^\\| (sink|copy) \\| ([0-9,]+) \\|");
+    /** The summary line of {@link FilterAllocationCount}. */
+    private static final Pattern ALLOC = Pattern.compile(
+            "filter: ([+-][0-9]+) B per JSON call, ([+-][0-9]+) B per stream, ([+-][0-9]+) B per stream event");
+    /** A row of the scale benchmark's timing table: {@code | name | 1.2 ms | 3.4 ms | 5.6 ms |}. */
+    private static final Pattern SCALE_ROW = Pattern.compile(
+            "^\\| (.+?) \\| ([0-9.]+) ms \\| ([0-9.]+) ms \\| ([0-9.]+) ms \\|$");
+    private static final Pattern EXECUTION = Pattern.compile("Execution Time: ([0-9.]+) ms");
 
-    /** One JMH result: score and error of the primary metric and of allocation per op. */
-    record Result(String benchmark, Map<String, String> params, double score, double error, String unit,
-                  double bytesPerOp, double bytesPerOpError, double auxBytesPerSecond) {
+    private static final double TRACKED_NS = 300;
+    private static final double TRACKED_BYTES = 400;
+    private static final double TRACKED_VS_MICROMETER = 0.5;
+    private static final double FILTER_CALL_US = 3;
+    private static final double FILTER_CALL_BYTES = 2048;
+    private static final double FILTER_JSON_RATIO = 0.92;
+    private static final double FILTER_EVENT_NS = 250;
+    private static final double FILTER_STREAM_RATIO = 0.93;
+    private static final double SINK_VS_COPY = 0.95;
+    private static final double SCALE_P95_MS = 50;
+
+    /** One JMH result: the primary metric (mean, error, median) and allocation per operation. */
+    record Result(String benchmark, Map<String, String> params, double score, double error, double median,
+                  String unit, double bytesPerOp, double auxBytesPerSecond) {
     }
 
-    private BenchmarkReport() {
+    /** One row of the targets table. */
+    record Target(String what, String target, String figure, boolean met) {
+    }
+
+    private final Path results;
+    private final Map<String, String> notes;
+    private final List<Target> targets = new ArrayList<>();
+
+    private BenchmarkReport(Path results, Map<String, String> notes) {
+        this.results = results;
+        this.notes = notes;
     }
 
     /**
-     * @param args the JMH JSON, the R2DBC benchmark output, a machine description, the file to write
+     * @param args the results directory and the document to write (and whose notes blocks to keep)
      * @throws IOException when a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: BenchmarkReport <jmh.json> <r2dbc-write.txt> <machine.txt> <docs/benchmarks.md>");
+        if (args.length != 2) {
+            System.err.println("usage: BenchmarkReport <results dir> <docs/benchmarks.md>");
             System.exit(2);
         }
-        JsonNode jmh = JSON.readTree(Files.readString(Path.of(args[0])));
-        List<Result> results = new ArrayList<>();
-        for (JsonNode r : jmh) {
-            Map<String, String> params = new LinkedHashMap<>();
-            r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
-            JsonNode secondary = r.path("secondaryMetrics");
-            results.add(new Result(r.path("benchmark").asString().replaceAll(".*\\.(\\w+\\.\\w+)$", "$1"), params,
-                    num(r.path("primaryMetric").path("score")), num(r.path("primaryMetric").path("scoreError")),
-                    r.path("primaryMetric").path("scoreUnit").asString(),
-                    num(secondary.path("gc.alloc.rate.norm").path("score")),
-                    num(secondary.path("gc.alloc.rate.norm").path("scoreError")),
-                    num(secondary.path("bytes").path("score"))));
-        }
-        String jvm = jmh.size() == 0 ? "?" : jmh.get(0).path("vmName").asString() + " " + jmh.get(0).path("vmVersion").asString()
-                + " (JDK " + jmh.get(0).path("jdkVersion").asString() + ")";
-        String r2dbc = Files.exists(Path.of(args[1])) ? Files.readString(Path.of(args[1])) : "";
-        String machine = Files.readString(Path.of(args[2])).strip();
-
-        StringBuilder md = new StringBuilder();
-        md.append("# Benchmarks\n\n");
-        md.append("Written by `scripts/bench.sh` on ").append(LocalDate.now(ZoneOffset.UTC))
-                .append(" from one run; rerun that script to reproduce (about 12 minutes on 2 cores).\n\n");
-        md.append("- **Machine**: ").append(machine).append("\n");
-        md.append("- **JVM**: ").append(jvm).append("; JMH 1.37, one fork per benchmark, 4 warmup and 5 "
-                + "measurement iterations, `-prof gc` for bytes per operation. Errors are JMH's 99.9% intervals.\n");
-        md.append("- Client and server share the machine, so absolute figures move with load; the headline figures "
-                + "are differences and ratios between variants measured side by side in this run.\n\n");
-
-        p1(md, results);
-        p2(md, results);
-        p3(md, results);
-        p4(md, r2dbc);
-        Files.writeString(Path.of(args[3]), md.toString(), StandardCharsets.UTF_8);
-        System.out.println("wrote " + args[3]);
-    }
-
-    private static Result find(List<Result> all, String benchmark, String paramValue) {
-        for (Result r : all) {
-            if (r.benchmark().equals(benchmark) && (paramValue == null || r.params().containsValue(paramValue))) {
-                return r;
+        Path doc = Path.of(args[1]);
+        Map<String, String> notes = new LinkedHashMap<>();
+        if (Files.exists(doc)) {
+            Matcher m = NOTES.matcher(Files.readString(doc));
+            while (m.find()) {
+                notes.put(m.group(1), m.group(2));
             }
         }
-        throw new IllegalArgumentException("no result for " + benchmark + " " + paramValue);
+        String text = new BenchmarkReport(Path.of(args[0]), notes).write();
+        Files.writeString(doc, text, StandardCharsets.UTF_8);
+        System.out.println("wrote " + doc);
     }
 
-    private static void p1(StringBuilder md, List<Result> all) {
+    private String write() throws IOException {
+        List<Result> jmh = readJmh(results.resolve("jmh.json"));
+        List<Result> filter = readJmh(results.resolve("filter-jmh.json"));
+        StringBuilder body = new StringBuilder();
+        tracking(body, jmh);
+        filter(body, filter, read("filter-alloc.txt"));
+        scan(body, jmh);
+        write(body, read("r2dbc-write.txt"));
+        scale(body, read("scale.txt"));
+
+        StringBuilder md = new StringBuilder("# Benchmarks\n\n");
+        md.append("Written by `scripts/bench.sh` on ").append(LocalDate.now(ZoneOffset.UTC))
+                .append(" from one run of it; every figure below comes from that run. Run `scripts/bench.sh` to "
+                        + "reproduce (about 45 minutes on 2 cores, most of it loading 10 million rows; "
+                        + "`SKIP_SCALE=1` leaves the scale section out). Keep the machine otherwise idle.\n\n");
+        md.append("- **Machine**: ").append(read("machine.txt").strip()).append("\n");
+        if (!jmh.isEmpty()) {
+            md.append("- **JVM**: ").append(jvm(results.resolve("jmh.json"))).append("; JMH 1.37, one fork per "
+                    + "benchmark, `-prof gc` for bytes per operation. Errors are JMH's 99.9% intervals.\n");
+        }
+        md.append("- Client and server share the machine; the headline figures are differences and ratios between "
+                + "variants measured side by side in this run.\n\n");
+        md.append("## Targets\n\n| target | limit | this run | |\n|---|---|---:|---|\n");
+        for (Target t : targets) {
+            md.append("| ").append(t.what()).append(" | ").append(t.target()).append(" | ").append(t.figure())
+                    .append(" | ").append(t.met() ? "met" : "**missed**").append(" |\n");
+        }
+        long missed = targets.stream().filter(t -> !t.met()).count();
+        md.append(String.format(Locale.ROOT, "%n%d of %d targets met.%n%n", targets.size() - missed, targets.size()));
+        return md.append(body).toString();
+    }
+
+    private void tracking(StringBuilder md, List<Result> all) {
         md.append("## What tracking adds to a Mono\n\n");
         md.append("`TrackingOverheadBenchmark`: one `Mono.just(value)` assembled and subscribed per operation: bare, "
                 + "with `.transform(Spectra.tracked(...))`, and observed by Micrometer "
@@ -101,69 +147,105 @@ public final class BenchmarkReport {
                 + "`trackedJson`: an OpenAI chat response (`JsonNode`) read and priced, the full work of a real call. "
                 + "`recorder` delivers through the real Recorder (queue offer on the caller's thread, batching on its "
                 + "own); `direct` writes each record to a sink that discards it, on the caller's thread.\n\n");
+        if (all.isEmpty()) {
+            md.append("(not run)\n\n");
+            return;
+        }
         md.append("| variant | delivery | ns/op | B/op | over bare: ns | over bare: B |\n|---|---|---:|---:|---:|---:|\n");
         for (String delivery : List.of("recorder", "direct")) {
             Result bare = find(all, "TrackingOverheadBenchmark.bare", delivery);
             for (String v : List.of("bare", "tracked", "trackedJson", "micrometer")) {
                 Result r = find(all, "TrackingOverheadBenchmark." + v, delivery);
                 md.append(String.format(Locale.ROOT, "| %s | %s | %.1f ± %.1f | %.0f | %s | %s |%n", v, delivery,
-                        r.score(), r.error(), r.bytesPerOp(), v.equals("bare") ? "" : fmt(r.score() - bare.score(), 1),
-                        v.equals("bare") ? "" : fmt(r.bytesPerOp() - bare.bytesPerOp(), 0)));
+                        r.score(), r.error(), r.bytesPerOp(), v.equals("bare") ? "" : signed(r.score() - bare.score(), 1),
+                        v.equals("bare") ? "" : signed(r.bytesPerOp() - bare.bytesPerOp(), 0)));
             }
         }
-        md.append("\n**Targets** (operator cost, `tracked` over `bare`):\n\n");
+        md.append("\n");
         for (String delivery : List.of("recorder", "direct")) {
             Result bare = find(all, "TrackingOverheadBenchmark.bare", delivery);
             Result t = find(all, "TrackingOverheadBenchmark.tracked", delivery);
             Result m = find(all, "TrackingOverheadBenchmark.micrometer", delivery);
             double ns = t.score() - bare.score();
-            double b = t.bytesPerOp() - bare.bytesPerOp();
+            double bytes = t.bytesPerOp() - bare.bytesPerOp();
             double ratio = ns / (m.score() - bare.score());
-            double ratioB = b / (m.bytesPerOp() - bare.bytesPerOp());
-            md.append(String.format(Locale.ROOT, "- %s: +%.0f ns (target ≤ 300: %s), +%.0f B (target ≤ 400: %s), "
-                            + "%.2f× Micrometer's time overhead and %.2f× its allocation (target ≤ 0.5×: %s)%n",
-                    delivery, ns, ok(ns <= 300), b, ok(b <= 400), ratio, ratioB, ok(ratio <= 0.5)));
+            target("`tracked` over bare, " + delivery + ": time", "≤ +" + (int) TRACKED_NS + " ns",
+                    signed(ns, 0) + " ns", ns <= TRACKED_NS);
+            target("`tracked` over bare, " + delivery + ": bytes", "≤ +" + (int) TRACKED_BYTES + " B",
+                    signed(bytes, 0) + " B", bytes <= TRACKED_BYTES);
+            target("`tracked` over bare, " + delivery + ": share of Micrometer's overhead",
+                    "≤ " + TRACKED_VS_MICROMETER + "×", String.format(Locale.ROOT, "%.2f×", ratio),
+                    ratio <= TRACKED_VS_MICROMETER);
         }
-        md.append("\n");
+        notes(md, "tracking");
     }
 
-    private static void p2(StringBuilder md, List<Result> all) {
+    private void filter(StringBuilder md, List<Result> all, String alloc) throws IOException {
+        int events = FilterOverheadBenchmark.EVENTS + 3;
         md.append("## What the WebClient filter adds to a call, on against off\n\n");
         md.append("`FilterOverheadBenchmark`: the same `WebClient` with and without `SpectraExchangeFilter`, against a "
                 + "local Reactor Netty server that answers at once (no simulated latency, so the filter's share is "
-                + "as large as it can be): a chat completion (JSON, 634 bytes) and an SSE stream of "
-                + FilterOverheadBenchmark.EVENTS + " content events plus the usage chunk, read by the caller as "
-                + "Strings. The filter's tracker has the real Recorder in front of a discarding sink.\n\n");
-        md.append("| call | without filter µs/op | with filter µs/op | B/op without | B/op with |\n|---|---:|---:|---:|---:|\n");
-        Result jp = find(all, "FilterOverheadBenchmark.jsonPlain", null);
-        Result jf = find(all, "FilterOverheadBenchmark.jsonFiltered", null);
-        Result sp = find(all, "FilterOverheadBenchmark.streamPlain", null);
-        Result sf = find(all, "FilterOverheadBenchmark.streamFiltered", null);
-        md.append(String.format(Locale.ROOT, "| JSON chat completion | %.1f ± %.1f | %.1f ± %.1f | %.0f | %.0f |%n",
-                jp.score(), jp.error(), jf.score(), jf.error(), jp.bytesPerOp(), jf.bytesPerOp()));
-        md.append(String.format(Locale.ROOT, "| SSE stream, %d events | %.1f ± %.1f | %.1f ± %.1f | %.0f | %.0f |%n",
-                FilterOverheadBenchmark.EVENTS + 3, sp.score(), sp.error(), sf.score(), sf.error(), sp.bytesPerOp(),
-                sf.bytesPerOp()));
-        double perCall = jf.score() - jp.score();
-        double perEvent = ((sf.score() - sp.score()) - perCall) / (FilterOverheadBenchmark.EVENTS + 3) * 1000;
-        md.append(String.format(Locale.ROOT, "%n- per call: **%+.1f µs** and %+.0f B; throughput with the filter: "
-                        + "**%.2f×** of without (JSON)%n", perCall, jf.bytesPerOp() - jp.bytesPerOp(),
-                jp.score() / jf.score()));
-        md.append(String.format(Locale.ROOT, "- per stream event (beyond the per-call cost): **%+.0f ns** and %+.0f B; "
-                        + "throughput with the filter: **%.2f×** of without (stream)%n%n", perEvent,
-                ((sf.bytesPerOp() - sp.bytesPerOp()) - (jf.bytesPerOp() - jp.bytesPerOp()))
-                        / (FilterOverheadBenchmark.EVENTS + 3), sp.score() / sf.score()));
-        double perCallBytes = jf.bytesPerOp() - jp.bytesPerOp();
-        md.append(String.format(Locale.ROOT, "**Targets**: per JSON call %+.1f µs (target ≤ +3: %s), %+.0f B (target "
-                        + "≤ +2048: %s), %.2f× throughput (target ≥ 0.92×: %s); per stream event %+.0f ns (target "
-                        + "≤ +250: %s), %.2f× throughput (target ≥ 0.93×: %s). Times and ratios hold only for a "
-                        + "run on an otherwise idle machine; bytes per operation (`-prof gc`) move little with load.%n%n",
-                perCall, ok(perCall <= 3), perCallBytes, ok(perCallBytes <= 2048), jp.score() / jf.score(),
-                ok(jp.score() / jf.score() >= 0.92), perEvent, ok(perEvent <= 250), sp.score() / sf.score(),
-                ok(sp.score() / sf.score() >= 0.93)));
+                + "as large as it can be): a chat completion (JSON, 634 bytes) and an SSE stream of " + events
+                + " events (a role chunk, " + FilterOverheadBenchmark.EVENTS + " content chunks, the usage chunk, "
+                + "`[DONE]`), read by the caller as Strings. The filter's tracker has the real Recorder in front of a "
+                + "discarding sink.\n\n");
+        if (all.isEmpty()) {
+            md.append("(not run)\n\n");
+        } else {
+            Result jp = find(all, "FilterOverheadBenchmark.jsonPlain", null);
+            Result jf = find(all, "FilterOverheadBenchmark.jsonFiltered", null);
+            Result sp = find(all, "FilterOverheadBenchmark.streamPlain", null);
+            Result sf = find(all, "FilterOverheadBenchmark.streamFiltered", null);
+            String pinning = read("filter-pinning.txt").strip();
+            md.append("All four variants in one JMH run, " + (pinning.isEmpty() ? "the JVM not pinned to a CPU"
+                    : "the JVM pinned to one CPU (`" + pinning + "`)") + ", "
+                    + settings(results.resolve("filter-jmh.json")) + "; times are the medians of the measurement "
+                    + "iterations (means with their error beside them).\n\n");
+            md.append("| call | without: median µs | with: median µs | without: mean µs | with: mean µs "
+                    + "| B/op without | B/op with |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            md.append(String.format(Locale.ROOT, "| JSON chat completion | %.1f | %.1f | %.1f ± %.1f | %.1f ± %.1f "
+                    + "| %.0f | %.0f |%n", jp.median(), jf.median(), jp.score(), jp.error(), jf.score(), jf.error(),
+                    jp.bytesPerOp(), jf.bytesPerOp()));
+            md.append(String.format(Locale.ROOT, "| SSE stream, %d events | %.1f | %.1f | %.1f ± %.1f | %.1f ± %.1f "
+                    + "| %.0f | %.0f |%n", events, sp.median(), sf.median(), sp.score(), sp.error(), sf.score(),
+                    sf.error(), sp.bytesPerOp(), sf.bytesPerOp()));
+            double perCall = jf.median() - jp.median();
+            double jsonRatio = jp.median() / jf.median();
+            double perEvent = ((sf.median() - sp.median()) - perCall) / events * 1000;
+            double streamRatio = sp.median() / sf.median();
+            md.append(String.format(Locale.ROOT, "%n- per JSON call: **%+.1f µs**; throughput with the filter "
+                    + "**%.2f×** of without;%n- per stream event beyond the call: **%+.0f ns**; the stream's "
+                    + "throughput with the filter **%.2f×** of without.%n%n", perCall, jsonRatio, perEvent,
+                    streamRatio));
+            target("filter, per JSON call: time", "≤ +" + (int) FILTER_CALL_US + " µs", signed(perCall, 1) + " µs",
+                    perCall <= FILTER_CALL_US);
+            target("filter, JSON call throughput", "≥ " + FILTER_JSON_RATIO + "× of without",
+                    String.format(Locale.ROOT, "%.2f×", jsonRatio), jsonRatio >= FILTER_JSON_RATIO);
+            target("filter, per stream event: time", "≤ +" + (int) FILTER_EVENT_NS + " ns",
+                    signed(perEvent, 0) + " ns", perEvent <= FILTER_EVENT_NS);
+            target("filter, " + events + "-event stream throughput", "≥ " + FILTER_STREAM_RATIO + "× of without",
+                    String.format(Locale.ROOT, "%.2f×", streamRatio), streamRatio >= FILTER_STREAM_RATIO);
+        }
+        Matcher m = ALLOC.matcher(alloc);
+        if (m.find()) {
+            double perCall = Double.parseDouble(m.group(1));
+            md.append("Bytes per call on every thread of the JVM (`FilterAllocationCount 1000`: 7 rounds of 1,000 calls "
+                    + "per variant, medians, `ThreadMXBean.getThreadAllocatedBytes` of all threads less what the "
+                    + "idle JVM allocates over the same time, so that, unlike JMH's per-operation figure, it does "
+                    + "not grow when calls are slowed by other load):\n\n```\n").append(withoutLogging(alloc))
+                    .append("\n```\n\n");
+            md.append(String.format(Locale.ROOT, "- per JSON call: **%+,.0f B**; per stream: %+,.0f B; per stream "
+                            + "event beyond the call: **%+,.0f B**.%n%n", perCall, Double.parseDouble(m.group(2)),
+                    Double.parseDouble(m.group(3))));
+            target("filter, per JSON call: bytes", "≤ +" + (int) FILTER_CALL_BYTES + " B",
+                    String.format(Locale.ROOT, "%+,.0f B", perCall), perCall <= FILTER_CALL_BYTES);
+        } else {
+            md.append("(the allocation count was not run)\n\n");
+        }
+        notes(md, "filter");
     }
 
-    private static void p3(StringBuilder md, List<Result> all) {
+    private void scan(StringBuilder md, List<Result> all) {
         md.append("## Scanning provider streams for usage, one core\n\n");
         md.append("`StreamScanBenchmark`: a real fixture of each format stretched to about 4 MiB by repeating its "
                 + "content events, fed to the provider's `StreamReader` in 8 KiB read-only direct buffers, as the "
@@ -176,54 +258,176 @@ public final class BenchmarkReport {
             }
         }
         md.append("\n");
+        notes(md, "scan");
     }
 
-    private static void p4(StringBuilder md, String r2dbc) {
-        md.append("## Writing 200,000 records to PostgreSQL\n\n");
-        md.append("`scripts/bench-r2dbc-write.sh` (`WriteBenchmark`, a `main` in `spectra-benchmarks`, run by "
-                + "`scripts/bench.sh`): 200,000 realistic records written into the real `spectra_requests` table "
-                + "(with all of its indexes) of an embedded PostgreSQL 17, each method into a fresh schema after a 20,000-row "
-                + "warm-up: `sink` = `R2dbcSpectraSink.write` in batches of 512, one at a time, as the Recorder does "
-                + "(one `INSERT … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING` per batch); `add` = the same "
-                + "columns with one `Statement.add()` binding per row; `copy` = `COPY … FROM STDIN` through "
-                + "`copyIn`, per batch of 512; `copyAll` = one COPY of all rows. Each method pays for its own "
-                + "encoding.\n\n");
+    private void write(StringBuilder md, String output) {
+        Matcher rowsWritten = Pattern.compile("rows: ([0-9]+), batch: ([0-9]+), warmup: ([0-9]+)").matcher(output);
+        String rows = rowsWritten.find() ? String.format(Locale.ROOT, "%,d", Long.parseLong(rowsWritten.group(1)))
+                : "200,000";
+        md.append("## Writing ").append(rows).append(" records to PostgreSQL\n\n");
+        md.append("`WriteBenchmark` (a `main` in `spectra-benchmarks`, also run alone by "
+                + "`scripts/bench-r2dbc-write.sh`): " + rows + " realistic records written into the real "
+                + "`spectra_requests` table of an embedded PostgreSQL 17, each method into a fresh schema after a "
+                + "20,000-row warm-up: `sink` = `R2dbcSpectraSink.write` in batches of 512, one at a time, as the "
+                + "Recorder does (one statement per batch: the batch unnested once, its response ids claimed, the "
+                + "new rows inserted, the daily rollups moved); `add` = the same columns with one `Statement.add()` "
+                + "binding per row; `copy` = `COPY … FROM STDIN` through `copyIn`, per batch of 512, into the same "
+                + "table (rows only: no deduplication, no rollup); `copyAll` = one COPY of all rows. Each method "
+                + "pays for its own encoding. Run against the real table, then without its GIN indexes and without "
+                + "any secondary index, to show where the time goes.\n\n");
         Map<String, double[]> byIndexes = new LinkedHashMap<>(); // indexes -> {sink, copy}
         String section = "all";
-        for (String line : r2dbc.split("\n")) {
+        for (String line : output.split("\n")) {
             if (line.startsWith("== indexes=")) {
                 section = line.substring("== indexes=".length()).strip();
             }
-            Matcher m = ROW.matcher(line);
+            Matcher m = WRITE_ROW.matcher(line);
             if (m.find()) {
                 double[] v = byIndexes.computeIfAbsent(section, k -> new double[2]);
                 v[m.group(1).equals("sink") ? 0 : 1] = Double.parseDouble(m.group(2).replace(",", ""));
             }
         }
-        if (!byIndexes.isEmpty()) {
-            md.append("| indexes on `spectra_requests` | sink rows/s | `copyIn` rows/s | sink / `copyIn` |\n"
-                    + "|---|---:|---:|---:|\n");
-            byIndexes.forEach((ix, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f× |%n",
-                    ix.equals("all") ? "all (the real table)" : ix.equals("nogin") ? "without the 2 GIN indexes"
-                            : "none", v[0], v[1], v[0] / v[1])));
-            double[] all = byIndexes.get("all");
-            if (all != null) {
-                md.append(String.format(Locale.ROOT, "%n**Targets** (real table): sink %,.0f rows/s (target ≥ 50,000: "
-                                + "%s), %.2f× `copyIn` (target ≥ 0.5×: %s).%n%n", all[0],
-                        all[0] >= 50_000 ? "met" : String.format(Locale.ROOT, "**missed**, by %.1f×", 50_000 / all[0]),
-                        all[0] / all[1], ok(all[0] / all[1] >= 0.5)));
-                md.append("Where the time goes: PostgreSQL's own work on the table's indexes, on a server sharing 2 "
-                        + "cores with the client. Even `COPY`, the fastest way into PostgreSQL, stays far below "
-                        + "50,000 rows/s with the real table's indexes, and the sink follows it at the ratio above; "
-                        + "the index-free rows show the ceiling of each method. Server settings do not move it: "
-                        + "`shared_buffers=1GB`, `max_wal_size=8GB`, `gin_pending_list_limit=16MB` gave the same "
-                        + "figures (`scripts/bench-r2dbc-write.sh methods=sink,copy server='…'`). The sink writes "
-                        + "one batch at a time, as the Recorder does; at " + String.format(Locale.ROOT,
-                        "%,.0f rows/s that is %.1f billion records a day", all[0], all[0] * 86_400 / 1e9)
-                        + ", far beyond the call rate of any service it records.\n\n");
+        if (byIndexes.isEmpty()) {
+            md.append("(not run)\n\n");
+            notes(md, "write");
+            return;
+        }
+        md.append("| indexes on `spectra_requests` | sink rows/s | `copyIn` rows/s | sink / `copyIn` |\n"
+                + "|---|---:|---:|---:|\n");
+        byIndexes.forEach((ix, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f× |%n",
+                ix.equals("all") ? "all (the real table)" : ix.equals("nogin") ? "without the GIN indexes"
+                        : ix.equals("none") ? "none" : ix, v[0], v[1], v[0] / v[1])));
+        double[] real = byIndexes.get("all");
+        if (real != null) {
+            target("sink into the real table, against `copyIn`", "≥ " + SINK_VS_COPY + "×",
+                    String.format(Locale.ROOT, "%.2f× (%,.0f against %,.0f rows/s)", real[0] / real[1], real[0],
+                            real[1]), real[0] / real[1] >= SINK_VS_COPY);
+        }
+        md.append("\nOutput of the run:\n\n```\n").append(output.strip()).append("\n```\n\n");
+        notes(md, "write");
+    }
+
+    private void scale(StringBuilder md, String output) {
+        Matcher loaded = Pattern.compile("scale: ([0-9,]+) rows loaded").matcher(output);
+        String rowCount = loaded.find() ? loaded.group(1) : "10,000,000";
+        md.append("## The query API on ").append(rowCount).append(" rows\n\n");
+        md.append("`ScaleQueryBenchmark` (also run alone by `scripts/bench-scale.sh`): rows generated on the server "
+                + "with `generate_series` (90 days, 200 tenants, 8 models of 4 providers, 2% failures, tags and "
+                + "metadata) into the monthly partitions of `spectra_requests`, the secondary indexes dropped during "
+                + "the load and rebuilt after it, the daily rollup filled as the sink's statement fills it; "
+                + "`tenant_id` made a metadata dimension (its rollup backfilled, its index built); then 200 timed "
+                + "runs of each read through `SpectraRequests` over a pool of 2 connections, after 20 warm-up runs, "
+                + "and the plan of the SQL the API ran (`EXPLAIN (ANALYZE, BUFFERS)` of one more run).\n\n");
+        List<String[]> rows = new ArrayList<>();
+        Map<String, String> plans = new LinkedHashMap<>();
+        StringBuilder facts = new StringBuilder();
+        String plan = null;
+        StringBuilder planText = new StringBuilder();
+        for (String line : output.split("\n")) {
+            Matcher row = SCALE_ROW.matcher(line);
+            if (line.startsWith("plan of ")) {
+                if (plan != null) {
+                    plans.put(plan, planText.toString().strip());
+                }
+                plan = line.substring("plan of ".length()).strip();
+                planText.setLength(0);
+            } else if (plan != null) {
+                planText.append(line).append('\n');
+            } else if (row.matches()) {
+                rows.add(new String[] {row.group(1), row.group(2), row.group(3), row.group(4)});
+            } else if (line.startsWith("scale: ") && !line.matches("scale: [0-9,]+ rows")) {
+                facts.append("- ").append(line.substring("scale: ".length())).append('\n');
             }
         }
-        md.append("Output of the run:\n\n```\n").append(r2dbc.strip()).append("\n```\n");
+        if (plan != null) {
+            plans.put(plan, planText.toString().strip());
+        }
+        if (rows.isEmpty()) {
+            md.append("(not run in this run of the script: `SKIP_SCALE` was set)\n\n");
+            notes(md, "scale");
+            return;
+        }
+        md.append(facts).append('\n');
+        md.append("| read | p50 | p95 | max | server execution time of the plan |\n|---|---:|---:|---:|---:|\n");
+        for (String[] r : rows) {
+            Matcher exec = EXECUTION.matcher(plans.getOrDefault(r[0], ""));
+            String execution = exec.find() ? exec.group(1) + " ms" : "";
+            md.append("| ").append(r[0]).append(" | ").append(r[1]).append(" ms | ").append(r[2]).append(" ms | ")
+                    .append(r[3]).append(" ms | ").append(execution).append(" |\n");
+            double p95 = Double.parseDouble(r[2]);
+            target(rowCount + " rows, p95 of " + r[0], "≤ " + (int) SCALE_P95_MS + " ms", r[2] + " ms", p95 <= SCALE_P95_MS);
+        }
+        md.append("\nThe plans, as printed by the run:\n\n```\n");
+        plans.forEach((name, text) -> md.append("plan of ").append(name).append('\n').append(text).append("\n\n"));
+        md.setLength(md.length() - 1);
+        md.append("```\n\n");
+        notes(md, "scale");
+    }
+
+    /** The output without the lines a logging library prints when it finds no binding. */
+    private static String withoutLogging(String output) {
+        return output.lines().filter(l -> !l.startsWith("SLF4J")).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    private void target(String what, String limit, String figure, boolean met) {
+        targets.add(new Target(what, limit, figure, met));
+    }
+
+    private void notes(StringBuilder md, String name) {
+        String text = notes.get(name);
+        md.append("<!-- notes:").append(name).append(" -->\n");
+        if (text != null) {
+            md.append(text);
+        }
+        md.append("<!-- /notes:").append(name).append(" -->\n\n");
+    }
+
+    private String read(String name) throws IOException {
+        Path file = results.resolve(name);
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    private static List<Result> readJmh(Path file) throws IOException {
+        List<Result> results = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return results;
+        }
+        for (JsonNode r : JSON.readTree(Files.readString(file))) {
+            Map<String, String> params = new LinkedHashMap<>();
+            r.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
+            JsonNode primary = r.path("primaryMetric");
+            JsonNode secondary = r.path("secondaryMetrics");
+            results.add(new Result(r.path("benchmark").asString().replaceAll(".*\\.(\\w+\\.\\w+)$", "$1"), params,
+                    num(primary.path("score")), num(primary.path("scoreError")),
+                    num(primary.path("scorePercentiles").path("50.0")), primary.path("scoreUnit").asString(),
+                    num(secondary.path("gc.alloc.rate.norm").path("score")),
+                    num(secondary.path("bytes").path("score"))));
+        }
+        return results;
+    }
+
+    private static String jvm(Path file) throws IOException {
+        JsonNode first = JSON.readTree(Files.readString(file)).get(0);
+        return first.path("vmName").asString() + " " + first.path("vmVersion").asString()
+                + " (JDK " + first.path("jdkVersion").asString() + ")";
+    }
+
+    private static String settings(Path file) throws IOException {
+        JsonNode first = JSON.readTree(Files.readString(file)).get(0);
+        return String.format(Locale.ROOT, "forks: %d, warm-up: %d iterations of %s, measurement: %d iterations of %s",
+                first.path("forks").asInt(), first.path("warmupIterations").asInt(),
+                first.path("warmupTime").asString(), first.path("measurementIterations").asInt(),
+                first.path("measurementTime").asString());
+    }
+
+    private static Result find(List<Result> all, String benchmark, String paramValue) {
+        for (Result r : all) {
+            if (r.benchmark().equals(benchmark) && (paramValue == null || r.params().containsValue(paramValue))) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("no result for " + benchmark + " " + paramValue);
     }
 
     /** A JMH number, which JMH writes as a string ("NaN") when it cannot compute it. */
@@ -241,11 +445,7 @@ public final class BenchmarkReport {
         return Double.NaN;
     }
 
-    private static String fmt(double v, int decimals) {
-        return String.format(Locale.ROOT, "%+." + decimals + "f", v);
-    }
-
-    private static String ok(boolean met) {
-        return met ? "met" : "**missed**";
+    private static String signed(double v, int decimals) {
+        return String.format(Locale.ROOT, "%+,." + decimals + "f", v);
     }
 }
