@@ -149,10 +149,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         ClientRequest observed;
         try {
             boolean rewrite = capture.rewritesStreamUsage(match);
-            observed = ClientRequest.from(request)
-                    .body((message, context) -> request.body().insert(
-                            new ObservedRequest(message, call, rewrite, match, budget), context))
-                    .build();
+            observed = new ObservedClientRequest(request, call, rewrite, match, budget);
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
@@ -188,8 +185,7 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
             call.responseCompleted();
             return response;
         }
-        return observing ? response.mutate().body(flux -> new ObservedBody(flux, call, budget, completeOnCutOff)).build()
-                : response;
+        return observing ? new ObservedResponse(response, call, budget, completeOnCutOff) : response;
     }
 
     /**
