@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -245,9 +246,12 @@ final class TrackingEngine {
     /** A call succeeded, but what its provider answered could not be read (not JSON, malformed events ...). */
     void unreadable(String provider, String problem) {
         readFailures.increment();
-        LOG.warn("unreadable:" + provider, "Spectra could not read a " + provider + " response (" + problem
-                + "); its usage is recorded as unknown", null);
+        LOG.warn(UNREADABLE_KINDS.computeIfAbsent(provider, p -> "unreadable:" + p), "Spectra could not read a ",
+                provider, " response (", problem, "); its usage is recorded as unknown");
     }
+
+    /** The rate-limit key of an unreadable answer, per provider: built once, not on every call that repeats it. */
+    private static final ConcurrentHashMap<String, String> UNREADABLE_KINDS = new ConcurrentHashMap<>();
 
     /** An HTTP integration left a response unread for a reason of its own (a memory bound): usage unknown. */
     void responseUnread(String provider, String why) {
@@ -257,7 +261,7 @@ final class TrackingEngine {
 
     void unpriced(String provider, String model, PricingTier tier) {
         unpriced.increment();
-        LOG.warn("unpriced", "Spectra has no " + tier + " price for " + provider + "/" + model
+        LOG.warn("unpriced", () -> "Spectra has no " + tier + " price for " + provider + "/" + model
                 + "; its cost is recorded as null (add it with PricingCatalog overrides)", null);
     }
 

@@ -2,6 +2,7 @@ package dev.spectra.reactive.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.util.Logger;
@@ -38,9 +39,44 @@ public final class RateLimitedLog {
      * @param error the error, or null
      */
     public void warn(String kind, String message, @Nullable Throwable error) {
-        if (!due(kind)) {
-            return;
+        if (due(kind)) {
+            log(kind, message, error);
         }
+    }
+
+    /**
+     * Logs at warn level unless this kind was logged within the last minute, building the message only when it is
+     * logged: for problems that can repeat on every call, so a suppressed line costs no string.
+     *
+     * @param kind what went wrong, the rate-limit key (keep the set of kinds small)
+     * @param message the message, asked for only when the line is logged
+     * @param error the error, or null
+     */
+    public void warn(String kind, Supplier<String> message, @Nullable Throwable error) {
+        if (due(kind)) {
+            log(kind, message.get(), error);
+        }
+    }
+
+    /**
+     * Logs at warn level unless this kind was logged within the last minute; the message is {@code prefix + detail1
+     * + middle + detail2 + suffix}, joined only when the line is logged, so a suppressed line on a per-call path
+     * allocates nothing (not even a lambda).
+     *
+     * @param kind what went wrong, the rate-limit key (keep the set of kinds small)
+     * @param prefix the message's start
+     * @param detail1 the first detail
+     * @param middle the text between the details
+     * @param detail2 the second detail
+     * @param suffix the message's end
+     */
+    public void warn(String kind, String prefix, Object detail1, String middle, Object detail2, String suffix) {
+        if (due(kind)) {
+            log(kind, prefix + detail1 + middle + detail2 + suffix, null);
+        }
+    }
+
+    private void log(String kind, String message, @Nullable Throwable error) {
         long n = states.get(kind).suppressed.getAndSet(0);
         String text = n > 0 ? message + " (" + n + " similar suppressed in the last minute)" : message;
         if (error != null) {

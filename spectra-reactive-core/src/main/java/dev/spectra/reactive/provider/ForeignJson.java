@@ -36,7 +36,24 @@ final class ForeignJson {
 
     /** The problem to report for a value that no reader understands. */
     static String unknownType(Object value) {
-        return "a value of type " + value.getClass().getName() + ", which no reader understands (give a JSON "
-                + "String, byte[], ByteBuffer, Map, List or JsonNode, an AWS SDK model object, or a usage extractor)";
+        return UNKNOWN_TYPE.get(value.getClass()).readProblem();
     }
+
+    /** The details of a value that no reader understands. */
+    static ResponseDetails unknownTypeDetails(Object value) {
+        return UNKNOWN_TYPE.get(value.getClass());
+    }
+
+    /**
+     * The details per type, made once (they are immutable): a call that keeps handing over the same type allocates
+     * nothing for them.
+     */
+    private static final ClassValue<ResponseDetails> UNKNOWN_TYPE = new ClassValue<>() {
+        @Override
+        protected ResponseDetails computeValue(Class<?> type) {
+            return ResponseDetails.unreadable("a value of type " + type.getName() + ", which no reader understands "
+                    + "(give a JSON String, byte[], ByteBuffer, Map, List or JsonNode, an AWS SDK model object, or a "
+                    + "usage extractor)");
+        }
+    };
 }

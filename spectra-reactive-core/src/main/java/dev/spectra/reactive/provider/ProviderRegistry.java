@@ -435,7 +435,7 @@ public final class ProviderRegistry implements ResponseReader {
                 byte[] b = foreign.getBytes(StandardCharsets.UTF_8);
                 return readBytes(b, 0, b.length, format, fallback);
             }
-            return ResponseDetails.unreadable(ForeignJson.unknownType(response));
+            return ForeignJson.unknownTypeDetails(response);
         } catch (RuntimeException e) {
             return readerFailed(e);
         }
