@@ -1,0 +1,50 @@
+package dev.spectra.reactive.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.util.TestLogger;
+import reactor.util.Loggers;
+
+class RateLimitedLogUnitTests {
+
+    private final TestLogger logger = new TestLogger(false);
+
+    @BeforeEach
+    void captureLogs() {
+        Loggers.useCustomLoggers(name -> logger);
+    }
+
+    @AfterEach
+    void restoreLogs() {
+        Loggers.resetLoggerFactory();
+    }
+
+    @Test
+    void aKindIsLoggedOnceAMinuteAndASuppressedLineBuildsNoMessage() {
+        RateLimitedLog log = new RateLimitedLog(RateLimitedLogUnitTests.class);
+        AtomicInteger built = new AtomicInteger();
+
+        log.warn("unreadable:openai", "Spectra could not read a ", "openai", " response (", "not JSON", ")");
+        log.warn("unreadable:openai", "second ", "openai", " line ", 2, "");
+        log.warn("unreadable:openai", () -> {
+            built.incrementAndGet();
+            return "third line";
+        }, null);
+        log.warn("unreadable:anthropic", () -> {
+            built.incrementAndGet();
+            return "another kind is logged";
+        }, null);
+
+        assertThat(logger.getErrContent())
+                .contains("Spectra could not read a openai response (not JSON)")
+                .contains("another kind is logged")
+                .doesNotContain("second openai line 2")
+                .doesNotContain("third line");
+        assertThat(built).as("only the logged line's message was built").hasValue(1);
+    }
+}
