@@ -42,7 +42,10 @@ import reactor.core.publisher.Mono;
  * <ol>
  *   <li>{@code sink}: {@link R2dbcSpectraSink#write}, one batch at a time (as the recorder does);</li>
  *   <li>{@code add}: one {@code INSERT … VALUES ($1 …)} (a parameter per column) per batch with {@code Statement.add()} per row;</li>
- *   <li>{@code copyIn}: {@code COPY … FROM STDIN} (text format) per batch, and once for all rows.</li>
+ *   <li>{@code copyIn}: {@code COPY … FROM STDIN} (text format) per batch, and once for all rows;</li>
+ *   <li>{@code copyIds} (only when named in {@code methods=}): per batch, the {@code COPY} of the rows and a second
+ *       {@code COPY} of their {@code (provider, response_id, id, started_at)} into {@code spectra_response_ids}: the
+ *       two tables the sink's exactly-once write fills, without its conflict checks and rollups.</li>
  * </ol>
  * Every method writes into its own fresh schema with the same indexes, and pays its own encoding (JSON, text).
  * Not a unit test: run it with {@code scripts/bench-r2dbc-write.sh} (see docs/benchmarks.md).
@@ -181,6 +184,16 @@ public final class WriteBenchmark {
                         .then(), Connection::close).block(TIMEOUT);
                 elapsed = System.nanoTime() - start;
             }
+            case "copyIds" -> {
+                String idsSql = "COPY \"" + schemaName + "\".spectra_response_ids (provider, response_id, id, started_at)"
+                        + " FROM STDIN";
+                start = System.nanoTime();
+                Mono.usingWhen(cf.create(), c -> Flux.fromIterable(batches)
+                        .concatMap(b -> ((PostgresqlConnection) c).copyIn(copySql(table), Mono.fromSupplier(() -> copyText(b)))
+                                .then(((PostgresqlConnection) c).copyIn(idsSql, Mono.fromSupplier(() -> responseIdsText(b)))))
+                        .then(), Connection::close).block(TIMEOUT);
+                elapsed = System.nanoTime() - start;
+            }
             case "copyAll" -> {
                 start = System.nanoTime();
                 Mono.usingWhen(cf.create(), c -> ((PostgresqlConnection) c).copyIn(copySql(table),
@@ -258,6 +271,19 @@ public final class WriteBenchmark {
                 }
             }
             out.append('\n');
+        }
+        return Unpooled.wrappedBuffer(out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** COPY text format of the batch's {@code (provider, response_id, id, started_at)}, rows with a response id only. */
+    static ByteBuf responseIdsText(List<TrackedRequest> batch) {
+        StringBuilder out = new StringBuilder(batch.size() * 100);
+        for (TrackedRequest r : batch) {
+            if (r.responseId() != null) {
+                escape(out, r.provider());
+                escape(out.append('\t'), r.responseId());
+                out.append('\t').append(r.id()).append('\t').append(r.startedAt()).append('\n');
+            }
         }
         return Unpooled.wrappedBuffer(out.toString().getBytes(StandardCharsets.UTF_8));
     }
