@@ -292,7 +292,9 @@ public final class BenchmarkReport {
                 + "Recorder does (one statement per batch: the batch unnested once, its response ids claimed, the "
                 + "new rows inserted, the daily rollups moved); `add` = the same columns with one `Statement.add()` "
                 + "binding per row; `copy` = `COPY … FROM STDIN` through `copyIn`, per batch of 512, into the same "
-                + "table (rows only: no deduplication, no rollup); `copyAll` = one COPY of all rows. Each method "
+                + "table (rows only: no deduplication, no rollup); `copyIds` = that COPY and a second COPY of the "
+                + "batch's response ids into `spectra_response_ids` (the like-for-like baseline for the "
+                + "deduplication, real table only); `copyAll` = one COPY of all rows. Each method "
                 + "pays for its own encoding. Run against the real table, then without its GIN indexes and without "
                 + "any secondary index, to show where the time goes.\n\n");
         Map<String, double[]> byIndexes = new LinkedHashMap<>(); // indexes -> {sink, copy}
