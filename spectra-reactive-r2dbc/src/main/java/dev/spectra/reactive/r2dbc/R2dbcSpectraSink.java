@@ -253,14 +253,16 @@ public final class R2dbcSpectraSink implements SpectraSink {
 
     /**
      * Creates the next months' partitions when the clock has entered the last month created (or none was yet); a
-     * failure is logged and tried again a minute later, never fails the write: the rows go to the default partition.
+     * failure of any kind (a missing right, a lock or statement timeout, a database that is down) is logged and tried
+     * again a minute later, and never fails the write: the rows go to the default partition, and a database that is
+     * down fails the write's own statement.
      */
     private Mono<Void> ensurePartitions() {
         Instant now = clock.instant();
         if (now.isBefore(partitionsDueAt)) {
             return Mono.empty();
         }
-        return createPartitions().onErrorResume(e -> !isTransient(e), e -> {
+        return createPartitions().onErrorResume(e -> {
             partitionsDueAt = now.plus(Duration.ofMinutes(1));
             LOG.log(System.Logger.Level.WARNING, "Spectra could not create the monthly partitions of "
                     + options.schema() + " (records of months without one go to spectra_requests_default): "

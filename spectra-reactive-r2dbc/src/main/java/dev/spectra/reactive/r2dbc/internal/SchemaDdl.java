@@ -308,8 +308,10 @@ public final class SchemaDdl {
                         RETURN false;
                     END IF;
                     -- The rows of the month already in the default partition move into the new one, which is then
-                    -- attached: inserts into the default partition wait meanwhile, inserts into other months do not.
-                    LOCK TABLE ONLY spectra_requests IN SHARE UPDATE EXCLUSIVE MODE;
+                    -- attached. Inserts wait meanwhile (an insert that had already routed a row of this month to the
+                    -- default partition would otherwise fail its constraint once the partition is attached), and the
+                    -- lock waits for the inserts under way to end; with an empty default partition it is brief.
+                    LOCK TABLE ONLY spectra_requests IN SHARE ROW EXCLUSIVE MODE;
                     LOCK TABLE spectra_requests_default IN ACCESS EXCLUSIVE MODE;
                     EXECUTE format('CREATE TABLE %%I (LIKE spectra_requests'
                         || ' INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)', part);
@@ -352,6 +354,9 @@ public final class SchemaDdl {
                     part regclass := to_regclass(quote_ident('spectra_requests_' || to_char(month, 'YYYY_MM')));
                 BEGIN
                     %2$s
+                    -- DROP TABLE takes this lock anyway: taken first, no insert can claim a response id of the month
+                    -- between the delete below and the drop, and none can deadlock with them.
+                    LOCK TABLE spectra_requests IN ACCESS EXCLUSIVE MODE;
                     IF part IS NULL OR NOT EXISTS (SELECT 1 FROM pg_inherits
                             WHERE inhrelid = part AND inhparent = 'spectra_requests'::regclass) THEN
                         RETURN false;
