@@ -87,6 +87,13 @@ class PartitioningIntegrationTests {
         String rowsBefore = db.single("SELECT md5(string_agg(r::text, '|' ORDER BY id)) FROM " + q
                 + ".spectra_requests AS r", String.class);
         String dimensionIndexBefore = indexDef(db, name, dimensionIndexName("tenant_id"));
+        // a writer and a reader with their version 7 rights
+        String writer = name + "_writer";
+        String reader = name + "_reader";
+        db.update("CREATE ROLE \"" + writer + "\"");
+        db.update("CREATE ROLE \"" + reader + "\"");
+        db.update("GRANT INSERT, SELECT, DELETE ON " + q + ".spectra_requests TO \"" + writer + "\"");
+        db.update("GRANT SELECT ON " + q + ".spectra_requests TO \"" + reader + "\"");
 
         SpectraSchema.of(name).createOrUpgrade(db.connectionFactory()).as(StepVerifier::create)
                 .expectNext(SpectraSchema.CURRENT_VERSION).verifyComplete();
@@ -115,6 +122,17 @@ class PartitioningIntegrationTests {
                 + " ON c.oid = x.indrelid WHERE c.relnamespace = $1::regnamespace", Boolean.class, q)).isTrue();
         assertThat(db.single("SELECT count(*) FROM pg_class WHERE relnamespace = $1::regnamespace"
                 + " AND relname = 'spectra_requests_unpartitioned'", Long.class, q)).isZero();
+        // the rights came along, and the writer's extend to the response ids
+        for (String right : List.of("INSERT", "SELECT", "DELETE")) {
+            assertThat(db.single("SELECT has_table_privilege($1, $2, $3)", Boolean.class, writer,
+                    q + ".spectra_requests", right)).as("writer " + right).isTrue();
+            assertThat(db.single("SELECT has_table_privilege($1, $2, $3)", Boolean.class, writer,
+                    q + ".spectra_response_ids", right)).as("writer " + right + " on response ids").isTrue();
+        }
+        assertThat(db.single("SELECT has_table_privilege($1, $2, 'SELECT')", Boolean.class, reader,
+                q + ".spectra_requests")).isTrue();
+        assertThat(db.single("SELECT has_table_privilege($1, $2, 'INSERT')", Boolean.class, reader,
+                q + ".spectra_requests")).isFalse();
         // the response ids came along: a second capture of a stored call, months later, is not stored
         assertThat(db.single("SELECT count(*) FROM " + q + ".spectra_response_ids", Long.class)).isEqualTo(23L);
         R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(name).build());

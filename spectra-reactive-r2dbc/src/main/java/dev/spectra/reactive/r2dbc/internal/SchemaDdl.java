@@ -251,6 +251,29 @@ public final class SchemaDdl {
      * Taken first by every function that creates or drops a partition: they run one at a time per schema, so two
      * sinks crossing into a new month together create it once.
      */
+    /**
+     * The rights granted on the table before it was partitioned, granted again on the partitioned one, and the
+     * rights the sink and pruning need on {@code spectra_response_ids} (INSERT, SELECT, DELETE) to whoever held them
+     * on the requests: the body of a function run once by the migration, whose {@code search_path} names the schema.
+     */
+    private static final String GRANTS_CARRIED_OVER = """
+            DECLARE
+                r record;
+            BEGIN
+                FOR r IN SELECT a.privilege_type, a.is_grantable,
+                        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee
+                    FROM pg_class AS c CROSS JOIN LATERAL aclexplode(c.relacl) AS a
+                    WHERE c.oid = 'spectra_requests_unpartitioned'::regclass AND a.grantee <> c.relowner
+                LOOP
+                    EXECUTE format('GRANT %%s ON spectra_requests TO %%s%%s', r.privilege_type, r.grantee,
+                        CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+                    IF r.privilege_type IN ('INSERT', 'SELECT', 'DELETE') THEN
+                        EXECUTE format('GRANT %%s ON spectra_response_ids TO %%s', r.privilege_type, r.grantee);
+                    END IF;
+                END LOOP;
+            END
+            $$""";
+
     private static final String PARTITIONS_LOCK =
             "PERFORM pg_advisory_xact_lock(hashtextextended('dev.spectra.reactive:partitions:' || current_schema(), 0));";
 
@@ -393,6 +416,10 @@ public final class SchemaDdl {
                 INSERT INTO %1$s.spectra_response_ids (provider, response_id, id, started_at)
                     SELECT provider, response_id, id, started_at FROM %1$s.spectra_requests_unpartitioned
                     WHERE response_id IS NOT NULL""",
+                "CREATE FUNCTION %1$s.spectra_carry_grants() RETURNS void LANGUAGE plpgsql" + schemaPath
+                        + GRANTS_CARRIED_OVER,
+                "SELECT %1$s.spectra_carry_grants()",
+                "DROP FUNCTION %1$s.spectra_carry_grants()",
                 "DROP TABLE %1$s.spectra_requests_unpartitioned",
                 "ALTER TABLE %1$s.spectra_requests ADD CONSTRAINT spectra_requests_pkey PRIMARY KEY (id, started_at)"));
         statements.addAll(REQUEST_INDEXES);
