@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.r2dbc.internal.Identifiers;
@@ -303,17 +306,15 @@ public final class R2dbcSpectraSink implements SpectraSink {
 
     /** The rights each batch's statement and the partition upkeep need, one row per right the user lacks. */
     private static String privilegesSql(String quotedSchema) {
-        String tables = String.join(", ",
-                "('" + SchemaDdl.REQUESTS_TABLE + "', 'INSERT')", "('" + SchemaDdl.REQUESTS_TABLE + "', 'SELECT')",
-                "('" + SchemaDdl.RESPONSE_IDS_TABLE + "', 'INSERT')",
-                "('" + SchemaDdl.RESPONSE_IDS_TABLE + "', 'SELECT')",
-                "('" + SchemaDdl.DAILY_SPEND_TABLE + "', 'INSERT')", "('" + SchemaDdl.DAILY_SPEND_TABLE + "', 'SELECT')",
-                "('" + SchemaDdl.DAILY_SPEND_TABLE + "', 'UPDATE')",
-                "('" + SchemaDdl.DAILY_SPEND_METADATA_TABLE + "', 'INSERT')",
-                "('" + SchemaDdl.DAILY_SPEND_METADATA_TABLE + "', 'SELECT')",
-                "('" + SchemaDdl.DAILY_SPEND_METADATA_TABLE + "', 'UPDATE')",
-                "('" + SchemaDdl.METADATA_DIMENSIONS_TABLE + "', 'SELECT')",
-                "('" + SchemaDdl.VERSION_TABLE + "', 'SELECT')");
+        Map<String, List<String>> rights = new LinkedHashMap<>();
+        rights.put(SchemaDdl.REQUESTS_TABLE, List.of("INSERT", "SELECT"));
+        rights.put(SchemaDdl.RESPONSE_IDS_TABLE, List.of("INSERT", "SELECT"));
+        rights.put(SchemaDdl.DAILY_SPEND_TABLE, List.of("INSERT", "SELECT", "UPDATE"));
+        rights.put(SchemaDdl.DAILY_SPEND_METADATA_TABLE, List.of("INSERT", "SELECT", "UPDATE"));
+        rights.put(SchemaDdl.METADATA_DIMENSIONS_TABLE, List.of("SELECT"));
+        rights.put(SchemaDdl.VERSION_TABLE, List.of("SELECT"));
+        StringJoiner tables = new StringJoiner(", ");
+        rights.forEach((table, privileges) -> privileges.forEach(p -> tables.add("('" + table + "', '" + p + "')")));
         return "SELECT p.privilege || ' on ' || p.name FROM (VALUES " + tables + ") AS p(name, privilege)"
                 + " WHERE NOT has_table_privilege($1 || '.' || p.name, p.privilege)"
                 + " UNION ALL SELECT 'EXECUTE on " + SchemaDdl.CREATE_PARTITIONS_FUNCTION + "(integer)'"
