@@ -29,16 +29,21 @@ import reactor.util.retry.Retry;
 
 /**
  * The queued {@link Delivery}: puts records in front of a {@link SpectraSink} without ever making the caller wait: a bounded lock-free queue
- * (many producers, one drain), batches cut by size or by time, one batch in flight, a timeout per write, and
- * retries with backoff for failures the sink calls transient.
+ * (many producers, one drain), batches cut by size or by time, as many batches in flight as the sink takes
+ * ({@link SpectraSink#maxConcurrentWrites()}, one unless the sink says more), a timeout per write, and retries with
+ * backoff for failures the sink calls transient.
  *
  * <ul>
  *   <li>{@link #deliver} never blocks: when the queue is full the record is dropped and counted
  *       ({@link RecorderStats#dropped()}); memory stays bounded.</li>
- *   <li>A full batch is written as soon as {@link RecorderOptions#batchSize()} records wait (or as soon as the
- *       write in flight ends). A partial batch is written at the next tick of a fixed-rate timer of period
+ *   <li>A full batch is written as soon as {@link RecorderOptions#batchSize()} records wait (or as soon as a
+ *       write in flight ends, when every slot was taken). A partial batch is written at the next tick of a fixed-rate timer of period
  *       {@link RecorderOptions#maxDelay()}, so at most about {@code maxDelay} after it was queued, unless a write
- *       is still in flight: then it goes at the first tick after that write ends.</li>
+ *       is still in flight: then it goes at the first tick after no write is (a partial batch never takes a
+ *       second slot; full batches take every free one).</li>
+ *   <li>Order: with one write in flight, batches are written in the order their records were queued. With more,
+ *       the batches in flight may end in any order (a later batch may be stored before an earlier one, or while
+ *       an earlier one retries); the records of one batch stay in queue order.</li>
  *   <li>A transient failure retries the same batch (backoff {@link RecorderOptions#retryMinBackoff()} doubling to
  *       {@link RecorderOptions#retryMaxBackoff()}); meanwhile the queue absorbs new records. A batch is tried
  *       again only while its oldest record is younger than {@link RecorderOptions#retryTimeout()}, counted from
@@ -80,8 +85,10 @@ public final class Recorder implements Delivery {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
-    /** The batch being written; set and cleared on the worker thread, settled from any. */
-    private volatile @Nullable Batch inFlight;
+    /** How many batches may be written at once: the sink's {@link SpectraSink#maxConcurrentWrites()}, at least 1. */
+    private final int maxInFlight;
+    /** The batches being written; added and removed on the worker thread only, each settled from any. */
+    private final List<Batch> inFlight = new ArrayList<>();
     /** Whether the latest write attempt failed (a refused record does not count: the sink answered). */
     private volatile boolean lastAttemptFailed;
     /** The {@link RecorderOptions#nanoTime()} of the latest failed attempt. */
@@ -120,6 +127,7 @@ public final class Recorder implements Delivery {
     private Recorder(SpectraSink sink, RecorderOptions options) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.options = Objects.requireNonNull(options, "options");
+        this.maxInFlight = Math.max(1, sink.maxConcurrentWrites());
         this.queue = new BoundedMpscQueue<>(options.queueCapacity());
         int instance = INSTANCES.incrementAndGet();
         this.worker = Schedulers.newSingle("spectra-recorder-" + instance, true);
@@ -308,20 +316,25 @@ public final class Recorder implements Delivery {
         }
     }
 
-    /** Worker thread only. */
+    /** Worker thread only: starts writes while a slot is free and a batch is due. */
     private void drain(boolean force) {
         drainScheduled.set(false);
-        if (inFlight != null) {
-            return;
+        while (inFlight.size() < maxInFlight && startWrite(force)) {
+            // the next free slot takes the next batch
         }
+    }
+
+    /** Worker thread only: cuts one batch and starts its write; false when no batch is due. */
+    private boolean startWrite(boolean force) {
         int size = queue.size();
         if (size == 0) {
             settleWaiters();
-            return;
+            return false;
         }
         boolean flushing = closed || !waiters.isEmpty();
-        if (!force && !flushing && size < options.batchSize()) {
-            return;
+        boolean partialDue = flushing || (force && inFlight.isEmpty());
+        if (!partialDue && size < options.batchSize()) {
+            return false;
         }
         List<TrackedRequest> batch = new ArrayList<>(Math.min(size, options.batchSize()));
         long oldest = Long.MAX_VALUE;
@@ -336,15 +349,16 @@ public final class Recorder implements Delivery {
             if (flushing && !terminated) {
                 worker.schedule(() -> drain(true), 1, TimeUnit.MILLISECONDS);
             }
-            return;
+            return false;
         }
         Batch b = new Batch(batch, oldest);
-        inFlight = b;
+        inFlight.add(b);
         write(b).subscribe(outcome -> {
             if (!onWorker(() -> onWritten(b, outcome))) {
                 settle(b, outcome);
             }
         });
+        return true;
     }
 
     /** Of two {@link RecorderOptions#nanoTime()} readings, the earlier (they may wrap around). */
@@ -438,13 +452,11 @@ public final class Recorder implements Delivery {
 
     /** Worker thread only. */
     private void onWritten(Batch b, Throwable outcome) {
-        if (inFlight == b) {
-            inFlight = null;
-        }
+        inFlight.remove(b);
         settle(b, outcome);
         settleWaiters();
         if (queue.size() >= options.batchSize() || ((closed || !waiters.isEmpty()) && !queue.isEmpty())) {
-            drain(true);
+            drain(false);
         }
     }
 
@@ -486,16 +498,18 @@ public final class Recorder implements Delivery {
     }
 
     /**
-     * Worker thread only: after a close timeout, neither what is still queued nor the batch in flight will be
-     * written; counted as failed now, not when (if ever) the write in flight ends.
+     * Worker thread only: after a close timeout, neither what is still queued nor the batches in flight will be
+     * written; counted as failed now, not when (if ever) their writes end.
      */
     private void abandon() {
         long n = 0;
         while (queue.poll() != null) {
             n++;
         }
-        Batch b = inFlight;
-        long writing = b != null && b.settle() ? b.records.size() : 0;
+        long writing = 0;
+        for (Batch b : inFlight) {
+            writing += b.settle() ? b.records.size() : 0;
+        }
         if (n + writing > 0) {
             failed.addAndGet(n + writing);
             LOG.logger().warn("Spectra recorder closed before its sink could write " + (n + writing)

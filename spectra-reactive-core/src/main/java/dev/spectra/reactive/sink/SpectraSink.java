@@ -9,7 +9,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Where recorded requests go: a database, a log, a queue. The {@link Recorder} calls {@link #write} with
- * batches, one batch at a time, off the caller's thread; a sink never sees the user's pipeline.
+ * batches off the caller's thread, one batch at a time unless the sink takes more ({@link #maxConcurrentWrites()});
+ * a sink never sees the user's pipeline.
  *
  * <h2>Contract</h2>
  * <ul>
@@ -32,6 +33,17 @@ public interface SpectraSink {
      * @return completes when stored; errors as described in the contract above
      */
     Mono<Void> write(List<TrackedRequest> batch);
+
+    /**
+     * How many batches the recorder may have in flight at once. The default, 1, writes batches one after another
+     * in queue order. A sink that writes each batch on its own connection can take more, and is then called
+     * concurrently: its batches may be stored in any order, each one whole.
+     *
+     * @return at least 1; read once, when the recorder is created
+     */
+    default int maxConcurrentWrites() {
+        return 1;
+    }
 
     /**
      * Whether an error from {@link #write} is worth retrying (connection lost, timeout, serialization failure).

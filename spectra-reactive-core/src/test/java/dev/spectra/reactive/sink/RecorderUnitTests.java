@@ -49,6 +49,12 @@ class RecorderUnitTests {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
         volatile Mono<Void> gate = Mono.empty();
+        int concurrency = 1;
+
+        @Override
+        public int maxConcurrentWrites() {
+            return concurrency;
+        }
 
         @Override
         public Mono<Void> write(List<TrackedRequest> batch) {
@@ -108,6 +114,106 @@ class RecorderUnitTests {
         assertThat(sink.maxInFlight.get()).isEqualTo(1);
         assertThat(sink.ids()).hasSize(500).doesNotHaveDuplicates();
         assertThat(sink.batches).allSatisfy(b -> assertThat(b.size()).isLessThanOrEqualTo(10));
+    }
+
+    @Test
+    void asManyFullBatchesAreInFlightAsTheSinkTakesAndEveryRecordIsWrittenOnce() throws InterruptedException {
+        ListSink sink = new ListSink();
+        sink.concurrency = 3;
+        Sinks.Empty<Void> release = Sinks.empty();
+        CountDownLatch threeStarted = new CountDownLatch(3);
+        sink.gate = Mono.fromRunnable(threeStarted::countDown).then(release.asMono());
+        Recorder recorder = recorder(sink, o -> o.batchSize(2).maxDelay(Duration.ofHours(1)));
+
+        for (int i = 0; i < 11; i++) {
+            recorder.deliver(Records.record(i));
+        }
+
+        assertThat(threeStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(sink.inFlight.get()).isEqualTo(3);
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(11, 0, 0, 0, 0, 5));
+        sink.gate = Mono.empty();
+        release.tryEmitEmpty();
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(sink.maxInFlight.get()).isEqualTo(3);
+        assertThat(sink.batches).extracting(List::size).containsExactlyInAnyOrder(2, 2, 2, 2, 2, 1);
+        assertThat(sink.ids()).containsExactlyInAnyOrder(ids(0, 11));
+        // each batch keeps its records in queue order
+        assertThat(sink.batches).allSatisfy(b -> assertThat(b).isSortedAccordingTo(
+                java.util.Comparator.comparing(TrackedRequest::id)));
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(11, 11, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aFlushWritesThePartialBatchInAFreeSlotWhileAFullOneIsInFlight() throws InterruptedException {
+        ListSink sink = new ListSink();
+        sink.concurrency = 2;
+        Sinks.Empty<Void> release = Sinks.empty();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        sink.gate = Mono.fromRunnable(firstStarted::countDown).then(release.asMono());
+        Recorder recorder = recorder(sink, o -> o.batchSize(3).maxDelay(Duration.ofHours(1)));
+        for (int i = 0; i < 4; i++) {
+            recorder.deliver(Records.record(i));
+        }
+        assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        sink.gate = Mono.empty();
+
+        Mono<Void> flushed = recorder.flush().cache();
+        flushed.subscribe();
+        // the partial batch does not wait for the full one: it is written beside it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sink.batches.isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+        assertThat(sink.ids()).containsExactly(new UUID(7, 3));
+        release.tryEmitEmpty();
+        StepVerifier.create(flushed).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(sink.ids()).containsExactly(new UUID(7, 3), new UUID(7, 0), new UUID(7, 1), new UUID(7, 2));
+    }
+
+    @Test
+    void aTransientFailureRetriesItsOwnBatchWhileTheOtherSlotGoesOn() {
+        AtomicInteger attempts = new AtomicInteger();
+        ListSink stored = new ListSink();
+        SpectraSink sink = new SpectraSink() {
+            @Override
+            public Mono<Void> write(List<TrackedRequest> batch) {
+                boolean firstBatch = batch.get(0).id().equals(new UUID(7, 0));
+                return firstBatch && attempts.incrementAndGet() <= 2
+                        ? Mono.error(new TransientSinkException("busy", null)) : stored.write(batch);
+            }
+
+            @Override
+            public int maxConcurrentWrites() {
+                return 2;
+            }
+        };
+        Recorder recorder = recorder(sink, o -> o.batchSize(2).maxDelay(Duration.ofHours(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+        for (int i = 0; i < 6; i++) {
+            recorder.deliver(Records.record(i));
+        }
+
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(stored.ids()).containsExactlyInAnyOrder(ids(0, 6));
+        assertThat(stored.ids()).doesNotHaveDuplicates();
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(6, 6, 2, 0, 0, 0));
+    }
+
+    @Test
+    void closeCountsEveryBatchStillInFlightAsFailedWhenItsTimeoutPasses() throws InterruptedException {
+        ListSink sink = new ListSink();
+        sink.concurrency = 2;
+        CountDownLatch twoStarted = new CountDownLatch(2);
+        sink.gate = Mono.fromRunnable(twoStarted::countDown).then(Mono.never());
+        Recorder recorder = recorder(sink, o -> o.batchSize(2).maxDelay(Duration.ofHours(1)));
+        for (int i = 0; i < 5; i++) {
+            recorder.deliver(Records.record(i));
+        }
+        assertThat(twoStarted.await(5, TimeUnit.SECONDS)).isTrue();
+
+        StepVerifier.create(recorder.close(Duration.ofMillis(200))).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(5, 0, 0, 0, 5, 0));
     }
 
     @Test

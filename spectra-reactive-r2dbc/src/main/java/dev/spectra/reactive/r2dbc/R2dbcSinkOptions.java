@@ -29,8 +29,11 @@ import org.jspecify.annotations.Nullable;
  *       the first write</td></tr>
  *   <tr><td>{@code initialPoolSize}</td><td>{@value #DEFAULT_INITIAL_POOL_SIZE}</td><td>connections opened with the
  *       first acquire</td></tr>
- *   <tr><td>{@code maxPoolSize}</td><td>{@value #DEFAULT_MAX_POOL_SIZE}</td><td>upper bound of connections; the
- *       recorder keeps one batch in flight, so a few are plenty</td></tr>
+ *   <tr><td>{@code maxPoolSize}</td><td>{@value #DEFAULT_MAX_POOL_SIZE}</td><td>upper bound of connections: the
+ *       writes in flight, plus partition upkeep and the start-up check</td></tr>
+ *   <tr><td>{@code writeConcurrency}</td><td>{@value #DEFAULT_WRITE_CONCURRENCY} (or
+ *       {@code maxPoolSize} when smaller)</td><td>batches the recorder may write at once, each on its own connection ({@link R2dbcSpectraSink#maxConcurrentWrites()}); at most
+ *       {@code maxPoolSize}. With more than one, batches may be committed out of queue order; 1 keeps it</td></tr>
  *   <tr><td>{@code maxAcquireTime}</td><td>3 s</td><td>how long a write waits for a connection before failing
  *       (transiently); without it a saturated pool parks writes forever</td></tr>
  *   <tr><td>{@code maxCreateConnectionTime}</td><td>3 s</td><td>how long opening a connection may take</td></tr>
@@ -58,6 +61,12 @@ public final class R2dbcSinkOptions {
     public static final int DEFAULT_INITIAL_POOL_SIZE = 1;
     /** Default upper bound of connections. */
     public static final int DEFAULT_MAX_POOL_SIZE = 4;
+    /**
+     * Default batches written at once: 2. A batch's statement is mostly server work on one backend (index
+     * maintenance, claims, rollups); a second connection overlaps it with the next batch's, and roughly doubles
+     * the rows written per second on two cores (docs/benchmarks.md).
+     */
+    public static final int DEFAULT_WRITE_CONCURRENCY = 2;
     /** Default time a write waits for a connection: 3 seconds. */
     public static final Duration DEFAULT_MAX_ACQUIRE_TIME = Duration.ofSeconds(3);
     /** Default time to open a connection: 3 seconds. */
@@ -75,6 +84,7 @@ public final class R2dbcSinkOptions {
     private final boolean createSchema;
     private final int initialPoolSize;
     private final int maxPoolSize;
+    private final int writeConcurrency;
     private final Duration maxAcquireTime;
     private final Duration maxCreateConnectionTime;
     private final Duration maxIdleTime;
@@ -88,6 +98,8 @@ public final class R2dbcSinkOptions {
         this.createSchema = b.createSchema;
         this.initialPoolSize = b.initialPoolSize;
         this.maxPoolSize = b.maxPoolSize;
+        this.writeConcurrency = b.writeConcurrency > 0 ? b.writeConcurrency
+                : Math.min(DEFAULT_WRITE_CONCURRENCY, b.maxPoolSize);
         this.maxAcquireTime = b.maxAcquireTime;
         this.maxCreateConnectionTime = b.maxCreateConnectionTime;
         this.maxIdleTime = b.maxIdleTime;
@@ -147,6 +159,13 @@ public final class R2dbcSinkOptions {
     }
 
     /**
+     * @return how many batches the recorder may write at once
+     */
+    public int writeConcurrency() {
+        return writeConcurrency;
+    }
+
+    /**
      * @return how long a write waits for a connection
      */
     public Duration maxAcquireTime() {
@@ -190,7 +209,8 @@ public final class R2dbcSinkOptions {
                 : "connectionFactory=" + Objects.requireNonNull(connectionFactory).getClass().getSimpleName() + "("
                         + connectionFactory.getMetadata().getName() + ")";
         return "R2dbcSinkOptions{" + target + ", schema=" + schema + ", createSchema=" + createSchema
-                + ", pool=" + initialPoolSize + ".." + maxPoolSize + ", maxAcquireTime=" + maxAcquireTime
+                + ", pool=" + initialPoolSize + ".." + maxPoolSize + ", writeConcurrency=" + writeConcurrency
+                + ", maxAcquireTime=" + maxAcquireTime
                 + ", maxCreateConnectionTime=" + maxCreateConnectionTime + ", maxIdleTime=" + maxIdleTime
                 + ", statementTimeout=" + statementTimeout + ", applicationName=" + applicationName + "}";
     }
@@ -203,6 +223,8 @@ public final class R2dbcSinkOptions {
         private boolean createSchema = true;
         private int initialPoolSize = DEFAULT_INITIAL_POOL_SIZE;
         private int maxPoolSize = DEFAULT_MAX_POOL_SIZE;
+        /** 0 until set: then the default, or the pool's size when that is smaller. */
+        private int writeConcurrency;
         private Duration maxAcquireTime = DEFAULT_MAX_ACQUIRE_TIME;
         private Duration maxCreateConnectionTime = DEFAULT_MAX_CREATE_CONNECTION_TIME;
         private Duration maxIdleTime = DEFAULT_MAX_IDLE_TIME;
@@ -291,6 +313,19 @@ public final class R2dbcSinkOptions {
         }
 
         /**
+         * @param writeConcurrency batches the recorder may write at once, each on its own connection, 1 or more
+         *        and at most {@code maxPoolSize}; 1 commits batches in the order their records were queued
+         * @return this builder
+         */
+        public Builder writeConcurrency(int writeConcurrency) {
+            if (writeConcurrency < 1) {
+                throw new IllegalArgumentException("writeConcurrency must be at least 1, was " + writeConcurrency);
+            }
+            this.writeConcurrency = writeConcurrency;
+            return this;
+        }
+
+        /**
          * @param maxAcquireTime how long a write waits for a connection, positive
          * @return this builder
          */
@@ -345,7 +380,7 @@ public final class R2dbcSinkOptions {
         /**
          * @return the options
          * @throws IllegalStateException when neither a URL nor a connection factory is set, or the initial pool
-         *         size exceeds the maximum
+         *         size or the write concurrency exceeds the maximum pool size
          */
         public R2dbcSinkOptions build() {
             if (url == null && connectionFactory == null) {
@@ -354,6 +389,10 @@ public final class R2dbcSinkOptions {
             if (initialPoolSize > maxPoolSize) {
                 throw new IllegalStateException("initialPoolSize (" + initialPoolSize + ") must not exceed maxPoolSize ("
                         + maxPoolSize + ")");
+            }
+            if (writeConcurrency > maxPoolSize) {
+                throw new IllegalStateException("writeConcurrency (" + writeConcurrency + ") must not exceed maxPoolSize ("
+                        + maxPoolSize + "): each write in flight holds a connection");
             }
             return new R2dbcSinkOptions(this);
         }

@@ -81,7 +81,9 @@ import reactor.core.publisher.Mono;
  * database name would otherwise show only as failed writes, retried in the background.
  *
  * <p>Thread-safe: writes may come from any thread, concurrently (each takes its own pooled connection); the
- * recorder sends one at a time.
+ * recorder sends up to {@link R2dbcSinkOptions#writeConcurrency()} at once. Concurrent batches stay exactly-once
+ * (claims and the primary key) and cannot deadlock on the rows they share: claims and rollup rows are locked in key
+ * order; they may commit in any order.
  *
  * @since 0.1
  */
@@ -193,6 +195,14 @@ public final class R2dbcSpectraSink implements SpectraSink {
                 .then(Mono.usingWhen(pool.create(), connection -> insertIsolating(connection, batch), Connection::close))
                 .flatMap(rejected -> rejected.isEmpty() ? Mono.<Void>empty()
                         : Mono.error(new RejectedRecordsException(rejected)));
+    }
+
+    /**
+     * @return {@link R2dbcSinkOptions#writeConcurrency()}
+     */
+    @Override
+    public int maxConcurrentWrites() {
+        return options.writeConcurrency();
     }
 
     /**

@@ -3,9 +3,16 @@ package dev.spectra.reactive.r2dbc;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import dev.spectra.reactive.Trackable;
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.sink.Recorder;
+import dev.spectra.reactive.sink.RecorderOptions;
+import dev.spectra.reactive.sink.RecorderStats;
 import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
 import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -69,6 +76,53 @@ class DailySpendIntegrationTests {
                     .expectComplete().verify(TIMEOUT);
         } finally {
             sink.close().block(TIMEOUT);
+        }
+    }
+
+    @Test
+    void batchesWrittenFourAtATimeShareRollupRowsAndResponseIdsWithoutDeadlockOrDoubleCounting(TestDatabase db) {
+        String schema = db.newSchemaName("concurrent");
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(schema)
+                .writeConcurrency(4).build());
+        assertThat(sink.maxConcurrentWrites()).isEqualTo(4);
+        // 2,000 calls of one day, two models, three owners: every batch adds to the same rollup rows; 100 calls
+        // are captured twice, the copies far apart in the queue, and each batch claims its ids in shuffled order,
+        // so batches in flight together claim the same ids in opposite orders
+        List<TrackedRequest> calls = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            TrackedRequest full = Records.full(Records.T0.plusMillis(i));
+            calls.add(full.toBuilder().model(i % 2 == 0 ? "gpt-4o" : "gpt-4o-mini")
+                    .trackable(new Trackable("user", "u" + (i % 3))).build());
+        }
+        List<TrackedRequest> queued = new ArrayList<>(calls);
+        for (int i = 0; i < 100; i++) {
+            TrackedRequest original = calls.get(i * 20);
+            // the same response captured again (another id: a second capture path)
+            queued.add(original.toBuilder().id(Records.uuid7(original.startedAt())).build());
+        }
+        Random random = new Random(42);
+        Collections.shuffle(queued, random);
+        Recorder recorder = Recorder.create(sink, RecorderOptions.builder().batchSize(50)
+                .maxDelay(Duration.ofHours(1)).queueCapacity(4_096).build());
+        try {
+            queued.forEach(recorder::deliver);
+            recorder.flush().as(StepVerifier::create).expectComplete().verify(TIMEOUT);
+
+            // every batch was written at its first attempt: no deadlock, no other transient error
+            assertThat(recorder.stats()).isEqualTo(new RecorderStats(2_100, 2_100, 0, 0, 0, 0));
+            String table = "\"" + schema + "\".";
+            assertThat(db.single("SELECT count(*) FROM " + table + "spectra_requests", Long.class)).isEqualTo(2_000L);
+            assertThat(db.single("SELECT count(*) FROM " + table + "spectra_response_ids", Long.class))
+                    .isEqualTo(2_000L);
+            assertThat(db.single("SELECT sum(requests) FROM " + table + "spectra_spend_daily", Long.class))
+                    .isEqualTo(2_000L);
+            assertThat(db.single("SELECT count(*) FROM " + table + "spectra_spend_daily", Long.class)).isEqualTo(6L);
+            assertThat(db.single("SELECT (SELECT sum(cost) FROM " + table + "spectra_spend_daily)"
+                    + " = (SELECT sum(total_cost) FROM " + table + "spectra_requests)"
+                    + " AND (SELECT sum(input_tokens) FROM " + table + "spectra_spend_daily)"
+                    + " = (SELECT sum(input_tokens) FROM " + table + "spectra_requests)", Boolean.class)).isTrue();
+        } finally {
+            recorder.close(TIMEOUT).block(TIMEOUT);
         }
     }
 

@@ -19,6 +19,12 @@ class R2dbcSinkOptionsUnitTests {
         assertThat(o.createSchema()).isTrue();
         assertThat(o.initialPoolSize()).isEqualTo(1);
         assertThat(o.maxPoolSize()).isEqualTo(4);
+        assertThat(o.writeConcurrency()).isEqualTo(2);
+        // the default concurrency never asks for more connections than the pool has
+        assertThat(R2dbcSinkOptions.builder().url("r2dbc:postgresql://localhost/db").maxPoolSize(1).build()
+                .writeConcurrency()).isEqualTo(1);
+        assertThat(R2dbcSinkOptions.builder().url("r2dbc:postgresql://localhost/db").writeConcurrency(1).build()
+                .writeConcurrency()).isEqualTo(1);
         assertThat(o.maxAcquireTime()).isEqualTo(Duration.ofSeconds(3));
         assertThat(o.maxCreateConnectionTime()).isEqualTo(Duration.ofSeconds(3));
         assertThat(o.maxIdleTime()).isEqualTo(Duration.ofMinutes(30));
@@ -36,7 +42,7 @@ class R2dbcSinkOptionsUnitTests {
         R2dbcSpectraSink sink = R2dbcSpectraSink.create(o);
 
         assertThat(o.toString()).isEqualTo("R2dbcSinkOptions{url=r2dbc:postgresql://spectra:****@db.internal:5432/app"
-                + "?sslMode=require, schema=\"billing\", createSchema=true, pool=1..2, maxAcquireTime=PT3S,"
+                + "?sslMode=require, schema=\"billing\", createSchema=true, pool=1..2, writeConcurrency=2, maxAcquireTime=PT3S,"
                 + " maxCreateConnectionTime=PT3S, maxIdleTime=PT30M, statementTimeout=PT5S,"
                 + " applicationName=spectra-reactive}");
         assertThat(sink.toString()).doesNotContain("s3cr").contains("db.internal");
@@ -80,5 +86,10 @@ class R2dbcSinkOptionsUnitTests {
         assertThatIllegalStateException().isThrownBy(() -> R2dbcSinkOptions.builder().url("r2dbc:postgresql://h/d")
                         .initialPoolSize(5).maxPoolSize(2).build())
                 .withMessage("initialPoolSize (5) must not exceed maxPoolSize (2)");
+        assertThatIllegalArgumentException().isThrownBy(() -> b.writeConcurrency(0))
+                .withMessage("writeConcurrency must be at least 1, was 0");
+        assertThatIllegalStateException().isThrownBy(() -> R2dbcSinkOptions.builder().url("r2dbc:postgresql://h/d")
+                        .writeConcurrency(3).maxPoolSize(2).build())
+                .withMessage("writeConcurrency (3) must not exceed maxPoolSize (2): each write in flight holds a connection");
     }
 }

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Why not bind {@code UUID[]}, {@code String[]} … and let the driver encode: r2dbc-postgresql also sends arrays
  * as text, but allocates a builder per element, and the JSON columns would be written twice (JSON, then array
- * escaping). The sink's writes are sequential (one batch in flight), so every microsecond of client encoding is
- * a microsecond of throughput, and CPU taken from the user's service.
+ * escaping). Every microsecond of client encoding is CPU taken from the user's service, and, while the batches
+ * in flight wait on it, throughput.
  *
  * <p>U+0000, which PostgreSQL's text and jsonb cannot hold (the whole batch would be refused), is written as
  * U+FFFD in text values and in JSON strings and keys.

@@ -63,7 +63,8 @@ public final class RequestInsert {
         String key = PROVIDER + ", " + RESPONSE_ID + ", " + ID + ", " + STARTED;
         return "WITH batch AS MATERIALIZED (\nSELECT " + select + "\nFROM unnest(" + arrays + ")\n  AS u(" + names
                 + ")\n),\nids AS (\nINSERT INTO " + quotedSchema + "." + SchemaDdl.RESPONSE_IDS_TABLE + " (" + key
-                + ")\nSELECT " + key + " FROM batch WHERE " + RESPONSE_ID + " IS NOT NULL\nON CONFLICT DO NOTHING"
+                + ")\nSELECT " + key + " FROM batch WHERE " + RESPONSE_ID + " IS NOT NULL\nORDER BY " + PROVIDER + ", "
+                + RESPONSE_ID + "\nON CONFLICT DO NOTHING"
                 + "\nRETURNING " + ID + ", " + STARTED + "\n)";
     }
 

@@ -95,6 +95,8 @@ public record SpectraProperties(
      * @param checkOnStartup check at start-up that records can be written, and stop the application when they cannot
      *        (wrong URL, password or database), instead of failing in the background
      * @param maxPoolSize upper bound of Spectra's own connections
+     * @param writeConcurrency batches written at once, each on its own connection, at most {@code maxPoolSize}; 1
+     *        commits them in the order their records were queued; unset: 2, or {@code maxPoolSize} when smaller
      * @param maxAcquireTime how long a write waits for a connection
      * @param statementTimeout server-side statement timeout of Spectra's connections
      */
@@ -107,6 +109,7 @@ public record SpectraProperties(
             @DefaultValue("true") boolean createSchema,
             @DefaultValue("true") boolean checkOnStartup,
             @DefaultValue("" + R2dbcSinkOptions.DEFAULT_MAX_POOL_SIZE) int maxPoolSize,
+            @Nullable Integer writeConcurrency,
             @DefaultValue("3s") Duration maxAcquireTime,
             @DefaultValue("5s") Duration statementTimeout) {
 
@@ -115,7 +118,7 @@ public record SpectraProperties(
             return "R2dbc{url=" + (url == null ? null : "(set)") + ", username=" + username + ", password=" + (password == null ? null : "******")
                     + ", useApplicationConnectionFactory=" + useApplicationConnectionFactory + ", schema=" + schema
                     + ", createSchema=" + createSchema + ", checkOnStartup=" + checkOnStartup + ", maxPoolSize="
-                    + maxPoolSize + ", maxAcquireTime=" + maxAcquireTime + ", statementTimeout=" + statementTimeout
+                    + maxPoolSize + ", writeConcurrency=" + writeConcurrency + ", maxAcquireTime=" + maxAcquireTime + ", statementTimeout=" + statementTimeout
                     + "}";
         }
     }

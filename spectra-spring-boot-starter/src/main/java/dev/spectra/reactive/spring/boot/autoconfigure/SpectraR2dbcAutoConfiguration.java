@@ -70,9 +70,11 @@ public final class SpectraR2dbcAutoConfiguration {
     }
 
     private static R2dbcSinkOptions.Builder options(SpectraProperties.R2dbc r2dbc) {
-        return R2dbcSinkOptions.builder().schema(r2dbc.schema()).createSchema(r2dbc.createSchema())
-                .maxPoolSize(r2dbc.maxPoolSize()).maxAcquireTime(r2dbc.maxAcquireTime())
-                .statementTimeout(r2dbc.statementTimeout());
+        R2dbcSinkOptions.Builder options = R2dbcSinkOptions.builder().schema(r2dbc.schema())
+                .createSchema(r2dbc.createSchema()).maxPoolSize(r2dbc.maxPoolSize())
+                .maxAcquireTime(r2dbc.maxAcquireTime()).statementTimeout(r2dbc.statementTimeout());
+        Integer writeConcurrency = r2dbc.writeConcurrency();
+        return writeConcurrency == null ? options : options.writeConcurrency(writeConcurrency);
     }
 
     private static R2dbcSpectraSink checked(R2dbcSpectraSink sink, SpectraProperties.R2dbc r2dbc) {

@@ -41,6 +41,11 @@ final class StorageMonitor {
             }
 
             @Override
+            public int maxConcurrentWrites() {
+                return sink.maxConcurrentWrites();
+            }
+
+            @Override
             public boolean isTransient(Throwable error) {
                 return sink.isTransient(error);
             }

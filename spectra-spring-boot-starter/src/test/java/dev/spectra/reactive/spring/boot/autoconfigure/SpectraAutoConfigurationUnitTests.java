@@ -322,12 +322,14 @@ class SpectraAutoConfigurationUnitTests {
     void storageFromAUrl() {
         runner.withPropertyValues("spectra.r2dbc.url=" + DB_URL, "spectra.r2dbc.check-on-startup=false",
                 "spectra.r2dbc.schema=tracking", "spectra.r2dbc.create-schema=false", "spectra.r2dbc.max-pool-size=2",
-                "spectra.r2dbc.max-acquire-time=1s", "spectra.r2dbc.statement-timeout=2s").run(context -> {
+                "spectra.r2dbc.write-concurrency=1", "spectra.r2dbc.max-acquire-time=1s", "spectra.r2dbc.statement-timeout=2s").run(context -> {
             R2dbcSinkOptions options = context.getBean(R2dbcSpectraSink.class).options();
             assertThat(options.url()).isEqualTo(DB_URL);
             assertThat(options.schema().name()).isEqualTo("tracking");
             assertThat(options.createSchema()).isFalse();
             assertThat(options.maxPoolSize()).isEqualTo(2);
+            assertThat(options.writeConcurrency()).isEqualTo(1);
+            assertThat(context.getBean(R2dbcSpectraSink.class).maxConcurrentWrites()).isEqualTo(1);
             assertThat(options.maxAcquireTime()).isEqualTo(Duration.ofSeconds(1));
             assertThat(options.statementTimeout()).isEqualTo(Duration.ofSeconds(2));
             assertThat(context.getBean(SpectraTracker.class).toString()).contains("sink=R2dbcSpectraSink");
