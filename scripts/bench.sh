@@ -44,7 +44,7 @@ write_benchmark() {
   java -Xmx2g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks.WriteBenchmark "$@"
 }
 {
-  echo "== indexes=all"; write_benchmark methods=sink,add,copy,copyIds,copyAll
+  echo "== indexes=all"; write_benchmark methods=sink,sink1,add,copy,copyIds,copyAll
   echo "== indexes=nogin"; write_benchmark methods=sink,copy indexes=nogin
   echo "== indexes=none"; write_benchmark methods=sink,copy indexes=none
 } | tee "$out/r2dbc-write.txt"

@@ -46,7 +46,7 @@ public final class BenchmarkReport {
     private static final Pattern NOTES = Pattern.compile(
             "<!-- notes:(\\w+) -->\\n(.*?)<!-- /notes:\\1 -->", Pattern.DOTALL);
     /** A method row of the write benchmark's table: {@code | sink | 17,000 | ...}. */
-    private static final Pattern WRITE_ROW = Pattern.compile("^\\| (sink|copy) \\| ([0-9,]+) \\|");
+    private static final Pattern WRITE_ROW = Pattern.compile("^\\| (sink|sink1|copy) \\| ([0-9,]+) \\|");
     /** The summary line of {@link FilterAllocationCount}. */
     private static final Pattern ALLOC = Pattern.compile(
             "filter: ([+-][0-9]+) B per JSON call, ([+-][0-9]+) B per stream, ([+-][0-9]+) B per stream event");
@@ -288,16 +288,18 @@ public final class BenchmarkReport {
         md.append("`WriteBenchmark` (a `main` in `spectra-benchmarks`, also run alone by "
                 + "`scripts/bench-r2dbc-write.sh`): " + rows + " realistic records written into the real "
                 + "`spectra_requests` table of an embedded PostgreSQL 17, each method into a fresh schema after a "
-                + "20,000-row warm-up: `sink` = `R2dbcSpectraSink.write` in batches of 512, one at a time, as the "
-                + "Recorder does (one statement per batch: the batch unnested once, its response ids claimed, the "
-                + "new rows inserted, the daily rollups moved); `add` = the same columns with one `Statement.add()` "
+                + "20,000-row warm-up: `sink` = `R2dbcSpectraSink.write` in batches of 512 as the Recorder calls it "
+                + "with the default options, two batches in flight on two connections (one statement per batch: "
+                + "the batch unnested once, its response ids claimed, the new rows inserted, the daily rollups "
+                + "moved); `sink1` = the same, one batch at a time (`writeConcurrency(1)`, which keeps queue "
+                + "order); `add` = the same columns with one `Statement.add()` "
                 + "binding per row; `copy` = `COPY … FROM STDIN` through `copyIn`, per batch of 512, into the same "
                 + "table (rows only: no deduplication, no rollup); `copyIds` = that COPY and a second COPY of the "
                 + "batch's response ids into `spectra_response_ids` (the like-for-like baseline for the "
                 + "deduplication, real table only); `copyAll` = one COPY of all rows. Each method "
                 + "pays for its own encoding. Run against the real table, then without its GIN indexes and without "
                 + "any secondary index, to show where the time goes.\n\n");
-        Map<String, double[]> byIndexes = new LinkedHashMap<>(); // indexes -> {sink, copy}
+        Map<String, double[]> byIndexes = new LinkedHashMap<>(); // indexes -> {sink, copy, sink1 (NaN: not run)}
         String section = "all";
         for (String line : output.split("\n")) {
             if (line.startsWith("== indexes=")) {
@@ -305,8 +307,12 @@ public final class BenchmarkReport {
             }
             Matcher m = WRITE_ROW.matcher(line);
             if (m.find()) {
-                double[] v = byIndexes.computeIfAbsent(section, k -> new double[2]);
-                v[m.group(1).equals("sink") ? 0 : 1] = Double.parseDouble(m.group(2).replace(",", ""));
+                double[] v = byIndexes.computeIfAbsent(section, k -> new double[] {0, 0, Double.NaN});
+                v[switch (m.group(1)) {
+                    case "sink" -> 0;
+                    case "copy" -> 1;
+                    default -> 2;
+                }] = Double.parseDouble(m.group(2).replace(",", ""));
             }
         }
         if (byIndexes.isEmpty()) {
@@ -314,11 +320,13 @@ public final class BenchmarkReport {
             notes(md, "write");
             return;
         }
-        md.append("| indexes on `spectra_requests` | sink rows/s | `copyIn` rows/s | sink / `copyIn` |\n"
-                + "|---|---:|---:|---:|\n");
-        byIndexes.forEach((ix, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f× |%n",
+        md.append("| indexes on `spectra_requests` | sink rows/s | `copyIn` rows/s | sink / `copyIn` "
+                + "| one batch at a time: rows/s | one at a time / `copyIn` |\n|---|---:|---:|---:|---:|---:|\n");
+        byIndexes.forEach((ix, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f× | %s | %s |%n",
                 ix.equals("all") ? "all (the real table)" : ix.equals("nogin") ? "without the GIN indexes"
-                        : ix.equals("none") ? "none" : ix, v[0], v[1], v[0] / v[1])));
+                        : ix.equals("none") ? "none" : ix, v[0], v[1], v[0] / v[1],
+                Double.isNaN(v[2]) ? "" : String.format(Locale.ROOT, "%,.0f", v[2]),
+                Double.isNaN(v[2]) ? "" : String.format(Locale.ROOT, "%.2f×", v[2] / v[1]))));
         double[] real = byIndexes.get("all");
         if (real != null) {
             target("sink into the real table, against `copyIn`", "≥ " + SINK_VS_COPY + "×",

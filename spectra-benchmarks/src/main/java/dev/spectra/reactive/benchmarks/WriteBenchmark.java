@@ -40,7 +40,10 @@ import reactor.core.publisher.Mono;
 /**
  * Writes the same tracked requests to {@code spectra_requests} three ways and reports rows per second:
  * <ol>
- *   <li>{@code sink}: {@link R2dbcSpectraSink#write}, one batch at a time (as the recorder does);</li>
+ *   <li>{@code sink}: {@link R2dbcSpectraSink#write} as the recorder calls it with the default options: up to
+ *       {@link R2dbcSpectraSink#maxConcurrentWrites()} batches in flight ({@code writeConcurrency}, 2), each on its
+ *       own connection; {@code sink1}, {@code sink3}, {@code sink4} (only when named in {@code methods=}) with 1, 3,
+ *       4 in flight;</li>
  *   <li>{@code add}: one {@code INSERT … VALUES ($1 …)} (a parameter per column) per batch with {@code Statement.add()} per row;</li>
  *   <li>{@code copyIn}: {@code COPY … FROM STDIN} (text format) per batch, and once for all rows;</li>
  *   <li>{@code copyIds} (only when named in {@code methods=}): per batch, the {@code COPY} of the rows and a second
@@ -162,12 +165,18 @@ public final class WriteBenchmark {
         long start;
         long elapsed;
         switch (method) {
-            case "sink" -> {
-                R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(url).schema(schemaName)
-                        .createSchema(false).build());
-                sink.write(batches.get(0).subList(0, 1)).block(TIMEOUT);     // open the pool outside the clock
+            case "sink", "sink1", "sink3", "sink4" -> {
+                R2dbcSinkOptions.Builder options = R2dbcSinkOptions.builder().url(url).schema(schemaName)
+                        .createSchema(false);
+                if (!method.equals("sink")) {
+                    options.writeConcurrency(method.charAt(4) - '0');
+                }
+                R2dbcSpectraSink sink = R2dbcSpectraSink.create(options.build());
+                int inFlight = sink.maxConcurrentWrites();
+                // open the pool's connections outside the clock
+                Flux.range(0, inFlight).flatMap(i -> sink.write(batches.get(i).subList(0, 1))).then().block(TIMEOUT);
                 start = System.nanoTime();
-                Flux.fromIterable(batches).concatMap(sink::write).then().block(TIMEOUT);
+                Flux.fromIterable(batches).flatMap(sink::write, inFlight).then().block(TIMEOUT);
                 elapsed = System.nanoTime() - start;
                 sink.close().block(TIMEOUT);
             }
