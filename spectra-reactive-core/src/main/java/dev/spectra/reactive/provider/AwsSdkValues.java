@@ -18,19 +18,17 @@ final class AwsSdkValues {
     private static final String POJO = "software.amazon.awssdk.core.SdkPojo";
     private static final String ERROR_DETAILS = "software.amazon.awssdk.awscore.exception.AwsErrorDetails";
 
-    private static final ClassValue<Boolean> IS_SDK_VALUE = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                if (c.getName().equals(ERROR_DETAILS) || implementsPojo(c)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    };
-
     private AwsSdkValues() {
+    }
+
+    /** Whether values of the type are SDK model objects or error details; asked once per type ({@link OtherValueType}). */
+    static boolean isSdkType(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(ERROR_DETAILS) || implementsPojo(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean implementsPojo(Class<?> c) {
@@ -42,13 +40,8 @@ final class AwsSdkValues {
         return false;
     }
 
-    /** Whether the value is one of the SDK's model objects or error details. */
-    static boolean isSdkValue(Object value) {
-        return IS_SDK_VALUE.get(value.getClass());
-    }
-
     /**
-     * The JSON of an SDK value recognised by {@link #isSdkValue}; null when the SDK's classes cannot be reached from
+     * The JSON of an SDK value recognised by {@link #isSdkType}; null when the SDK's classes cannot be reached from
      * core.
      */
     static @Nullable JsonNode tree(Object value) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -178,9 +179,25 @@ public final class ProviderRegistry implements ResponseReader {
      * @return the canonical id
      */
     public static String canonicalId(String id) {
+        String known = CANONICAL_IDS.get(id);
+        if (known != null) {
+            return known;
+        }
         String l = id.trim().toLowerCase(Locale.ROOT);
-        return ALIASES.getOrDefault(l, l);
+        String canonical = ALIASES.getOrDefault(l, l);
+        if (CANONICAL_IDS.size() < CANONICAL_IDS_KEPT) {
+            CANONICAL_IDS.putIfAbsent(id, canonical);
+        }
+        return canonical;
     }
+
+    /**
+     * The canonical ids of the ids asked for, as given: each tracked call asks at least twice (reading, pricing), and
+     * a lookup of the same {@code String} costs a fraction of trimming and lower-casing it again. Bounded: ids past
+     * the bound (an application naming providers from input, say) are worked out each time.
+     */
+    private static final ConcurrentHashMap<String, String> CANONICAL_IDS = new ConcurrentHashMap<>();
+    private static final int CANONICAL_IDS_KEPT = 512;
 
     /** The Hugging Face router's routing policies, which a model's {@code :suffix} may name instead of a provider. */
     private static final Set<String> ROUTING_POLICIES = Set.of("fastest", "cheapest", "preferred", "auto");
@@ -422,20 +439,24 @@ public final class ProviderRegistry implements ResponseReader {
                 }
                 return readNode(node, format, fallback);
             }
-            if (AwsSdkValues.isSdkValue(response)) {
-                JsonNode node = AwsSdkValues.tree(response);
-                if (node == null) {
-                    return ResponseDetails.unreadable("an AWS SDK " + response.getClass().getSimpleName()
-                            + " whose SDK classes this module cannot read");
+            OtherValueType type = OtherValueType.of(response);
+            switch (type.kind()) {
+                case AWS_SDK -> {
+                    JsonNode node = AwsSdkValues.tree(response);
+                    if (node == null) {
+                        return ResponseDetails.unreadable("an AWS SDK " + response.getClass().getSimpleName()
+                                + " whose SDK classes this module cannot read");
+                    }
+                    return readNode(node, format, fallback);
                 }
-                return readNode(node, format, fallback);
+                case FOREIGN_TREE -> {
+                    byte[] b = response.toString().getBytes(StandardCharsets.UTF_8);
+                    return readBytes(b, 0, b.length, format, fallback);
+                }
+                default -> {
+                    return Objects.requireNonNull(type.unknownDetails());
+                }
             }
-            String foreign = ForeignJson.text(response);
-            if (foreign != null) {
-                byte[] b = foreign.getBytes(StandardCharsets.UTF_8);
-                return readBytes(b, 0, b.length, format, fallback);
-            }
-            return ForeignJson.unknownTypeDetails(response);
         } catch (RuntimeException e) {
             return readerFailed(e);
         }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -247,24 +248,26 @@ public final class StreamReader implements ResponseReader.ChunkReader {
             }
         } else if (chunk instanceof CharSequence) {
             onString(chunk.toString(), eventName, false);
-        } else if (AwsSdkValues.isSdkValue(chunk)) {
-            chunks++;
-            JsonNode node = AwsSdkValues.tree(chunk);
-            if (node == null) {
-                malformed++;
-            } else {
-                onNode(node);
-            }
         } else {
-            String foreign = ForeignJson.text(chunk);
-            if (foreign != null) {
-                onString(foreign, eventName, true);
+            OtherValueType type = OtherValueType.of(chunk);
+            if (type.kind() == OtherValueType.Kind.AWS_SDK) {
+                chunks++;
+                JsonNode node = AwsSdkValues.tree(chunk);
+                if (node == null) {
+                    malformed++;
+                } else {
+                    onNode(node);
+                }
+                return;
+            }
+            if (type.kind() == OtherValueType.Kind.FOREIGN_TREE) {
+                onString(chunk.toString(), eventName, true);
                 return;
             }
             SseAccessors accessors = SSE_ACCESSORS.get(chunk.getClass());
             if (accessors == null) {
                 if (unknownType == null) {
-                    unknownType = ForeignJson.unknownType(chunk);
+                    unknownType = Objects.requireNonNull(type.unknownDetails()).readProblem();
                 }
                 return;
             }
