@@ -219,20 +219,25 @@ final class JsonAnswer {
 
     /** The members of an OpenAI token-details object that {@link OpenAiUsage} reads. */
     private static final class Details {
-        boolean present;
         long cached = ABSENT;
         long cacheWrite = ABSENT;
         long cacheCreation = ABSENT;
         long reasoning = ABSENT;
         long audio = ABSENT;
 
-        /** Reads the value of a details member; {@code present} when it is an object. */
-        void read(JsonParser p, JsonToken v) {
+        /** Reads the value of a details member: its members when it is an object, else null. */
+        static @Nullable Details of(JsonParser p, JsonToken v) {
             if (v != JsonToken.START_OBJECT) {
                 RequestJson.skipIfContainer(p, v);
-                return;
+                return null;
             }
-            present = true;
+            Details d = new Details();
+            d.read(p);
+            return d;
+        }
+
+        /** Reads the object just opened. */
+        private void read(JsonParser p) {
             int seen = 0;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -274,11 +279,12 @@ final class JsonAnswer {
         long numCached = ABSENT;
         long cachedTokens = ABSENT;
         long totalTokens = ABSENT;
-        final Details promptDetails = new Details();
-        final Details inputDetails = new Details();
-        final Details inputTokenDetails = new Details();
-        final Details completionDetails = new Details();
-        final Details outputDetails = new Details();
+        // made when the member comes: most answers state one or two of them
+        @Nullable Details promptDetails;
+        @Nullable Details inputDetails;
+        @Nullable Details inputTokenDetails;
+        @Nullable Details completionDetails;
+        @Nullable Details outputDetails;
 
         /** Reads the usage object just opened; unsure of a stated cost or an audio duration. */
         void read(JsonParser p) {
@@ -321,23 +327,23 @@ final class JsonAnswer {
                     }
                     case "prompt_tokens_details" -> {
                         seen = once(seen, 1 << 8);
-                        promptDetails.read(p, t);
+                        promptDetails = Details.of(p, t);
                     }
                     case "input_tokens_details" -> {
                         seen = once(seen, 1 << 9);
-                        inputDetails.read(p, t);
+                        inputDetails = Details.of(p, t);
                     }
                     case "input_token_details" -> {
                         seen = once(seen, 1 << 10);
-                        inputTokenDetails.read(p, t);
+                        inputTokenDetails = Details.of(p, t);
                     }
                     case "completion_tokens_details" -> {
                         seen = once(seen, 1 << 11);
-                        completionDetails.read(p, t);
+                        completionDetails = Details.of(p, t);
                     }
                     case "output_tokens_details" -> {
                         seen = once(seen, 1 << 12);
-                        outputDetails.read(p, t);
+                        outputDetails = Details.of(p, t);
                     }
                     case "type" -> { // an audio duration is left to the tree
                         seen = once(seen, 1 << 13);
@@ -367,8 +373,8 @@ final class JsonAnswer {
                 }
                 long in = UsageParts.nz(input);
                 long comp = UsageParts.nz(completion);
-                Details inDetails = promptDetails.present ? promptDetails
-                        : inputDetails.present ? inputDetails : inputTokenDetails.present ? inputTokenDetails : null;
+                Details inDetails = promptDetails != null ? promptDetails
+                        : inputDetails != null ? inputDetails : inputTokenDetails;
                 Long cached = inDetails == null ? null : use(inDetails.cached);
                 if (cached == null) {
                     cached = use(promptCacheHit);
@@ -383,8 +389,7 @@ final class JsonAnswer {
                 if (write == null && inDetails != null) {
                     write = use(inDetails.cacheCreation);
                 }
-                Details outDetails = completionDetails.present ? completionDetails
-                        : outputDetails.present ? outputDetails : null;
+                Details outDetails = completionDetails != null ? completionDetails : outputDetails;
                 Long reasoning = outDetails == null ? null : use(outDetails.reasoning);
                 Long total = use(totalTokens);
                 UsageParts p = new UsageParts();
