@@ -535,6 +535,12 @@ public final class ProviderRegistry implements ResponseReader {
                 }
                 return ResponseDetails.unreadable(NOT_JSON);
             }
+            if (b[first] == '{' && format != null && JsonAnswer.reads(format)) {
+                ResponseDetails d = JsonAnswer.read(format, b, off, len);
+                if (d != null) {
+                    return d;
+                }
+            }
             JsonNode node = JsonFields.parse(b, off, len);
             if (node == null) {
                 if (b[first] == '{' && ByteScan.indexOf(b, first, off + len, NEWLINE_BRACE) >= 0) {

@@ -118,7 +118,8 @@ final class RequestJson {
         return last;
     }
 
-    private static void skipIfContainer(JsonParser p, JsonToken v) {
+    /** Reads through the value just read: a container to its end, a scalar checked as a tree would check it. */
+    static void skipIfContainer(JsonParser p, JsonToken v) {
         if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
             skip(p);
         } else {

@@ -167,7 +167,7 @@ class FixtureReadingUnitTests {
         assertThat(r.parsedEvents()).as(r.toString()).isLessThanOrEqualTo(Math.max(4, r.events() / 2));
     }
 
-    private static String hostOf(FixtureCase c) {
+    static String hostOf(FixtureCase c) {
         if (c.provider().equals("together")) {
             return "api.together.xyz";
         }
@@ -175,7 +175,7 @@ class FixtureReadingUnitTests {
         return colon > 0 ? c.host().substring(0, colon) : c.host();
     }
 
-    private static int portOf(FixtureCase c) {
+    static int portOf(FixtureCase c) {
         int colon = c.host().lastIndexOf(':');
         return colon > 0 ? Integer.parseInt(c.host().substring(colon + 1)) : -1;
     }

@@ -1,0 +1,815 @@
+package dev.spectra.reactive.provider;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+
+/**
+ * The JSON answer of the most common wire formats (OpenAI chat completions and Anthropic messages) read with a
+ * streaming parser that keeps only the members their readers use, instead of a tree of the whole body: the answer's
+ * text, logprobs and the like are read through and dropped.
+ *
+ * <p>Gives exactly what the tree path ({@link JsonFields#parse} and the format's {@link FormatReader}) gives for
+ * the same bytes, or null when it cannot be sure of that, and the caller reads the tree: bytes that are not one
+ * valid JSON object (the tree path then decides what they are), a member the reader uses given twice (the tree
+ * keeps the last), a number where it is not plain (a fraction or a huge integer in an error code), a stated cost
+ * or an audio duration in the usage. Every value read through is checked as building a tree of it would check it.
+ */
+final class JsonAnswer {
+
+    /** The read gave up: the tree path reads the body. A shared instance without a stack trace. */
+    private static final class Unsure extends RuntimeException {
+
+        static final Unsure INSTANCE = new Unsure();
+
+        private Unsure() {
+            super("the streaming read leaves this body to the tree", null, false, false);
+        }
+    }
+
+    /** A count member that is absent or JSON null. */
+    private static final long ABSENT = -1;
+    /** A count member that is present but not a count ({@link JsonFields#count} would throw). */
+    private static final long MALFORMED = -2;
+
+    private JsonAnswer() {
+    }
+
+    /**
+     * @param format the endpoint's wire format
+     * @return whether {@link #read} reads answers of this format
+     */
+    static boolean reads(WireFormat format) {
+        return format == WireFormat.OPENAI_CHAT || format == WireFormat.ANTHROPIC_MESSAGES;
+    }
+
+    /**
+     * Reads a body whose first non-blank byte is <code>{</code>.
+     *
+     * @return what the body says, or null when the tree path must read it
+     */
+    static @Nullable ResponseDetails read(WireFormat format, byte[] body, int off, int len) {
+        try (JsonParser p = JsonFields.MAPPER.tokenStreamFactory().createParser(ObjectReadContext.empty(), body, off,
+                len)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            DetailsBuilder out = new DetailsBuilder();
+            if (format == WireFormat.OPENAI_CHAT) {
+                openAi(p, out);
+            } else {
+                anthropic(p, out);
+            }
+            if (p.nextToken() != null) {
+                return null; // trailing tokens: the tree path rejects them
+            }
+            return out.build();
+        } catch (RuntimeException e) { // not JSON, a parser limit, or unsure: the tree path decides
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ the shared members
+
+    /** The members of the top level and of {@code error} that {@link FormatReader#readError} reads. */
+    private static final class Error {
+        /** {@code error}: 0 absent or another type, 1 an object, 2 a non-empty string. */
+        int kind;
+        @Nullable String text;
+        @Nullable String type;
+        @Nullable String status;
+        @Nullable String code;
+        @Nullable String message;
+        // top level (Mistral)
+        @Nullable String object;
+        @Nullable String topType;
+        @Nullable String topMessage;
+
+        void apply(DetailsBuilder out) {
+            if (kind == 1) {
+                String t = type;
+                if (t == null) {
+                    t = status;
+                }
+                if (t == null) {
+                    t = code;
+                }
+                out.error(t, message);
+            } else if (kind == 2) {
+                out.error("error", text);
+            } else if ("error".equals(object)) {
+                out.error(topType, topMessage);
+            }
+        }
+
+        /** Reads the value of {@code error}. */
+        void read(JsonParser p, JsonToken v) {
+            if (v == JsonToken.START_OBJECT) {
+                kind = 1;
+                int seen = 0;
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    switch (name) {
+                        case "type" -> {
+                            seen = once(seen, 1);
+                            type = text(p, t);
+                        }
+                        case "status" -> {
+                            seen = once(seen, 2);
+                            status = text(p, t);
+                        }
+                        case "code" -> {
+                            seen = once(seen, 4);
+                            code = textOrNumber(p, t);
+                        }
+                        case "message" -> {
+                            seen = once(seen, 8);
+                            message = text(p, t);
+                        }
+                        default -> RequestJson.skipIfContainer(p, t);
+                    }
+                }
+            } else if (v == JsonToken.VALUE_STRING) {
+                String s = p.getString();
+                kind = s.isEmpty() ? 0 : 2;
+                text = s;
+            } else {
+                RequestJson.skipIfContainer(p, v);
+            }
+        }
+    }
+
+    /** Throws {@link Unsure} when {@code bit} is already in {@code seen}: a member the reader uses came twice. */
+    private static int once(int seen, int bit) {
+        if ((seen & bit) != 0) {
+            throw Unsure.INSTANCE;
+        }
+        return seen | bit;
+    }
+
+    /** As {@link JsonFields#text}: a non-empty string, else null (a container read through). */
+    private static @Nullable String text(JsonParser p, JsonToken v) {
+        if (v == JsonToken.VALUE_STRING) {
+            String s = p.getString();
+            return s.isEmpty() ? null : s;
+        }
+        RequestJson.skipIfContainer(p, v);
+        return null;
+    }
+
+    /** As {@link JsonFields#textOrNumber}, for the integers a tree writes as plain digits; else unsure. */
+    private static @Nullable String textOrNumber(JsonParser p, JsonToken v) {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType t = p.getNumberType();
+            if (t == JsonParser.NumberType.INT) {
+                return Integer.toString(p.getIntValue());
+            }
+            if (t == JsonParser.NumberType.LONG) {
+                return Long.toString(p.getLongValue());
+            }
+            throw Unsure.INSTANCE;
+        }
+        if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+            throw Unsure.INSTANCE;
+        }
+        return text(p, v);
+    }
+
+    /** As {@link JsonFields#count}: the count, {@link #ABSENT} or {@link #MALFORMED} (where it would throw). */
+    private static long count(JsonParser p, JsonToken v) {
+        if (v == JsonToken.VALUE_NULL) {
+            return ABSENT;
+        }
+        long l;
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType t = p.getNumberType();
+            if (t != JsonParser.NumberType.INT && t != JsonParser.NumberType.LONG) {
+                return MALFORMED; // beyond a long: the tree's node cannot convert to one
+            }
+            l = p.getLongValue();
+        } else if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+            try {
+                l = p.getDecimalValue().longValueExact();
+            } catch (ArithmeticException e) {
+                return MALFORMED;
+            }
+        } else {
+            RequestJson.skipIfContainer(p, v);
+            return MALFORMED;
+        }
+        return l < 0 || l > JsonFields.MAX_COUNT ? MALFORMED : l;
+    }
+
+    /** A count for the usage readers: null when absent; {@link JsonFields.MalformedCount} when malformed. */
+    private static @Nullable Long use(long count) {
+        if (count == MALFORMED) {
+            throw JsonFields.MalformedCount.INSTANCE;
+        }
+        return count == ABSENT ? null : count;
+    }
+
+    /** Reads the object just opened to its end without using any of it. */
+    private static void skipObject(JsonParser p) {
+        RequestJson.skipIfContainer(p, JsonToken.START_OBJECT);
+    }
+
+    // ------------------------------------------------------------------------------------ OpenAI chat
+
+    /** The members of an OpenAI token-details object that {@link OpenAiUsage} reads. */
+    private static final class Details {
+        long cached = ABSENT;
+        long cacheWrite = ABSENT;
+        long cacheCreation = ABSENT;
+        long reasoning = ABSENT;
+        long audio = ABSENT;
+
+        /** Reads the value of a details member: its members when it is an object, else null. */
+        static @Nullable Details of(JsonParser p, JsonToken v) {
+            if (v != JsonToken.START_OBJECT) {
+                RequestJson.skipIfContainer(p, v);
+                return null;
+            }
+            Details d = new Details();
+            d.read(p);
+            return d;
+        }
+
+        /** Reads the object just opened. */
+        private void read(JsonParser p) {
+            int seen = 0;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "cached_tokens" -> {
+                        seen = once(seen, 1);
+                        cached = count(p, t);
+                    }
+                    case "cache_write_tokens" -> {
+                        seen = once(seen, 2);
+                        cacheWrite = count(p, t);
+                    }
+                    case "cache_creation_tokens" -> {
+                        seen = once(seen, 4);
+                        cacheCreation = count(p, t);
+                    }
+                    case "reasoning_tokens" -> {
+                        seen = once(seen, 8);
+                        reasoning = count(p, t);
+                    }
+                    case "audio_tokens" -> {
+                        seen = once(seen, 16);
+                        audio = count(p, t);
+                    }
+                    default -> RequestJson.skipIfContainer(p, t);
+                }
+            }
+        }
+    }
+
+    /** The members of an OpenAI {@code usage} object that {@link OpenAiUsage#read} reads. */
+    private static final class OpenAiUsageFields {
+        long promptTokens = ABSENT;
+        long inputTokens = ABSENT;
+        long completionTokens = ABSENT;
+        long outputTokens = ABSENT;
+        long promptCacheHit = ABSENT;
+        long numCached = ABSENT;
+        long cachedTokens = ABSENT;
+        long totalTokens = ABSENT;
+        // made when the member comes: most answers state one or two of them
+        @Nullable Details promptDetails;
+        @Nullable Details inputDetails;
+        @Nullable Details inputTokenDetails;
+        @Nullable Details completionDetails;
+        @Nullable Details outputDetails;
+
+        /** Reads the usage object just opened; unsure of a stated cost or an audio duration. */
+        void read(JsonParser p) {
+            int seen = 0;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "prompt_tokens" -> {
+                        seen = once(seen, 1);
+                        promptTokens = count(p, t);
+                    }
+                    case "input_tokens" -> {
+                        seen = once(seen, 1 << 1);
+                        inputTokens = count(p, t);
+                    }
+                    case "completion_tokens" -> {
+                        seen = once(seen, 1 << 2);
+                        completionTokens = count(p, t);
+                    }
+                    case "output_tokens" -> {
+                        seen = once(seen, 1 << 3);
+                        outputTokens = count(p, t);
+                    }
+                    case "prompt_cache_hit_tokens" -> {
+                        seen = once(seen, 1 << 4);
+                        promptCacheHit = count(p, t);
+                    }
+                    case "num_cached_tokens" -> {
+                        seen = once(seen, 1 << 5);
+                        numCached = count(p, t);
+                    }
+                    case "cached_tokens" -> {
+                        seen = once(seen, 1 << 6);
+                        cachedTokens = count(p, t);
+                    }
+                    case "total_tokens" -> {
+                        seen = once(seen, 1 << 7);
+                        totalTokens = count(p, t);
+                    }
+                    case "prompt_tokens_details" -> {
+                        seen = once(seen, 1 << 8);
+                        promptDetails = Details.of(p, t);
+                    }
+                    case "input_tokens_details" -> {
+                        seen = once(seen, 1 << 9);
+                        inputDetails = Details.of(p, t);
+                    }
+                    case "input_token_details" -> {
+                        seen = once(seen, 1 << 10);
+                        inputTokenDetails = Details.of(p, t);
+                    }
+                    case "completion_tokens_details" -> {
+                        seen = once(seen, 1 << 11);
+                        completionDetails = Details.of(p, t);
+                    }
+                    case "output_tokens_details" -> {
+                        seen = once(seen, 1 << 12);
+                        outputDetails = Details.of(p, t);
+                    }
+                    case "type" -> { // an audio duration is left to the tree
+                        seen = once(seen, 1 << 13);
+                        if ("duration".equals(text(p, t))) {
+                            throw Unsure.INSTANCE;
+                        }
+                    }
+                    case "cost" -> throw Unsure.INSTANCE;
+                    default -> RequestJson.skipIfContainer(p, t);
+                }
+            }
+        }
+
+        /** What {@link OpenAiUsage#read} gives for the same object. */
+        @Nullable UsageParts parts() {
+            try {
+                Long input = use(promptTokens);
+                if (input == null) {
+                    input = use(inputTokens);
+                }
+                Long completion = use(completionTokens);
+                if (completion == null) {
+                    completion = use(outputTokens);
+                }
+                if (input == null && completion == null) {
+                    return null;
+                }
+                long in = UsageParts.nz(input);
+                long comp = UsageParts.nz(completion);
+                Details inDetails = promptDetails != null ? promptDetails
+                        : inputDetails != null ? inputDetails : inputTokenDetails;
+                Long cached = inDetails == null ? null : use(inDetails.cached);
+                if (cached == null) {
+                    cached = use(promptCacheHit);
+                }
+                if (cached == null) {
+                    cached = use(numCached);
+                }
+                if (cached == null) {
+                    cached = use(cachedTokens);
+                }
+                Long write = inDetails == null ? null : use(inDetails.cacheWrite);
+                if (write == null && inDetails != null) {
+                    write = use(inDetails.cacheCreation);
+                }
+                Details outDetails = completionDetails != null ? completionDetails : outputDetails;
+                Long reasoning = outDetails == null ? null : use(outDetails.reasoning);
+                Long total = use(totalTokens);
+                UsageParts p = new UsageParts();
+                p.audioIn = inDetails == null ? null : use(inDetails.audio);
+                p.audioOut = outDetails == null ? null : use(outDetails.audio);
+                p.input = in;
+                p.cached = cached;
+                p.cacheWrite = write;
+                p.output = UsageParts.outputWithReasoning(in, comp, reasoning, total);
+                p.reasoning = reasoning;
+                p.total = total;
+                return p;
+            } catch (JsonFields.MalformedCount e) {
+                return null;
+            }
+        }
+    }
+
+    /** As {@link OpenAiChatReader#read}. */
+    private static void openAi(JsonParser p, DetailsBuilder out) {
+        Error error = new Error();
+        String model = null;
+        String id = null;
+        String provider = null;
+        String tier = null;
+        OpenAiUsageFields usage = null;
+        OpenAiUsageFields groqUsage = null;
+        String finishReason = null;
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "error" -> {
+                    seen = once(seen, 1);
+                    error.read(p, v);
+                }
+                case "object" -> {
+                    seen = once(seen, 1 << 1);
+                    error.object = text(p, v);
+                }
+                case "type" -> {
+                    seen = once(seen, 1 << 2);
+                    error.topType = textOrNumber(p, v);
+                }
+                case "message" -> {
+                    seen = once(seen, 1 << 3);
+                    error.topMessage = text(p, v);
+                }
+                case "model" -> {
+                    seen = once(seen, 1 << 4);
+                    model = text(p, v);
+                }
+                case "id" -> {
+                    seen = once(seen, 1 << 5);
+                    id = text(p, v);
+                }
+                case "provider" -> {
+                    seen = once(seen, 1 << 6);
+                    provider = text(p, v);
+                }
+                case "service_tier" -> {
+                    seen = once(seen, 1 << 7);
+                    tier = text(p, v);
+                }
+                case "usage" -> {
+                    seen = once(seen, 1 << 8);
+                    if (v == JsonToken.START_OBJECT) {
+                        usage = new OpenAiUsageFields();
+                        usage.read(p);
+                    } else {
+                        RequestJson.skipIfContainer(p, v);
+                    }
+                }
+                case "x_groq" -> {
+                    seen = once(seen, 1 << 9);
+                    groqUsage = groq(p, v);
+                }
+                case "choices" -> {
+                    seen = once(seen, 1 << 10);
+                    if (v == JsonToken.START_ARRAY) {
+                        finishReason = choices(p, out);
+                    } else {
+                        RequestJson.skipIfContainer(p, v);
+                    }
+                }
+                default -> RequestJson.skipIfContainer(p, v);
+            }
+        }
+        // in the tree reader's order; of the tool calls, counted as the choices were read, only the order matters
+        error.apply(out);
+        out.header(model, id);
+        if (provider != null && !provider.isBlank()) {
+            out.upstreamProvider = provider;
+        }
+        UsageParts parts = usage == null ? null : usage.parts();
+        if (parts == null && groqUsage != null) {
+            parts = groqUsage.parts();
+        }
+        if (parts != null) {
+            out.usage = parts.toUsage(); // a usage stating its cost was left to the tree
+        }
+        if (finishReason != null) {
+            out.finishReason = finishReason;
+        }
+        if (tier != null) {
+            out.pricingTier = DetailsBuilder.servedTier(tier);
+        }
+    }
+
+    /** The {@code usage} of an {@code x_groq} value, or null. */
+    private static @Nullable OpenAiUsageFields groq(JsonParser p, JsonToken v) {
+        if (v != JsonToken.START_OBJECT) {
+            RequestJson.skipIfContainer(p, v);
+            return null;
+        }
+        OpenAiUsageFields usage = null;
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if ("usage".equals(name)) {
+                seen = once(seen, 1);
+                if (t == JsonToken.START_OBJECT) {
+                    usage = new OpenAiUsageFields();
+                    usage.read(p);
+                } else {
+                    RequestJson.skipIfContainer(p, t);
+                }
+            } else {
+                RequestJson.skipIfContainer(p, t);
+            }
+        }
+        return usage;
+    }
+
+    /** Reads the choices array just opened, counting tool calls in order; the first finish reason, or null. */
+    private static @Nullable String choices(JsonParser p, DetailsBuilder out) {
+        String first = null;
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (e != JsonToken.START_OBJECT) { // not an object: the tree reader finds nothing in it
+                RequestJson.skipIfContainer(p, e);
+                continue;
+            }
+            String finish = null;
+            int seen = 0;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "finish_reason" -> {
+                        seen = once(seen, 1);
+                        finish = text(p, v);
+                    }
+                    case "message" -> {
+                        seen = once(seen, 2);
+                        message(p, v, out);
+                    }
+                    default -> RequestJson.skipIfContainer(p, v);
+                }
+            }
+            if (first == null) {
+                first = finish;
+            }
+        }
+        return first;
+    }
+
+    /** Counts a choice's message's tool calls, then its {@code function_call}, as the tree reader does. */
+    private static void message(JsonParser p, JsonToken v, DetailsBuilder out) {
+        if (v != JsonToken.START_OBJECT) {
+            RequestJson.skipIfContainer(p, v);
+            return;
+        }
+        boolean functionCall = false;
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "tool_calls" -> {
+                    seen = once(seen, 1);
+                    if (t == JsonToken.START_ARRAY) {
+                        toolCalls(p, out);
+                    } else {
+                        RequestJson.skipIfContainer(p, t);
+                    }
+                }
+                case "function_call" -> {
+                    seen = once(seen, 2);
+                    functionCall = t == JsonToken.START_OBJECT;
+                    RequestJson.skipIfContainer(p, t);
+                }
+                default -> RequestJson.skipIfContainer(p, t);
+            }
+        }
+        if (functionCall) {
+            JsonFields.increment(out.toolCalls, "function");
+        }
+    }
+
+    /** Counts the tool calls of the array just opened: each element by its {@code type}, else as a function. */
+    private static void toolCalls(JsonParser p, DetailsBuilder out) {
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            String type = null;
+            if (e == JsonToken.START_OBJECT) {
+                int seen = 0;
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    if ("type".equals(name)) {
+                        seen = once(seen, 1);
+                        type = text(p, t);
+                    } else {
+                        RequestJson.skipIfContainer(p, t);
+                    }
+                }
+            } else {
+                RequestJson.skipIfContainer(p, e);
+            }
+            JsonFields.increment(out.toolCalls, type == null ? "function" : type);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ Anthropic messages
+
+    /** As {@link AnthropicReader#read}. */
+    private static void anthropic(JsonParser p, DetailsBuilder out) {
+        Error error = new Error();
+        String model = null;
+        String id = null;
+        String stop = null;
+        AnthropicReader.Cumulative usage = null;
+        boolean usageStated = false;
+        String tier = null;
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "error" -> {
+                    seen = once(seen, 1);
+                    error.read(p, v);
+                }
+                case "object" -> {
+                    seen = once(seen, 1 << 1);
+                    error.object = text(p, v);
+                }
+                case "type" -> {
+                    seen = once(seen, 1 << 2);
+                    error.topType = textOrNumber(p, v);
+                }
+                case "message" -> {
+                    seen = once(seen, 1 << 3);
+                    error.topMessage = text(p, v);
+                }
+                case "model" -> {
+                    seen = once(seen, 1 << 4);
+                    model = text(p, v);
+                }
+                case "id" -> {
+                    seen = once(seen, 1 << 5);
+                    id = text(p, v);
+                }
+                case "stop_reason" -> {
+                    seen = once(seen, 1 << 6);
+                    stop = text(p, v);
+                }
+                case "usage" -> {
+                    seen = once(seen, 1 << 7);
+                    if (v == JsonToken.START_OBJECT) {
+                        long[] counts = {ABSENT, ABSENT, ABSENT, ABSENT, ABSENT};
+                        tier = anthropicUsage(p, counts);
+                        usage = new AnthropicReader.Cumulative();
+                        usageStated = apply(usage, counts);
+                    } else {
+                        RequestJson.skipIfContainer(p, v);
+                    }
+                }
+                case "content" -> {
+                    seen = once(seen, 1 << 8);
+                    if (v == JsonToken.START_ARRAY) {
+                        content(p, out);
+                    } else {
+                        RequestJson.skipIfContainer(p, v);
+                    }
+                }
+                default -> RequestJson.skipIfContainer(p, v);
+            }
+        }
+        error.apply(out);
+        out.header(model, id);
+        if (usageStated) {
+            out.usage = usage.toUsage();
+        }
+        if (tier != null) {
+            out.pricingTier = DetailsBuilder.servedTier(tier);
+        }
+        if (stop != null) {
+            out.finishReason = stop;
+        }
+    }
+
+    /** As {@link AnthropicReader.Cumulative#apply} on a fresh one: true when a token count was stated. */
+    private static boolean apply(AnthropicReader.Cumulative c, long[] counts) {
+        Long in;
+        Long read;
+        Long write;
+        Long write1h;
+        Long out;
+        try {
+            in = use(counts[0]);
+            read = use(counts[1]);
+            write = use(counts[2]);
+            write1h = use(counts[3]);
+            out = use(counts[4]);
+        } catch (JsonFields.MalformedCount e) {
+            c.malformed = true;
+            return false;
+        }
+        c.input = in;
+        c.cacheRead = read;
+        c.cacheWrite = write;
+        c.cacheWrite1h = write1h;
+        c.output = out;
+        return in != null || read != null || write != null || out != null;
+    }
+
+    /**
+     * Reads the usage object just opened into {@code counts} (input, cache reads, cache writes, one-hour writes,
+     * output); its {@code service_tier}, or null.
+     */
+    private static @Nullable String anthropicUsage(JsonParser p, long[] counts) {
+        String tier = null;
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "input_tokens" -> {
+                    seen = once(seen, 1);
+                    counts[0] = count(p, t);
+                }
+                case "cache_read_input_tokens" -> {
+                    seen = once(seen, 1 << 1);
+                    counts[1] = count(p, t);
+                }
+                case "cache_creation_input_tokens" -> {
+                    seen = once(seen, 1 << 2);
+                    counts[2] = count(p, t);
+                }
+                case "cache_creation" -> {
+                    seen = once(seen, 1 << 3);
+                    if (t == JsonToken.START_OBJECT) {
+                        int inner = 0;
+                        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                            String n = p.currentName();
+                            JsonToken u = p.nextToken();
+                            if ("ephemeral_1h_input_tokens".equals(n)) {
+                                inner = once(inner, 1);
+                                counts[3] = count(p, u);
+                            } else {
+                                RequestJson.skipIfContainer(p, u);
+                            }
+                        }
+                    } else {
+                        RequestJson.skipIfContainer(p, t);
+                    }
+                }
+                case "output_tokens" -> {
+                    seen = once(seen, 1 << 4);
+                    counts[4] = count(p, t);
+                }
+                case "service_tier" -> {
+                    seen = once(seen, 1 << 5);
+                    tier = text(p, t);
+                }
+                default -> RequestJson.skipIfContainer(p, t);
+            }
+        }
+        return tier;
+    }
+
+    /** Counts the tool-use blocks of the content array just opened, in order, as {@link AnthropicReader#toolKey}. */
+    private static void content(JsonParser p, DetailsBuilder out) {
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (e != JsonToken.START_OBJECT) {
+                RequestJson.skipIfContainer(p, e);
+                continue;
+            }
+            String type = null;
+            String name = null;
+            int seen = 0;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String member = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (member) {
+                    case "type" -> {
+                        seen = once(seen, 1);
+                        type = text(p, t);
+                    }
+                    case "name" -> {
+                        seen = once(seen, 2);
+                        name = text(p, t);
+                    }
+                    default -> RequestJson.skipIfContainer(p, t);
+                }
+            }
+            String key = type == null ? null : switch (type) {
+                case "tool_use" -> "function";
+                case "server_tool_use" -> name == null ? "server_tool" : name;
+                case "mcp_tool_use" -> "mcp";
+                default -> null;
+            };
+            if (key != null) {
+                JsonFields.increment(out.toolCalls, key);
+            }
+        }
+    }
+}
