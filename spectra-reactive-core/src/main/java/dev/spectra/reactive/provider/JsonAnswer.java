@@ -4,6 +4,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 
 /**
  * The JSON answer of the most common wire formats (OpenAI chat completions and Anthropic messages) read with a
@@ -17,6 +20,13 @@ import tools.jackson.core.ObjectReadContext;
  * or an audio duration in the usage. Every value read through is checked as building a tree of it would check it.
  */
 final class JsonAnswer {
+
+    /**
+     * Reads one member's value into a node as the tree path would ({@link JsonFields#MAPPER}'s settings), the
+     * members after it left to the streaming read.
+     */
+    private static final ObjectReader VALUE_READER = JsonFields.MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The read gave up: the tree path reads the body. A shared instance without a stack trace. */
     private static final class Unsure extends RuntimeException {
@@ -285,8 +295,10 @@ final class JsonAnswer {
         @Nullable Details inputTokenDetails;
         @Nullable Details completionDetails;
         @Nullable Details outputDetails;
+        /** The {@code cost} member as the tree holds it (OpenRouter, Perplexity): read into a node of its own. */
+        @Nullable JsonNode cost;
 
-        /** Reads the usage object just opened; unsure of a stated cost or an audio duration. */
+        /** Reads the usage object just opened; unsure of an audio duration. */
         void read(JsonParser p) {
             int seen = 0;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -351,7 +363,11 @@ final class JsonAnswer {
                             throw Unsure.INSTANCE;
                         }
                     }
-                    case "cost" -> throw Unsure.INSTANCE;
+                    case "cost" -> {
+                        seen = once(seen, 1 << 14);
+                        // the same mapper as the tree path, so the same number node (and BigDecimal) for it
+                        cost = VALUE_READER.readTree(p);
+                    }
                     default -> RequestJson.skipIfContainer(p, t);
                 }
             }
@@ -490,7 +506,9 @@ final class JsonAnswer {
             parts = groqUsage.parts();
         }
         if (parts != null) {
-            out.usage = parts.toUsage(); // a usage stating its cost was left to the tree
+            out.usage = parts.toUsage();
+            // as the tree reader: the top-level usage's cost, whichever usage the counts came from
+            out.statedCost = usage == null ? null : OpenAiChatReader.statedCostOf(usage.cost);
         }
         if (finishReason != null) {
             out.finishReason = finishReason;

@@ -84,7 +84,11 @@ final class OpenAiChatReader extends FormatReader {
      * it is not a non-negative number: a malformed cost never makes the usage unknown.
      */
     static @Nullable BigDecimal statedCost(@Nullable JsonNode usage) {
-        JsonNode cost = usage == null ? null : usage.get("cost");
+        return statedCostOf(usage == null ? null : usage.get("cost"));
+    }
+
+    /** {@link #statedCost} of the usage's {@code cost} member, or null when it has none. */
+    static @Nullable BigDecimal statedCostOf(@Nullable JsonNode cost) {
         if (cost != null && cost.isObject()) {
             cost = cost.get("total_cost");
         }

@@ -60,7 +60,7 @@ class JsonAnswerUnitTests {
         int first = ByteScan.skipWs(b, 0, b.length);
         for (WireFormat f : FORMATS) {
             ResponseDetails s = JsonAnswer.read(f, b, 0, b.length);
-            if (b[first] == '{' && statesNoCostNorDuration(b)) {
+            if (b[first] == '{' && statesNoDuration(b)) {
                 assertThat(s).as("%s as %s", c, f).isNotNull();
             }
             if (s != null) {
@@ -70,10 +70,10 @@ class JsonAnswerUnitTests {
         }
     }
 
-    /** Bodies with a stated cost or an audio duration are left to the tree on purpose. */
-    private static boolean statesNoCostNorDuration(byte[] b) {
+    /** Bodies with an audio duration are left to the tree on purpose. */
+    private static boolean statesNoDuration(byte[] b) {
         String s = new String(b, StandardCharsets.UTF_8);
-        return !s.contains("\"cost\"") && !s.contains("\"type\": \"duration\"") && !s.contains("\"type\":\"duration\"");
+        return !s.contains("\"type\": \"duration\"") && !s.contains("\"type\":\"duration\"");
     }
 
     @ParameterizedTest
@@ -86,7 +86,7 @@ class JsonAnswerUnitTests {
         }
         byte[] b = c.bytes();
         ResponseDetails s = JsonAnswer.read(m.endpoint().format(), b, 0, b.length);
-        if (statesNoCostNorDuration(b)) {
+        if (statesNoDuration(b)) {
             assertThat(FixtureCase.countsOnly(s)).isEqualTo(FixtureCase.countsOnly(c.expected()));
         } else {
             assertThat(s).isNull();
@@ -209,8 +209,23 @@ class JsonAnswerUnitTests {
             // a member the unknown members of which may hide a duplicate are still fine
             assertThat(streamed(f, "{\"x\":1,\"x\":2,\"model\":\"m\"}")).isNotNull();
         }
-        // a stated cost, an audio duration
-        assertThat(streamed(WireFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":1,\"cost\":0.5}}")).isNull();
+        // a stated cost, read as the tree holds it: scale kept, the same node types, only the top-level usage's
+        assertThat(streamed(WireFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":1,\"cost\":0.000894000}}")
+                .statedCost()).isEqualTo(tree(WireFormat.OPENAI_CHAT,
+                        "{\"usage\":{\"prompt_tokens\":1,\"cost\":0.000894000}}".getBytes(StandardCharsets.UTF_8))
+                        .statedCost()).isNotNull();
+        for (String cost : List.of("0.5", "0", "-1", "1E-5", "2.50e2", "123456789012345678901234567890", "\"0.5\"",
+                "null", "true", "[0.5]", "{\"total_cost\":0.0123}", "{\"total_cost\":-2}", "{\"total_cost\":\"1\"}",
+                "{}")) {
+            same(WireFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":1,\"cost\":" + cost + "}}");
+            same(WireFormat.OPENAI_CHAT, "{\"usage\":{\"cost\":" + cost + "},\"x_groq\":{\"usage\":"
+                    + "{\"prompt_tokens\":3,\"completion_tokens\":4}}}");
+            same(WireFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":1},\"x_groq\":{\"usage\":"
+                    + "{\"prompt_tokens\":3,\"cost\":" + cost + "}}}");
+        }
+        assertThat(streamed(WireFormat.OPENAI_CHAT, "{\"usage\":{\"prompt_tokens\":1,\"cost\":0.5,\"cost\":1}}"))
+                .isNull();
+        // an audio duration
         assertThat(streamed(WireFormat.OPENAI_CHAT, "{\"usage\":{\"type\":\"duration\",\"seconds\":9}}")).isNull();
         same(WireFormat.OPENAI_CHAT, "{\"usage\":{\"type\":\"tokens\",\"input_tokens\":9,\"output_tokens\":1}}");
         assertThat(streamed(WireFormat.OPENAI_CHAT, "{\"choices\":[{\"message\":{\"tool_calls\":[],"
