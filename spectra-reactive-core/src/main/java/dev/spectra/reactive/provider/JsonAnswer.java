@@ -82,8 +82,15 @@ final class JsonAnswer {
 
     // ------------------------------------------------------------------------------------ the shared members
 
-    /** The members of the top level and of {@code error} that {@link FormatReader#readError} reads. */
-    private static final class Error {
+    /**
+     * The top-level members both formats read: the model, the id, and what {@link FormatReader#readError} reads
+     * (the {@code error} member, and the top-level {@code object}, {@code type} and {@code message} of Mistral's
+     * errors).
+     */
+    private static final class TopLevel {
+        private int seen;
+        @Nullable String model;
+        @Nullable String id;
         /** {@code error}: 0 absent or another type, 1 an object, 2 a non-empty string. */
         int kind;
         @Nullable String text;
@@ -96,7 +103,51 @@ final class JsonAnswer {
         @Nullable String topType;
         @Nullable String topMessage;
 
+        /**
+         * Reads the value of a top-level member when it is one of these.
+         *
+         * @return false when the member is not one of these (nothing read)
+         */
+        boolean read(String name, JsonParser p, JsonToken v) {
+            switch (name) {
+                case "error" -> {
+                    seen = once(seen, 1);
+                    readError(p, v);
+                }
+                case "object" -> {
+                    seen = once(seen, 1 << 1);
+                    object = text(p, v);
+                }
+                case "type" -> {
+                    seen = once(seen, 1 << 2);
+                    topType = textOrNumber(p, v);
+                }
+                case "message" -> {
+                    seen = once(seen, 1 << 3);
+                    topMessage = text(p, v);
+                }
+                case "model" -> {
+                    seen = once(seen, 1 << 4);
+                    model = text(p, v);
+                }
+                case "id" -> {
+                    seen = once(seen, 1 << 5);
+                    id = text(p, v);
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The error, then the model and id, in the tree reader's order. */
         void apply(DetailsBuilder out) {
+            applyError(out);
+            out.header(model, id);
+        }
+
+        private void applyError(DetailsBuilder out) {
             if (kind == 1) {
                 String t = type;
                 if (t == null) {
@@ -114,7 +165,7 @@ final class JsonAnswer {
         }
 
         /** Reads the value of {@code error}. */
-        void read(JsonParser p, JsonToken v) {
+        private void readError(JsonParser p, JsonToken v) {
             if (v == JsonToken.START_OBJECT) {
                 kind = 1;
                 int seen = 0;
@@ -426,9 +477,7 @@ final class JsonAnswer {
 
     /** As {@link OpenAiChatReader#read}. */
     private static void openAi(JsonParser p, DetailsBuilder out) {
-        Error error = new Error();
-        String model = null;
-        String id = null;
+        TopLevel top = new TopLevel();
         String provider = null;
         String tier = null;
         OpenAiUsageFields usage = null;
@@ -438,31 +487,10 @@ final class JsonAnswer {
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            if (top.read(name, p, v)) {
+                continue;
+            }
             switch (name) {
-                case "error" -> {
-                    seen = once(seen, 1);
-                    error.read(p, v);
-                }
-                case "object" -> {
-                    seen = once(seen, 1 << 1);
-                    error.object = text(p, v);
-                }
-                case "type" -> {
-                    seen = once(seen, 1 << 2);
-                    error.topType = textOrNumber(p, v);
-                }
-                case "message" -> {
-                    seen = once(seen, 1 << 3);
-                    error.topMessage = text(p, v);
-                }
-                case "model" -> {
-                    seen = once(seen, 1 << 4);
-                    model = text(p, v);
-                }
-                case "id" -> {
-                    seen = once(seen, 1 << 5);
-                    id = text(p, v);
-                }
                 case "provider" -> {
                     seen = once(seen, 1 << 6);
                     provider = text(p, v);
@@ -496,8 +524,7 @@ final class JsonAnswer {
             }
         }
         // in the tree reader's order; of the tool calls, counted as the choices were read, only the order matters
-        error.apply(out);
-        out.header(model, id);
+        top.apply(out);
         if (provider != null && !provider.isBlank()) {
             out.upstreamProvider = provider;
         }
@@ -638,9 +665,7 @@ final class JsonAnswer {
 
     /** As {@link AnthropicReader#read}. */
     private static void anthropic(JsonParser p, DetailsBuilder out) {
-        Error error = new Error();
-        String model = null;
-        String id = null;
+        TopLevel top = new TopLevel();
         String stop = null;
         AnthropicReader.Cumulative usage = null;
         boolean usageStated = false;
@@ -649,31 +674,10 @@ final class JsonAnswer {
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            if (top.read(name, p, v)) {
+                continue;
+            }
             switch (name) {
-                case "error" -> {
-                    seen = once(seen, 1);
-                    error.read(p, v);
-                }
-                case "object" -> {
-                    seen = once(seen, 1 << 1);
-                    error.object = text(p, v);
-                }
-                case "type" -> {
-                    seen = once(seen, 1 << 2);
-                    error.topType = textOrNumber(p, v);
-                }
-                case "message" -> {
-                    seen = once(seen, 1 << 3);
-                    error.topMessage = text(p, v);
-                }
-                case "model" -> {
-                    seen = once(seen, 1 << 4);
-                    model = text(p, v);
-                }
-                case "id" -> {
-                    seen = once(seen, 1 << 5);
-                    id = text(p, v);
-                }
                 case "stop_reason" -> {
                     seen = once(seen, 1 << 6);
                     stop = text(p, v);
@@ -700,8 +704,7 @@ final class JsonAnswer {
                 default -> RequestJson.skipIfContainer(p, v);
             }
         }
-        error.apply(out);
-        out.header(model, id);
+        top.apply(out);
         if (usageStated) {
             out.usage = usage.toUsage();
         }
