@@ -37,10 +37,10 @@ import reactor.util.retry.Retry;
  *   <li>{@link #deliver} never blocks: when the queue is full the record is dropped and counted
  *       ({@link RecorderStats#dropped()}); memory stays bounded.</li>
  *   <li>A full batch is written as soon as {@link RecorderOptions#batchSize()} records wait (or as soon as a
- *       write in flight ends, when every slot was taken). A partial batch is written at the next tick of a fixed-rate timer of period
- *       {@link RecorderOptions#maxDelay()}, so at most about {@code maxDelay} after it was queued, unless a write
- *       is still in flight: then it goes at the first tick after no write is (a partial batch never takes a
- *       second slot; full batches take every free one).</li>
+ *       write in flight ends, when every slot was taken). A partial batch is written at the next tick of a
+ *       fixed-rate timer of period {@link RecorderOptions#maxDelay()}, so at most about {@code maxDelay} after it
+ *       was queued, unless a write is still in flight: then it goes at the first tick after no write is (a
+ *       partial batch never takes a second slot; full batches take every free one).</li>
  *   <li>Order: with one write in flight, batches are written in the order their records were queued. With more,
  *       the batches in flight may end in any order (a later batch may be stored before an earlier one, or while
  *       an earlier one retries); the records of one batch stay in queue order.</li>

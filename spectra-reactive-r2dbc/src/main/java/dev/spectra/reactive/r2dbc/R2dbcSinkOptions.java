@@ -32,8 +32,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code maxPoolSize}</td><td>{@value #DEFAULT_MAX_POOL_SIZE}</td><td>upper bound of connections: the
  *       writes in flight, plus partition upkeep and the start-up check</td></tr>
  *   <tr><td>{@code writeConcurrency}</td><td>{@value #DEFAULT_WRITE_CONCURRENCY} (or
- *       {@code maxPoolSize} when smaller)</td><td>batches the recorder may write at once, each on its own connection ({@link R2dbcSpectraSink#maxConcurrentWrites()}); at most
- *       {@code maxPoolSize}. With more than one, batches may be committed out of queue order; 1 keeps it</td></tr>
+ *       {@code maxPoolSize} when smaller)</td><td>batches the recorder may write at once, each on its own
+ *       connection ({@link R2dbcSpectraSink#maxConcurrentWrites()}); at most {@code maxPoolSize}. With more than
+ *       one, batches may be committed out of queue order; 1 keeps it</td></tr>
  *   <tr><td>{@code maxAcquireTime}</td><td>3 s</td><td>how long a write waits for a connection before failing
  *       (transiently); without it a saturated pool parks writes forever</td></tr>
  *   <tr><td>{@code maxCreateConnectionTime}</td><td>3 s</td><td>how long opening a connection may take</td></tr>
@@ -391,8 +392,8 @@ public final class R2dbcSinkOptions {
                         + maxPoolSize + ")");
             }
             if (writeConcurrency > maxPoolSize) {
-                throw new IllegalStateException("writeConcurrency (" + writeConcurrency + ") must not exceed maxPoolSize ("
-                        + maxPoolSize + "): each write in flight holds a connection");
+                throw new IllegalStateException("writeConcurrency (" + writeConcurrency
+                        + ") must not exceed maxPoolSize (" + maxPoolSize + "): each write in flight holds a connection");
             }
             return new R2dbcSinkOptions(this);
         }

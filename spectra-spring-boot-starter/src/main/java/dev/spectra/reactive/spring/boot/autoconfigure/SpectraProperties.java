@@ -118,8 +118,8 @@ public record SpectraProperties(
             return "R2dbc{url=" + (url == null ? null : "(set)") + ", username=" + username + ", password=" + (password == null ? null : "******")
                     + ", useApplicationConnectionFactory=" + useApplicationConnectionFactory + ", schema=" + schema
                     + ", createSchema=" + createSchema + ", checkOnStartup=" + checkOnStartup + ", maxPoolSize="
-                    + maxPoolSize + ", writeConcurrency=" + writeConcurrency + ", maxAcquireTime=" + maxAcquireTime + ", statementTimeout=" + statementTimeout
-                    + "}";
+                    + maxPoolSize + ", writeConcurrency=" + writeConcurrency + ", maxAcquireTime=" + maxAcquireTime
+                    + ", statementTimeout=" + statementTimeout + "}";
         }
     }
 
