@@ -196,6 +196,7 @@ class InternalsUnitTests {
                 .contains("u.metadata::jsonb AS metadata")
                 .contains("ids AS (\nINSERT INTO \"s\".spectra_response_ids (provider, response_id, id, started_at)\n"
                         + "SELECT provider, response_id, id, started_at FROM batch WHERE response_id IS NOT NULL\n"
+                        + "ORDER BY provider, response_id\n"
                         + "ON CONFLICT DO NOTHING\nRETURNING id, started_at\n)")
                 .contains("\nINSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
                 .endsWith("FROM batch\nWHERE response_id IS NULL OR (id, started_at) IN (SELECT id, started_at FROM ids)"
