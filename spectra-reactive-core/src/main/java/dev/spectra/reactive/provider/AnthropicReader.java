@@ -129,6 +129,15 @@ final class AnthropicReader extends FormatReader {
                 malformed = true;
                 return false;
             }
+            return apply(in, read, write, write1h, out);
+        }
+
+        /**
+         * Applies the counts a usage object stated (null: not stated, the earlier value kept); true when it stated
+         * any token count.
+         */
+        boolean apply(@Nullable Long in, @Nullable Long read, @Nullable Long write, @Nullable Long write1h,
+                      @Nullable Long out) {
             if (in != null) {
                 input = in;
             }

@@ -239,7 +239,7 @@ final class JsonAnswer {
     }
 
     /** As {@link JsonFields#count}: the count, {@link #ABSENT} or {@link #MALFORMED} (where it would throw). */
-    private static long count(JsonParser p, JsonToken v) {
+    private static long readCount(JsonParser p, JsonToken v) {
         if (v == JsonToken.VALUE_NULL) {
             return ABSENT;
         }
@@ -279,12 +279,29 @@ final class JsonAnswer {
     // ------------------------------------------------------------------------------------ OpenAI chat
 
     /** The members of an OpenAI token-details object that {@link OpenAiUsage} reads. */
-    private static final class Details {
+    private static final class Details implements OpenAiUsage.Source {
         long cached = ABSENT;
         long cacheWrite = ABSENT;
         long cacheCreation = ABSENT;
         long reasoning = ABSENT;
         long audio = ABSENT;
+
+        @Override
+        public @Nullable Long count(String member) {
+            return use(switch (member) {
+                case "cached_tokens" -> cached;
+                case "cache_write_tokens" -> cacheWrite;
+                case "cache_creation_tokens" -> cacheCreation;
+                case "reasoning_tokens" -> reasoning;
+                case "audio_tokens" -> audio;
+                default -> throw new IllegalStateException("a details member not kept: " + member);
+            });
+        }
+
+        @Override
+        public OpenAiUsage.@Nullable Source object(String member) {
+            throw new IllegalStateException("a details object has no objects read: " + member);
+        }
 
         /** Reads the value of a details member: its members when it is an object, else null. */
         static @Nullable Details of(JsonParser p, JsonToken v) {
@@ -306,23 +323,23 @@ final class JsonAnswer {
                 switch (name) {
                     case "cached_tokens" -> {
                         seen = once(seen, 1);
-                        cached = count(p, t);
+                        cached = readCount(p, t);
                     }
                     case "cache_write_tokens" -> {
                         seen = once(seen, 2);
-                        cacheWrite = count(p, t);
+                        cacheWrite = readCount(p, t);
                     }
                     case "cache_creation_tokens" -> {
                         seen = once(seen, 4);
-                        cacheCreation = count(p, t);
+                        cacheCreation = readCount(p, t);
                     }
                     case "reasoning_tokens" -> {
                         seen = once(seen, 8);
-                        reasoning = count(p, t);
+                        reasoning = readCount(p, t);
                     }
                     case "audio_tokens" -> {
                         seen = once(seen, 16);
-                        audio = count(p, t);
+                        audio = readCount(p, t);
                     }
                     default -> RequestJson.skipIfContainer(p, t);
                 }
@@ -331,7 +348,7 @@ final class JsonAnswer {
     }
 
     /** The members of an OpenAI {@code usage} object that {@link OpenAiUsage#read} reads. */
-    private static final class OpenAiUsageFields {
+    private static final class OpenAiUsageFields implements OpenAiUsage.Source {
         long promptTokens = ABSENT;
         long inputTokens = ABSENT;
         long completionTokens = ABSENT;
@@ -349,6 +366,33 @@ final class JsonAnswer {
         /** The {@code cost} member as the tree holds it (OpenRouter, Perplexity): read into a node of its own. */
         @Nullable JsonNode cost;
 
+        @Override
+        public @Nullable Long count(String member) {
+            return use(switch (member) {
+                case "prompt_tokens" -> promptTokens;
+                case "input_tokens" -> inputTokens;
+                case "completion_tokens" -> completionTokens;
+                case "output_tokens" -> outputTokens;
+                case "prompt_cache_hit_tokens" -> promptCacheHit;
+                case "num_cached_tokens" -> numCached;
+                case "cached_tokens" -> cachedTokens;
+                case "total_tokens" -> totalTokens;
+                default -> throw new IllegalStateException("a usage member not kept: " + member);
+            });
+        }
+
+        @Override
+        public OpenAiUsage.@Nullable Source object(String member) {
+            return switch (member) {
+                case "prompt_tokens_details" -> promptDetails;
+                case "input_tokens_details" -> inputDetails;
+                case "input_token_details" -> inputTokenDetails;
+                case "completion_tokens_details" -> completionDetails;
+                case "output_tokens_details" -> outputDetails;
+                default -> throw new IllegalStateException("a usage object not kept: " + member);
+            };
+        }
+
         /** Reads the usage object just opened; unsure of an audio duration. */
         void read(JsonParser p) {
             int seen = 0;
@@ -358,35 +402,35 @@ final class JsonAnswer {
                 switch (name) {
                     case "prompt_tokens" -> {
                         seen = once(seen, 1);
-                        promptTokens = count(p, t);
+                        promptTokens = readCount(p, t);
                     }
                     case "input_tokens" -> {
                         seen = once(seen, 1 << 1);
-                        inputTokens = count(p, t);
+                        inputTokens = readCount(p, t);
                     }
                     case "completion_tokens" -> {
                         seen = once(seen, 1 << 2);
-                        completionTokens = count(p, t);
+                        completionTokens = readCount(p, t);
                     }
                     case "output_tokens" -> {
                         seen = once(seen, 1 << 3);
-                        outputTokens = count(p, t);
+                        outputTokens = readCount(p, t);
                     }
                     case "prompt_cache_hit_tokens" -> {
                         seen = once(seen, 1 << 4);
-                        promptCacheHit = count(p, t);
+                        promptCacheHit = readCount(p, t);
                     }
                     case "num_cached_tokens" -> {
                         seen = once(seen, 1 << 5);
-                        numCached = count(p, t);
+                        numCached = readCount(p, t);
                     }
                     case "cached_tokens" -> {
                         seen = once(seen, 1 << 6);
-                        cachedTokens = count(p, t);
+                        cachedTokens = readCount(p, t);
                     }
                     case "total_tokens" -> {
                         seen = once(seen, 1 << 7);
-                        totalTokens = count(p, t);
+                        totalTokens = readCount(p, t);
                     }
                     case "prompt_tokens_details" -> {
                         seen = once(seen, 1 << 8);
@@ -427,48 +471,7 @@ final class JsonAnswer {
         /** What {@link OpenAiUsage#read} gives for the same object. */
         @Nullable UsageParts parts() {
             try {
-                Long input = use(promptTokens);
-                if (input == null) {
-                    input = use(inputTokens);
-                }
-                Long completion = use(completionTokens);
-                if (completion == null) {
-                    completion = use(outputTokens);
-                }
-                if (input == null && completion == null) {
-                    return null;
-                }
-                long in = UsageParts.nz(input);
-                long comp = UsageParts.nz(completion);
-                Details inDetails = promptDetails != null ? promptDetails
-                        : inputDetails != null ? inputDetails : inputTokenDetails;
-                Long cached = inDetails == null ? null : use(inDetails.cached);
-                if (cached == null) {
-                    cached = use(promptCacheHit);
-                }
-                if (cached == null) {
-                    cached = use(numCached);
-                }
-                if (cached == null) {
-                    cached = use(cachedTokens);
-                }
-                Long write = inDetails == null ? null : use(inDetails.cacheWrite);
-                if (write == null && inDetails != null) {
-                    write = use(inDetails.cacheCreation);
-                }
-                Details outDetails = completionDetails != null ? completionDetails : outputDetails;
-                Long reasoning = outDetails == null ? null : use(outDetails.reasoning);
-                Long total = use(totalTokens);
-                UsageParts p = new UsageParts();
-                p.audioIn = inDetails == null ? null : use(inDetails.audio);
-                p.audioOut = outDetails == null ? null : use(outDetails.audio);
-                p.input = in;
-                p.cached = cached;
-                p.cacheWrite = write;
-                p.output = UsageParts.outputWithReasoning(in, comp, reasoning, total);
-                p.reasoning = reasoning;
-                p.total = total;
-                return p;
+                return OpenAiUsage.counts(this);
             } catch (JsonFields.MalformedCount e) {
                 return null;
             }
@@ -733,12 +736,7 @@ final class JsonAnswer {
             c.malformed = true;
             return false;
         }
-        c.input = in;
-        c.cacheRead = read;
-        c.cacheWrite = write;
-        c.cacheWrite1h = write1h;
-        c.output = out;
-        return in != null || read != null || write != null || out != null;
+        return c.apply(in, read, write, write1h, out);
     }
 
     /**
@@ -754,15 +752,15 @@ final class JsonAnswer {
             switch (name) {
                 case "input_tokens" -> {
                     seen = once(seen, 1);
-                    counts[0] = count(p, t);
+                    counts[0] = readCount(p, t);
                 }
                 case "cache_read_input_tokens" -> {
                     seen = once(seen, 1 << 1);
-                    counts[1] = count(p, t);
+                    counts[1] = readCount(p, t);
                 }
                 case "cache_creation_input_tokens" -> {
                     seen = once(seen, 1 << 2);
-                    counts[2] = count(p, t);
+                    counts[2] = readCount(p, t);
                 }
                 case "cache_creation" -> {
                     seen = once(seen, 1 << 3);
@@ -773,7 +771,7 @@ final class JsonAnswer {
                             JsonToken u = p.nextToken();
                             if ("ephemeral_1h_input_tokens".equals(n)) {
                                 inner = once(inner, 1);
-                                counts[3] = count(p, u);
+                                counts[3] = readCount(p, u);
                             } else {
                                 RequestJson.skipIfContainer(p, u);
                             }
@@ -784,7 +782,7 @@ final class JsonAnswer {
                 }
                 case "output_tokens" -> {
                     seen = once(seen, 1 << 4);
-                    counts[4] = count(p, t);
+                    counts[4] = readCount(p, t);
                 }
                 case "service_tier" -> {
                     seen = once(seen, 1 << 5);

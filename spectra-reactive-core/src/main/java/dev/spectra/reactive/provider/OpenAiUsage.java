@@ -21,6 +21,39 @@ final class OpenAiUsage {
     }
 
     /**
+     * Where the counts of a usage object are read from: its tree ({@link Tree}), or a streaming read that kept the
+     * members {@link #counts} asks for ({@link JsonAnswer}).
+     */
+    interface Source {
+        /**
+         * @param member a count member
+         * @return its count, or null when absent
+         * @throws JsonFields.MalformedCount when present but not a count
+         */
+        @Nullable Long count(String member);
+
+        /**
+         * @param member a details member
+         * @return its object, or null when absent or not an object
+         */
+        @Nullable Source object(String member);
+    }
+
+    /** A usage object's tree as a {@link Source}. */
+    private record Tree(JsonNode node) implements Source {
+        @Override
+        public @Nullable Long count(String member) {
+            return JsonFields.count(node, member);
+        }
+
+        @Override
+        public @Nullable Source object(String member) {
+            JsonNode o = JsonFields.obj(node, member);
+            return o == null ? null : new Tree(o);
+        }
+    }
+
+    /**
      * The parts, or null when the object states neither input nor output, or when a member it reads as a count
      * is present but not a count: the whole usage is then unknown. Members it does not read never make it so.
      */
@@ -50,57 +83,69 @@ final class OpenAiUsage {
 
     /** The parts of a usage object; throws {@link JsonFields.MalformedCount} for a malformed count it reads. */
     private static @Nullable UsageParts parts(JsonNode u) {
-        UsageParts p = new UsageParts();
         if ("duration".equals(JsonFields.text(u, "type"))) { // whisper-1: {"type":"duration","seconds":9}
             BigDecimal s = JsonFields.decimal(u, "seconds");
             if (s == null) {
                 return null;
             }
+            UsageParts p = new UsageParts();
             p.audioSeconds = s;
             return p;
         }
-        Long input = JsonFields.count(u, "prompt_tokens");
+        return counts(new Tree(u));
+    }
+
+    /**
+     * The token counts of a usage object, wherever they are read from: which member stands in for which, and in
+     * what order they are read (a malformed count makes the usage unknown only when it is read).
+     *
+     * @return the parts, or null when the object states neither input nor output
+     * @throws JsonFields.MalformedCount for a malformed count it reads
+     */
+    static @Nullable UsageParts counts(Source u) {
+        Long input = u.count("prompt_tokens");
         if (input == null) {
-            input = JsonFields.count(u, "input_tokens");
+            input = u.count("input_tokens");
         }
-        Long completion = JsonFields.count(u, "completion_tokens");
+        Long completion = u.count("completion_tokens");
         if (completion == null) {
-            completion = JsonFields.count(u, "output_tokens");
+            completion = u.count("output_tokens");
         }
         if (input == null && completion == null) {
             return null;
         }
         long in = UsageParts.nz(input);
         long comp = UsageParts.nz(completion);
-        JsonNode inDetails = JsonFields.obj(u, "prompt_tokens_details");
+        Source inDetails = u.object("prompt_tokens_details");
         if (inDetails == null) {
-            inDetails = JsonFields.obj(u, "input_tokens_details");
+            inDetails = u.object("input_tokens_details");
         }
         if (inDetails == null) {
-            inDetails = JsonFields.obj(u, "input_token_details"); // audio transcriptions spell it so
+            inDetails = u.object("input_token_details"); // audio transcriptions spell it so
         }
-        Long cached = JsonFields.count(inDetails, "cached_tokens");
+        Long cached = count(inDetails, "cached_tokens");
         if (cached == null) {
-            cached = JsonFields.count(u, "prompt_cache_hit_tokens"); // DeepSeek
-        }
-        if (cached == null) {
-            cached = JsonFields.count(u, "num_cached_tokens"); // Mistral
+            cached = u.count("prompt_cache_hit_tokens"); // DeepSeek
         }
         if (cached == null) {
-            cached = JsonFields.count(u, "cached_tokens"); // Together, Cohere
+            cached = u.count("num_cached_tokens"); // Mistral
         }
-        Long write = JsonFields.count(inDetails, "cache_write_tokens");
+        if (cached == null) {
+            cached = u.count("cached_tokens"); // Together, Cohere
+        }
+        Long write = count(inDetails, "cache_write_tokens");
         if (write == null) {
-            write = JsonFields.count(inDetails, "cache_creation_tokens");
+            write = count(inDetails, "cache_creation_tokens");
         }
-        JsonNode outDetails = JsonFields.obj(u, "completion_tokens_details");
+        Source outDetails = u.object("completion_tokens_details");
         if (outDetails == null) {
-            outDetails = JsonFields.obj(u, "output_tokens_details");
+            outDetails = u.object("output_tokens_details");
         }
-        Long reasoning = JsonFields.count(outDetails, "reasoning_tokens");
-        Long total = JsonFields.count(u, "total_tokens");
-        p.audioIn = JsonFields.count(inDetails, "audio_tokens");
-        p.audioOut = JsonFields.count(outDetails, "audio_tokens");
+        Long reasoning = count(outDetails, "reasoning_tokens");
+        Long total = u.count("total_tokens");
+        UsageParts p = new UsageParts();
+        p.audioIn = count(inDetails, "audio_tokens");
+        p.audioOut = count(outDetails, "audio_tokens");
         p.input = in;
         p.cached = cached;
         p.cacheWrite = write;
@@ -108,6 +153,10 @@ final class OpenAiUsage {
         p.reasoning = reasoning;
         p.total = total;
         return p;
+    }
+
+    private static @Nullable Long count(@Nullable Source details, String member) {
+        return details == null ? null : details.count(member);
     }
 
     /**
