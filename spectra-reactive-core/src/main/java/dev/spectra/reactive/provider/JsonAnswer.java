@@ -3,15 +3,15 @@ package dev.spectra.reactive.provider;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 
 /**
- * The JSON answer of the most common wire formats (OpenAI chat completions and Anthropic messages) read with a
- * streaming parser that keeps only the members their readers use, instead of a tree of the whole body: the answer's
- * text, logprobs and the like are read through and dropped.
+ * The JSON answer of the most common wire formats (OpenAI chat completions and Anthropic messages) read token by
+ * token, keeping only the members their readers use, instead of a tree of the whole body: the answer's text,
+ * logprobs and the like are read through and dropped. The tokens come from {@link StrictJsonTokens}, and from
+ * Jackson's parser for the bytes that gives up on ({@link JsonTokens}).
  *
  * <p>Gives exactly what the tree path ({@link JsonFields#parse} and the format's {@link FormatReader}) gives for
  * the same bytes, or null when it cannot be sure of that, and the caller reads the tree: bytes that are not one
@@ -60,24 +60,40 @@ final class JsonAnswer {
      * @return what the body says, or null when the tree path must read it
      */
     static @Nullable ResponseDetails read(WireFormat format, byte[] body, int off, int len) {
-        try (JsonParser p = JsonFields.MAPPER.tokenStreamFactory().createParser(ObjectReadContext.empty(), body, off,
-                len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            DetailsBuilder out = new DetailsBuilder();
-            if (format == WireFormat.OPENAI_CHAT) {
-                openAi(p, out);
-            } else {
-                anthropic(p, out);
-            }
-            if (p.nextToken() != null) {
-                return null; // trailing tokens: the tree path rejects them
-            }
-            return out.build();
+        try {
+            return read(format, new StrictJsonTokens(body, off, len));
+        } catch (StrictJsonTokens.GaveUp e) {
+            // Jackson's parser reads it
+        } catch (RuntimeException e) { // unsure: the tree path decides
+            return null;
+        }
+        try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
+            return read(format, p);
         } catch (RuntimeException e) { // not JSON, a parser limit, or unsure: the tree path decides
             return null;
         }
+    }
+
+    /**
+     * Reads the answer from the tokens.
+     *
+     * @return what the body says, or null when the tree path must read it
+     * @throws RuntimeException when it is unsure, or the tokens are not JSON
+     */
+    static @Nullable ResponseDetails read(WireFormat format, JsonTokens p) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        DetailsBuilder out = new DetailsBuilder();
+        if (format == WireFormat.OPENAI_CHAT) {
+            openAi(p, out);
+        } else {
+            anthropic(p, out);
+        }
+        if (p.nextToken() != null) {
+            return null; // trailing tokens: the tree path rejects them
+        }
+        return out.build();
     }
 
     // ------------------------------------------------------------------------------------ the shared members
@@ -108,7 +124,7 @@ final class JsonAnswer {
          *
          * @return false when the member is not one of these (nothing read)
          */
-        boolean read(String name, JsonParser p, JsonToken v) {
+        boolean read(String name, JsonTokens p, JsonToken v) {
             switch (name) {
                 case "error" -> {
                     seen = once(seen, 1);
@@ -165,7 +181,7 @@ final class JsonAnswer {
         }
 
         /** Reads the value of {@code error}. */
-        private void readError(JsonParser p, JsonToken v) {
+        private void readError(JsonTokens p, JsonToken v) {
             if (v == JsonToken.START_OBJECT) {
                 kind = 1;
                 int seen = 0;
@@ -211,7 +227,7 @@ final class JsonAnswer {
     }
 
     /** As {@link JsonFields#text}: a non-empty string, else null (a container read through). */
-    private static @Nullable String text(JsonParser p, JsonToken v) {
+    private static @Nullable String text(JsonTokens p, JsonToken v) {
         if (v == JsonToken.VALUE_STRING) {
             String s = p.getString();
             return s.isEmpty() ? null : s;
@@ -221,7 +237,7 @@ final class JsonAnswer {
     }
 
     /** As {@link JsonFields#textOrNumber}, for the integers a tree writes as plain digits; else unsure. */
-    private static @Nullable String textOrNumber(JsonParser p, JsonToken v) {
+    private static @Nullable String textOrNumber(JsonTokens p, JsonToken v) {
         if (v == JsonToken.VALUE_NUMBER_INT) {
             JsonParser.NumberType t = p.getNumberType();
             if (t == JsonParser.NumberType.INT) {
@@ -239,7 +255,7 @@ final class JsonAnswer {
     }
 
     /** As {@link JsonFields#count}: the count, {@link #ABSENT} or {@link #MALFORMED} (where it would throw). */
-    private static long readCount(JsonParser p, JsonToken v) {
+    private static long readCount(JsonTokens p, JsonToken v) {
         if (v == JsonToken.VALUE_NULL) {
             return ABSENT;
         }
@@ -272,7 +288,7 @@ final class JsonAnswer {
     }
 
     /** Reads the object just opened to its end without using any of it. */
-    private static void skipObject(JsonParser p) {
+    private static void skipObject(JsonTokens p) {
         RequestJson.skipIfContainer(p, JsonToken.START_OBJECT);
     }
 
@@ -304,7 +320,7 @@ final class JsonAnswer {
         }
 
         /** Reads the value of a details member: its members when it is an object, else null. */
-        static @Nullable Details of(JsonParser p, JsonToken v) {
+        static @Nullable Details of(JsonTokens p, JsonToken v) {
             if (v != JsonToken.START_OBJECT) {
                 RequestJson.skipIfContainer(p, v);
                 return null;
@@ -315,7 +331,7 @@ final class JsonAnswer {
         }
 
         /** Reads the object just opened. */
-        private void read(JsonParser p) {
+        private void read(JsonTokens p) {
             int seen = 0;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -394,7 +410,7 @@ final class JsonAnswer {
         }
 
         /** Reads the usage object just opened; unsure of an audio duration. */
-        void read(JsonParser p) {
+        void read(JsonTokens p) {
             int seen = 0;
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -461,7 +477,7 @@ final class JsonAnswer {
                     case "cost" -> {
                         seen = once(seen, 1 << 14);
                         // the same mapper as the tree path, so the same number node (and BigDecimal) for it
-                        cost = VALUE_READER.readTree(p);
+                        cost = p.readTree(VALUE_READER);
                     }
                     default -> RequestJson.skipIfContainer(p, t);
                 }
@@ -479,7 +495,7 @@ final class JsonAnswer {
     }
 
     /** As {@link OpenAiChatReader#read}. */
-    private static void openAi(JsonParser p, DetailsBuilder out) {
+    private static void openAi(JsonTokens p, DetailsBuilder out) {
         TopLevel top = new TopLevel();
         String provider = null;
         String tier = null;
@@ -549,7 +565,7 @@ final class JsonAnswer {
     }
 
     /** The {@code usage} of an {@code x_groq} value, or null. */
-    private static @Nullable OpenAiUsageFields groq(JsonParser p, JsonToken v) {
+    private static @Nullable OpenAiUsageFields groq(JsonTokens p, JsonToken v) {
         if (v != JsonToken.START_OBJECT) {
             RequestJson.skipIfContainer(p, v);
             return null;
@@ -575,7 +591,7 @@ final class JsonAnswer {
     }
 
     /** Reads the choices array just opened, counting tool calls in order; the first finish reason, or null. */
-    private static @Nullable String choices(JsonParser p, DetailsBuilder out) {
+    private static @Nullable String choices(JsonTokens p, DetailsBuilder out) {
         String first = null;
         JsonToken e;
         while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -608,7 +624,7 @@ final class JsonAnswer {
     }
 
     /** Counts a choice's message's tool calls, then its {@code function_call}, as the tree reader does. */
-    private static void message(JsonParser p, JsonToken v, DetailsBuilder out) {
+    private static void message(JsonTokens p, JsonToken v, DetailsBuilder out) {
         if (v != JsonToken.START_OBJECT) {
             RequestJson.skipIfContainer(p, v);
             return;
@@ -641,7 +657,7 @@ final class JsonAnswer {
     }
 
     /** Counts the tool calls of the array just opened: each element by its {@code type}, else as a function. */
-    private static void toolCalls(JsonParser p, DetailsBuilder out) {
+    private static void toolCalls(JsonTokens p, DetailsBuilder out) {
         JsonToken e;
         while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
             String type = null;
@@ -667,7 +683,7 @@ final class JsonAnswer {
     // ------------------------------------------------------------------------------------ Anthropic messages
 
     /** As {@link AnthropicReader#read}. */
-    private static void anthropic(JsonParser p, DetailsBuilder out) {
+    private static void anthropic(JsonTokens p, DetailsBuilder out) {
         TopLevel top = new TopLevel();
         String stop = null;
         AnthropicReader.Cumulative usage = null;
@@ -743,7 +759,7 @@ final class JsonAnswer {
      * Reads the usage object just opened into {@code counts} (input, cache reads, cache writes, one-hour writes,
      * output); its {@code service_tier}, or null.
      */
-    private static @Nullable String anthropicUsage(JsonParser p, long[] counts) {
+    private static @Nullable String anthropicUsage(JsonTokens p, long[] counts) {
         String tier = null;
         int seen = 0;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
@@ -795,7 +811,7 @@ final class JsonAnswer {
     }
 
     /** Counts the tool-use blocks of the content array just opened, in order, as {@link AnthropicReader#toolKey}. */
-    private static void content(JsonParser p, DetailsBuilder out) {
+    private static void content(JsonTokens p, DetailsBuilder out) {
         JsonToken e;
         while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
             if (e != JsonToken.START_OBJECT) {

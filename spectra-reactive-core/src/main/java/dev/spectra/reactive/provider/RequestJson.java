@@ -2,16 +2,15 @@ package dev.spectra.reactive.provider;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
 
 /**
  * The top-level members of a JSON request body that say what is asked (model, stream flag, include-usage option,
- * tier, image quality and size, speech input), read with a streaming parser: no tree is built of the messages,
- * whatever their size. Reads exactly what {@link JsonFields#parse} and the tree accessors would: the same bytes are
- * rejected (invalid JSON or UTF-8, a number the tree could not hold, trailing tokens, the parser's limits), a
- * member of the wrong type reads as absent, and of a member given twice the last one counts.
+ * tier, image quality and size, speech input), read token by token ({@link JsonTokens}: the strict reader, else
+ * Jackson's parser): no tree is built of the messages, whatever their size. Reads exactly what
+ * {@link JsonFields#parse} and the tree accessors would: the same bytes are rejected (invalid JSON or UTF-8, a
+ * number the tree could not hold, trailing tokens, the parser's limits), a member of the wrong type reads as absent,
+ * and of a member given twice the last one counts.
  */
 final class RequestJson {
 
@@ -39,59 +38,68 @@ final class RequestJson {
      * @return the members, or null when the bytes are not one JSON object
      */
     static @Nullable RequestJson read(byte[] body, int off, int len) {
-        RequestJson r = new RequestJson();
-        try (JsonParser p = JsonFields.MAPPER.tokenStreamFactory().createParser(ObjectReadContext.empty(), body, off,
-                len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "model":
-                        r.model = text(p, v);
-                        break;
-                    case "stream":
-                        r.stream = bool(v);
-                        break;
-                    case "stream_options":
-                        if (v == JsonToken.START_OBJECT) {
-                            r.includeUsage = includeUsage(p);
-                        } else {
-                            r.includeUsage = null;
-                            skipIfContainer(p, v);
-                        }
-                        break;
-                    case "service_tier":
-                        r.serviceTier = text(p, v);
-                        break;
-                    case "quality":
-                        r.quality = text(p, v);
-                        break;
-                    case "size":
-                        r.size = text(p, v);
-                        break;
-                    case "input":
-                        r.input = v == JsonToken.VALUE_STRING ? p.getString() : null;
-                        skipIfContainer(p, v);
-                        break;
-                    default:
-                        skipIfContainer(p, v);
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-                return null; // trailing tokens after the object
-            }
-            return r;
+        try {
+            return read(new StrictJsonTokens(body, off, len));
+        } catch (StrictJsonTokens.GaveUp e) {
+            // Jackson's parser decides
+        }
+        try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
+            return read(p);
         } catch (JacksonException | IllegalArgumentException e) {
             return null;
         }
     }
 
+    /** Reads the members from the tokens; null when they are not one JSON object. */
+    static @Nullable RequestJson read(JsonTokens p) {
+        RequestJson r = new RequestJson();
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "model":
+                    r.model = text(p, v);
+                    break;
+                case "stream":
+                    r.stream = bool(v);
+                    break;
+                case "stream_options":
+                    if (v == JsonToken.START_OBJECT) {
+                        r.includeUsage = includeUsage(p);
+                    } else {
+                        r.includeUsage = null;
+                        skipIfContainer(p, v);
+                    }
+                    break;
+                case "service_tier":
+                    r.serviceTier = text(p, v);
+                    break;
+                case "quality":
+                    r.quality = text(p, v);
+                    break;
+                case "size":
+                    r.size = text(p, v);
+                    break;
+                case "input":
+                    r.input = v == JsonToken.VALUE_STRING ? p.getString() : null;
+                    skipIfContainer(p, v);
+                    break;
+                default:
+                    skipIfContainer(p, v);
+            }
+        }
+        if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+            return null; // trailing tokens after the object
+        }
+        return r;
+    }
+
     /** The value as a non-empty string, or null; a container is read through. */
-    private static @Nullable String text(JsonParser p, JsonToken v) {
+    private static @Nullable String text(JsonTokens p, JsonToken v) {
         if (v == JsonToken.VALUE_STRING) {
             String s = p.getString();
             return s == null || s.isEmpty() ? null : s;
@@ -105,7 +113,7 @@ final class RequestJson {
     }
 
     /** Reads the object just opened to its end: its last boolean {@code include_usage}, or null. */
-    private static @Nullable Boolean includeUsage(JsonParser p) {
+    private static @Nullable Boolean includeUsage(JsonTokens p) {
         Boolean last = null;
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             boolean member = "include_usage".equals(p.currentName());
@@ -119,7 +127,7 @@ final class RequestJson {
     }
 
     /** Reads through the value just read: a container to its end, a scalar checked as a tree would check it. */
-    static void skipIfContainer(JsonParser p, JsonToken v) {
+    static void skipIfContainer(JsonTokens p, JsonToken v) {
         if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
             skip(p);
         } else {
@@ -131,7 +139,7 @@ final class RequestJson {
      * Reads the container just opened to its end, checking every value as building a tree of it would: strings
      * decoded (their UTF-8 and length checked, without making Strings of them), decimals converted.
      */
-    private static void skip(JsonParser p) {
+    private static void skip(JsonTokens p) {
         int depth = 1;
         while (depth > 0) {
             JsonToken t = p.nextToken();
@@ -149,11 +157,9 @@ final class RequestJson {
     }
 
     /** Checks a scalar value as building a tree of it would. */
-    private static void check(JsonParser p, @Nullable JsonToken t) {
-        if (t == JsonToken.VALUE_STRING) {
-            p.finishToken();
-        } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-            p.getDecimalValue(); // the tree holds floats as BigDecimal
+    private static void check(JsonTokens p, @Nullable JsonToken t) {
+        if (t != null) {
+            p.checkValue();
         }
     }
 }

@@ -26,8 +26,20 @@ class RequestJsonUnitTests {
                 input != null && input.isString() ? input.stringValue() : null);
     }
 
+    /** The streaming read, which gives the same from the strict reader and from Jackson's parser alone. */
     private static @Nullable List<Object> streamed(byte[] body) {
-        RequestJson r = RequestJson.read(body, 0, body.length);
+        List<Object> s = members(RequestJson.read(body, 0, body.length));
+        List<Object> j;
+        try (JacksonJsonTokens p = new JacksonJsonTokens(body, 0, body.length)) {
+            j = members(RequestJson.read(p));
+        } catch (RuntimeException e) {
+            j = null;
+        }
+        assertThat(s).as("read with Jackson's parser alone").isEqualTo(j);
+        return s;
+    }
+
+    private static @Nullable List<Object> members(@Nullable RequestJson r) {
         return r == null ? null : Arrays.asList(r.model, r.stream, r.includeUsage, r.serviceTier, r.quality, r.size,
                 r.input);
     }
