@@ -1,9 +1,10 @@
 package dev.spectra.reactive;
 
 import java.math.BigDecimal;
+import java.util.AbstractSet;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -114,9 +115,18 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
      */
     public Usage {
         Objects.requireNonNull(audioSeconds, "audioSeconds");
-        stated = withNonZero(Objects.requireNonNull(stated, "stated"), cachedInputTokens, cacheWriteTokens,
-                reasoningTokens, images, audioSeconds.signum(), characters, cacheWrite1hTokens, audioInputTokens,
-                audioOutputTokens, imageInputTokens, imageOutputTokens);
+        stated = StatedDetails.of(StatedDetails.maskOf(Objects.requireNonNull(stated, "stated"))
+                | StatedDetails.ifNonZero(Detail.CACHED_INPUT_TOKENS, cachedInputTokens)
+                | StatedDetails.ifNonZero(Detail.CACHE_WRITE_TOKENS, cacheWriteTokens)
+                | StatedDetails.ifNonZero(Detail.REASONING_TOKENS, reasoningTokens)
+                | StatedDetails.ifNonZero(Detail.IMAGES, images)
+                | StatedDetails.ifNonZero(Detail.AUDIO_SECONDS, audioSeconds.signum())
+                | StatedDetails.ifNonZero(Detail.CHARACTERS, characters)
+                | StatedDetails.ifNonZero(Detail.CACHE_WRITE_1H_TOKENS, cacheWrite1hTokens)
+                | StatedDetails.ifNonZero(Detail.AUDIO_INPUT_TOKENS, audioInputTokens)
+                | StatedDetails.ifNonZero(Detail.AUDIO_OUTPUT_TOKENS, audioOutputTokens)
+                | StatedDetails.ifNonZero(Detail.IMAGE_INPUT_TOKENS, imageInputTokens)
+                | StatedDetails.ifNonZero(Detail.IMAGE_OUTPUT_TOKENS, imageOutputTokens));
         requireNonNegative("inputTokens", inputTokens);
         requireNonNegative("outputTokens", outputTokens);
         requireNonNegative("cachedInputTokens", cachedInputTokens);
@@ -202,8 +212,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
                 .cacheWrite1hTokens(cacheWrite1hTokens).audioInputTokens(audioInputTokens)
                 .audioOutputTokens(audioOutputTokens).imageInputTokens(imageInputTokens)
                 .imageOutputTokens(imageOutputTokens);
-        b.stated.clear();
-        b.stated.addAll(stated);
+        b.stated = StatedDetails.maskOf(stated);
         if (totalTokens != inputTokens + outputTokens) {
             b.totalTokens(totalTokens);
         }
@@ -229,18 +238,83 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         return cacheWriteTokens - cacheWrite1hTokens;
     }
 
-    /** The details in the order of {@link #withNonZero}'s counts (one array, not a copy per usage). */
-    private static final Detail[] DETAILS = Detail.values();
+    /**
+     * The immutable sets of stated details, one shared instance per combination: a bit per {@link Detail}, so that
+     * a usage's details cost no allocation of their own. Reads as any {@link Set} of details (equal to an
+     * {@code EnumSet} of the same details); changing it throws.
+     */
+    private static final class StatedDetails extends AbstractSet<Detail> {
 
-    private static Set<Detail> withNonZero(Set<Detail> stated, long... counts) {
-        Detail[] details = DETAILS;
-        EnumSet<Detail> all = stated.isEmpty() ? EnumSet.noneOf(Detail.class) : EnumSet.copyOf(stated);
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-                all.add(details[i]);
-            }
+        private static final Detail[] DETAILS = Detail.values();
+        /** Made when first used; a racy cache of immutable sets (final fields), so every thread sees them whole. */
+        private static final StatedDetails[] SETS = new StatedDetails[1 << DETAILS.length];
+
+        private final int mask;
+
+        private StatedDetails(int mask) {
+            this.mask = mask;
         }
-        return all.isEmpty() ? Set.of() : Collections.unmodifiableSet(all);
+
+        static StatedDetails of(int mask) {
+            StatedDetails s = SETS[mask];
+            if (s == null) {
+                s = new StatedDetails(mask);
+                SETS[mask] = s;
+            }
+            return s;
+        }
+
+        /** The bits of any set of details; throws on a null element, as a copy into an {@code EnumSet} would. */
+        static int maskOf(Set<Detail> details) {
+            if (details instanceof StatedDetails s) {
+                return s.mask;
+            }
+            int mask = 0;
+            for (Detail d : details) {
+                mask |= bit(Objects.requireNonNull(d, "detail"));
+            }
+            return mask;
+        }
+
+        static int bit(Detail detail) {
+            return 1 << detail.ordinal();
+        }
+
+        static int ifNonZero(Detail detail, long count) {
+            return count != 0 ? bit(detail) : 0;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return o instanceof Detail d && (mask & bit(d)) != 0;
+        }
+
+        @Override
+        public int size() {
+            return Integer.bitCount(mask);
+        }
+
+        @Override
+        public Iterator<Detail> iterator() {
+            return new Iterator<>() {
+                private int left = mask;
+
+                @Override
+                public boolean hasNext() {
+                    return left != 0;
+                }
+
+                @Override
+                public Detail next() {
+                    if (left == 0) {
+                        throw new NoSuchElementException();
+                    }
+                    int bit = Integer.numberOfTrailingZeros(left);
+                    left &= left - 1;
+                    return DETAILS[bit];
+                }
+            };
+        }
     }
 
     private static void requireNonNegative(String name, long value) {
@@ -265,7 +339,8 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
         private long audioOutputTokens;
         private long imageInputTokens;
         private long imageOutputTokens;
-        private final EnumSet<Detail> stated = EnumSet.noneOf(Detail.class);
+        /** The stated details, a bit per {@link Detail}. */
+        private int stated;
 
         private Builder() {
         }
@@ -278,7 +353,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder stated(Collection<Detail> details) {
             for (Detail d : Objects.requireNonNull(details, "details")) {
-                stated.add(Objects.requireNonNull(d, "detail"));
+                stated |= StatedDetails.bit(Objects.requireNonNull(d, "detail"));
             }
             return this;
         }
@@ -307,7 +382,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder cachedInputTokens(long v) {
             this.cachedInputTokens = v;
-            stated.add(Detail.CACHED_INPUT_TOKENS);
+            stated |= StatedDetails.bit(Detail.CACHED_INPUT_TOKENS);
             return this;
         }
 
@@ -317,7 +392,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder cacheWriteTokens(long v) {
             this.cacheWriteTokens = v;
-            stated.add(Detail.CACHE_WRITE_TOKENS);
+            stated |= StatedDetails.bit(Detail.CACHE_WRITE_TOKENS);
             return this;
         }
 
@@ -327,7 +402,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder reasoningTokens(long v) {
             this.reasoningTokens = v;
-            stated.add(Detail.REASONING_TOKENS);
+            stated |= StatedDetails.bit(Detail.REASONING_TOKENS);
             return this;
         }
 
@@ -349,7 +424,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder images(long v) {
             this.images = v;
-            stated.add(Detail.IMAGES);
+            stated |= StatedDetails.bit(Detail.IMAGES);
             return this;
         }
 
@@ -359,7 +434,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder audioSeconds(BigDecimal v) {
             this.audioSeconds = Objects.requireNonNull(v, "audioSeconds");
-            stated.add(Detail.AUDIO_SECONDS);
+            stated |= StatedDetails.bit(Detail.AUDIO_SECONDS);
             return this;
         }
 
@@ -369,7 +444,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder characters(long v) {
             this.characters = v;
-            stated.add(Detail.CHARACTERS);
+            stated |= StatedDetails.bit(Detail.CHARACTERS);
             return this;
         }
 
@@ -379,7 +454,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder cacheWrite1hTokens(long v) {
             this.cacheWrite1hTokens = v;
-            stated.add(Detail.CACHE_WRITE_1H_TOKENS);
+            stated |= StatedDetails.bit(Detail.CACHE_WRITE_1H_TOKENS);
             return this;
         }
 
@@ -389,7 +464,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder audioInputTokens(long v) {
             this.audioInputTokens = v;
-            stated.add(Detail.AUDIO_INPUT_TOKENS);
+            stated |= StatedDetails.bit(Detail.AUDIO_INPUT_TOKENS);
             return this;
         }
 
@@ -399,7 +474,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder audioOutputTokens(long v) {
             this.audioOutputTokens = v;
-            stated.add(Detail.AUDIO_OUTPUT_TOKENS);
+            stated |= StatedDetails.bit(Detail.AUDIO_OUTPUT_TOKENS);
             return this;
         }
 
@@ -409,7 +484,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder imageInputTokens(long v) {
             this.imageInputTokens = v;
-            stated.add(Detail.IMAGE_INPUT_TOKENS);
+            stated |= StatedDetails.bit(Detail.IMAGE_INPUT_TOKENS);
             return this;
         }
 
@@ -419,7 +494,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
          */
         public Builder imageOutputTokens(long v) {
             this.imageOutputTokens = v;
-            stated.add(Detail.IMAGE_OUTPUT_TOKENS);
+            stated |= StatedDetails.bit(Detail.IMAGE_OUTPUT_TOKENS);
             return this;
         }
 
@@ -431,7 +506,7 @@ public record Usage(long inputTokens, long outputTokens, long cachedInputTokens,
             long total = totalTokens >= 0 ? totalTokens : inputTokens + outputTokens;
             return new Usage(inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, reasoningTokens, total,
                     images, audioSeconds, characters, cacheWrite1hTokens, audioInputTokens, audioOutputTokens,
-                    imageInputTokens, imageOutputTokens, stated);
+                    imageInputTokens, imageOutputTokens, StatedDetails.of(stated));
         }
     }
 }
