@@ -387,7 +387,7 @@ public final class HttpCallObserver {
                     s.feed(piece);
                     countEvents(s);
                 } else if (mode == MODE_WHOLE) {
-                    body.feed(piece);
+                    body.feed(piece, match);
                 }
                 BoundedBytes prefix = responsePrefix;
                 if (prefix != null) {

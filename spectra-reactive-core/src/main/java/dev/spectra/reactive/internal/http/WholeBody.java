@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * {@value #COPY_BYTES} bytes are copied as they are (a chat answer, an error: read exactly as Spectra's operators
  * read the same bytes); a longer body, or one announced longer by its Content-Length, is never copied but pruned as
  * it passes ({@link JsonPruner}: long strings cut, vectors emptied), and read from the pruned copy. Both copies
- * grow as bytes arrive, within the response bound and with the memory granted by the budget. Used by one thread at
- * a time.
+ * grow as bytes arrive, within the response bound and with the memory granted by the budget. A body that arrives
+ * whole in its first piece, as long as its Content-Length announced and at most {@value LentArrays#SIZE} bytes (most
+ * answers), is read as it passes, from a lent array ({@link LentArrays}), and not copied at all. Used by one thread
+ * at a time.
  */
 final class WholeBody {
 
@@ -20,10 +22,17 @@ final class WholeBody {
     static final int COPY_BYTES = 64 * 1024;
 
     private final int maxBytes;
+    private final int copyBytes;
+    private final long contentLength;
     private final ByteBudget budget;
     private @Nullable BoundedBytes copy;
     private @Nullable JsonPruner pruner;
     private long seen;
+    /** Read as it passed: the whole body came in its first piece. */
+    private boolean readAtOnce;
+    private @Nullable ResponseDetails details;
+    /** More bytes came after a body read at once: its Content-Length was wrong, and what was read is not used. */
+    private boolean overran;
 
     /**
      * @param maxBytes the most bytes held for the body (the copy, or the pruned copy)
@@ -33,17 +42,44 @@ final class WholeBody {
     WholeBody(int maxBytes, long contentLength, ByteBudget budget) {
         this.maxBytes = maxBytes;
         this.budget = budget;
-        int copyBytes = Math.min(COPY_BYTES, maxBytes);
+        this.contentLength = contentLength;
+        this.copyBytes = Math.min(COPY_BYTES, maxBytes);
         if (contentLength > copyBytes) {
             pruner = new JsonPruner(maxBytes, budget::reserve);
-        } else {
-            copy = new BoundedBytes(copyBytes, contentLength, budget);
         }
     }
 
-    /** Reads the next bytes; the buffer's position, limit and content are left alone. */
-    void feed(ByteBuffer piece) {
-        seen += piece.remaining();
+    /**
+     * Reads the next bytes; the buffer's position, limit and content are left alone.
+     *
+     * @param piece the bytes between position and limit
+     * @param match the endpoint, whose format reads a body that came whole in this first piece
+     */
+    void feed(ByteBuffer piece, EndpointMatch match) {
+        int n = piece.remaining();
+        if (readAtOnce) {
+            overran |= n > 0;
+            seen += n;
+            return;
+        }
+        if (seen == 0 && n > 0 && n == contentLength && n <= Math.min(copyBytes, LentArrays.SIZE)) {
+            byte[] lent = LentArrays.borrow();
+            if (lent != null) {
+                try {
+                    piece.get(piece.position(), lent, 0, n);
+                    details = match.readResponse(lent, 0, n);
+                } finally {
+                    LentArrays.giveBack(lent);
+                }
+                readAtOnce = true;
+                seen = n;
+                return;
+            }
+        }
+        seen += n;
+        if (pruner == null && copy == null) {
+            copy = new BoundedBytes(copyBytes, contentLength, budget);
+        }
         BoundedBytes c = copy;
         if (c == null) {
             JsonPruner p = pruner;
@@ -78,6 +114,9 @@ final class WholeBody {
      * @return the details, or null
      */
     @Nullable ResponseDetails read(EndpointMatch match) {
+        if (readAtOnce) {
+            return overran ? null : details;
+        }
         BoundedBytes c = copy;
         if (c != null) {
             return match.readResponse(c.array(), 0, c.length());
@@ -91,6 +130,9 @@ final class WholeBody {
 
     /** @return why {@link #read} gives null, for the log */
     String unreadReason() {
+        if (overran) {
+            return "more bytes came than its Content-Length (" + contentLength + ") announced";
+        }
         JsonPruner p = pruner;
         JsonPruner.Stop stop = p == null ? JsonPruner.Stop.NONE : p.stopReason();
         switch (stop) {

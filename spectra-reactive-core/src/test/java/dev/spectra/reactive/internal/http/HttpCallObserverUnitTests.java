@@ -96,14 +96,72 @@ class HttpCallObserverUnitTests {
     }
 
     @Test
-    void aSmallAnswerIsCopiedAsItIsAndReadExactly() {
+    void aSmallAnswerThatArrivesWholeIsReadAsItPassesWithoutACopy() {
         HttpCapture capture = capture(b -> { });
         byte[] body = chatAnswer(3000);
         long mostHeld = respond(capture.start(CHAT, Context.empty()), capture.budget(), body, body.length);
-        // the request copy at the size of the request's one buffer, the body at its announced length
-        assertThat(mostHeld).isEqualTo(REQUEST.length + body.length);
+        assertThat(mostHeld).as("the request copy only").isEqualTo(REQUEST.length);
         assertThat(fake.last().usage()).isEqualTo(ProviderRegistry.builtIn().read("openai", "/v1/chat/completions",
                 body).usage());
+        assertThat(fake.last().responseModel()).isEqualTo("gpt-4o-2024-08-06");
+    }
+
+    @Test
+    void aSmallAnswerWithoutALengthOrInSeveralPiecesIsCopiedAsItIsAndReadExactly() {
+        for (int size : new int[] {3000, 12_000}) {
+            for (boolean announced : new boolean[] {false, true}) {
+                HttpCapture capture = capture(b -> { });
+                byte[] body = chatAnswer(size);
+                long length = announced ? body.length : -1;
+                long mostHeld = respond(capture.start(CHAT, Context.empty()), capture.budget(), body, length);
+                if (length < 0 || size > 8192) {
+                    // the request copy at the size of the request's one buffer, the body's copy growing with it
+                    assertThat(mostHeld).as("%s bytes, length %s", size, length)
+                            .isGreaterThanOrEqualTo(REQUEST.length + body.length);
+                } else {
+                    assertThat(mostHeld).isEqualTo(REQUEST.length);
+                }
+                assertThat(fake.last().usage()).isEqualTo(ProviderRegistry.builtIn().read("openai",
+                        "/v1/chat/completions", body).usage());
+                assertThat(capture.budget().held()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void whenEveryLentArrayIsOutAnAnswerThatArrivesWholeIsCopiedInstead() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        try {
+            for (byte[] a = LentArrays.borrow(); a != null; a = LentArrays.borrow()) {
+                out.add(a);
+            }
+            assertThat(out).isNotEmpty().hasSizeLessThanOrEqualTo(16);
+            HttpCapture capture = capture(b -> { });
+            byte[] body = chatAnswer(3000);
+            long mostHeld = respond(capture.start(CHAT, Context.empty()), capture.budget(), body, body.length);
+            assertThat(mostHeld).isEqualTo(REQUEST.length + body.length);
+            assertThat(fake.last().usage().outputTokens()).isEqualTo(750_001);
+        } finally {
+            out.forEach(LentArrays::giveBack);
+        }
+        assertThat(LentArrays.borrow()).as("given back, lent again").isSameAs(out.get(0)).hasSize(LentArrays.SIZE);
+        LentArrays.giveBack(out.get(0));
+    }
+
+    @Test
+    void bytesPastTheLengthOfAnAnswerReadAsItPassedLeaveItsUsageUnknown() {
+        HttpCapture capture = capture(b -> { });
+        byte[] body = chatAnswer(3000);
+        HttpCallObserver call = capture.start(CHAT, Context.empty());
+        call.requestBody(ByteBuffer.wrap(REQUEST));
+        call.responseStarted(200, "application/json", body.length);
+        call.claimResponseBody();
+        call.responseBody(ByteBuffer.wrap(body));
+        call.responseBody(ByteBuffer.wrap(" {}".getBytes(StandardCharsets.US_ASCII)));
+        call.responseCompleted();
+        assertThat(fake.last().usage()).isNull();
+        assertThat(fake.tracker().stats().readFailures()).isEqualTo(1);
+        assertThat(capture.budget().held()).isZero();
     }
 
     @Test
