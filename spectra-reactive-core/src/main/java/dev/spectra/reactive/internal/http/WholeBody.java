@@ -21,6 +21,8 @@ final class WholeBody {
     /** Bodies up to this size are copied as they are; longer ones are pruned. */
     static final int COPY_BYTES = 64 * 1024;
 
+    private static final byte[] NOTHING = new byte[0];
+
     private final int maxBytes;
     private final int copyBytes;
     private final long contentLength;
@@ -117,15 +119,13 @@ final class WholeBody {
         if (readAtOnce) {
             return overran ? null : details;
         }
-        BoundedBytes c = copy;
-        if (c != null) {
-            return match.readResponse(c.array(), 0, c.length());
-        }
         JsonPruner p = pruner;
-        if (p == null || p.stopped()) {
-            return null;
+        if (p != null) {
+            return p.stopped() ? null : match.readResponse(p.bytes(), 0, p.length());
         }
-        return match.readResponse(p.bytes(), 0, p.length());
+        BoundedBytes c = copy;
+        return c == null ? match.readResponse(NOTHING, 0, 0) // no byte arrived
+                : match.readResponse(c.array(), 0, c.length());
     }
 
     /** @return why {@link #read} gives null, for the log */

@@ -149,6 +149,23 @@ class HttpCallObserverUnitTests {
     }
 
     @Test
+    void anErrorClosedUnreadIsAFailureWithItsStatusAndAnAnswerClosedUnreadIsCancelled() {
+        for (int status : new int[] {503, 200}) {
+            HttpCapture capture = capture(b -> { });
+            HttpCallObserver call = capture.start(CHAT, Context.empty());
+            call.requestBody(ByteBuffer.wrap(REQUEST));
+            call.responseStarted(status, "application/json", 120);
+            call.claimResponseBody();
+            call.responseClosed(); // a retrying client drops the body unread
+            TrackedRequest r = fake.last();
+            assertThat(r.httpStatus()).isEqualTo(status);
+            assertThat(r.outcome()).isEqualTo(status == 503 ? Outcome.FAILURE : Outcome.CANCELLED);
+            assertThat(r.usage()).isNull();
+            assertThat(fake.tracker().stats().readFailures()).isZero();
+        }
+    }
+
+    @Test
     void bytesPastTheLengthOfAnAnswerReadAsItPassedLeaveItsUsageUnknown() {
         HttpCapture capture = capture(b -> { });
         byte[] body = chatAnswer(3000);
