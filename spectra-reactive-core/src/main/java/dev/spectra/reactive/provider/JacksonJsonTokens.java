@@ -37,6 +37,11 @@ final class JacksonJsonTokens implements JsonTokens, AutoCloseable {
     }
 
     @Override
+    public String getSharedString() {
+        return parser.getString();
+    }
+
+    @Override
     public void checkValue() {
         JsonToken t = parser.currentToken();
         if (t == JsonToken.VALUE_STRING) {

@@ -140,7 +140,7 @@ final class JsonAnswer {
                 }
                 case "message" -> {
                     seen = once(seen, 1 << 3);
-                    topMessage = text(p, v);
+                    topMessage = ownText(p, v);
                 }
                 case "model" -> {
                     seen = once(seen, 1 << 4);
@@ -148,7 +148,7 @@ final class JsonAnswer {
                 }
                 case "id" -> {
                     seen = once(seen, 1 << 5);
-                    id = text(p, v);
+                    id = ownText(p, v);
                 }
                 default -> {
                     return false;
@@ -203,7 +203,7 @@ final class JsonAnswer {
                         }
                         case "message" -> {
                             seen = once(seen, 8);
-                            message = text(p, t);
+                            message = ownText(p, t);
                         }
                         default -> RequestJson.skipIfContainer(p, t);
                     }
@@ -226,8 +226,21 @@ final class JsonAnswer {
         return seen | bit;
     }
 
-    /** As {@link JsonFields#text}: a non-empty string, else null (a container read through). */
+    /**
+     * As {@link JsonFields#text}: a non-empty string, else null (a container read through). For values that recur
+     * (a model, a finish reason, a type), shared between reads.
+     */
     private static @Nullable String text(JsonTokens p, JsonToken v) {
+        if (v == JsonToken.VALUE_STRING) {
+            String s = p.getSharedString();
+            return s.isEmpty() ? null : s;
+        }
+        RequestJson.skipIfContainer(p, v);
+        return null;
+    }
+
+    /** As {@link #text}, for values of one call (an id, a message), which are not shared. */
+    private static @Nullable String ownText(JsonTokens p, JsonToken v) {
         if (v == JsonToken.VALUE_STRING) {
             String s = p.getString();
             return s.isEmpty() ? null : s;

@@ -33,6 +33,14 @@ interface JsonTokens {
     String getString();
 
     /**
+     * The string just read, for values that recur from call to call (a model, a finish reason, a tier): the same
+     * instance each time where the source can give one, so that reading it allocates nothing.
+     *
+     * @return the string just read, decoded
+     */
+    String getSharedString();
+
+    /**
      * Checks the scalar just read as building a tree of it would, without keeping it: a string's UTF-8 and length,
      * a fraction's conversion to a {@code BigDecimal}.
      */

@@ -101,7 +101,7 @@ final class RequestJson {
     /** The value as a non-empty string, or null; a container is read through. */
     private static @Nullable String text(JsonTokens p, JsonToken v) {
         if (v == JsonToken.VALUE_STRING) {
-            String s = p.getString();
+            String s = p.getSharedString(); // a model, a tier, a quality, a size: values that recur
             return s == null || s.isEmpty() ? null : s;
         }
         skipIfContainer(p, v);

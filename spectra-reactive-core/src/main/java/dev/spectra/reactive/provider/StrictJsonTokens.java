@@ -38,9 +38,12 @@ final class StrictJsonTokens implements JsonTokens {
     static final int MAX_NAME_LENGTH = 1000;
     static final int MAX_STRING_LENGTH = 5_000_000;
 
-    /** Names held once for all readers, by a hash of their bytes: a racy cache of immutable Strings. */
+    /**
+     * Names, and values that recur, held once for all readers by a hash of their bytes: a racy cache of immutable
+     * Strings (their final fields make them whole to every thread).
+     */
     private static final int NAME_SLOTS = 1024;
-    private static final int MAX_CACHED_NAME = 48;
+    static final int MAX_SHARED_LENGTH = 48;
     private static final String[] NAMES = new String[NAME_SLOTS];
 
     // what may come next
@@ -173,7 +176,7 @@ final class StrictJsonTokens implements JsonTokens {
         if (j >= end || b[j] != ':') {
             throw GaveUp.INSTANCE;
         }
-        name = escaped || !ascii ? decode(start, stop) : sharedName(start, stop);
+        name = escaped || !ascii ? decode(start, stop) : shared(start, stop);
         pos = j + 1;
         expect = MEMBER_VALUE;
         return token = JsonToken.PROPERTY_NAME;
@@ -421,8 +424,8 @@ final class StrictJsonTokens implements JsonTokens {
         return i + n + 1;
     }
 
-    /** The shared String of an ASCII name without escapes. */
-    private String sharedName(int from, int to) {
+    /** The shared String of ASCII bytes without escapes. */
+    private String shared(int from, int to) {
         int h = 0;
         for (int k = from; k < to; k++) {
             h = 31 * h + b[k];
@@ -440,7 +443,7 @@ final class StrictJsonTokens implements JsonTokens {
             }
         }
         s = new String(b, from, n, StandardCharsets.ISO_8859_1);
-        if (n <= MAX_CACHED_NAME) {
+        if (n <= MAX_SHARED_LENGTH) {
             NAMES[slot] = s;
         }
         return s;
@@ -492,6 +495,14 @@ final class StrictJsonTokens implements JsonTokens {
             throw new IllegalStateException("not at a string: " + token);
         }
         return decode(start, stop);
+    }
+
+    @Override
+    public String getSharedString() {
+        if (token != JsonToken.VALUE_STRING) {
+            throw new IllegalStateException("not at a string: " + token);
+        }
+        return escaped || !ascii || stop - start > MAX_SHARED_LENGTH ? decode(start, stop) : shared(start, stop);
     }
 
     /** Nothing to do: every value was checked as it was read, and its bounds keep a fraction convertible. */

@@ -34,6 +34,7 @@ class StrictJsonTokensUnitTests {
                     case VALUE_STRING -> {
                         p.checkValue();
                         out.add("string " + p.getString());
+                        out.add("shared " + p.getSharedString());
                     }
                     case VALUE_NUMBER_INT -> out.add("int " + p.getNumberType() + " " + p.getLongValue()
                             + " " + p.getDecimalValue());
@@ -184,6 +185,29 @@ class StrictJsonTokensUnitTests {
         second.nextToken();
         second.nextToken();
         assertThat(second.currentName()).isEqualTo("prompt_tokens").isSameAs(first.currentName());
+    }
+
+    @Test
+    void aShortPlainValueIsOneSharedStringAcrossReadsAndOthersAreTheirOwn() {
+        String longValue = "m".repeat(StrictJsonTokens.MAX_SHARED_LENGTH + 1);
+        for (String value : List.of("gpt-4o-2024-08-06", "stop", "")) {
+            assertThat(valueOf(value, true)).isEqualTo(value).isSameAs(valueOf(value, true));
+        }
+        for (String value : List.of(longValue, "caf\u00e9", "wörld")) {
+            String a = valueOf(value, true);
+            assertThat(valueOf(value, true)).isEqualTo(a).isNotSameAs(a);
+        }
+        assertThat(valueOf("stop", false)).isEqualTo("stop").isNotSameAs(valueOf("stop", false));
+    }
+
+    /** The string value of a one-member object, read shared or not. */
+    private static String valueOf(String json, boolean shared) {
+        byte[] b = utf8("{\"v\":\"" + json + "\"}");
+        StrictJsonTokens p = new StrictJsonTokens(b, 0, b.length);
+        p.nextToken();
+        p.nextToken();
+        assertThat(p.nextToken()).isEqualTo(JsonToken.VALUE_STRING);
+        return shared ? p.getSharedString() : p.getString();
     }
 
     @Test
