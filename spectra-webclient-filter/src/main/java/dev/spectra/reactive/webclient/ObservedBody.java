@@ -1,8 +1,11 @@
 package dev.spectra.reactive.webclient;
 
+import java.nio.ByteBuffer;
+
 import dev.spectra.reactive.budget.BudgetExceededException;
 import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
+import dev.spectra.reactive.internal.http.LentBuffers;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -15,8 +18,8 @@ import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
- * A response body that shows each buffer to its {@link HttpCallObserver} as it passes (as views of its readable
- * bytes, never copied) and tells it how the body ended.
+ * A response body that shows each buffer to its {@link HttpCallObserver} as it passes ({@link #show}) and tells it
+ * how the body ended.
  * The buffers themselves go to the caller untouched: same instances, same read positions, same reference counts,
  * same demand, same thread. Nothing is queued here, so there is nothing to release on cancel either: a buffer is
  * the caller's as soon as it is seen.
@@ -52,27 +55,51 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
     }
 
     /**
-     * Shows a buffer's readable bytes to the observer, as views of the buffer (no copy; its read position, content
-     * and reference count unchanged); never throws.
+     * Shows a buffer's readable bytes to the observer and leaves the buffer as it was (read position, content and
+     * reference count): copied into a lent buffer ({@link LentBuffers}) when they fit one, which allocates nothing;
+     * else, or when none is free, as views of the buffer. Never throws.
      *
      * @param buffer the buffer
      * @param call the observer
      * @param request whether they are request bytes (else response bytes)
      */
     static void show(DataBuffer buffer, HttpCallObserver call, boolean request) {
-        if (buffer.readableByteCount() == 0) {
+        int n = buffer.readableByteCount();
+        if (n == 0) {
             return;
         }
-        try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
-            while (it.hasNext()) {
-                if (request) {
-                    call.requestBody(it.next());
-                } else {
-                    call.responseBody(it.next());
+        try {
+            ByteBuffer lent = n <= LentBuffers.SIZE ? LentBuffers.borrow() : null;
+            if (lent != null) {
+                try {
+                    int at = buffer.readPosition();
+                    try {
+                        buffer.read(lent.array(), 0, n);
+                    } finally {
+                        buffer.readPosition(at);
+                    }
+                    lent.limit(n);
+                    show(lent, call, request);
+                } finally {
+                    LentBuffers.giveBack(lent);
+                }
+                return;
+            }
+            try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
+                while (it.hasNext()) {
+                    show(it.next(), call, request);
                 }
             }
         } catch (Throwable e) {
             call.internalError(request ? "reading a request body" : "reading a response body", e);
+        }
+    }
+
+    private static void show(ByteBuffer bytes, HttpCallObserver call, boolean request) {
+        if (request) {
+            call.requestBody(bytes);
+        } else {
+            call.responseBody(bytes);
         }
     }
 

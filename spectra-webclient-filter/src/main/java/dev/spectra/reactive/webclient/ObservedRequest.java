@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The outgoing request as the body inserter writes it: each body buffer is shown to the {@link HttpCallObserver}
- * on its way to the connector (as views of its readable bytes) and passes on unchanged (same instance, same read
+ * on its way to the connector ({@link ObservedBody#show}) and passes on unchanged (same instance, same read
  * position; the connector releases it as before). A {@code Mono} body stays a {@code Mono}, so the connector's
  * single-buffer path is kept.
  *

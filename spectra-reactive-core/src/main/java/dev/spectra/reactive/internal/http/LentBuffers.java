@@ -1,52 +1,56 @@
 package dev.spectra.reactive.internal.http;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A few arrays of {@value #SIZE} bytes lent for the time of one read, so that reading a body that arrived in one
- * piece needs no copy of its own: at most one array per slot is ever made (twice the processors, at most 16, for
- * the whole JVM), and when every one is lent the caller copies the body as it would without them. Lock-free; any
- * thread may borrow and give back.
+ * A few heap buffers of {@value #SIZE} bytes lent for the time of one read, so that showing a body's bytes to its
+ * observer, or reading a body that arrived in one piece, allocates nothing: at most one buffer per slot is ever made
+ * (twice the processors, at most 16, for the whole JVM), and when every one is lent the caller reads the bytes as it
+ * would without them (views, or a copy of its own). Lock-free; any thread may borrow and give back. Nothing is kept
+ * in a buffer between two loans: a borrower reads only what it wrote there.
  */
-final class LentArrays {
+public final class LentBuffers {
 
-    /** The size of each array: the longest body read from one. */
-    static final int SIZE = 16 * 1024;
+    /** The capacity of each buffer. */
+    public static final int SIZE = 16 * 1024;
 
     private static final int SLOTS = Math.min(16, 2 * Runtime.getRuntime().availableProcessors());
-    private static final AtomicReferenceArray<byte[]> FREE = new AtomicReferenceArray<>(SLOTS);
+    private static final AtomicReferenceArray<ByteBuffer> FREE = new AtomicReferenceArray<>(SLOTS);
     private static final AtomicInteger MADE = new AtomicInteger();
 
-    private LentArrays() {
+    private LentBuffers() {
     }
 
     /**
-     * @return an array of {@link #SIZE} bytes, to be given back with {@link #giveBack}; null when every one is lent
+     * Lends a buffer, cleared (position 0, limit {@link #SIZE}), backed by an accessible array.
+     *
+     * @return the buffer, to be given back with {@link #giveBack}; null when every one is lent
      */
-    static byte @Nullable [] borrow() {
+    public static @Nullable ByteBuffer borrow() {
         for (int i = 0; i < SLOTS; i++) {
-            byte[] a = FREE.get(i);
-            if (a != null && FREE.compareAndSet(i, a, null)) {
-                return a;
+            ByteBuffer b = FREE.get(i);
+            if (b != null && FREE.compareAndSet(i, b, null)) {
+                return b.clear();
             }
         }
         if (MADE.get() < SLOTS && MADE.incrementAndGet() <= SLOTS) {
-            return new byte[SIZE];
+            return ByteBuffer.allocate(SIZE);
         }
         return null;
     }
 
     /**
-     * Gives an array back; it is not used by the caller after this.
+     * Gives a buffer back; the caller does not use it after this.
      *
-     * @param a an array from {@link #borrow}
+     * @param b a buffer from {@link #borrow}
      */
-    static void giveBack(byte[] a) {
+    public static void giveBack(ByteBuffer b) {
         for (int i = 0; i < SLOTS; i++) {
-            if (FREE.get(i) == null && FREE.compareAndSet(i, null, a)) {
+            if (FREE.get(i) == null && FREE.compareAndSet(i, null, b)) {
                 return;
             }
         }

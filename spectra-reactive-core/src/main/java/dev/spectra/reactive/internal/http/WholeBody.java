@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  * read the same bytes); a longer body, or one announced longer by its Content-Length, is never copied but pruned as
  * it passes ({@link JsonPruner}: long strings cut, vectors emptied), and read from the pruned copy. Both copies
  * grow as bytes arrive, within the response bound and with the memory granted by the budget. A body that arrives
- * whole in its first piece, as long as its Content-Length announced and at most {@value LentArrays#SIZE} bytes (most
- * answers), is read as it passes, from a lent array ({@link LentArrays}), and not copied at all. Used by one thread
- * at a time.
+ * whole in its first piece, as long as its Content-Length announced and at most {@value LentBuffers#SIZE} bytes
+ * (most answers), is read as it passes, where it is or from a lent buffer ({@link LentBuffers}), and not copied.
+ * Used by one thread at a time.
  */
 final class WholeBody {
 
@@ -64,14 +64,20 @@ final class WholeBody {
             seen += n;
             return;
         }
-        if (seen == 0 && n > 0 && n == contentLength && n <= Math.min(copyBytes, LentArrays.SIZE)) {
-            byte[] lent = LentArrays.borrow();
+        if (seen == 0 && n > 0 && n == contentLength && n <= Math.min(copyBytes, LentBuffers.SIZE)) {
+            if (piece.hasArray()) { // read where it is
+                details = match.readResponse(piece.array(), piece.arrayOffset() + piece.position(), n);
+                readAtOnce = true;
+                seen = n;
+                return;
+            }
+            ByteBuffer lent = LentBuffers.borrow();
             if (lent != null) {
                 try {
-                    piece.get(piece.position(), lent, 0, n);
-                    details = match.readResponse(lent, 0, n);
+                    piece.get(piece.position(), lent.array(), 0, n);
+                    details = match.readResponse(lent.array(), 0, n);
                 } finally {
-                    LentArrays.giveBack(lent);
+                    LentBuffers.giveBack(lent);
                 }
                 readAtOnce = true;
                 seen = n;

@@ -129,11 +129,11 @@ class HttpCallObserverUnitTests {
     }
 
     @Test
-    void whenEveryLentArrayIsOutAnAnswerThatArrivesWholeIsCopiedInstead() {
-        java.util.List<byte[]> out = new java.util.ArrayList<>();
+    void whenEveryLentBufferIsOutAnAnswerThatArrivesWholeInADirectBufferIsCopiedInstead() {
+        java.util.List<ByteBuffer> out = new java.util.ArrayList<>();
         try {
-            for (byte[] a = LentArrays.borrow(); a != null; a = LentArrays.borrow()) {
-                out.add(a);
+            for (ByteBuffer b = LentBuffers.borrow(); b != null; b = LentBuffers.borrow()) {
+                out.add(b);
             }
             assertThat(out).isNotEmpty().hasSizeLessThanOrEqualTo(16);
             HttpCapture capture = capture(b -> { });
@@ -142,10 +142,33 @@ class HttpCallObserverUnitTests {
             assertThat(mostHeld).isEqualTo(REQUEST.length + body.length);
             assertThat(fake.last().usage().outputTokens()).isEqualTo(750_001);
         } finally {
-            out.forEach(LentArrays::giveBack);
+            out.forEach(LentBuffers::giveBack);
         }
-        assertThat(LentArrays.borrow()).as("given back, lent again").isSameAs(out.get(0)).hasSize(LentArrays.SIZE);
-        LentArrays.giveBack(out.get(0));
+        ByteBuffer again = LentBuffers.borrow();
+        assertThat(again).as("given back, lent again, cleared").isSameAs(out.get(0));
+        assertThat(again.position()).isZero();
+        assertThat(again.limit()).isEqualTo(LentBuffers.SIZE);
+        assertThat(again.hasArray()).isTrue();
+        LentBuffers.giveBack(again);
+    }
+
+    @Test
+    void anAnswerThatArrivesWholeInAHeapBufferIsReadWhereItIs() {
+        HttpCapture capture = capture(b -> { });
+        byte[] body = chatAnswer(3000);
+        byte[] framed = new byte[body.length + 20];
+        System.arraycopy(body, 0, framed, 10, body.length);
+        HttpCallObserver call = capture.start(CHAT, Context.empty());
+        call.requestBody(ByteBuffer.wrap(REQUEST));
+        call.responseStarted(200, "application/json", body.length);
+        call.claimResponseBody();
+        ByteBuffer piece = ByteBuffer.wrap(framed, 10, body.length).slice(); // an array offset, as a view has
+        call.responseBody(piece);
+        assertThat(capture.budget().held()).as("the request copy only").isEqualTo(REQUEST.length);
+        assertThat(piece.position()).isZero();
+        call.responseCompleted();
+        assertThat(fake.last().usage()).isEqualTo(ProviderRegistry.builtIn().read("openai", "/v1/chat/completions",
+                body).usage());
     }
 
     @Test
