@@ -43,6 +43,7 @@ final class StrictJsonTokens implements JsonTokens {
      * Strings (their final fields make them whole to every thread).
      */
     private static final int NAME_SLOTS = 1024;
+    private static final int NAME_PROBES = 4;
     static final int MAX_SHARED_LENGTH = 48;
     private static final String[] NAMES = new String[NAME_SLOTS];
 
@@ -430,23 +431,35 @@ final class StrictJsonTokens implements JsonTokens {
         for (int k = from; k < to; k++) {
             h = 31 * h + b[k];
         }
-        int slot = (h ^ (h >>> 16)) & (NAME_SLOTS - 1);
-        String s = NAMES[slot];
         int n = to - from;
-        if (s != null && s.length() == n) {
-            int k = 0;
-            while (k < n && s.charAt(k) == b[from + k]) {
-                k++;
+        int base = h ^ (h >>> 16);
+        int free = -1;
+        for (int i = 0; i < NAME_PROBES; i++) { // a few neighbouring slots, so that two names rarely evict each other
+            int slot = (base + i) & (NAME_SLOTS - 1);
+            String s = NAMES[slot];
+            if (s == null) {
+                free = slot;
+                break;
             }
-            if (k == n) {
+            if (s.length() == n && sameBytes(s, from)) {
                 return s;
             }
         }
-        s = new String(b, from, n, StandardCharsets.ISO_8859_1);
+        String s = new String(b, from, n, StandardCharsets.ISO_8859_1);
         if (n <= MAX_SHARED_LENGTH) {
-            NAMES[slot] = s;
+            NAMES[free >= 0 ? free : (base + (h >>> 30)) & (NAME_SLOTS - 1)] = s;
         }
         return s;
+    }
+
+    /** Whether the ASCII string {@code s} is the bytes from {@code from}, as many as it has chars. */
+    private boolean sameBytes(String s, int from) {
+        for (int k = 0; k < s.length(); k++) {
+            if (s.charAt(k) != b[from + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Decodes the checked string bytes {@code [from, to)}. */
