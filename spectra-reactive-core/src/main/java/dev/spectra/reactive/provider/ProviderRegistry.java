@@ -63,7 +63,10 @@ public final class ProviderRegistry implements ResponseReader {
     private static volatile @Nullable ProviderRegistry builtIn;
 
     private final Map<String, Provider> providers;
+    /** Routes of hosts named without a port. */
     private final Map<String, Route> exactHosts;
+    /** Routes of hosts named with a port ({@code 127.0.0.1:8080}), by host then port: found without joining them. */
+    private final Map<String, HostPort[]> hostPorts;
     private final List<WildcardHost> wildcardHosts;
     private final List<Route> routes;
     private final Map<String, List<Compiled>> endpoints;
@@ -73,6 +76,7 @@ public final class ProviderRegistry implements ResponseReader {
         this.providers = Collections.unmodifiableMap(new LinkedHashMap<>(b.providers));
         this.maxEventBytes = b.maxEventBytes;
         Map<String, Route> exact = new HashMap<>();
+        Map<String, HostPort[]> ports = new HashMap<>();
         List<WildcardHost> wild = new ArrayList<>();
         Map<String, List<Compiled>> eps = new HashMap<>();
         List<Route> all = new ArrayList<>();
@@ -94,7 +98,21 @@ public final class ProviderRegistry implements ResponseReader {
                 String port = colon > 0 ? h.substring(colon + 1) : "";
                 wild.add(0, new WildcardHost(suffix, port, r)); // later registrations first
             } else {
-                exact.put(h, r);
+                int colon = portColon(h);
+                if (colon < 0) {
+                    exact.put(h, r);
+                } else {
+                    int port = Integer.parseInt(h, colon + 1, h.length(), 10);
+                    HostPort[] old = ports.getOrDefault(h.substring(0, colon), new HostPort[0]);
+                    List<HostPort> now = new ArrayList<>();
+                    for (HostPort hp : old) {
+                        if (hp.port() != port) {
+                            now.add(hp);
+                        }
+                    }
+                    now.add(new HostPort(port, r)); // a later registration of the same host and port wins
+                    ports.put(h.substring(0, colon), now.toArray(new HostPort[0]));
+                }
             }
         }
         this.routes = List.copyOf(b.routes);
@@ -106,6 +124,7 @@ public final class ProviderRegistry implements ResponseReader {
             eps.put(p.id(), List.copyOf(list));
         }
         this.exactHosts = exact;
+        this.hostPorts = ports;
         this.wildcardHosts = List.copyOf(wild);
         this.endpoints = eps;
     }
@@ -298,9 +317,13 @@ public final class ProviderRegistry implements ResponseReader {
             h = "[" + h + "]"; // IPv6 literal as URI.getHost() may give it
         }
         if (port >= 0) {
-            Route r = exactHosts.get(h + ":" + port);
-            if (r != null) {
-                return r;
+            HostPort[] withPorts = hostPorts.get(h);
+            if (withPorts != null) {
+                for (HostPort hp : withPorts) {
+                    if (hp.port() == port) {
+                        return hp.route();
+                    }
+                }
             }
         }
         Route r = exactHosts.get(h);
@@ -325,6 +348,30 @@ public final class ProviderRegistry implements ResponseReader {
      * @param port the port the pattern names, or empty for any
      * @param route where a matching host goes
      */
+    /**
+     * Where the port of a host named with one starts: the index of its colon, or -1 when the name has no port in
+     * its canonical form (digits without a leading zero, as a port is written back) and is looked up whole.
+     */
+    private static int portColon(String host) {
+        int colon = host.lastIndexOf(':');
+        if (colon <= 0 || colon == host.length() - 1 || host.startsWith("[") && host.lastIndexOf(']') > colon) {
+            return -1;
+        }
+        if (host.charAt(colon + 1) == '0' && colon + 2 < host.length() || host.length() - colon - 1 > 5) {
+            return -1;
+        }
+        for (int i = colon + 1; i < host.length(); i++) {
+            if (host.charAt(i) < '0' || host.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return colon;
+    }
+
+    /** A route of a host named with a port. */
+    private record HostPort(int port, Route route) {
+    }
+
     private record WildcardHost(String suffix, String port, Route route) {
     }
 
@@ -349,8 +396,8 @@ public final class ProviderRegistry implements ResponseReader {
             return null;
         }
         String path = normalisePath(rawPath);
-        for (Compiled c : list) {
-            EndpointMatch m = c.match(this, providerId, path);
+        for (int i = 0; i < list.size(); i++) { // an immutable list: indexed, without an iterator
+            EndpointMatch m = list.get(i).match(this, providerId, path);
             if (m != null) {
                 return m;
             }

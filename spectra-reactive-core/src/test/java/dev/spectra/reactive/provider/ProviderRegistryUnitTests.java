@@ -148,6 +148,23 @@ class ProviderRegistryUnitTests {
     }
 
     @Test
+    void aHostNamedWithAPortIsFoundByHostAndPortAsWrittenBackAnIpv6LiteralToo() {
+        ProviderRegistry r = R.toBuilder().host("openai", "gw.internal").host("anthropic", "gw.internal:8443")
+                .host("mistral", "[::1]:8080").host("groq", "gw2.internal:08080").host("groq", "gw.internal:9000")
+                .host("mistral", "gw.internal:9000").build();
+        assertThat(r.match("gw.internal", 8443, "/v1/messages").provider()).isEqualTo("anthropic");
+        assertThat(r.match("gw.internal", 443, "/v1/chat/completions").provider()).isEqualTo("openai");
+        assertThat(r.match("gw.internal", -1, "/v1/chat/completions").provider()).isEqualTo("openai");
+        assertThat(r.match("gw.internal", 9000, "/v1/chat/completions").provider()).as("registered later wins")
+                .isEqualTo("mistral");
+        assertThat(r.match("::1", 8080, "/v1/chat/completions").provider()).isEqualTo("mistral");
+        assertThat(r.match("[::1]", 8080, "/v1/chat/completions").provider()).isEqualTo("mistral");
+        assertThat(r.match("GW.internal.", 8443, "/v1/messages").provider()).isEqualTo("anthropic");
+        assertThat(r.match("gw2.internal", 8080, "/openai/v1/chat/completions")).as("a port written as no URL has it")
+                .isNull();
+    }
+
+    @Test
     void usersAddHostsAndProvidersThatWinOverBuiltIns() {
         ProviderRegistry r = R.toBuilder()
                 .host("openai", "llm-gateway.internal:8080")
