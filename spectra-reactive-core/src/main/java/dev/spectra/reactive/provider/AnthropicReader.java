@@ -56,7 +56,7 @@ final class AnthropicReader extends FormatReader {
             for (JsonNode block : content.values()) {
                 String key = toolKey(block);
                 if (key != null) {
-                    JsonFields.increment(out.toolCalls, key);
+                    out.countToolCall(key);
                 }
             }
         }
@@ -246,7 +246,7 @@ final class AnthropicReader extends FormatReader {
                     JsonNode block = JsonFields.obj(event, "content_block");
                     String key = block == null ? null : toolKey(block);
                     if (key != null) {
-                        JsonFields.increment(out.toolCalls, key);
+                        out.countToolCall(key);
                     }
                     break;
                 }

@@ -47,7 +47,7 @@ final class BedrockConverseReader extends FormatReader {
         if (content != null) {
             for (JsonNode block : content.values()) {
                 if (JsonFields.obj(block, "toolUse") != null) {
-                    JsonFields.increment(out.toolCalls, "function");
+                    out.countToolCall("function");
                 }
             }
         }
@@ -68,7 +68,7 @@ final class BedrockConverseReader extends FormatReader {
                 apply(value, out);
             } else if (key.equals(CONTENT_BLOCK_START)) {
                 if (JsonFields.obj(JsonFields.obj(value, "start"), "toolUse") != null) {
-                    JsonFields.increment(out.toolCalls, "function");
+                    out.countToolCall("function");
                 }
             } else if (key.endsWith(EXCEPTION_SUFFIX)) {
                 out.error(errorType(key), JsonFields.text(value, "message"));

@@ -44,7 +44,7 @@ final class CohereReader extends FormatReader {
         JsonNode calls = JsonFields.array(JsonFields.obj(body, "message"), "tool_calls");
         if (calls != null) {
             for (JsonNode call : calls.values()) {
-                JsonFields.increment(out.toolCalls, OpenAiChatReader.toolType(call));
+                out.countToolCall(OpenAiChatReader.toolType(call));
             }
         }
     }
@@ -148,7 +148,7 @@ final class CohereReader extends FormatReader {
                     break;
                 case "tool-call-start": {
                     JsonNode call = JsonFields.obj(JsonFields.obj(delta, "message"), "tool_calls");
-                    JsonFields.increment(out.toolCalls, call == null ? "function" : OpenAiChatReader.toolType(call));
+                    out.countToolCall(call == null ? "function" : OpenAiChatReader.toolType(call));
                     break;
                 }
                 case "message-end": {

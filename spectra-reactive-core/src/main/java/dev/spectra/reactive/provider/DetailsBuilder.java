@@ -15,7 +15,8 @@ final class DetailsBuilder {
     @Nullable String responseId;
     @Nullable Usage usage;
     @Nullable String finishReason;
-    final Map<String, Integer> toolCalls = new LinkedHashMap<>();
+    /** Tool calls by type, in the order first seen; made when the first is counted (most answers have none). */
+    private @Nullable Map<String, Integer> toolCalls;
     @Nullable PricingTier pricingTier;
     @Nullable String errorType;
     @Nullable String errorMessage;
@@ -27,13 +28,34 @@ final class DetailsBuilder {
 
     ResponseDetails build() {
         if (responseModel == null && responseId == null && usage == null && finishReason == null
-                && toolCalls.isEmpty() && pricingTier == null && errorType == null && errorMessage == null
+                && (toolCalls == null || toolCalls.isEmpty()) && pricingTier == null && errorType == null && errorMessage == null
                 && billedUsage == null && imageQuality == null && imageSize == null && statedCost == null
                 && upstreamProvider == null) {
             return ResponseDetails.EMPTY;
         }
-        return new ResponseDetails(responseModel, responseId, usage, finishReason, toolCalls, pricingTier,
+        return new ResponseDetails(responseModel, responseId, usage, finishReason, countedToolCalls(), pricingTier,
                 errorType, errorMessage, billedUsage, imageQuality, imageSize, null, statedCost, upstreamProvider);
+    }
+
+    /** Counts one tool call of a type. */
+    void countToolCall(String type) {
+        toolCalls().merge(type, 1, Integer::sum);
+    }
+
+    /** @return the tool calls by type, to change */
+    Map<String, Integer> toolCalls() {
+        Map<String, Integer> t = toolCalls;
+        if (t == null) {
+            t = new LinkedHashMap<>();
+            toolCalls = t;
+        }
+        return t;
+    }
+
+    /** @return the tool calls counted so far, not to be changed */
+    Map<String, Integer> countedToolCalls() {
+        Map<String, Integer> t = toolCalls;
+        return t == null ? Map.of() : t;
     }
 
     /** A copy, for a snapshot of a stream's state. */
@@ -45,7 +67,9 @@ final class DetailsBuilder {
         c.statedCost = statedCost;
         c.upstreamProvider = upstreamProvider;
         c.finishReason = finishReason;
-        c.toolCalls.putAll(toolCalls);
+        if (toolCalls != null) {
+            c.toolCalls().putAll(toolCalls);
+        }
         c.pricingTier = pricingTier;
         c.errorType = errorType;
         c.errorMessage = errorMessage;

@@ -77,7 +77,7 @@ abstract class FormatStream {
         if (whole.finishReason != null) {
             out.finishReason = whole.finishReason;
         }
-        whole.toolCalls.forEach((k, v) -> out.toolCalls.merge(k, v, Integer::sum));
+        whole.countedToolCalls().forEach((k, v) -> out.toolCalls().merge(k, v, Integer::sum));
         if (whole.pricingTier != null) {
             out.pricingTier = whole.pricingTier;
         }

@@ -49,7 +49,7 @@ final class GeminiReader extends FormatReader {
             out.header(d.responseModel(), d.responseId());
             out.usage = d.usage();
             out.finishReason = d.finishReason();
-            out.toolCalls.putAll(d.toolCallCounts());
+            out.toolCalls().putAll(d.toolCallCounts());
             out.error(d.errorType(), d.errorMessage());
             return;
         }
@@ -79,10 +79,10 @@ final class GeminiReader extends FormatReader {
                 if (parts != null) {
                     for (JsonNode part : parts.values()) {
                         if (JsonFields.obj(part, "functionCall") != null) {
-                            JsonFields.increment(out.toolCalls, "function");
+                            out.countToolCall("function");
                         }
                         if (JsonFields.obj(part, "executableCode") != null) {
-                            JsonFields.increment(out.toolCalls, "code_execution");
+                            out.countToolCall("code_execution");
                         }
                     }
                 }

@@ -665,7 +665,7 @@ final class JsonAnswer {
             }
         }
         if (functionCall) {
-            JsonFields.increment(out.toolCalls, "function");
+            out.countToolCall("function");
         }
     }
 
@@ -689,7 +689,7 @@ final class JsonAnswer {
             } else {
                 RequestJson.skipIfContainer(p, e);
             }
-            JsonFields.increment(out.toolCalls, type == null ? "function" : type);
+            out.countToolCall(type == null ? "function" : type);
         }
     }
 
@@ -856,7 +856,7 @@ final class JsonAnswer {
                 default -> null;
             };
             if (key != null) {
-                JsonFields.increment(out.toolCalls, key);
+                out.countToolCall(key);
             }
         }
     }

@@ -56,7 +56,7 @@ final class OllamaReader extends FormatReader {
         JsonNode calls = JsonFields.array(JsonFields.obj(body, "message"), "tool_calls");
         if (calls != null) {
             for (JsonNode call : calls.values()) {
-                JsonFields.increment(out.toolCalls, OpenAiChatReader.toolType(call));
+                out.countToolCall(OpenAiChatReader.toolType(call));
             }
         }
     }

@@ -48,11 +48,11 @@ final class OpenAiChatReader extends FormatReader {
                 JsonNode calls = JsonFields.array(msg, "tool_calls");
                 if (calls != null) {
                     for (JsonNode call : calls.values()) {
-                        JsonFields.increment(out.toolCalls, toolType(call));
+                        out.countToolCall(toolType(call));
                     }
                 }
                 if (JsonFields.obj(msg, "function_call") != null) {
-                    JsonFields.increment(out.toolCalls, "function");
+                    out.countToolCall("function");
                 }
             }
         }
@@ -178,13 +178,13 @@ final class OpenAiChatReader extends FormatReader {
                         k++;
                         boolean opens = idx != null || JsonFields.text(call, "id") != null;
                         if (opens && seenCalls.add((choiceIndex << 32) | (callIndex & 0xffffffffL))) {
-                            JsonFields.increment(out.toolCalls, toolType(call));
+                            out.countToolCall(toolType(call));
                         }
                     }
                 }
                 JsonNode fc = JsonFields.obj(delta, "function_call");
                 if (fc != null && JsonFields.text(fc, "name") != null) {
-                    JsonFields.increment(out.toolCalls, "function");
+                    out.countToolCall("function");
                 }
             }
         }

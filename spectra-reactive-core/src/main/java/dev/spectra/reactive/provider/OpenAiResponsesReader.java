@@ -64,7 +64,7 @@ final class OpenAiResponsesReader extends FormatReader {
                 for (JsonNode item : output.values()) {
                     String key = toolKey(JsonFields.text(item, "type"));
                     if (key != null) {
-                        JsonFields.increment(out.toolCalls, key);
+                        out.countToolCall(key);
                     }
                 }
             }
@@ -189,14 +189,14 @@ final class OpenAiResponsesReader extends FormatReader {
             out.error(full.errorType, full.errorMessage);
             if (JsonFields.array(r, "output") != null) { // the terminal event states the whole output
                 streamedTools.clear();
-                streamedTools.putAll(full.toolCalls);
+                streamedTools.putAll(full.countedToolCalls());
                     }
         }
 
         @Override
         ResponseDetails details() {
-            out.toolCalls.clear();
-            out.toolCalls.putAll(streamedTools);
+            out.toolCalls().clear();
+            out.toolCalls().putAll(streamedTools);
             return super.details();
         }
 
