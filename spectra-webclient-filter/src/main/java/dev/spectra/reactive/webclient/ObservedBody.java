@@ -61,9 +61,9 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
      *
      * @param buffer the buffer
      * @param call the observer
-     * @param request whether they are request bytes (else response bytes)
+     * @param part which body, and whether the buffer holds all of it
      */
-    static void show(DataBuffer buffer, HttpCallObserver call, boolean request) {
+    static void show(DataBuffer buffer, HttpCallObserver call, Part part) {
         int n = buffer.readableByteCount();
         if (n == 0) {
             return;
@@ -79,7 +79,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                         buffer.readPosition(at);
                     }
                     lent.limit(n);
-                    show(lent, call, request);
+                    show(lent, call, part);
                 } finally {
                     LentBuffers.giveBack(lent);
                 }
@@ -87,20 +87,30 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
             }
             try (DataBuffer.ByteBufferIterator it = buffer.readableByteBuffers()) {
                 while (it.hasNext()) {
-                    show(it.next(), call, request);
+                    show(it.next(), call, part == Part.RESPONSE ? part : Part.REQUEST);
                 }
             }
         } catch (Throwable e) {
-            call.internalError(request ? "reading a request body" : "reading a response body", e);
+            call.internalError(part == Part.RESPONSE ? "reading a response body" : "reading a request body", e);
         }
     }
 
-    private static void show(ByteBuffer bytes, HttpCallObserver call, boolean request) {
-        if (request) {
-            call.requestBody(bytes);
-        } else {
-            call.responseBody(bytes);
+    private static void show(ByteBuffer bytes, HttpCallObserver call, Part part) {
+        switch (part) {
+            case REQUEST -> call.requestBody(bytes);
+            case WHOLE_REQUEST -> call.wholeRequestBody(bytes);
+            default -> call.responseBody(bytes);
         }
+    }
+
+    /** Which body a buffer belongs to. */
+    enum Part {
+        /** A piece of the request body. */
+        REQUEST,
+        /** The whole request body, in this one buffer. */
+        WHOLE_REQUEST,
+        /** A piece of the response body. */
+        RESPONSE
     }
 
     /**
@@ -138,7 +148,7 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
                 Operators.onNextDropped(buffer, actual.currentContext());
                 return;
             }
-            show(buffer, call, false);
+            show(buffer, call, Part.RESPONSE);
             BudgetExceededException refusal = budget == null ? null : priced(buffer, budget);
             if (refusal != null) {
                 done = true;

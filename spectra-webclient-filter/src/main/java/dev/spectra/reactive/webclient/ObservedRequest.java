@@ -68,7 +68,7 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
                     .switchIfEmpty(Mono.defer(() -> super.writeWith(Mono.empty())));
         }
         if (body instanceof Mono) {
-            return super.writeWith(Mono.from(body).doOnNext(this::show));
+            return super.writeWith(Mono.from(body).doOnNext(this::showWhole));
         }
         return super.writeWith(Flux.from(body).doOnNext(this::show));
     }
@@ -86,11 +86,15 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
     }
 
     private void show(DataBuffer buffer) {
-        ObservedBody.show(buffer, call, true);
+        ObservedBody.show(buffer, call, ObservedBody.Part.REQUEST);
+    }
+
+    private void showWhole(DataBuffer buffer) {
+        ObservedBody.show(buffer, call, ObservedBody.Part.WHOLE_REQUEST);
     }
 
     private DataBuffer shown(DataBuffer buffer) {
-        show(buffer);
+        showWhole(buffer); // a joined body: all of it
         return buffer;
     }
 

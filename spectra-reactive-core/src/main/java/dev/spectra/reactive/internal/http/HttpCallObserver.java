@@ -154,6 +154,33 @@ public final class HttpCallObserver {
     }
 
     /**
+     * The whole request body, in one buffer (a client that sends its body as a single buffer): read where it is,
+     * without a copy, when it is in an accessible array and no payload is captured; else taken as
+     * {@link #requestBody} takes a piece.
+     *
+     * @param body the bytes between position and limit; not changed, not kept
+     */
+    public void wholeRequestBody(ByteBuffer body) {
+        try {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                if (captureBytes == 0 && body.hasArray() && body.remaining() <= REQUEST_COPY_BYTES
+                        && requestCopy == null) {
+                    request = match.readRequest(body.array(), body.arrayOffset() + body.position(), body.remaining());
+                    requestBytesRead = 0; // no copy: what was read stays what the request says
+                    return;
+                }
+            }
+        } catch (Throwable e) {
+            internalError("reading a request body", e);
+            return;
+        }
+        requestBody(body);
+    }
+
+    /**
      * The whole request body at once, as sent (an integration that joins the body, or sends it from an array).
      *
      * @param body the bytes; not changed, not kept past the call

@@ -189,6 +189,38 @@ class HttpCallObserverUnitTests {
     }
 
     @Test
+    void aWholeRequestBodyInAnArrayIsReadWhereItIsUnlessItsPayloadIsCaptured() {
+        byte[] streamRequest = ("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"service_tier\":\"flex\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.US_ASCII);
+        byte[] framed = new byte[streamRequest.length + 7];
+        System.arraycopy(streamRequest, 0, framed, 7, streamRequest.length);
+        for (int capture : new int[] {0, 4096}) {
+            HttpCapture c = capture(b -> {
+                if (capture > 0) {
+                    b.capturePayloads(capture);
+                }
+            });
+            HttpCallObserver call = c.start(CHAT, Context.empty());
+            ByteBuffer whole = ByteBuffer.wrap(framed, 7, streamRequest.length).slice();
+            call.wholeRequestBody(whole);
+            assertThat(whole.position()).isZero();
+            assertThat(c.budget().held()).as("copied only to capture it").isEqualTo(capture == 0 ? 0
+                    : streamRequest.length);
+            byte[] body = chatAnswer(3000);
+            call.responseStarted(200, "application/json", -1);
+            call.claimResponseBody();
+            call.responseBody(ByteBuffer.wrap(body));
+            call.responseCompleted();
+            TrackedRequest r = fake.last();
+            assertThat(r.model()).isEqualTo("gpt-4o-mini");
+            assertThat(r.pricingTier()).as("the tier asked for, the answer naming none").isEqualTo(
+                    dev.spectra.reactive.PricingTier.FLEX);
+            assertThat(r.metadata().containsKey("request_body")).isEqualTo(capture > 0);
+            assertThat(c.budget().held()).isZero();
+        }
+    }
+
+    @Test
     void bytesPastTheLengthOfAnAnswerReadAsItPassedLeaveItsUsageUnknown() {
         HttpCapture capture = capture(b -> { });
         byte[] body = chatAnswer(3000);
