@@ -381,25 +381,16 @@ public final class PricingCatalog implements Pricing {
             }
             p = price.longContext();
         }
-        BigDecimal in = BigDecimal.ZERO;
-        BigDecimal out = BigDecimal.ZERO;
-        boolean byTokens = false;
         if (p == null) {
             if (tokens || !units) {
                 return null; // no prices at this tier for what was used
             }
         } else if (tokens || !units) {
-            BigDecimal[] t = tokenCost(p, usage);
-            if (t == null) {
-                return null;
-            }
-            in = t[0];
-            out = t[1];
-            byTokens = tokens;
+            // images, seconds and characters are what the tokens measure; a usage of nothing costs 0
+            return tokenCost(p, usage);
         }
-        if (byTokens) {
-            return Cost.of(in, out); // images, seconds and characters are what the tokens measure
-        }
+        BigDecimal in = BigDecimal.ZERO;
+        BigDecimal out = BigDecimal.ZERO;
         if (usage.images() > 0) {
             if (price.perImage() == null) {
                 return null;
@@ -427,82 +418,104 @@ public final class PricingCatalog implements Pricing {
         return Cost.of(in, out);
     }
 
-    /** Input and output cost of the tokens, or null when some tokens have no known price. */
-    private static BigDecimal @Nullable [] tokenCost(TokenPrices p, Usage u) {
-        long audioIn = u.audioInputTokens();
-        long imageIn = u.imageInputTokens();
-        if (audioIn + imageIn > 0 && u.cachedInputTokens() + u.cacheWriteTokens() > 0) {
+    /** The cost of the tokens, or null when some tokens have no known price. */
+    private static @Nullable Cost tokenCost(TokenPrices p, Usage u) {
+        if (u.audioInputTokens() + u.imageInputTokens() > 0 && u.cachedInputTokens() + u.cacheWriteTokens() > 0) {
             return null; // which modality the cache read or wrote is not stated
         }
-        Sum in = new Sum();
-        in.add(u.uncachedInputTokens() - audioIn - imageIn, p.input());
-        in.add(u.cachedInputTokens(), p.cachedInput());
-        in.add(u.cacheWrite5mTokens(), p.cacheWrite());
-        in.add(u.cacheWrite1hTokens(), p.cacheWrite1h());
-        in.add(audioIn, p.audioInput());
-        in.add(imageIn, p.imageInput());
-        Sum out = new Sum();
-        out.add(u.outputTokens() - u.reasoningTokens() - u.audioOutputTokens() - u.imageOutputTokens(), p.output());
-        out.add(u.reasoningTokens(), p.reasoning() != null ? p.reasoning() : p.output());
-        out.add(u.audioOutputTokens(), p.audioOutput());
-        out.add(u.imageOutputTokens(), p.imageOutput());
-        if (in.unknown || out.unknown) {
-            return null;
-        }
-        return new BigDecimal[] {in.usd(), out.usd()};
+        BigDecimal in = usd(p, u, 0, FIRST_OUTPUT_PART);
+        BigDecimal out = in == null ? null : usd(p, u, FIRST_OUTPUT_PART, PARTS);
+        return in == null || out == null ? null : Cost.of(in, out);
+    }
+
+    /** The parts of a usage billed at one token price each: those before this one are the input side's. */
+    private static final int FIRST_OUTPUT_PART = 6;
+    /** Number of parts. */
+    private static final int PARTS = 10;
+    /** Decimals of a price counted in a long: prices per 1M in units of 10^-4. */
+    private static final int UNIT_SCALE = 4;
+    /** Most digits of a price counted in a long: its unscaled value is below 10^14 (see {@link #units}). */
+    private static final int UNIT_MAX_DIGITS = 14;
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1000, 10_000};
+
+    /** The tokens of a part of a usage, by the formula of the class description. */
+    private static long partTokens(Usage u, int part) {
+        return switch (part) {
+            case 0 -> u.uncachedInputTokens() - u.audioInputTokens() - u.imageInputTokens();
+            case 1 -> u.cachedInputTokens();
+            case 2 -> u.cacheWrite5mTokens();
+            case 3 -> u.cacheWrite1hTokens();
+            case 4 -> u.audioInputTokens();
+            case 5 -> u.imageInputTokens();
+            case 6 -> u.outputTokens() - u.reasoningTokens() - u.audioOutputTokens() - u.imageOutputTokens();
+            case 7 -> u.reasoningTokens();
+            case 8 -> u.audioOutputTokens();
+            case 9 -> u.imageOutputTokens();
+            default -> throw new IllegalArgumentException("no token part " + part);
+        };
+    }
+
+    /** The price per 1M tokens of a part ({@link #partTokens}), or null when unknown. */
+    private static @Nullable BigDecimal partPrice(TokenPrices p, int part) {
+        return switch (part) {
+            case 0 -> p.input();
+            case 1 -> p.cachedInput();
+            case 2 -> p.cacheWrite();
+            case 3 -> p.cacheWrite1h();
+            case 4 -> p.audioInput();
+            case 5 -> p.imageInput();
+            case 6 -> p.output();
+            case 7 -> p.reasoning() != null ? p.reasoning() : p.output();
+            case 8 -> p.audioOutput();
+            case 9 -> p.imageOutput();
+            default -> throw new IllegalArgumentException("no token part " + part);
+        };
     }
 
     /**
-     * Tokens times USD per 1M, remembering whether some tokens had no price. Summed exactly in a long, counting
-     * 10^-4 USD per 1M tokens (so the sum in USD has the 10 decimals of a {@link dev.spectra.reactive.Cost}), while
-     * every price has at most 4 decimals (the catalog's do) and nothing overflows; in {@link BigDecimal} from the
-     * first part that does not fit. Either way the same amount.
+     * The parts {@code [from, to)} of a usage in USD, their tokens times their prices per 1M, or null when some of
+     * their tokens have no price. Summed exactly in a long, counting 10^-4 USD per 1M tokens (so the sum in USD has
+     * the 10 decimals of a {@link Cost}), while every price has at most 4 decimals (nearly all the catalog's do)
+     * and nothing overflows; in {@link BigDecimal} from the first part that does not fit. Either way the same amount.
      */
-    private static final class Sum {
-        private static final int UNIT_SCALE = 4;
-        private static final long[] POWERS = {1, 10, 100, 1000, 10_000};
-
-        long units;
-        @Nullable BigDecimal total;
-        boolean unknown;
-
-        void add(long tokens, @Nullable BigDecimal perMillion) {
+    private static @Nullable BigDecimal usd(TokenPrices p, Usage u, int from, int to) {
+        long units = 0;
+        BigDecimal exact = null;
+        for (int part = from; part < to; part++) {
+            long tokens = partTokens(u, part);
             if (tokens <= 0) {
-                return;
+                continue;
             }
+            BigDecimal perMillion = partPrice(p, part);
             if (perMillion == null) {
-                unknown = true;
-                return;
+                return null;
             }
-            if (total == null) {
+            if (exact == null) {
                 long price = units(perMillion);
-                if (price >= 0) {
-                    try {
-                        units = Math.addExact(units, Math.multiplyExact(tokens, price));
-                        return;
-                    } catch (ArithmeticException e) {
-                        // past a long: on in BigDecimal
-                    }
+                if (price >= 0 && (price == 0 || tokens <= (Long.MAX_VALUE - units) / price)) {
+                    units += tokens * price;
+                    continue;
                 }
-                total = BigDecimal.valueOf(units, UNIT_SCALE);
+                exact = BigDecimal.valueOf(units, UNIT_SCALE); // more decimals, or past a long: on in BigDecimal
             }
-            total = total.add(BigDecimal.valueOf(tokens).multiply(perMillion));
+            exact = exact.add(BigDecimal.valueOf(tokens).multiply(perMillion));
         }
+        return exact == null ? BigDecimal.valueOf(units, UNIT_SCALE + 6) : exact.movePointLeft(6);
+    }
 
-        /** A price per 1M in units of 10^-4, or -1 when it has more decimals or does not fit. */
-        private static long units(BigDecimal perMillion) {
-            int scale = perMillion.scale();
-            if (scale < 0 || scale > UNIT_SCALE || perMillion.signum() < 0 || perMillion.precision() > 14) {
-                return -1;
-            }
-            return perMillion.unscaledValue().longValue() * POWERS[UNIT_SCALE - scale];
+    /**
+     * A price per 1M in units of 10^-4, or -1 when it is negative, has more than 4 decimals or more than 14 digits.
+     * Read from the price's nearest double rather than {@link BigDecimal#unscaledValue()}, which makes a BigInteger
+     * on every call: that double times 10^scale is within {@code v × 2^-52 < 2^-5} of the unscaled value {@code v}
+     * (below 10^14, so below 2^47), so rounding it gives {@code v} exactly.
+     */
+    static long units(BigDecimal perMillion) {
+        int scale = perMillion.scale();
+        if (scale < 0 || scale > UNIT_SCALE || perMillion.signum() < 0 || perMillion.precision() > UNIT_MAX_DIGITS) {
+            return -1;
         }
-
-        /** The sum in USD: the sum per 1M tokens moved six places left. */
-        BigDecimal usd() {
-            BigDecimal t = total;
-            return t == null ? BigDecimal.valueOf(units, UNIT_SCALE + 6) : t.movePointLeft(6);
-        }
+        long unscaled = Math.round(perMillion.doubleValue() * POWERS_OF_TEN[scale]);
+        return unscaled * POWERS_OF_TEN[UNIT_SCALE - scale];
     }
 
     @Override

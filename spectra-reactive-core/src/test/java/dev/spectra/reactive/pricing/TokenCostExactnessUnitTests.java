@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.PricingTier;
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The cost of tokens is the same {@link Cost}, to the last digit and scale, as tokens times price summed in
  * {@link BigDecimal} and moved six places left, for every model and tier of the bundled catalog, for prices with
- * more decimals than the catalog's, and for counts whose products pass a long.
+ * more decimals or digits than the catalog's, and for counts whose products or sums pass a long.
  */
 class TokenCostExactnessUnitTests {
 
@@ -136,5 +138,73 @@ class TokenCostExactnessUnitTests {
             assertThat(PricingCatalog.cost(price, PricingTier.STANDARD, huge)).as(p + " huge")
                     .isEqualTo(reference(price, PricingTier.STANDARD, huge));
         }
+    }
+
+    @Test
+    void pricesAtTheEdgesOfTheLongSumGiveTheSameCost() {
+        List<TokenPrices> edges = List.of(TokenPrices.of("99999999999999", "9999999999.9999"),
+                TokenPrices.of("999999999999999", "99999999999.9999"), TokenPrices.of("1E+3", "2.50"),
+                TokenPrices.of("0.0001", "0.0002").withCachedInput("0.0003").withReasoning("0.0004"),
+                TokenPrices.of("2.5000", "10.000").withCachedInput("1.2500"));
+        List<Usage> usages = List.of(Usage.builder().inputTokens(Long.MAX_VALUE).build(),
+                Usage.builder().inputTokens(Long.MAX_VALUE).cachedInputTokens(1).build(),
+                Usage.builder().inputTokens(1).outputTokens(Long.MAX_VALUE / 2).build(),
+                Usage.builder().inputTokens(1).outputTokens(Long.MAX_VALUE / 2 + 1).build(),
+                Usage.builder().inputTokens(Long.MAX_VALUE / 2).outputTokens(Long.MAX_VALUE / 2)
+                        .reasoningTokens(Long.MAX_VALUE / 4).build(),
+                Usage.builder().inputTokens(Long.MAX_VALUE / 3).cachedInputTokens(Long.MAX_VALUE / 3 - 5)
+                        .outputTokens(Long.MAX_VALUE / 2 + 1).reasoningTokens(Long.MAX_VALUE / 4).build(),
+                Usage.builder().inputTokens(92_233).outputTokens(922_337).build(),
+                Usage.builder().inputTokens(922_338).cachedInputTokens(1).outputTokens(92_234).build(),
+                Usage.builder().inputTokens(11).cachedInputTokens(3).outputTokens(750).reasoningTokens(512).build(),
+                Usage.builder().build());
+        for (TokenPrices p : edges) {
+            ModelPrice price = ModelPrice.builder().standard(p).build();
+            for (Usage u : usages) {
+                assertThat(PricingCatalog.cost(price, PricingTier.STANDARD, u)).as(p + " " + u)
+                        .isEqualTo(reference(price, PricingTier.STANDARD, u));
+            }
+        }
+    }
+
+    @Test
+    void aPriceCountedInALongIsItsUnscaledValueInTenThousandths() {
+        PricingCatalog catalog = PricingCatalog.bundled();
+        List<BigDecimal> prices = new ArrayList<>();
+        for (String provider : PROVIDERS) {
+            for (ModelPrice m : catalog.models(provider).values()) {
+                Stream.concat(m.tiers().values().stream(), Stream.ofNullable(m.longContext()))
+                        .flatMap(p -> Stream.of(p.input(), p.output(), p.cachedInput(), p.cacheWrite(),
+                                p.cacheWrite1h(), p.audioInput(), p.audioOutput(), p.imageInput(), p.imageOutput(),
+                                p.reasoning()))
+                        .filter(Objects::nonNull).forEach(prices::add);
+            }
+        }
+        assertThat(prices).hasSizeGreaterThan(500);
+        SplittableRandom random = new SplittableRandom(13);
+        for (int k = 0; k < 200_000; k++) {
+            int digits = random.nextInt(1, 15);
+            long low = k % 2 == 0 ? pow10(digits - 1) : pow10(14) - pow10(digits - 1);
+            prices.add(BigDecimal.valueOf(random.nextLong(low, pow10(14)) / pow10(14 - digits), random.nextInt(5)));
+        }
+        for (int scale = 0; scale <= 4; scale++) {
+            prices.addAll(List.of(BigDecimal.valueOf(0, scale), BigDecimal.valueOf(1, scale),
+                    BigDecimal.valueOf(pow10(14) - 1, scale), BigDecimal.valueOf(pow10(13), scale)));
+        }
+        for (BigDecimal p : prices) {
+            long want = p.scale() > 4 ? -1 : p.unscaledValue().longValueExact() * pow10(4 - p.scale());
+            assertThat(PricingCatalog.units(p)).as(p.toString()).isEqualTo(want);
+        }
+        for (String beyond : List.of("100000000000000", "10000000000.0000", "0.00001", "1E+3", "-2.5")) {
+            assertThat(PricingCatalog.units(new BigDecimal(beyond))).as(beyond).isEqualTo(-1);
+        }
+    }
+
+    private static long pow10(int n) {
+        long p = 1;
+        for (int i = 0; i < n; i++) {
+            p *= 10;
+        }
+        return p;
     }
 }
