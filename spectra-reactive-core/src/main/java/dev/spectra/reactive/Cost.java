@@ -165,12 +165,13 @@ public record Cost(@Nullable BigDecimal input, @Nullable BigDecimal output, BigD
      *
      * @param input cost of the input side, USD
      * @param output cost of the output side, USD
-     * @return the cost, total = input + output
+     * @return the cost, total = input + output (each side rounded to {@value #SCALE} decimals first)
      */
     public static Cost of(BigDecimal input, BigDecimal output) {
-        Objects.requireNonNull(input, "input");
-        Objects.requireNonNull(output, "output");
-        return new Cost(input, output, input.add(output));
+        // each side rounded first, so that the total is their sum at any number of decimals given
+        BigDecimal in = scaled("input", input);
+        BigDecimal out = scaled("output", output);
+        return new Cost(in, out, in.add(out));
     }
 
     /**

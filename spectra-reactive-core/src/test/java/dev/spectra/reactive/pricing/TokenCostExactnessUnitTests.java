@@ -121,6 +121,35 @@ class TokenCostExactnessUnitTests {
     }
 
     @Test
+    void aFewTokensAtEveryCatalogPriceCostTheirRoundedSidesAndTheirSum() {
+        PricingCatalog catalog = PricingCatalog.bundled();
+        int priced = 0;
+        for (String provider : PROVIDERS) {
+            for (ModelPrice price : catalog.models(provider).values()) {
+                for (PricingTier tier : price.tiers().keySet()) {
+                    for (int in = 0; in <= 6; in++) {
+                        for (int out = 0; out <= 6; out++) {
+                            Cost c = PricingCatalog.cost(price, tier, Usage.of(in, out));
+                            if (c != null) {
+                                priced++;
+                                assertThat(c.total()).as("%s %s %s in %s out", price, tier, in, out)
+                                        .isEqualTo(c.input().add(c.output()));
+                                assertThat(c.total().scale()).isEqualTo(Cost.SCALE);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(priced).isGreaterThan(1000);
+        // prices of more than four decimals, whose sides round apart from their unrounded sum
+        Cost c = Cost.of(new BigDecimal("0.00000015625"), new BigDecimal("0.0000003125"));
+        assertThat(c.input()).isEqualTo(new BigDecimal("0.0000001562"));
+        assertThat(c.output()).isEqualTo(new BigDecimal("0.0000003125"));
+        assertThat(c.total()).isEqualTo(new BigDecimal("0.0000004687"));
+    }
+
+    @Test
     void pricesWithMoreDecimalsOrDigitsAndSumsPastALongGiveTheSameCost() {
         List<TokenPrices> odd = List.of(TokenPrices.of("0.12345", "3.5"), TokenPrices.of("0.001", "99999999999999.99"),
                 TokenPrices.of("10000", "10000"), TokenPrices.of("2.5", "10").withCachedInput("1.25"),
