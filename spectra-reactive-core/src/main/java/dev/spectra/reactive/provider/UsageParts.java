@@ -1,6 +1,8 @@
 package dev.spectra.reactive.provider;
 
 import java.math.BigDecimal;
+import java.util.EnumSet;
+import java.util.Set;
 
 import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
@@ -42,44 +44,48 @@ final class UsageParts {
         long ii = Math.min(Math.max(0, nz(imageIn)), in - ai);
         long ao = Math.min(Math.max(0, nz(audioOut)), out - rs);
         long io = Math.min(Math.max(0, nz(imageOut)), out - rs - ao);
-        Usage.Builder b = Usage.builder().inputTokens(in).outputTokens(out);
-        if (cached != null) {
-            b.cachedInputTokens(cr);
+        int stated = (cached != null ? bit(Usage.Detail.CACHED_INPUT_TOKENS) : 0)
+                | (cacheWrite != null ? bit(Usage.Detail.CACHE_WRITE_TOKENS) : 0)
+                | (reasoning != null ? bit(Usage.Detail.REASONING_TOKENS) : 0)
+                | (images != null ? bit(Usage.Detail.IMAGES) : 0)
+                | (audioSeconds != null ? bit(Usage.Detail.AUDIO_SECONDS) : 0)
+                | (characters != null ? bit(Usage.Detail.CHARACTERS) : 0)
+                | (cacheWrite1h != null ? bit(Usage.Detail.CACHE_WRITE_1H_TOKENS) : 0)
+                | (audioIn != null ? bit(Usage.Detail.AUDIO_INPUT_TOKENS) : 0)
+                | (audioOut != null ? bit(Usage.Detail.AUDIO_OUTPUT_TOKENS) : 0)
+                | (imageIn != null ? bit(Usage.Detail.IMAGE_INPUT_TOKENS) : 0)
+                | (imageOut != null ? bit(Usage.Detail.IMAGE_OUTPUT_TOKENS) : 0);
+        BigDecimal seconds = audioSeconds == null || audioSeconds.signum() < 0 ? BigDecimal.ZERO : audioSeconds;
+        return new Usage(in, out, cr, cw, rs, total != null && total >= 0 ? total : in + out,
+                Math.max(0, nz(images)), seconds, Math.max(0, nz(characters)), cw1h, ai, ao, ii, io, stated(stated));
+    }
+
+    private static int bit(Usage.Detail detail) {
+        return 1 << detail.ordinal();
+    }
+
+    /** Usage's own shared set of the details of each combination, looked up once per combination. */
+    private static final Set<Usage.Detail>[] STATED = newSets();
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
+    private static Set<Usage.Detail>[] newSets() {
+        return new Set[1 << Usage.Detail.values().length];
+    }
+
+    /** The details whose bits are set, as the shared set a {@link Usage} holds them in. */
+    private static Set<Usage.Detail> stated(int mask) {
+        Set<Usage.Detail> s = STATED[mask];
+        if (s == null) {
+            EnumSet<Usage.Detail> details = EnumSet.noneOf(Usage.Detail.class);
+            for (Usage.Detail d : Usage.Detail.values()) {
+                if ((mask & bit(d)) != 0) {
+                    details.add(d);
+                }
+            }
+            s = Usage.builder().stated(details).build().stated(); // immutable: a racy cache is safe
+            STATED[mask] = s;
         }
-        if (cacheWrite != null) {
-            b.cacheWriteTokens(cw);
-        }
-        if (reasoning != null) {
-            b.reasoningTokens(rs);
-        }
-        if (images != null) {
-            b.images(Math.max(0, images));
-        }
-        if (audioSeconds != null) {
-            b.audioSeconds(audioSeconds.signum() < 0 ? BigDecimal.ZERO : audioSeconds);
-        }
-        if (characters != null) {
-            b.characters(Math.max(0, characters));
-        }
-        if (cacheWrite1h != null) {
-            b.cacheWrite1hTokens(cw1h);
-        }
-        if (audioIn != null) {
-            b.audioInputTokens(ai);
-        }
-        if (imageIn != null) {
-            b.imageInputTokens(ii);
-        }
-        if (audioOut != null) {
-            b.audioOutputTokens(ao);
-        }
-        if (imageOut != null) {
-            b.imageOutputTokens(io);
-        }
-        if (total != null && total >= 0) {
-            b.totalTokens(total);
-        }
-        return b.build();
+        return s;
     }
 
     /** A copy, so a snapshot can change it. */
