@@ -231,18 +231,17 @@ final class JsonAnswer {
      * (a model, a finish reason, a type), shared between reads.
      */
     private static @Nullable String text(JsonTokens p, JsonToken v) {
-        if (v == JsonToken.VALUE_STRING) {
-            String s = p.getSharedString();
-            return s.isEmpty() ? null : s;
-        }
-        RequestJson.skipIfContainer(p, v);
-        return null;
+        return text(p, v, true);
     }
 
     /** As {@link #text}, for values of one call (an id, a message), which are not shared. */
     private static @Nullable String ownText(JsonTokens p, JsonToken v) {
+        return text(p, v, false);
+    }
+
+    private static @Nullable String text(JsonTokens p, JsonToken v, boolean shared) {
         if (v == JsonToken.VALUE_STRING) {
-            String s = p.getString();
+            String s = shared ? p.getSharedString() : p.getString();
             return s.isEmpty() ? null : s;
         }
         RequestJson.skipIfContainer(p, v);
