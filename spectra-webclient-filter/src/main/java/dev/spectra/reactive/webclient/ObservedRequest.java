@@ -11,7 +11,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpRequestDecorator;
-import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -67,20 +66,6 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
                     .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
                     .flatMap(joined -> super.writeWith(Mono.just(joined)))
                     .switchIfEmpty(Mono.defer(() -> super.writeWith(Mono.empty())));
-        }
-        if (body instanceof Fuseable.ScalarCallable<?> value) {
-            // a body given as a value (Mono.just, as the body inserters give one): shown as it is handed over,
-            // without an operator around it
-            Object whole;
-            try {
-                whole = value.call();
-            } catch (Exception e) {
-                whole = null; // a body that is an error: the connector gets it
-            }
-            if (whole instanceof DataBuffer buffer) {
-                showWhole(buffer);
-            }
-            return super.writeWith(body);
         }
         if (body instanceof Mono) {
             return super.writeWith(Mono.from(body).doOnNext(this::showWhole));
