@@ -33,12 +33,13 @@ import reactor.util.context.ContextView;
  * serialised on this object; the record is made under that lock by the first end.
  *
  * <p>Memory, bounded per call and across calls: a copy of the request body's first {@value #REQUEST_COPY_BYTES}
- * bytes (past them a constant-size scanner); for a whole response, a copy of its first 64 KiB, else a pruned copy
- * within the response bound ({@link WholeBody}); for a stream, the stream reader's state (one event at a time,
- * bounded by the registry's event bound); with payload capture, the first bytes of each body. The copies grow as
- * bytes arrive, with memory granted by the integration's {@link ByteBudget}, and give it back when the call is
- * recorded. A response that could not be read within these bounds is recorded with its usage unknown, counted in
- * the tracker's {@code readFailures} and logged.
+ * bytes (past them a constant-size scanner), none for a request body shown whole in an array
+ * ({@link #wholeRequestBody(ByteBuffer)}); for a whole response, none when it arrives in one piece of its announced
+ * length, else a copy of its first 64 KiB, else a pruned copy within the response bound ({@link WholeBody}); for a
+ * stream, the stream reader's state (one event at a time, bounded by the registry's event bound); with payload
+ * capture, the first bytes of each body. The copies grow as bytes arrive, with memory granted by the integration's
+ * {@link ByteBudget}, and give it back when the call is recorded. A response that could not be read within these
+ * bounds is recorded with its usage unknown, counted in the tracker's {@code readFailures} and logged.
  */
 public final class HttpCallObserver {
 
