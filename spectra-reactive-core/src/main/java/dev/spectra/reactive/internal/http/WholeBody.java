@@ -30,8 +30,7 @@ final class WholeBody {
     private @Nullable BoundedBytes copy;
     private @Nullable JsonPruner pruner;
     private long seen;
-    /** Read as it passed: the whole body came in its first piece. */
-    private boolean readAtOnce;
+    /** What the body says, when it was read as it passed: it came whole in its first piece. */
     private @Nullable ResponseDetails details;
     /** More bytes came after a body read at once: its Content-Length was wrong, and what was read is not used. */
     private boolean overran;
@@ -59,27 +58,14 @@ final class WholeBody {
      */
     void feed(ByteBuffer piece, EndpointMatch match) {
         int n = piece.remaining();
-        if (readAtOnce) {
+        if (details != null) {
             overran |= n > 0;
             seen += n;
             return;
         }
         if (seen == 0 && n > 0 && n == contentLength && n <= Math.min(copyBytes, LentBuffers.SIZE)) {
-            if (piece.hasArray()) { // read where it is
-                details = match.readResponse(piece.array(), piece.arrayOffset() + piece.position(), n);
-                readAtOnce = true;
-                seen = n;
-                return;
-            }
-            ByteBuffer lent = LentBuffers.borrow();
-            if (lent != null) {
-                try {
-                    piece.get(piece.position(), lent.array(), 0, n);
-                    details = match.readResponse(lent.array(), 0, n);
-                } finally {
-                    LentBuffers.giveBack(lent);
-                }
-                readAtOnce = true;
+            details = readWhole(piece, n, match);
+            if (details != null) {
                 seen = n;
                 return;
             }
@@ -109,6 +95,23 @@ final class WholeBody {
         }
     }
 
+    /** Reads a whole body where it is, or from a lent buffer; null when it has no array and none is free. */
+    private static @Nullable ResponseDetails readWhole(ByteBuffer piece, int n, EndpointMatch match) {
+        if (piece.hasArray()) {
+            return match.readResponse(piece.array(), piece.arrayOffset() + piece.position(), n);
+        }
+        ByteBuffer lent = LentBuffers.borrow();
+        if (lent == null) {
+            return null;
+        }
+        try {
+            piece.get(piece.position(), lent.array(), 0, n);
+            return match.readResponse(lent.array(), 0, n);
+        } finally {
+            LentBuffers.giveBack(lent);
+        }
+    }
+
     /** @return the bytes seen */
     long seen() {
         return seen;
@@ -122,7 +125,7 @@ final class WholeBody {
      * @return the details, or null
      */
     @Nullable ResponseDetails read(EndpointMatch match) {
-        if (readAtOnce) {
+        if (details != null) {
             return overran ? null : details;
         }
         JsonPruner p = pruner;
