@@ -311,9 +311,22 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall httpStatus(int status) {
         synchronized (this) {
-            x().httpStatus = status;
+            x().httpStatus = boxedStatus(status);
         }
         return this;
+    }
+
+    /** The statuses HTTP defines, boxed once: {@code Integer.valueOf} boxes anew past 127, so 200 at every call. */
+    private static final Integer[] STATUSES = new Integer[500];
+
+    static {
+        for (int i = 0; i < STATUSES.length; i++) {
+            STATUSES[i] = 100 + i;
+        }
+    }
+
+    private static Integer boxedStatus(int status) {
+        return status >= 100 && status < 600 ? STATUSES[status - 100] : Integer.valueOf(status);
     }
 
     @Override
@@ -640,6 +653,9 @@ final class CallState implements TrackedCall {
     }
 
     private static Map<String, Integer> cleanKeys(Map<String, Integer> counts, MetadataRedactor names) {
+        if (counts.isEmpty()) {
+            return counts; // most calls: no iterator made
+        }
         LinkedHashMap<String, Integer> out = null;
         for (Map.Entry<String, Integer> c : counts.entrySet()) {
             if (SecretScrubber.scrubValue(c.getKey(), names) != c.getKey()) {
