@@ -82,7 +82,10 @@ public final class HttpCallObserver {
     private boolean responded;
     private int status = -1;
     private int mode = MODE_NONE;
+    /** A JSON body, once more than one piece of it came (or one piece that could not be read at once). */
     private @Nullable WholeBody body;
+    /** What a JSON body said that came whole in its first piece, read at once ({@link WholeBody#readAtOnce}). */
+    private @Nullable ResponseDetails readAtOnce;
     private @Nullable StreamReader stream;
     private @Nullable BoundedBytes responsePrefix;
     private long events;
@@ -291,8 +294,6 @@ public final class HttpCallObserver {
                 if (mode == MODE_STREAM) {
                     call.streaming(true);
                     stream = match.newStreamReader();
-                } else if (mode == MODE_WHOLE) {
-                    body = new WholeBody(maxResponseBytes, contentLength, budget);
                 }
                 if (captureBytes > 0 && mode != MODE_SKIP) {
                     responsePrefix = new BoundedBytes(captureBytes, -1, budget);
@@ -415,7 +416,7 @@ public final class HttpCallObserver {
                     s.feed(piece);
                     countEvents(s);
                 } else if (mode == MODE_WHOLE) {
-                    body.feed(piece, match);
+                    wholeBody(piece);
                 }
                 BoundedBytes prefix = responsePrefix;
                 if (prefix != null) {
@@ -425,6 +426,31 @@ public final class HttpCallObserver {
         } catch (Throwable e) {
             internalError("reading a response body", e);
         }
+    }
+
+    /**
+     * Guarded by this: a piece of a JSON body. A body that comes whole in its first piece is read at once and no
+     * {@link WholeBody} is made, unless more bytes follow (its Content-Length was wrong).
+     */
+    private void wholeBody(ByteBuffer piece) {
+        WholeBody b = body;
+        if (b == null) {
+            if (readAtOnce == null) {
+                readAtOnce = WholeBody.readAtOnce(piece, responseLength, maxResponseBytes, match);
+                if (readAtOnce != null) {
+                    return;
+                }
+            }
+            b = new WholeBody(maxResponseBytes, responseLength, budget, readAtOnce);
+            body = b;
+        }
+        b.feed(piece);
+    }
+
+    /** Guarded by this: the bytes of the JSON body seen. */
+    private long wholeBodySeen() {
+        WholeBody b = body;
+        return b != null ? b.seen() : readAtOnce != null ? responseLength : 0;
     }
 
     /** Guarded by this: each event completed since the last look is a chunk (the first one sets the TTFT). */
@@ -565,8 +591,7 @@ public final class HttpCallObserver {
         if (mode == MODE_STREAM) {
             return stream.ended() || d.errorType() != null;
         }
-        return mode == MODE_WHOLE && wholeRead
-                && (body != null && body.seen() > 0 || responseLength == 0 || status >= 400);
+        return mode == MODE_WHOLE && wholeRead && (wholeBodySeen() > 0 || responseLength == 0 || status >= 400);
     }
 
     /**
@@ -581,11 +606,14 @@ public final class HttpCallObserver {
             countEvents(s);
         } else if (mode == MODE_WHOLE) {
             WholeBody b = body;
-            ResponseDetails read = b.read(match);
+            ResponseDetails read = b != null ? b.read(match) : readAtOnce;
+            if (b == null && read == null) {
+                read = WholeBody.readNothing(match); // no byte arrived
+            }
             if (read != null) {
                 d = read;
                 wholeRead = true;
-            } else if (!closedEarly) {
+            } else if (!closedEarly && b != null) { // only a body held in bounds can be left unread
                 call.responseUnread("Spectra did not read a " + b.seen() + "-byte " + match.provider()
                         + " response: " + b.unreadReason());
             }

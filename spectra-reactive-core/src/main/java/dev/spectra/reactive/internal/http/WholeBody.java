@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * it passes ({@link JsonPruner}: long strings cut, vectors emptied), and read from the pruned copy. Both copies
  * grow as bytes arrive, within the response bound and with the memory granted by the budget. A body that arrives
  * whole in its first piece, as long as its Content-Length announced and at most {@value LentBuffers#SIZE} bytes
- * (most answers), is read as it passes, where it is or from a lent buffer ({@link LentBuffers}), and not copied.
- * Used by one thread at a time.
+ * (most answers), is read as it passes, where it is or from a lent buffer ({@link LentBuffers}), and not copied
+ * ({@link #readAtOnce}); no {@code WholeBody} is made for it unless more bytes follow. Used by one thread at a
+ * time.
  */
 final class WholeBody {
 
@@ -39,38 +40,65 @@ final class WholeBody {
      * @param maxBytes the most bytes held for the body (the copy, or the pruned copy)
      * @param contentLength the announced length, or -1
      * @param budget grants the memory
+     * @param readAtOnce what the first piece said when it was read at once ({@link #readAtOnce}) and more bytes
+     *        follow it; null for a body of which nothing has been seen
      */
-    WholeBody(int maxBytes, long contentLength, ByteBudget budget) {
+    WholeBody(int maxBytes, long contentLength, ByteBudget budget, @Nullable ResponseDetails readAtOnce) {
         this.maxBytes = maxBytes;
         this.budget = budget;
         this.contentLength = contentLength;
         this.copyBytes = Math.min(COPY_BYTES, maxBytes);
-        if (contentLength > copyBytes) {
+        this.details = readAtOnce;
+        if (readAtOnce != null) {
+            seen = contentLength;
+        } else if (contentLength > copyBytes) {
             pruner = new JsonPruner(maxBytes, budget::reserve);
         }
+    }
+
+    /**
+     * Reads a body that came whole in its first piece, as long as its Content-Length announced and small enough
+     * to be copied ({@value #COPY_BYTES} bytes and {@code maxBytes}) and to fit a lent buffer: where it is, or
+     * from a lent buffer. The buffer's position, limit and content are left alone.
+     *
+     * @param piece the first piece, between position and limit
+     * @param contentLength the announced length, or -1
+     * @param maxBytes the most bytes held for a body
+     * @param match the endpoint, whose format reads it
+     * @return what the body says; null when it is not such a body, or it was not read (a {@code WholeBody} then
+     *         takes it)
+     */
+    static @Nullable ResponseDetails readAtOnce(ByteBuffer piece, long contentLength, int maxBytes,
+                                                EndpointMatch match) {
+        int n = piece.remaining();
+        if (n > 0 && n == contentLength && n <= Math.min(Math.min(COPY_BYTES, maxBytes), LentBuffers.SIZE)) {
+            return readWhole(piece, n, match);
+        }
+        return null;
+    }
+
+    /**
+     * What a body of which no byte arrived says.
+     *
+     * @param match the endpoint, whose format reads it
+     * @return the details, or null
+     */
+    static @Nullable ResponseDetails readNothing(EndpointMatch match) {
+        return match.readResponse(NOTHING, 0, 0);
     }
 
     /**
      * Reads the next bytes; the buffer's position, limit and content are left alone.
      *
      * @param piece the bytes between position and limit
-     * @param match the endpoint, whose format reads a body that came whole in this first piece
      */
-    void feed(ByteBuffer piece, EndpointMatch match) {
+    void feed(ByteBuffer piece) {
         int n = piece.remaining();
+        seen += n;
         if (details != null) {
             overran |= n > 0;
-            seen += n;
             return;
         }
-        if (seen == 0 && n > 0 && n == contentLength && n <= Math.min(copyBytes, LentBuffers.SIZE)) {
-            details = readWhole(piece, n, match);
-            if (details != null) {
-                seen = n;
-                return;
-            }
-        }
-        seen += n;
         if (pruner == null && copy == null) {
             copy = new BoundedBytes(copyBytes, contentLength, budget);
         }
@@ -133,8 +161,7 @@ final class WholeBody {
             return p.stopped() ? null : match.readResponse(p.bytes(), 0, p.length());
         }
         BoundedBytes c = copy;
-        return c == null ? match.readResponse(NOTHING, 0, 0) // no byte arrived
-                : match.readResponse(c.array(), 0, c.length());
+        return c == null ? readNothing(match) : match.readResponse(c.array(), 0, c.length());
     }
 
     /** @return why {@link #read} gives null, for the log */
