@@ -1,53 +1,105 @@
 package dev.spectra.reactive.webclient;
 
+import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
+import dev.spectra.reactive.provider.EndpointMatch;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
+import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
- * The exchange as the caller gets it, in one operator: the response handed on with its body observed
- * ({@link SpectraExchangeFilter#observe}), and the call told how the exchange ended when it ends without a
- * response: failed ({@link HttpCallObserver#exchangeFailed}, also when it completes empty) or cancelled
- * ({@link HttpCallObserver#exchangeCancelled}, ignored once a response came).
- * Signals, demand and thread are the caller's; the observer is told before the signal goes on.
+ * The exchange of a recognised call as the caller gets it, in one operator. At each subscription (a
+ * {@code retry()} subscribes again: one call per attempt) the call starts with the subscriber's Context, the
+ * request goes to the next filter with its body observed ({@link ObservedClientRequest}), the response is handed
+ * on with its body observed ({@link SpectraExchangeFilter#observe}), and the call is told how the exchange ended
+ * when it ends without a response: failed ({@link HttpCallObserver#exchangeFailed}, also when it completes empty)
+ * or cancelled ({@link HttpCallObserver#exchangeCancelled}, ignored once a response came). A call that cannot be
+ * started goes to the next filter as it came. Signals, demand and thread are the caller's; the observer is told
+ * before the signal goes on.
  */
-final class ObservedExchange extends MonoOperator<ClientResponse, ClientResponse> {
+final class ObservedExchange extends Mono<ClientResponse> implements Scannable {
 
-    private final HttpCallObserver call;
-    private final @Nullable HttpBudgetCall budget;
-    private final boolean completeOnCutOff;
+    private final SpectraExchangeFilter filter;
+    private final ClientRequest request;
+    private final ExchangeFunction next;
+    private final EndpointMatch match;
 
-    private ObservedExchange(Mono<ClientResponse> source, HttpCallObserver call, @Nullable HttpBudgetCall budget,
-                             boolean completeOnCutOff) {
-        super(source);
-        this.call = call;
-        this.budget = budget;
-        this.completeOnCutOff = completeOnCutOff;
+    private ObservedExchange(SpectraExchangeFilter filter, ClientRequest request, ExchangeFunction next,
+                             EndpointMatch match) {
+        this.filter = filter;
+        this.request = request;
+        this.next = next;
+        this.match = match;
     }
 
     /**
-     * @param exchange the exchange of the observed request
-     * @param call the observer of the call
-     * @param budget the call's budget hold, or null when no budget applies
-     * @param completeOnCutOff whether a stream cut off by a budget completes instead of failing
+     * @param filter the filter, whose capture and budgets apply
+     * @param request the caller's request
+     * @param next the rest of the filter chain
+     * @param match the endpoint the request was recognised as
      * @return the exchange as the caller gets it (through Reactor's assembly hooks, as an operator chain is)
      */
-    static Mono<ClientResponse> observe(Mono<ClientResponse> exchange, HttpCallObserver call,
-                                        @Nullable HttpBudgetCall budget, boolean completeOnCutOff) {
-        return onAssembly(new ObservedExchange(exchange, call, budget, completeOnCutOff));
+    static Mono<ClientResponse> observe(SpectraExchangeFilter filter, ClientRequest request, ExchangeFunction next,
+                                        EndpointMatch match) {
+        return onAssembly(new ObservedExchange(filter, request, next, match));
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super ClientResponse> actual) {
-        source.subscribe(new Observer(actual, call, budget, completeOnCutOff));
+        Mono<ClientResponse> source;
+        CoreSubscriber<? super ClientResponse> subscriber = actual;
+        HttpCallObserver call = null;
+        try {
+            ContextView view = actual.currentContext();
+            HttpBudgetCall budget = filter.startBudget(view);
+            call = filter.startCall(match, budget == null ? view : budget.context());
+            ClientRequest observed = call == null ? null : observed(call, budget);
+            if (observed == null) {
+                call = null;
+                source = next.exchange(request);
+            } else {
+                source = next.exchange(observed);
+                if (budget != null) { // the connector wraps a failed write: the caller gets the refusal itself
+                    source = source.onErrorMap(e -> SpectraExchangeFilter.refusalIn(e) != null,
+                            e -> java.util.Objects.requireNonNull(SpectraExchangeFilter.refusalIn(e)));
+                }
+                subscriber = new Observer(actual, call, budget, filter.completesOnCutOff());
+            }
+        } catch (Throwable e) { // as a failing deferred supplier: the exchange fails, and so does a started call
+            Throwable error = Operators.onOperatorError(e, actual.currentContext());
+            if (call != null) {
+                call.exchangeFailed(error);
+            }
+            Operators.error(actual, error);
+            return;
+        }
+        source.subscribe(subscriber);
+    }
+
+    /** The request with its body observed; null when that fails (logged: the call runs untracked). */
+    private @Nullable ClientRequest observed(HttpCallObserver call, @Nullable HttpBudgetCall budget) {
+        try {
+            return new ObservedClientRequest(request, call, filter.rewritesStreamUsage(match), match, budget);
+        } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
+            call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
+            return null;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // Reactor's own signature
+    public @Nullable Object scanUnsafe(Attr key) {
+        return key == Attr.RUN_STYLE ? Attr.RunStyle.SYNC : null;
     }
 
     /** Forwards every signal, after telling the observer. */

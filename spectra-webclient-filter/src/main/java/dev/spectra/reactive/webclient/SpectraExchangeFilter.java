@@ -6,7 +6,6 @@ import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.budget.BudgetExceededException;
 import dev.spectra.reactive.budget.SpectraBudgets;
-import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.http.ByteBudget;
 import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
@@ -136,33 +135,31 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
         if (match == null) {
             return next.exchange(request);
         }
-        return Mono.deferContextual(view -> exchange(request, next, match, view));
+        return ObservedExchange.observe(this, request, next, match);
     }
 
-    private Mono<ClientResponse> exchange(ClientRequest request, ExchangeFunction next, EndpointMatch match,
-                                          ContextView view) {
-        HttpBudgetCall budget = budgets == null ? null : HttpBudgetCall.start(budgets, view);
-        HttpCallObserver call = capture.start(match, budget == null ? view : budget.context());
-        if (call == null) {
-            return next.exchange(request);
-        }
-        ClientRequest observed;
-        try {
-            boolean rewrite = capture.rewritesStreamUsage(match);
-            observed = new ObservedClientRequest(request, call, rewrite, match, budget);
-        } catch (Throwable e) {
-            Fatal.rethrowIfFatal(e);
-            call.internalError("starting to track a " + match.provider() + " call (it runs untracked)", e);
-            return next.exchange(request);
-        }
-        Mono<ClientResponse> exchange = next.exchange(observed);
-        if (budget != null) { // the connector wraps a failed write: the caller gets the refusal itself
-            exchange = exchange.onErrorMap(e -> refusalIn(e) != null, e -> java.util.Objects.requireNonNull(refusalIn(e)));
-        }
-        return ObservedExchange.observe(exchange, call, budget, budgets != null && budgets.completesOnCutOff());
+    /** The budget hold of a call made with this Context, or null when no budget applies. */
+    @Nullable HttpBudgetCall startBudget(ContextView view) {
+        return budgets == null ? null : HttpBudgetCall.start(budgets, view);
     }
 
-    private static @Nullable BudgetExceededException refusalIn(Throwable e) {
+    /** Starts tracking a call now; null when it runs untracked (see {@link HttpCapture#start}). */
+    @Nullable HttpCallObserver startCall(EndpointMatch match, ContextView view) {
+        return capture.start(match, view);
+    }
+
+    /** Whether this endpoint's request bodies get the stream-usage option added. */
+    boolean rewritesStreamUsage(EndpointMatch match) {
+        return capture.rewritesStreamUsage(match);
+    }
+
+    /** Whether a stream a hard budget cuts off completes instead of failing. */
+    boolean completesOnCutOff() {
+        return budgets != null && budgets.completesOnCutOff();
+    }
+
+    /** The budget refusal a failure carries, or null. */
+    static @Nullable BudgetExceededException refusalIn(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof BudgetExceededException refusal) {
                 return refusal;
@@ -176,10 +173,11 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
                                   @Nullable HttpBudgetCall budget, boolean completeOnCutOff) {
         boolean observing;
         try {
-            ClientResponse.Headers headers = response.headers();
-            call.upstreamProvider(headers.asHttpHeaders().getFirst(HttpCallObserver.UPSTREAM_PROVIDER_HEADER));
-            observing = call.responseStarted(response.statusCode().value(),
-                    headers.asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE), headers.contentLength().orElse(-1L));
+            HttpHeaders headers = response.headers().asHttpHeaders();
+            call.upstreamProvider(headers.getFirst(HttpCallObserver.UPSTREAM_PROVIDER_HEADER));
+            // -1 when not stated, as ClientResponse.Headers#contentLength reads it, without an OptionalLong
+            observing = call.responseStarted(response.statusCode().value(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
+                    headers.getContentLength());
         } catch (Throwable e) {
             call.internalError("observing a response", e);
             call.responseCompleted();
