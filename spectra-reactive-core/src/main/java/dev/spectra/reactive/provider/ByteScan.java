@@ -1,5 +1,8 @@
 package dev.spectra.reactive.provider;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,6 +17,58 @@ import java.util.Arrays;
 final class ByteScan {
 
     private ByteScan() {
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long LFS = ONES * '\n';
+    private static final long CRS = ONES * '\r';
+
+    /**
+     * The classic zero-byte test of a word read little-endian: the high bit of each zero byte set. Bytes above a
+     * zero byte may be flagged too, but the lowest flagged byte is always a real zero.
+     */
+    private static long zeroBytes(long x) {
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    /**
+     * The index of the next {@code "} at or after {@code i}, or {@code end}: eight bytes at a time (a word with no
+     * quote is skipped whole).
+     */
+    static int nextQuote(byte[] b, int i, int end) {
+        while (i + 8 <= end) {
+            long t = zeroBytes((long) LONGS.get(b, i) ^ QUOTES);
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < end && b[i] != '"') {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The index of the next line end ({@code \n} or {@code \r}) at or after {@code i}, or {@code end}: eight bytes
+     * at a time, as {@link #nextQuote}. Of the two tests' lowest flagged bytes, the lower one is the first match.
+     */
+    static int nextLineEnd(byte[] b, int i, int end) {
+        while (i + 8 <= end) {
+            long w = (long) LONGS.get(b, i);
+            long t = zeroBytes(w ^ LFS) | zeroBytes(w ^ CRS);
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < end && b[i] != '\n' && b[i] != '\r') {
+            i++;
+        }
+        return i;
     }
 
     static byte[] ascii(String s) {

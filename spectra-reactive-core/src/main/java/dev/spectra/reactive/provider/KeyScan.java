@@ -1,9 +1,5 @@
 package dev.spectra.reactive.provider;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Finds which of a few JSON keys a payload holds, without parsing it and without copying it. A key counts as
  * found when its value starts with the byte it asks for (<code>{</code> for an object, {@code "} for a string,
@@ -36,36 +32,12 @@ final class KeyScan {
         }
     }
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long QUOTES = 0x2222222222222222L;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-
-    /**
-     * The index of the next {@code "} at or after {@code i}, or {@code end}: eight bytes at a time (a word with no
-     * quote is skipped whole; the lowest flagged byte of the classic zero-byte test is always a real match).
-     */
-    static int nextQuote(byte[] b, int i, int end) {
-        while (i + 8 <= end) {
-            long x = (long) LONGS.get(b, i) ^ QUOTES;
-            long t = (x - ONES) & ~x & HIGHS;
-            if (t != 0) {
-                return i + (Long.numberOfTrailingZeros(t) >>> 3);
-            }
-            i += 8;
-        }
-        while (i < end && b[i] != '"') {
-            i++;
-        }
-        return i;
-    }
-
     /** Bit k set when key k was found with its value; stops early once every bit of {@code stopMask} is set. */
     int scan(byte[] b, int off, int len, int stopMask) {
         int end = off + len;
         int found = 0;
         int all = (1 << keys.length) - 1;
-        for (int i = nextQuote(b, off, end); i < end; i = nextQuote(b, i + 1, end)) {
+        for (int i = ByteScan.nextQuote(b, off, end); i < end; i = ByteScan.nextQuote(b, i + 1, end)) {
             int at = i + 1;
             if (at >= end) {
                 break;

@@ -136,14 +136,7 @@ final class SseDecoder {
                     }
                     break;
                 default: { // VALUE or IGNORE: copy or skip the run up to the end of the line
-                    int j = i;
-                    while (j < end) {
-                        byte x = b[j];
-                        if (x == '\n' || x == '\r') {
-                            break;
-                        }
-                        j++;
-                    }
+                    int j = ByteScan.nextLineEnd(b, i, end);
                     if (state == VALUE) {
                         if (target == T_DATA) {
                             appendData(b, i, j - i);

@@ -1,37 +1,61 @@
 package dev.spectra.reactive.provider;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The key pre-check: its word-at-a-time quote search finds exactly what a byte loop finds. */
-class KeyScanUnitTests {
+/**
+ * The word-at-a-time searches (quote, line end) find exactly what a byte loop finds, and the key pre-check finds
+ * keys with their values.
+ */
+class ByteAndKeyScanUnitTests {
 
-    private static int naive(byte[] b, int i, int end) {
-        while (i < end && b[i] != '"') {
+    private static int naive(byte[] b, int i, int end, byte x, byte y) {
+        while (i < end && b[i] != x && b[i] != y) {
             i++;
         }
         return i;
+    }
+
+    /** Random bytes around the searched values and above 0x7F, where a sloppy word test errs. */
+    private static byte[] near(SplittableRandom r, int... values) {
+        byte[] b = new byte[1 + r.nextInt(40)];
+        for (int i = 0; i < b.length; i++) {
+            int pick = r.nextInt(values.length + 4);
+            b[i] = (byte) (pick < values.length ? values[pick] : pick == values.length ? 0xA2
+                    : pick == values.length + 1 ? 0xFF : pick == values.length + 2 ? values[0] + 1 : r.nextInt(256));
+        }
+        return b;
     }
 
     @Test
     void nextQuoteAgreesWithAByteLoopAtEveryPositionAndAlignment() {
         SplittableRandom r = new SplittableRandom(42);
         for (int round = 0; round < 2_000; round++) {
-            byte[] b = new byte[1 + r.nextInt(40)];
-            for (int i = 0; i < b.length; i++) {
-                // bytes around the quote's value and above 0x7F, where a sloppy word test errs
-                int pick = r.nextInt(6);
-                b[i] = (byte) (pick == 0 ? '"' : pick == 1 ? 0x21 : pick == 2 ? 0x23 : pick == 3 ? 0xA2 : pick == 4 ? 0xFF
-                        : r.nextInt(256));
-            }
+            byte[] b = near(r, '"', 0x21, 0x23);
             for (int from = 0; from <= b.length; from++) {
                 for (int end = from; end <= b.length; end++) {
-                    assertThat(KeyScan.nextQuote(b, from, end)).as("round %d from %d end %d", round, from, end)
-                            .isEqualTo(naive(b, from, end));
+                    assertThat(ByteScan.nextQuote(b, from, end)).as("round %d from %d end %d", round, from, end)
+                            .isEqualTo(naive(b, from, end, (byte) '"', (byte) '"'));
+                }
+            }
+        }
+    }
+
+    @Test
+    void nextLineEndAgreesWithAByteLoopAtEveryPositionAndAlignment() {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int round = 0; round < 2_000; round++) {
+            // CR and LF, their neighbours (0x0B, 0x0C, 0x0E, 0x09) and CR after LF and LF after CR in one word
+            byte[] b = near(r, '\n', '\r', 0x0B, 0x0C, 0x0E, 0x09);
+            for (int from = 0; from <= b.length; from++) {
+                for (int end = from; end <= b.length; end++) {
+                    assertThat(ByteScan.nextLineEnd(b, from, end)).as("round %d from %d end %d", round, from, end)
+                            .isEqualTo(naive(b, from, end, (byte) '\n', (byte) '\r'));
                 }
             }
         }
@@ -48,6 +72,78 @@ class KeyScanUnitTests {
             byte[] withFinish = json.replace("\"finish_reason\":null", "\"finish_reason\":\"stop\"")
                     .replace("\"note\"", "\"error\"").getBytes(StandardCharsets.UTF_8);
             assertThat(scan.scan(withFinish, 0, withFinish.length, 0)).as("pad %d", pad).isEqualTo(0b111);
+        }
+    }
+
+    /** The scan one quote at a time, byte by byte: the reference the word-at-a-time scan must equal. */
+    private static int quoteByQuote(String[] spec, byte[] b, int off, int len, int stopMask) {
+        int end = off + len;
+        int found = 0;
+        int all = (1 << (spec.length / 2)) - 1;
+        for (int i = off; i < end; i++) {
+            if (b[i] != '"' || i + 1 >= end) {
+                continue;
+            }
+            for (int k = 0; k < spec.length / 2; k++) {
+                byte[] key = (spec[2 * k] + "\"").getBytes(StandardCharsets.US_ASCII);
+                if ((found & 1 << k) != 0 || i + 1 + key.length > end
+                        || !Arrays.equals(b, i + 1, i + 1 + key.length, key, 0, key.length)) {
+                    continue;
+                }
+                int v = i + 1 + key.length;
+                if (!spec[2 * k + 1].isEmpty()) {
+                    while (v < end && (b[v] == ' ' || b[v] == '\t' || b[v] == '\n' || b[v] == '\r')) {
+                        v++;
+                    }
+                    if (v >= end || b[v] != ':') {
+                        continue;
+                    }
+                    v++;
+                    while (v < end && (b[v] == ' ' || b[v] == '\t' || b[v] == '\n' || b[v] == '\r')) {
+                        v++;
+                    }
+                    if (v >= end || b[v] != spec[2 * k + 1].charAt(0)) {
+                        continue;
+                    }
+                }
+                found |= 1 << k;
+                if ((stopMask != 0 && (found & stopMask) == stopMask) || found == all) {
+                    return found;
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void theWordAtATimeScanFindsWhatAQuoteByQuoteScanFindsInEveryRange() {
+        String[][] specs = {
+            {"usage", "{", "finish_reason", "\"", "tool_calls", "[", "function_call", "{", "error", ""},
+            {"tool_use", "", "server_tool_use", "", "mcp_tool_use", ""},
+            {"done", "t", "tool_calls", "[", "error", ""},
+            {"a", "", "ab", "{", "b", "\""},
+        };
+        // fragments of keys, quotes, separators and values, so that keys, near-keys and splits are common
+        String[] pieces = {"\"", "\"", ":", " ", "{", "[", "t", "\"usage\"", "\"finish_reason\"", "usage", "\"error",
+            "tool_calls\"", "\"tool_use\"", "\"done\":", "\"a\"", "\"ab\":", "b\"", "\\\"", "x", "\u00e9", "\n"};
+        SplittableRandom r = new SplittableRandom(11);
+        for (int round = 0; round < 1_500; round++) {
+            String[] spec = specs[r.nextInt(specs.length)];
+            KeyScan scan = new KeyScan(spec);
+            StringBuilder text = new StringBuilder();
+            int parts = r.nextInt(14);
+            for (int p = 0; p < parts; p++) {
+                text.append(pieces[r.nextInt(pieces.length)]);
+            }
+            byte[] b = text.toString().getBytes(StandardCharsets.UTF_8);
+            int stopMask = r.nextInt(3) == 0 ? 0 : r.nextInt(1 << (spec.length / 2));
+            for (int off = 0; off <= b.length; off++) {
+                for (int len = 0; off + len <= b.length; len++) {
+                    assertThat(scan.scan(b, off, len, stopMask))
+                            .as("%s in [%s] from %d, %d bytes, stop %d", Arrays.toString(spec), text, off, len, stopMask)
+                            .isEqualTo(quoteByQuote(spec, b, off, len, stopMask));
+                }
+            }
         }
     }
 }
