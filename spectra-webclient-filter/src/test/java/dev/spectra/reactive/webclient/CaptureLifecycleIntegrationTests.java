@@ -314,6 +314,24 @@ class CaptureLifecycleIntegrationTests {
     }
 
     @Test
+    void aNextFilterThatThrowsFailsTheExchangeWithItsErrorAndGivesOneFailedRecord() {
+        IllegalArgumentException thrown = new IllegalArgumentException("a filter that throws");
+        WebClient throwing = TestClients.client(SpectraExchangeFilter.create()).mutate()
+                .filter((request, next) -> {
+                    throw thrown;
+                }).build();
+        StepVerifier.create(throwing.post().uri("http://api.openai.com:" + server.port() + CHAT.path())
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(CHAT.requestBody())
+                        .exchangeToMono(r -> Mono.just(1)).contextWrite(fake.bind()))
+                .expectErrorSatisfies(e -> assertThat(e).isSameAs(thrown))
+                .verify();
+        TrackedRequest r = onlyRecord();
+        assertThat(r.outcome()).isEqualTo(Outcome.FAILURE);
+        assertThat(r.errorMessage()).isEqualTo("a filter that throws");
+        assertThat(r.httpStatus()).isNull();
+    }
+
+    @Test
     void aJsonAnswerLargerThanTheBoundPassesWholeWithItsUsageUnknown() {
         WebClient small = TestClients.client(SpectraExchangeFilter.builder().maxResponseBytes(1024).build());
         Fixtures.Fixture big = Fixtures.named("openai__chat__json__4.json"); // 3382 bytes
