@@ -42,6 +42,9 @@ abstract class FormatStream {
             skipped++;
             return;
         }
+        if (readAtOnce(data, off, len)) {
+            return;
+        }
         JsonNode node = JsonFields.parse(data, off, len);
         if (node == null) {
             malformed++;
@@ -57,7 +60,18 @@ abstract class FormatStream {
         apply(node);
     }
 
-    private void beforeParsed() {
+    /**
+     * Reads a payload straight from its bytes, without a tree, when the format can and is sure to read it as its
+     * tree would be read ({@link #beforeParsed()} first, then what it says applied).
+     *
+     * @return false when the tree must read it (nothing changed)
+     */
+    boolean readAtOnce(byte[] data, int off, int len) {
+        return false;
+    }
+
+    /** Counts a payload parsed, and applies one whose parse was deferred. */
+    final void beforeParsed() {
         parsed++;
         flushPending();
     }

@@ -1,5 +1,9 @@
 package dev.spectra.reactive.provider;
 
+import java.util.Arrays;
+import java.util.Set;
+
+import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -689,6 +693,306 @@ final class JsonAnswer {
                 RequestJson.skipIfContainer(p, e);
             }
             out.countToolCall(type == null ? "function" : type);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ OpenAI chat stream chunks
+
+    /**
+     * What one OpenAI chat stream chunk says, read token by token as {@link OpenAiChatReader.Stream} reads a
+     * chunk's tree, and kept until the chunk is read whole: a chunk left to the tree has changed nothing.
+     */
+    static final class OpenAiChunk {
+        private final TopLevel top = new TopLevel();
+        private @Nullable String provider;
+        private @Nullable String tier;
+        private @Nullable OpenAiUsageFields usage;
+        private @Nullable OpenAiUsageFields groqUsage;
+        /** The last finish reason of the choices. */
+        private @Nullable String finishReason;
+        // the tool calls in the order the tree reader counts them: choice << 32 | call, or -1 for a function call
+        private long[] callKeys = NO_KEYS;
+        private String[] callTypes = NO_TYPES;
+        private int calls;
+
+        private static final long[] NO_KEYS = {};
+        private static final String[] NO_TYPES = {};
+        /** A delta's {@code function_call}, which is counted whenever it comes. */
+        private static final long FUNCTION_CALL = -1;
+
+        private void addCall(long key, String type) {
+            if (calls == callKeys.length) {
+                callKeys = Arrays.copyOf(callKeys, Math.max(4, calls * 2));
+                callTypes = Arrays.copyOf(callTypes, callKeys.length);
+            }
+            callKeys[calls] = key;
+            callTypes[calls] = type;
+            calls++;
+        }
+
+        /**
+         * Applies the chunk as {@link OpenAiChatReader.Stream} applies its tree: error, model and id, upstream
+         * provider, stated cost and tier with a usage, the last finish reason, then each tool call that opens.
+         *
+         * @param out the stream's details
+         * @param seenCalls the tool calls the stream has counted, as choice &lt;&lt; 32 | call
+         * @return the usage the chunk states, or null
+         */
+        @Nullable Usage apply(DetailsBuilder out, Set<Long> seenCalls) {
+            top.apply(out);
+            if (provider != null && !provider.isBlank()) {
+                out.upstreamProvider = provider;
+            }
+            Usage stated = null;
+            UsageParts parts = usage == null ? null : usage.parts();
+            if (parts == null && groqUsage != null) {
+                parts = groqUsage.parts();
+            }
+            if (parts != null) {
+                stated = parts.toUsage();
+                out.statedCost = usage == null ? null : OpenAiChatReader.statedCostOf(usage.cost);
+                if (tier != null) {
+                    out.pricingTier = DetailsBuilder.servedTier(tier);
+                }
+            }
+            if (finishReason != null) {
+                out.finishReason = finishReason;
+            }
+            for (int i = 0; i < calls; i++) {
+                if (callKeys[i] == FUNCTION_CALL || seenCalls.add(callKeys[i])) {
+                    out.countToolCall(callTypes[i]);
+                }
+            }
+            return stated;
+        }
+    }
+
+    /**
+     * Reads an OpenAI chat stream chunk.
+     *
+     * @return what it says, or null when the tree must read it (anything but one JSON object, a whole answer fed
+     *         as a chunk, or a chunk it is unsure of)
+     */
+    static @Nullable OpenAiChunk openAiChunk(byte[] body, int off, int len) {
+        try {
+            return openAiChunk(new StrictJsonTokens(body, off, len));
+        } catch (StrictJsonTokens.GaveUp e) {
+            // Jackson's parser reads it
+        } catch (RuntimeException e) { // unsure: the tree decides
+            return null;
+        }
+        try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
+            return openAiChunk(p);
+        } catch (RuntimeException e) { // not JSON, a parser limit, or unsure: the tree decides
+            return null;
+        }
+    }
+
+    /**
+     * Reads a chunk from the tokens.
+     *
+     * @return what it says, or null when the tree must read it
+     * @throws RuntimeException when it is unsure, or the tokens are not JSON
+     */
+    static @Nullable OpenAiChunk openAiChunk(JsonTokens p) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        OpenAiChunk c = new OpenAiChunk();
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (c.top.read(name, p, v)) {
+                continue;
+            }
+            switch (name) {
+                case "provider" -> {
+                    seen = once(seen, 1 << 6);
+                    c.provider = text(p, v);
+                }
+                case "service_tier" -> {
+                    seen = once(seen, 1 << 7);
+                    c.tier = text(p, v);
+                }
+                case "usage" -> {
+                    seen = once(seen, 1 << 8);
+                    if (v == JsonToken.START_OBJECT) {
+                        c.usage = new OpenAiUsageFields();
+                        c.usage.read(p);
+                    } else {
+                        RequestJson.skipIfContainer(p, v);
+                    }
+                }
+                case "x_groq" -> {
+                    seen = once(seen, 1 << 9);
+                    c.groqUsage = groq(p, v);
+                }
+                case "choices" -> {
+                    seen = once(seen, 1 << 10);
+                    if (v == JsonToken.START_ARRAY) {
+                        chunkChoices(p, c);
+                    } else {
+                        RequestJson.skipIfContainer(p, v);
+                    }
+                }
+                default -> RequestJson.skipIfContainer(p, v);
+            }
+        }
+        if (p.nextToken() != null) {
+            return null; // trailing tokens: the tree path rejects them
+        }
+        String object = c.top.object;
+        if ("chat.completion".equals(object) || "text_completion".equals(object) || "list".equals(object)) {
+            return null; // a whole answer: the tree reads it as one
+        }
+        return c;
+    }
+
+    /** As {@link JsonFields#lenientCount}: the count, or -1 when absent or not a count. */
+    private static long lenientCount(JsonTokens p, JsonToken v) {
+        long count = readCount(p, v);
+        return count < 0 ? -1 : count;
+    }
+
+    /** Reads the choices array just opened: the last finish reason, and the tool calls of each delta. */
+    private static void chunkChoices(JsonTokens p, OpenAiChunk c) {
+        long position = 0;
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            long choiceIndex = position++;
+            if (e != JsonToken.START_OBJECT) { // not an object: the tree reader finds nothing in it
+                RequestJson.skipIfContainer(p, e);
+                continue;
+            }
+            int callsBefore = c.calls;
+            String finish = null;
+            long index = -1;
+            int seen = 0;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "finish_reason" -> {
+                        seen = once(seen, 1);
+                        finish = text(p, v);
+                    }
+                    case "index" -> {
+                        seen = once(seen, 2);
+                        index = lenientCount(p, v);
+                    }
+                    case "delta" -> {
+                        seen = once(seen, 4);
+                        delta(p, v, c);
+                    }
+                    default -> RequestJson.skipIfContainer(p, v);
+                }
+            }
+            if (finish != null) {
+                c.finishReason = finish;
+            }
+            if (index >= 0) {
+                choiceIndex = index;
+            }
+            for (int i = callsBefore; i < c.calls; i++) { // read before the choice's index was known
+                if (c.callKeys[i] != OpenAiChunk.FUNCTION_CALL) {
+                    c.callKeys[i] |= choiceIndex << 32;
+                }
+            }
+        }
+    }
+
+    /** Reads a choice's {@code delta}: its tool calls, then its {@code function_call} when it names one. */
+    private static void delta(JsonTokens p, JsonToken v, OpenAiChunk c) {
+        if (v != JsonToken.START_OBJECT) {
+            RequestJson.skipIfContainer(p, v);
+            return;
+        }
+        boolean namedFunctionCall = false;
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "tool_calls" -> {
+                    seen = once(seen, 1);
+                    if (t == JsonToken.START_ARRAY) {
+                        chunkToolCalls(p, c);
+                    } else {
+                        RequestJson.skipIfContainer(p, t);
+                    }
+                }
+                case "function_call" -> {
+                    seen = once(seen, 2);
+                    namedFunctionCall = t == JsonToken.START_OBJECT && functionCallName(p);
+                    if (t != JsonToken.START_OBJECT) {
+                        RequestJson.skipIfContainer(p, t);
+                    }
+                }
+                default -> RequestJson.skipIfContainer(p, t);
+            }
+        }
+        if (namedFunctionCall) {
+            c.addCall(OpenAiChunk.FUNCTION_CALL, "function");
+        }
+    }
+
+    /** Reads the {@code function_call} object just opened: whether it has a {@code name}. */
+    private static boolean functionCallName(JsonTokens p) {
+        boolean named = false;
+        int seen = 0;
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if ("name".equals(name)) {
+                seen = once(seen, 1);
+                named = ownText(p, t) != null;
+            } else {
+                RequestJson.skipIfContainer(p, t);
+            }
+        }
+        return named;
+    }
+
+    /**
+     * Reads a delta's tool-call array just opened: each call that opens one (it states an {@code index} or an
+     * {@code id}) is kept with its index (else its position) and its type.
+     */
+    private static void chunkToolCalls(JsonTokens p, OpenAiChunk c) {
+        long position = 0;
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            long callIndex = position++;
+            if (e != JsonToken.START_OBJECT) {
+                RequestJson.skipIfContainer(p, e);
+                continue;
+            }
+            long index = -1;
+            String id = null;
+            String type = null;
+            int seen = 0;
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "index" -> {
+                        seen = once(seen, 1);
+                        index = lenientCount(p, t);
+                    }
+                    case "id" -> {
+                        seen = once(seen, 2);
+                        id = ownText(p, t);
+                    }
+                    case "type" -> {
+                        seen = once(seen, 4);
+                        type = text(p, t);
+                    }
+                    default -> RequestJson.skipIfContainer(p, t);
+                }
+            }
+            if (index >= 0 || id != null) {
+                c.addCall((index >= 0 ? index : callIndex) & 0xffffffffL, type == null ? "function" : type);
+            }
         }
     }
 

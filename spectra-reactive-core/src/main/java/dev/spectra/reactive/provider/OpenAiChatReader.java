@@ -118,8 +118,19 @@ final class OpenAiChatReader extends FormatReader {
 
     static final class Stream extends FormatStream {
 
+        /** Whether chunks are read token by token ({@link JsonAnswer#openAiChunk}) before their tree is. */
+        private final boolean readsTokens;
+
         Stream() {
+            this(true);
+        }
+
+        /**
+         * @param readsTokens false to read every chunk into a tree: the reference the token read is tested against
+         */
+        Stream(boolean readsTokens) {
             super(INSTANCE);
+            this.readsTokens = readsTokens;
         }
         private @Nullable Usage usage;
         /** Tool calls already counted, as choice index &lt;&lt; 32 | tool-call index. */
@@ -132,7 +143,7 @@ final class OpenAiChatReader extends FormatReader {
 
         @Override
         FormatStream copy() {
-            Stream c = copyInto(new Stream());
+            Stream c = copyInto(new Stream(readsTokens));
             c.usage = usage;
             c.seenCalls.addAll(seenCalls);
             return c;
@@ -142,6 +153,20 @@ final class OpenAiChatReader extends FormatReader {
         boolean isWholeBody(JsonNode node) {
             String object = JsonFields.text(node, "object");
             return "chat.completion".equals(object) || "text_completion".equals(object) || "list".equals(object);
+        }
+
+        @Override
+        boolean readAtOnce(byte[] d, int off, int len) {
+            JsonAnswer.OpenAiChunk chunk = readsTokens ? JsonAnswer.openAiChunk(d, off, len) : null;
+            if (chunk == null) {
+                return false;
+            }
+            beforeParsed();
+            Usage u = chunk.apply(out, seenCalls);
+            if (u != null) {
+                usage = u;
+            }
+            return true;
         }
 
         @Override
