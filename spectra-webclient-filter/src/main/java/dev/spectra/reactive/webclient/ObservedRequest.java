@@ -7,12 +7,18 @@ import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.provider.EndpointMatch;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpRequestDecorator;
+import reactor.core.CoreSubscriber;
+import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * The outgoing request as the body inserter writes it: each body buffer is shown to the {@link HttpCallObserver}
@@ -67,8 +73,8 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
                     .flatMap(joined -> super.writeWith(Mono.just(joined)))
                     .switchIfEmpty(Mono.defer(() -> super.writeWith(Mono.empty())));
         }
-        if (body instanceof Mono) {
-            return super.writeWith(Mono.from(body).doOnNext(this::showWhole));
+        if (body instanceof Mono<? extends DataBuffer> one) {
+            return super.writeWith(ShownWhole.of(one, call));
         }
         return super.writeWith(Flux.from(body).doOnNext(this::show));
     }
@@ -89,13 +95,102 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
         ObservedBody.show(buffer, call, ObservedBody.Part.REQUEST);
     }
 
-    private void showWhole(DataBuffer buffer) {
-        ObservedBody.show(buffer, call, ObservedBody.Part.WHOLE_REQUEST);
+    private DataBuffer shown(DataBuffer buffer) {
+        ObservedBody.show(buffer, call, ObservedBody.Part.WHOLE_REQUEST); // a joined body: all of it
+        return buffer;
     }
 
-    private DataBuffer shown(DataBuffer buffer) {
-        showWhole(buffer); // a joined body: all of it
-        return buffer;
+    /**
+     * A body sent as one buffer (a {@code Mono}), shown whole to the call as it passes: one operator and its
+     * subscriber, where {@code doOnNext} would add a lambda and a peek with every hook. The buffer, signals,
+     * demand and thread are the writer's.
+     */
+    private static final class ShownWhole extends MonoOperator<DataBuffer, DataBuffer> {
+
+        private final HttpCallObserver call;
+
+        @SuppressWarnings("unchecked") // a Mono of a subtype of DataBuffer emits DataBuffers
+        private ShownWhole(Mono<? extends DataBuffer> body, HttpCallObserver call) {
+            super((Mono<DataBuffer>) body);
+            this.call = call;
+        }
+
+        /** The body shown as it passes (through Reactor's assembly hooks, as {@code doOnNext} would be). */
+        static Mono<DataBuffer> of(Mono<? extends DataBuffer> body, HttpCallObserver call) {
+            return onAssembly(new ShownWhole(body, call));
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super DataBuffer> actual) {
+            source.subscribe(new Shower(actual, call));
+        }
+    }
+
+    /** Shows the buffer, then passes it on; every other signal passes as it came. */
+    private static final class Shower implements CoreSubscriber<DataBuffer>, Subscription, Scannable {
+
+        private final CoreSubscriber<? super DataBuffer> actual;
+        private final HttpCallObserver call;
+        private @Nullable Subscription upstream;
+
+        Shower(CoreSubscriber<? super DataBuffer> actual, HttpCallObserver call) {
+            this.actual = actual;
+            this.call = call;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.validate(upstream, s)) {
+                upstream = s;
+                actual.onSubscribe(this);
+            }
+        }
+
+        @Override
+        public void onNext(DataBuffer buffer) {
+            ObservedBody.show(buffer, call, ObservedBody.Part.WHOLE_REQUEST); // never throws
+            actual.onNext(buffer);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            actual.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            upstream.cancel();
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes") // Reactor's own signature
+        public @Nullable Object scanUnsafe(Attr key) {
+            if (key == Attr.PARENT) {
+                return upstream;
+            }
+            if (key == Attr.ACTUAL) {
+                return actual;
+            }
+            if (key == Attr.RUN_STYLE) {
+                return Attr.RunStyle.SYNC;
+            }
+            return null;
+        }
     }
 
     private static byte[] bytes(DataBuffer buffer) {
