@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import dev.spectra.reactive.ModelType;
-import dev.spectra.reactive.PricingTier;
-import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -126,34 +124,17 @@ public final class EndpointMatch {
      * @return what the request says
      */
     public RequestDetails readRequest(byte[] body, int off, int len) {
+        int first = ByteScan.skipWs(body, off, off + len);
+        RequestDetails json = first < off + len && body[first] == '{' ? RequestJson.read(body, off, len, this) : null;
+        if (json != null) {
+            return json;
+        }
         String model = pathModel();
         boolean stream = endpoint.streamsByDefault();
-        Boolean includeUsage = null;
-        PricingTier tier = null;
-        Usage usage = null;
+        boolean image = endpoint.modelType() == ModelType.IMAGE;
         String quality = null;
         String size = null;
-        boolean image = endpoint.modelType() == ModelType.IMAGE;
-        int first = ByteScan.skipWs(body, off, off + len);
-        RequestJson json = first < off + len && body[first] == '{' ? RequestJson.read(body, off, len) : null;
-        if (json != null) {
-            if (json.model != null) {
-                model = json.model;
-            }
-            if (json.stream != null) {
-                stream = json.stream;
-            }
-            includeUsage = json.includeUsage;
-            tier = DetailsBuilder.servedTier(json.serviceTier);
-            if (image) {
-                quality = json.quality;
-                size = json.size;
-            }
-            if (endpoint.modelType() == ModelType.TTS && json.input != null) {
-                String text = json.input;
-                usage = Usage.builder().characters(text.codePointCount(0, text.length())).build();
-            }
-        } else if (len > 0) {
+        if (len > 0) {
             String m = multipartField(body, off, len, "model");
             if (m != null) {
                 model = m;
@@ -167,7 +148,7 @@ public final class EndpointMatch {
                 size = multipartField(body, off, len, "size");
             }
         }
-        return new RequestDetails(model, stream, includeUsage, tier, usage, quality, size);
+        return new RequestDetails(model, stream, null, null, null, quality, size);
     }
 
     /**

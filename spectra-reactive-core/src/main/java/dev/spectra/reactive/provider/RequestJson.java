@@ -1,33 +1,20 @@
 package dev.spectra.reactive.provider;
 
+import dev.spectra.reactive.ModelType;
+import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
 
 /**
- * The top-level members of a JSON request body that say what is asked (model, stream flag, include-usage option,
- * tier, image quality and size, speech input), read token by token ({@link JsonTokens}: the strict reader, else
- * Jackson's parser): no tree is built of the messages, whatever their size. Reads exactly what
- * {@link JsonFields#parse} and the tree accessors would: the same bytes are rejected (invalid JSON or UTF-8, a
- * number the tree could not hold, trailing tokens, the parser's limits), a member of the wrong type reads as absent,
- * and of a member given twice the last one counts.
+ * What a JSON request body asks (model, stream flag, include-usage option, tier, image quality and size, speech
+ * input), read from its top-level members token by token ({@link JsonTokens}: the strict reader, else Jackson's
+ * parser): no tree is built of the messages, whatever their size. Reads exactly what {@link JsonFields#parse} and
+ * the tree accessors would: the same bytes are rejected (invalid JSON or UTF-8, a number the tree could not hold,
+ * trailing tokens, the parser's limits), a member of the wrong type reads as absent, and of a member given twice
+ * the last one counts.
  */
 final class RequestJson {
-
-    /** A non-empty string {@code model}, or null. */
-    @Nullable String model;
-    /** A boolean {@code stream}, or null. */
-    @Nullable Boolean stream;
-    /** A boolean {@code stream_options.include_usage}, or null. */
-    @Nullable Boolean includeUsage;
-    /** A non-empty string {@code service_tier}, or null. */
-    @Nullable String serviceTier;
-    /** A non-empty string {@code quality}, or null. */
-    @Nullable String quality;
-    /** A non-empty string {@code size}, or null. */
-    @Nullable String size;
-    /** A string {@code input} (empty included), or null. */
-    @Nullable String input;
 
     private RequestJson() {
     }
@@ -35,57 +22,66 @@ final class RequestJson {
     /**
      * Reads a body whose first non-blank byte is <code>{</code>.
      *
-     * @return the members, or null when the bytes are not one JSON object
+     * @param endpoint the endpoint: the path's model and its streaming default stand for what the body does not
+     *        say, and its model type decides which members count (an image request's quality and size, a speech
+     *        request's input)
+     * @return what the request says, or null when the bytes are not one JSON object
      */
-    static @Nullable RequestJson read(byte[] body, int off, int len) {
+    static @Nullable RequestDetails read(byte[] body, int off, int len, EndpointMatch endpoint) {
         try {
-            return read(new StrictJsonTokens(body, off, len));
+            return read(new StrictJsonTokens(body, off, len), endpoint);
         } catch (StrictJsonTokens.GaveUp e) {
             // Jackson's parser decides
         }
         try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
-            return read(p);
+            return read(p, endpoint);
         } catch (JacksonException | IllegalArgumentException e) {
             return null;
         }
     }
 
     /** Reads the members from the tokens; null when they are not one JSON object. */
-    static @Nullable RequestJson read(JsonTokens p) {
-        RequestJson r = new RequestJson();
+    static @Nullable RequestDetails read(JsonTokens p, EndpointMatch endpoint) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
+        String model = null;
+        Boolean stream = null;
+        Boolean includeUsage = null;
+        String serviceTier = null;
+        String quality = null;
+        String size = null;
+        String input = null;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
                 case "model":
-                    r.model = text(p, v);
+                    model = text(p, v);
                     break;
                 case "stream":
-                    r.stream = bool(v);
+                    stream = bool(v);
                     break;
                 case "stream_options":
                     if (v == JsonToken.START_OBJECT) {
-                        r.includeUsage = includeUsage(p);
+                        includeUsage = includeUsage(p);
                     } else {
-                        r.includeUsage = null;
+                        includeUsage = null;
                         skipIfContainer(p, v);
                     }
                     break;
                 case "service_tier":
-                    r.serviceTier = text(p, v);
+                    serviceTier = text(p, v);
                     break;
                 case "quality":
-                    r.quality = text(p, v);
+                    quality = text(p, v);
                     break;
                 case "size":
-                    r.size = text(p, v);
+                    size = text(p, v);
                     break;
                 case "input":
-                    r.input = v == JsonToken.VALUE_STRING ? p.getString() : null;
+                    input = v == JsonToken.VALUE_STRING ? p.getString() : null;
                     skipIfContainer(p, v);
                     break;
                 default:
@@ -95,7 +91,13 @@ final class RequestJson {
         if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
             return null; // trailing tokens after the object
         }
-        return r;
+        ModelType type = endpoint.endpoint().modelType();
+        boolean image = type == ModelType.IMAGE;
+        Usage usage = type == ModelType.TTS && input != null
+                ? Usage.builder().characters(input.codePointCount(0, input.length())).build() : null;
+        return new RequestDetails(model != null ? model : endpoint.pathModel(),
+                stream != null ? stream : endpoint.endpoint().streamsByDefault(), includeUsage,
+                DetailsBuilder.servedTier(serviceTier), usage, image ? quality : null, image ? size : null);
     }
 
     /** The value as a non-empty string, or null; a container is read through. */

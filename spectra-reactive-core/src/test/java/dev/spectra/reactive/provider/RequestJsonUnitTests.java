@@ -2,9 +2,11 @@ package dev.spectra.reactive.provider;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import dev.spectra.reactive.ModelType;
+import dev.spectra.reactive.PricingTier;
+import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -13,35 +15,47 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestJsonUnitTests {
 
-    /** What the members read from a tree of the whole body say: the reference the streaming read must equal. */
-    private static @Nullable List<Object> fromTree(byte[] body) {
+    private static final ProviderRegistry REGISTRY = ProviderRegistry.builtIn();
+    /** Endpoints of each kind the read tells apart: chat, images, speech, and a model named by the path. */
+    private static final List<EndpointMatch> ENDPOINTS = List.of(
+            REGISTRY.match("api.openai.com", 443, "/v1/chat/completions"),
+            REGISTRY.match("api.openai.com", 443, "/v1/images/generations"),
+            REGISTRY.match("api.openai.com", 443, "/v1/audio/speech"),
+            REGISTRY.match("generativelanguage.googleapis.com", 443,
+                    "/v1beta/models/gemini-1.5-pro:streamGenerateContent"));
+
+    /** What a tree of the whole body says for the endpoint: the reference the streaming read must equal. */
+    private static @Nullable RequestDetails fromTree(byte[] body, EndpointMatch m) {
         JsonNode json = JsonFields.parse(body, 0, body.length);
         if (json == null || !json.isObject()) {
             return null;
         }
+        String model = JsonFields.text(json, "model");
+        Boolean stream = JsonFields.bool(json, "stream");
         JsonNode input = json.get("input");
-        return Arrays.asList(JsonFields.text(json, "model"), JsonFields.bool(json, "stream"),
+        String text = input != null && input.isString() ? input.stringValue() : null;
+        ModelType type = m.endpoint().modelType();
+        boolean image = type == ModelType.IMAGE;
+        return new RequestDetails(model != null ? model : m.pathModel(),
+                stream != null ? stream : m.endpoint().streamsByDefault(),
                 JsonFields.bool(JsonFields.obj(json, "stream_options"), "include_usage"),
-                JsonFields.text(json, "service_tier"), JsonFields.text(json, "quality"), JsonFields.text(json, "size"),
-                input != null && input.isString() ? input.stringValue() : null);
+                DetailsBuilder.servedTier(JsonFields.text(json, "service_tier")),
+                type == ModelType.TTS && text != null
+                        ? Usage.builder().characters(text.codePointCount(0, text.length())).build() : null,
+                image ? JsonFields.text(json, "quality") : null, image ? JsonFields.text(json, "size") : null);
     }
 
     /** The streaming read, which gives the same from the strict reader and from Jackson's parser alone. */
-    private static @Nullable List<Object> streamed(byte[] body) {
-        List<Object> s = members(RequestJson.read(body, 0, body.length));
-        List<Object> j;
+    private static @Nullable RequestDetails streamed(byte[] body, EndpointMatch m) {
+        RequestDetails s = RequestJson.read(body, 0, body.length, m);
+        RequestDetails j;
         try (JacksonJsonTokens p = new JacksonJsonTokens(body, 0, body.length)) {
-            j = members(RequestJson.read(p));
+            j = RequestJson.read(p, m);
         } catch (RuntimeException e) {
             j = null;
         }
         assertThat(s).as("read with Jackson's parser alone").isEqualTo(j);
         return s;
-    }
-
-    private static @Nullable List<Object> members(@Nullable RequestJson r) {
-        return r == null ? null : Arrays.asList(r.model, r.stream, r.includeUsage, r.serviceTier, r.quality, r.size,
-                r.input);
     }
 
     private static byte[] utf8(String s) {
@@ -82,21 +96,29 @@ class RequestJsonUnitTests {
         byte[] badName = utf8("{\"model\":\"gpt-4o\",\"xx\":1}");
         badName[19] = (byte) 0xFF;
         bodies.add(badName);
-        for (byte[] body : bodies) {
-            assertThat(streamed(body)).as(new String(body, StandardCharsets.UTF_8)).isEqualTo(fromTree(body));
+        for (EndpointMatch m : ENDPOINTS) {
+            for (byte[] body : bodies) {
+                assertThat(streamed(body, m)).as("%s at %s", new String(body, StandardCharsets.UTF_8), m.path())
+                        .isEqualTo(fromTree(body, m));
+            }
         }
-        assertThat(streamed(bodies.get(1))).containsExactly("gpt-4o", true, true, null, null, null, null);
-        assertThat(streamed(bodies.get(0))).isNotNull();
-        assertThat(streamed(bodies.get(14))).isNull();
-        assertThat(streamed(badValue)).isNull();
+        EndpointMatch chat = ENDPOINTS.get(0);
+        assertThat(streamed(bodies.get(1), chat)).isEqualTo(new RequestDetails("gpt-4o", true, true, null, null));
+        assertThat(streamed(bodies.get(3), chat).pricingTier()).isEqualTo(PricingTier.FLEX);
+        assertThat(streamed(bodies.get(5), ENDPOINTS.get(1)).imageSize()).isEqualTo("1024x1024");
+        assertThat(streamed(bodies.get(9), ENDPOINTS.get(2)).usage().characters()).isEqualTo(14);
+        assertThat(streamed(bodies.get(13), ENDPOINTS.get(3)).model()).isEqualTo("gemini-1.5-pro");
+        assertThat(streamed(bodies.get(0), chat)).isNotNull();
+        assertThat(streamed(bodies.get(14), chat)).isNull();
+        assertThat(streamed(badValue, chat)).isNull();
     }
 
     @Test
     void readsAPartOfAnArray() {
         byte[] framed = utf8("xx{\"model\":\"gpt-4o\",\"stream\":true}yy");
-        RequestJson r = RequestJson.read(framed, 2, framed.length - 4);
+        RequestDetails r = RequestJson.read(framed, 2, framed.length - 4, ENDPOINTS.get(0));
         assertThat(r).isNotNull();
-        assertThat(r.model).isEqualTo("gpt-4o");
-        assertThat(r.stream).isTrue();
+        assertThat(r.model()).isEqualTo("gpt-4o");
+        assertThat(r.stream()).isTrue();
     }
 }
