@@ -7,15 +7,12 @@ import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.internal.http.LentBuffers;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.CoreSubscriber;
-import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 
 /**
  * A response body that shows each buffer to its {@link HttpCallObserver} as it passes ({@link #show}) and tells it
@@ -117,29 +114,19 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
      * Forwards every signal; the call is recorded before a terminal signal goes on, so that the record exists
      * once the caller has seen the end of the body.
      */
-    static final class Observer implements CoreSubscriber<DataBuffer>, Subscription, Scannable {
+    static final class Observer extends ForwardingSubscriber<DataBuffer> {
 
-        private final CoreSubscriber<? super DataBuffer> actual;
         private final HttpCallObserver call;
         private final @Nullable HttpBudgetCall budget;
         private final boolean completeOnCutOff;
-        private @Nullable Subscription upstream;
         private boolean done;
 
         Observer(CoreSubscriber<? super DataBuffer> actual, HttpCallObserver call, @Nullable HttpBudgetCall budget,
                  boolean completeOnCutOff) {
-            this.actual = actual;
+            super(actual);
             this.call = call;
             this.budget = budget;
             this.completeOnCutOff = completeOnCutOff;
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            if (Operators.validate(upstream, s)) {
-                upstream = s;
-                actual.onSubscribe(this);
-            }
         }
 
         @Override
@@ -205,11 +192,6 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
         }
 
         @Override
-        public void request(long n) {
-            upstream.request(n);
-        }
-
-        @Override
         public void cancel() {
             try {
                 upstream.cancel();
@@ -219,26 +201,8 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
         }
 
         @Override
-        public Context currentContext() {
-            return actual.currentContext();
-        }
-
-        @Override
-        @SuppressWarnings("rawtypes") // Reactor's own signature
-        public @Nullable Object scanUnsafe(Attr key) {
-            if (key == Attr.PARENT) {
-                return upstream;
-            }
-            if (key == Attr.ACTUAL) {
-                return actual;
-            }
-            if (key == Attr.TERMINATED) {
-                return done;
-            }
-            if (key == Attr.RUN_STYLE) {
-                return Attr.RunStyle.SYNC;
-            }
-            return null;
+        Boolean terminated() {
+            return done;
         }
     }
 }

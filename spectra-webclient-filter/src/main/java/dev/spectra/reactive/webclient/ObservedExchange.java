@@ -5,7 +5,6 @@ import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.provider.EndpointMatch;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
@@ -13,7 +12,6 @@ import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
@@ -103,30 +101,20 @@ final class ObservedExchange extends Mono<ClientResponse> implements Scannable {
     }
 
     /** Forwards every signal, after telling the observer. */
-    static final class Observer implements CoreSubscriber<ClientResponse>, Subscription, Scannable {
+    static final class Observer extends ForwardingSubscriber<ClientResponse> {
 
-        private final CoreSubscriber<? super ClientResponse> actual;
         private final HttpCallObserver call;
         private final @Nullable HttpBudgetCall budget;
         private final boolean completeOnCutOff;
-        private @Nullable Subscription upstream;
         private boolean responded;
         private boolean done;
 
         Observer(CoreSubscriber<? super ClientResponse> actual, HttpCallObserver call,
                  @Nullable HttpBudgetCall budget, boolean completeOnCutOff) {
-            this.actual = actual;
+            super(actual);
             this.call = call;
             this.budget = budget;
             this.completeOnCutOff = completeOnCutOff;
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            if (Operators.validate(upstream, s)) {
-                upstream = s;
-                actual.onSubscribe(this);
-            }
         }
 
         @Override
@@ -171,11 +159,6 @@ final class ObservedExchange extends Mono<ClientResponse> implements Scannable {
         }
 
         @Override
-        public void request(long n) {
-            upstream.request(n);
-        }
-
-        @Override
         public void cancel() {
             try {
                 call.exchangeCancelled();
@@ -185,26 +168,8 @@ final class ObservedExchange extends Mono<ClientResponse> implements Scannable {
         }
 
         @Override
-        public Context currentContext() {
-            return actual.currentContext();
-        }
-
-        @Override
-        @SuppressWarnings("rawtypes") // Reactor's own signature
-        public @Nullable Object scanUnsafe(Attr key) {
-            if (key == Attr.PARENT) {
-                return upstream;
-            }
-            if (key == Attr.ACTUAL) {
-                return actual;
-            }
-            if (key == Attr.TERMINATED) {
-                return done;
-            }
-            if (key == Attr.RUN_STYLE) {
-                return Attr.RunStyle.SYNC;
-            }
-            return null;
+        Boolean terminated() {
+            return done;
         }
     }
 }

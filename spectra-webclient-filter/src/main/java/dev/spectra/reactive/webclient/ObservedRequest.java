@@ -7,18 +7,14 @@ import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.provider.EndpointMatch;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpRequestDecorator;
 import reactor.core.CoreSubscriber;
-import reactor.core.Scannable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
-import reactor.core.publisher.Operators;
-import reactor.util.context.Context;
 
 /**
  * The outgoing request as the body inserter writes it: each body buffer is shown to the {@link HttpCallObserver}
@@ -100,6 +96,31 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
         return buffer;
     }
 
+    private static byte[] bytes(DataBuffer buffer) {
+        byte[] bytes = new byte[buffer.readableByteCount()];
+        buffer.toByteBuffer(buffer.readPosition(), java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
+        return bytes;
+    }
+
+    /**
+     * The joined body, or a new one with the include-usage option added (the joined one released). Runs before
+     * the delegate commits, so the corrected Content-Length is the one sent.
+     */
+    private DataBuffer withStreamUsage(DataBuffer joined) {
+        byte[] bytes = new byte[joined.readableByteCount()];
+        joined.toByteBuffer(joined.readPosition(), java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
+        byte[] out = call.withStreamUsage(bytes);
+        if (out == bytes) {
+            return joined;
+        }
+        DataBuffer replaced = bufferFactory().wrap(out);
+        DataBufferUtils.release(joined);
+        if (getHeaders().getContentLength() >= 0) {
+            getHeaders().setContentLength(out.length);
+        }
+        return replaced;
+    }
+
     /**
      * A body sent as one buffer (a {@code Mono}), shown whole to the call as it passes: one operator and its
      * subscriber, where {@code doOnNext} would add a lambda and a peek with every hook. The buffer, signals,
@@ -127,23 +148,13 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
     }
 
     /** Shows the buffer, then passes it on; every other signal passes as it came. */
-    private static final class Shower implements CoreSubscriber<DataBuffer>, Subscription, Scannable {
+    private static final class Shower extends ForwardingSubscriber<DataBuffer> {
 
-        private final CoreSubscriber<? super DataBuffer> actual;
         private final HttpCallObserver call;
-        private @Nullable Subscription upstream;
 
         Shower(CoreSubscriber<? super DataBuffer> actual, HttpCallObserver call) {
-            this.actual = actual;
+            super(actual);
             this.call = call;
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            if (Operators.validate(upstream, s)) {
-                upstream = s;
-                actual.onSubscribe(this);
-            }
         }
 
         @Override
@@ -151,70 +162,5 @@ final class ObservedRequest extends ClientHttpRequestDecorator {
             ObservedBody.show(buffer, call, ObservedBody.Part.WHOLE_REQUEST); // never throws
             actual.onNext(buffer);
         }
-
-        @Override
-        public void onError(Throwable t) {
-            actual.onError(t);
-        }
-
-        @Override
-        public void onComplete() {
-            actual.onComplete();
-        }
-
-        @Override
-        public void request(long n) {
-            upstream.request(n);
-        }
-
-        @Override
-        public void cancel() {
-            upstream.cancel();
-        }
-
-        @Override
-        public Context currentContext() {
-            return actual.currentContext();
-        }
-
-        @Override
-        @SuppressWarnings("rawtypes") // Reactor's own signature
-        public @Nullable Object scanUnsafe(Attr key) {
-            if (key == Attr.PARENT) {
-                return upstream;
-            }
-            if (key == Attr.ACTUAL) {
-                return actual;
-            }
-            if (key == Attr.RUN_STYLE) {
-                return Attr.RunStyle.SYNC;
-            }
-            return null;
-        }
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        byte[] bytes = new byte[buffer.readableByteCount()];
-        buffer.toByteBuffer(buffer.readPosition(), java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
-        return bytes;
-    }
-
-    /**
-     * The joined body, or a new one with the include-usage option added (the joined one released). Runs before
-     * the delegate commits, so the corrected Content-Length is the one sent.
-     */
-    private DataBuffer withStreamUsage(DataBuffer joined) {
-        byte[] bytes = new byte[joined.readableByteCount()];
-        joined.toByteBuffer(joined.readPosition(), java.nio.ByteBuffer.wrap(bytes), 0, bytes.length);
-        byte[] out = call.withStreamUsage(bytes);
-        if (out == bytes) {
-            return joined;
-        }
-        DataBuffer replaced = bufferFactory().wrap(out);
-        DataBufferUtils.release(joined);
-        if (getHeaders().getContentLength() >= 0) {
-            getHeaders().setContentLength(out.length);
-        }
-        return replaced;
     }
 }
