@@ -64,18 +64,7 @@ final class JsonAnswer {
      * @return what the body says, or null when the tree path must read it
      */
     static @Nullable ResponseDetails read(WireFormat format, byte[] body, int off, int len) {
-        try {
-            return read(format, new StrictJsonTokens(body, off, len));
-        } catch (StrictJsonTokens.GaveUp e) {
-            // Jackson's parser reads it
-        } catch (RuntimeException e) { // unsure: the tree path decides
-            return null;
-        }
-        try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
-            return read(format, p);
-        } catch (RuntimeException e) { // not JSON, a parser limit, or unsure: the tree path decides
-            return null;
-        }
+        return JsonTokens.read(body, off, len, format, (p, f) -> read(f, p));
     }
 
     /**
@@ -774,18 +763,7 @@ final class JsonAnswer {
      *         as a chunk, or a chunk it is unsure of)
      */
     static @Nullable OpenAiChunk openAiChunk(byte[] body, int off, int len) {
-        try {
-            return openAiChunk(new StrictJsonTokens(body, off, len));
-        } catch (StrictJsonTokens.GaveUp e) {
-            // Jackson's parser reads it
-        } catch (RuntimeException e) { // unsure: the tree decides
-            return null;
-        }
-        try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
-            return openAiChunk(p);
-        } catch (RuntimeException e) { // not JSON, a parser limit, or unsure: the tree decides
-            return null;
-        }
+        return JsonTokens.read(body, off, len, null, (p, none) -> openAiChunk(p));
     }
 
     /**

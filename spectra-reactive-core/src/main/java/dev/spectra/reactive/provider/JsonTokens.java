@@ -18,6 +18,51 @@ import tools.jackson.databind.ObjectReader;
 interface JsonTokens {
 
     /**
+     * A streaming read of one body from its tokens.
+     *
+     * @param <C> what the read needs besides the tokens
+     * @param <T> what it gives
+     */
+    @FunctionalInterface
+    interface Reader<C, T> {
+        /**
+         * @param p the tokens
+         * @param context what the read needs besides them
+         * @return what the body says, or null
+         * @throws RuntimeException when the read is unsure, or the tokens are not JSON
+         */
+        @Nullable T read(JsonTokens p, C context);
+    }
+
+    /**
+     * Reads bytes with the strict reader and, when it gives up, the same bytes again with Jackson's parser.
+     *
+     * @param body the bytes, not changed, not kept
+     * @param off where the JSON starts
+     * @param len its length
+     * @param context what the read needs besides the tokens
+     * @param reader the read, the same for both sources
+     * @param <C> what the read needs besides the tokens
+     * @param <T> what it gives
+     * @return what the read gives; null when it throws (the bytes are not JSON, a parser limit is reached, or the
+     *         read is unsure)
+     */
+    static <C, T> @Nullable T read(byte[] body, int off, int len, C context, Reader<C, T> reader) {
+        try {
+            return reader.read(new StrictJsonTokens(body, off, len), context);
+        } catch (StrictJsonTokens.GaveUp e) {
+            // Jackson's parser reads it
+        } catch (RuntimeException e) {
+            return null;
+        }
+        try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
+            return reader.read(p, context);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
      * @return the next token, or null past the end of the bytes
      */
     @Nullable JsonToken nextToken();

@@ -3,7 +3,6 @@ package dev.spectra.reactive.provider;
 import dev.spectra.reactive.ModelType;
 import dev.spectra.reactive.Usage;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
 
 /**
@@ -25,19 +24,10 @@ final class RequestJson {
      * @param endpoint the endpoint: the path's model and its streaming default stand for what the body does not
      *        say, and its model type decides which members count (an image request's quality and size, a speech
      *        request's input)
-     * @return what the request says, or null when the bytes are not one JSON object
+     * @return what the request says, or null when the bytes are not one JSON object (or cannot be read)
      */
     static @Nullable RequestDetails read(byte[] body, int off, int len, EndpointMatch endpoint) {
-        try {
-            return read(new StrictJsonTokens(body, off, len), endpoint);
-        } catch (StrictJsonTokens.GaveUp e) {
-            // Jackson's parser decides
-        }
-        try (JacksonJsonTokens p = new JacksonJsonTokens(body, off, len)) {
-            return read(p, endpoint);
-        } catch (JacksonException | IllegalArgumentException e) {
-            return null;
-        }
+        return JsonTokens.read(body, off, len, endpoint, RequestJson::read);
     }
 
     /** Reads the members from the tokens; null when they are not one JSON object. */

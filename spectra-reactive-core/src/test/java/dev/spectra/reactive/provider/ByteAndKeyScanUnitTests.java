@@ -32,33 +32,37 @@ class ByteAndKeyScanUnitTests {
         return b;
     }
 
-    @Test
-    void nextQuoteAgreesWithAByteLoopAtEveryPositionAndAlignment() {
-        SplittableRandom r = new SplittableRandom(42);
+    /** A word-at-a-time search: the index of the first searched byte in {@code [from, end)}, or {@code end}. */
+    private interface Search {
+        int next(byte[] b, int from, int end);
+    }
+
+    /**
+     * Checks a search against a byte loop for {@code x} or {@code y} on random bytes drawn around them, at every
+     * start and end.
+     */
+    private static void agreesWithAByteLoop(Search search, long seed, byte x, byte y, int... around) {
+        SplittableRandom r = new SplittableRandom(seed);
         for (int round = 0; round < 2_000; round++) {
-            byte[] b = near(r, '"', 0x21, 0x23);
+            byte[] b = near(r, around);
             for (int from = 0; from <= b.length; from++) {
                 for (int end = from; end <= b.length; end++) {
-                    assertThat(ByteScan.nextQuote(b, from, end)).as("round %d from %d end %d", round, from, end)
-                            .isEqualTo(naive(b, from, end, (byte) '"', (byte) '"'));
+                    assertThat(search.next(b, from, end)).as("round %d from %d end %d", round, from, end)
+                            .isEqualTo(naive(b, from, end, x, y));
                 }
             }
         }
     }
 
     @Test
+    void nextQuoteAgreesWithAByteLoopAtEveryPositionAndAlignment() {
+        agreesWithAByteLoop(ByteScan::nextQuote, 42, (byte) '"', (byte) '"', '"', 0x21, 0x23);
+    }
+
+    @Test
     void nextLineEndAgreesWithAByteLoopAtEveryPositionAndAlignment() {
-        SplittableRandom r = new SplittableRandom(7);
-        for (int round = 0; round < 2_000; round++) {
-            // CR and LF, their neighbours (0x0B, 0x0C, 0x0E, 0x09) and CR after LF and LF after CR in one word
-            byte[] b = near(r, '\n', '\r', 0x0B, 0x0C, 0x0E, 0x09);
-            for (int from = 0; from <= b.length; from++) {
-                for (int end = from; end <= b.length; end++) {
-                    assertThat(ByteScan.nextLineEnd(b, from, end)).as("round %d from %d end %d", round, from, end)
-                            .isEqualTo(naive(b, from, end, (byte) '\n', (byte) '\r'));
-                }
-            }
-        }
+        // CR and LF, their neighbours (0x0B, 0x0C, 0x0E, 0x09) and CR after LF and LF after CR in one word
+        agreesWithAByteLoop(ByteScan::nextLineEnd, 7, (byte) '\n', (byte) '\r', '\n', '\r', 0x0B, 0x0C, 0x0E, 0x09);
     }
 
     @Test
