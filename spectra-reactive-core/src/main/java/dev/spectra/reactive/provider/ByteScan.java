@@ -25,6 +25,8 @@ final class ByteScan {
     private static final long QUOTES = ONES * '"';
     private static final long LFS = ONES * '\n';
     private static final long CRS = ONES * '\r';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long SPACES = ONES * ' ';
 
     /**
      * The classic zero-byte test of a word read little-endian: the high bit of each zero byte set. Bytes above a
@@ -32,6 +34,22 @@ final class ByteScan {
      */
     private static long zeroBytes(long x) {
         return (x - ONES) & ~x & HIGHS;
+    }
+
+    /**
+     * The {@code n} bytes from {@code i} (at most eight) as a little-endian word, zero above them: one read of a
+     * word where the array has eight bytes from {@code i}.
+     */
+    static long word(byte[] b, int i, int n) {
+        if (i + 8 <= b.length) {
+            long w = (long) LONGS.get(b, i);
+            return n == 8 ? w : w & ((1L << (n << 3)) - 1);
+        }
+        long w = 0;
+        for (int k = n - 1; k >= 0; k--) {
+            w = (w << 8) | (b[i + k] & 0xFF);
+        }
+        return w;
     }
 
     /**
@@ -47,6 +65,31 @@ final class ByteScan {
             i += 8;
         }
         while (i < end && b[i] != '"') {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The index of the next byte at or after {@code i} that a JSON string's plain run ends at: a quote, a backslash,
+     * a control byte (below {@code 0x20}) or a byte of a multi-byte UTF-8 sequence (from {@code 0x80}); or
+     * {@code end}. Eight bytes at a time: each of the four tests flags its lowest matching byte exactly (bytes
+     * above it may be flagged too), so the lowest byte any of them flags is the first match.
+     */
+    static int nextStringSpecial(byte[] b, int i, int end) {
+        while (i + 8 <= end) {
+            long x = (long) LONGS.get(b, i);
+            long t = zeroBytes(x ^ QUOTES) | zeroBytes(x ^ BACKSLASHES) | ((x - SPACES) & ~x & HIGHS) | (x & HIGHS);
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < end) {
+            int c = b[i] & 0xFF;
+            if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) {
+                break;
+            }
             i++;
         }
         return i;

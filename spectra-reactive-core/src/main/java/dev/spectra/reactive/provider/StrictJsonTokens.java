@@ -42,10 +42,18 @@ final class StrictJsonTokens implements JsonTokens {
      * Names, and values that recur, held once for all readers by a hash of their bytes: a racy cache of immutable
      * Strings (their final fields make them whole to every thread).
      */
-    private static final int NAME_SLOTS = 1024;
+    private static final int NAME_SLOT_BITS = 10;
+    private static final int NAME_SLOTS = 1 << NAME_SLOT_BITS;
     private static final int NAME_PROBES = 4;
     static final int MAX_SHARED_LENGTH = 48;
-    private static final String[] NAMES = new String[NAME_SLOTS];
+    private static final Shared[] NAMES = new Shared[NAME_SLOTS];
+
+    /**
+     * A shared String with its length and the words a lookup compares first: its first eight bytes (zero above its
+     * length) and, past eight, its last eight. For up to 16 bytes the two words are all of it.
+     */
+    private record Shared(String string, int length, long head, long tail) {
+    }
 
     // what may come next
     private static final int VALUE = 0;
@@ -336,6 +344,7 @@ final class StrictJsonTokens implements JsonTokens {
         boolean onlyAscii = true;
         int j = i;
         while (true) {
+            j = ByteScan.nextStringSpecial(b, j, end); // past the plain ASCII run
             if (j >= end) {
                 throw GaveUp.INSTANCE;
             }
@@ -348,8 +357,6 @@ final class StrictJsonTokens implements JsonTokens {
                 j = escape(j + 1);
             } else if (c < 0x20) {
                 throw GaveUp.INSTANCE;
-            } else if (c < 0x80) {
-                j++;
             } else {
                 onlyAscii = false;
                 j = utf8(j, c);
@@ -427,34 +434,34 @@ final class StrictJsonTokens implements JsonTokens {
 
     /** The shared String of ASCII bytes without escapes. */
     private String shared(int from, int to) {
-        int h = 0;
-        for (int k = from; k < to; k++) {
-            h = 31 * h + b[k];
-        }
         int n = to - from;
-        int base = h ^ (h >>> 16);
+        long head = ByteScan.word(b, from, Math.min(n, 8));
+        long tail = n > 8 ? ByteScan.word(b, to - 8, 8) : 0;
+        long h = (head ^ Long.rotateLeft(tail, 29) ^ n) * 0x9E3779B97F4A7C15L;
+        int base = (int) (h >>> (64 - NAME_SLOT_BITS));
         int free = -1;
         for (int i = 0; i < NAME_PROBES; i++) { // a few neighbouring slots, so that two names rarely evict each other
             int slot = (base + i) & (NAME_SLOTS - 1);
-            String s = NAMES[slot];
-            if (s == null) {
+            Shared e = NAMES[slot];
+            if (e == null) {
                 free = slot;
                 break;
             }
-            if (s.length() == n && sameBytes(s, from)) {
-                return s;
+            if (e.length == n && e.head == head && e.tail == tail && (n <= 16 || sameBytes(e.string, from, 8, n - 8))) {
+                return e.string;
             }
         }
         String s = new String(b, from, n, StandardCharsets.ISO_8859_1);
         if (n <= MAX_SHARED_LENGTH) {
-            NAMES[free >= 0 ? free : (base + (h >>> 30)) & (NAME_SLOTS - 1)] = s;
+            NAMES[free >= 0 ? free : (base + (int) (h & (NAME_PROBES - 1))) & (NAME_SLOTS - 1)] =
+                    new Shared(s, n, head, tail);
         }
         return s;
     }
 
-    /** Whether the ASCII string {@code s} is the bytes from {@code from}, as many as it has chars. */
-    private boolean sameBytes(String s, int from) {
-        for (int k = 0; k < s.length(); k++) {
+    /** Whether chars {@code [k, stop)} of the ASCII string {@code s} are the bytes from {@code from + k}. */
+    private boolean sameBytes(String s, int from, int k, int stop) {
+        for (; k < stop; k++) {
             if (s.charAt(k) != b[from + k]) {
                 return false;
             }

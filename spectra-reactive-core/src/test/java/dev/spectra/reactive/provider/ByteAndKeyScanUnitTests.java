@@ -3,19 +3,20 @@ package dev.spectra.reactive.provider;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The word-at-a-time searches (quote, line end) find exactly what a byte loop finds, and the key pre-check finds
- * keys with their values.
+ * The word-at-a-time searches (quote, line end, the end of a string's plain run) and word reads find exactly what
+ * a byte loop finds, and the key pre-check finds keys with their values.
  */
 class ByteAndKeyScanUnitTests {
 
-    private static int naive(byte[] b, int i, int end, byte x, byte y) {
-        while (i < end && b[i] != x && b[i] != y) {
+    private static int naive(byte[] b, int i, int end, IntPredicate matches) {
+        while (i < end && !matches.test(b[i] & 0xFF)) {
             i++;
         }
         return i;
@@ -38,17 +39,17 @@ class ByteAndKeyScanUnitTests {
     }
 
     /**
-     * Checks a search against a byte loop for {@code x} or {@code y} on random bytes drawn around them, at every
-     * start and end.
+     * Checks a search against a byte loop for the bytes it {@code matches} (given unsigned), on random bytes drawn
+     * around the values {@code around}, at every start and end.
      */
-    private static void agreesWithAByteLoop(Search search, long seed, byte x, byte y, int... around) {
+    private static void agreesWithAByteLoop(Search search, long seed, IntPredicate matches, int... around) {
         SplittableRandom r = new SplittableRandom(seed);
         for (int round = 0; round < 2_000; round++) {
             byte[] b = near(r, around);
             for (int from = 0; from <= b.length; from++) {
                 for (int end = from; end <= b.length; end++) {
                     assertThat(search.next(b, from, end)).as("round %d from %d end %d", round, from, end)
-                            .isEqualTo(naive(b, from, end, x, y));
+                            .isEqualTo(naive(b, from, end, matches));
                 }
             }
         }
@@ -56,13 +57,38 @@ class ByteAndKeyScanUnitTests {
 
     @Test
     void nextQuoteAgreesWithAByteLoopAtEveryPositionAndAlignment() {
-        agreesWithAByteLoop(ByteScan::nextQuote, 42, (byte) '"', (byte) '"', '"', 0x21, 0x23);
+        agreesWithAByteLoop(ByteScan::nextQuote, 42, c -> c == '"', '"', 0x21, 0x23);
     }
 
     @Test
     void nextLineEndAgreesWithAByteLoopAtEveryPositionAndAlignment() {
         // CR and LF, their neighbours (0x0B, 0x0C, 0x0E, 0x09) and CR after LF and LF after CR in one word
-        agreesWithAByteLoop(ByteScan::nextLineEnd, 7, (byte) '\n', (byte) '\r', '\n', '\r', 0x0B, 0x0C, 0x0E, 0x09);
+        agreesWithAByteLoop(ByteScan::nextLineEnd, 7, c -> c == '\n' || c == '\r', '\n', '\r', 0x0B, 0x0C, 0x0E, 0x09);
+    }
+
+    @Test
+    void nextStringSpecialAgreesWithAByteLoopAtEveryPositionAndAlignment() {
+        // a quote, a backslash, the edges of the control bytes and of ASCII, and their neighbours
+        agreesWithAByteLoop(ByteScan::nextStringSpecial, 11, c -> c == '"' || c == '\\' || c < 0x20 || c >= 0x80,
+                'a', '"', '\\', 0x00, 0x1F, 0x20, 0x21, 0x7E, 0x7F, 0x80, 0x5B, 0x5D);
+    }
+
+    @Test
+    void aWordIsTheBytesReadLittleEndianWithZerosAboveThemAlsoAtTheArraysEnd() {
+        SplittableRandom r = new SplittableRandom(3);
+        for (int round = 0; round < 500; round++) {
+            byte[] b = new byte[1 + r.nextInt(24)];
+            r.nextBytes(b);
+            for (int i = 0; i < b.length; i++) {
+                for (int n = 0; n <= Math.min(8, b.length - i); n++) {
+                    long expected = 0;
+                    for (int k = 0; k < n; k++) {
+                        expected |= (b[i + k] & 0xFFL) << (8 * k);
+                    }
+                    assertThat(ByteScan.word(b, i, n)).as("round %d at %d, %d bytes", round, i, n).isEqualTo(expected);
+                }
+            }
+        }
     }
 
     @Test

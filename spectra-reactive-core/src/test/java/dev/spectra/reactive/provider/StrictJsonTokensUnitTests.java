@@ -188,6 +188,58 @@ class StrictJsonTokensUnitTests {
     }
 
     @Test
+    void namesThatDifferInOneByteAreEachReadAsThemselves() {
+        Random random = new Random(5);
+        for (int n = 1; n <= StrictJsonTokens.MAX_SHARED_LENGTH + 2; n++) {
+            char[] base = new char[n];
+            for (int k = 0; k < n; k++) {
+                base[k] = (char) ('a' + random.nextInt(26));
+            }
+            String name = new String(base);
+            for (int k = 0; k < n; k++) {
+                char[] other = base.clone();
+                other[k] = other[k] == 'z' ? 'a' : (char) (other[k] + 1);
+                String otherName = new String(other);
+                // each read after the other, so that a lookup meets the other's entry in the shared names
+                for (int round = 0; round < 2; round++) {
+                    byte[] b = utf8("{\"" + name + "\":1,\"" + otherName + "\":2,\"" + name.substring(0, k) + "\":3}");
+                    assertThat(strict(b)).as("%s against %s", name, otherName).containsExactly("START_OBJECT",
+                            "name " + name, "int INT 1 1", "name " + otherName, "int INT 2 2",
+                            "name " + name.substring(0, k), "int INT 3 3", "END_OBJECT", "end");
+                }
+            }
+        }
+    }
+
+    @Test
+    void stringsWithAnEscapeOrNonAsciiByteAtEveryOffsetReadAsJacksonDoes() {
+        List<String> inserts = List.of("\\n", "\\\"", "\\u00e9", "\u00e9", "\ud83c\udf0d", "\u007f", "\\\\");
+        for (int n = 0; n <= 20; n++) {
+            for (int k = 0; k <= n; k++) {
+                for (String insert : inserts) {
+                    String text = "x".repeat(k) + insert + "y".repeat(n - k);
+                    for (String json : List.of("{\"k\":\"" + text + "\",\"n\":1}", "\"" + text + "\"")) {
+                        byte[] b = utf8(json);
+                        assertThat(strict(b)).as(json).isNotNull().isEqualTo(jackson(b));
+                    }
+                }
+                // bytes strict JSON does not allow in a string, and a string the body ends inside
+                for (String bad : List.of("\u0001", "\u001f", "\t")) {
+                    byte[] b = utf8("{\"k\":\"" + "x".repeat(k) + bad + "y".repeat(n - k) + "\"}");
+                    assertThat(strict(b)).as("a raw control byte").isNull();
+                    assertThat(jackson(b).get(jackson(b).size() - 1)).startsWith("failed");
+                }
+                byte[] cut = utf8("{\"k\":\"" + "x".repeat(n));
+                assertThat(strict(cut)).isNull();
+                byte[] invalid = utf8("{\"k\":\"" + "x".repeat(k) + "?" + "y".repeat(n - k) + "\"}");
+                invalid[7 + k] = (byte) 0xC0; // an overlong form's first byte
+                readsAsJacksonOrGivesUp(invalid);
+                assertThat(strict(invalid)).isNull();
+            }
+        }
+    }
+
+    @Test
     void aShortPlainValueIsOneSharedStringAcrossReadsAndOthersAreTheirOwn() {
         String longValue = "m".repeat(StrictJsonTokens.MAX_SHARED_LENGTH + 1);
         for (String value : List.of("gpt-4o-2024-08-06", "stop", "")) {
