@@ -40,7 +40,7 @@ final class StrictJsonTokens implements JsonTokens {
 
     /**
      * Names, and values that recur, held once for all readers by a hash of their bytes: a racy cache of immutable
-     * Strings (their final fields make them whole to every thread).
+     * entries (their final fields make them, and their Strings, whole to every thread).
      */
     private static final int NAME_SLOT_BITS = 10;
     private static final int NAME_SLOTS = 1 << NAME_SLOT_BITS;
