@@ -331,14 +331,23 @@ final class CallState implements TrackedCall {
 
     @Override
     public void chunkArrived() {
-        if (detached) {
+        chunksArrived(1);
+    }
+
+    @Override
+    public void chunksArrived(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        if (detached || count == 0) {
             return;
         }
         long now = engine.nanoTime();
         synchronized (this) {
-            if (chunks++ == 0) {
+            if (chunks == 0) {
                 firstChunkNanos = now;
             }
+            chunks = (int) Math.min(Integer.MAX_VALUE, (long) chunks + count);
         }
     }
 

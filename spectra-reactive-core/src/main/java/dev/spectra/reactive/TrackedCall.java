@@ -184,6 +184,16 @@ public sealed interface TrackedCall permits CallState {
     void chunkArrived();
 
     /**
+     * Notes that several chunks of the response arrived together (a network read that held several stream events):
+     * as many calls of {@link #chunkArrived()}, with the clock read once. The first chunk of the call sets the time
+     * to first token; each one counts.
+     *
+     * @param count the chunks, 0 or more
+     * @throws IllegalArgumentException when {@code count} is negative
+     */
+    void chunksArrived(int count);
+
+    /**
      * What the response said (model, id, usage, finish reason, tool calls, tier, error); replaces earlier details.
      *
      * @param details the details

@@ -59,6 +59,50 @@ class ManualFlowUnitTests {
     }
 
     @Test
+    void chunksThatArriveTogetherEachCountAndTheFirstSetsTheTimeToFirstToken() {
+        TestTracker tt = new TestTracker();
+        TrackedCall call = tt.tracker.startCall("openai", "gpt-4o", TrackOptions.none()).streaming(true);
+        tt.advanceMillis(40);
+        call.chunksArrived(0);
+        tt.advanceMillis(110);
+        call.chunksArrived(3);
+        tt.advanceMillis(50);
+        call.chunkArrived();
+        call.chunksArrived(2);
+        tt.advanceMillis(100);
+
+        assertThat(call.succeed()).isTrue();
+        TrackedRequest r = tt.only();
+        assertThat(r.chunkCount()).isEqualTo(6);
+        assertThat(r.timeToFirstTokenMs()).isEqualTo(150L);
+        assertThat(r.latencyMs()).isEqualTo(300);
+    }
+
+    @Test
+    void aChunkCountPastTheLargestIntStaysAtTheLargestInt() {
+        TestTracker tt = new TestTracker();
+        TrackedCall call = tt.tracker.startCall("openai", "gpt-4o", TrackOptions.none()).streaming(true);
+        call.chunksArrived(Integer.MAX_VALUE - 1);
+        call.chunksArrived(2);
+        call.chunkArrived();
+
+        assertThat(call.succeed()).isTrue();
+        assertThat(tt.only().chunkCount()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void aNegativeChunkCountIsRefusedAndCountsNothing() {
+        TestTracker tt = new TestTracker();
+        TrackedCall call = tt.tracker.startCall("openai", "gpt-4o", TrackOptions.none()).streaming(true);
+
+        assertThatThrownBy(() -> call.chunksArrived(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("count must not be negative: -1");
+        assertThat(call.succeed()).isTrue();
+        assertThat(tt.only().chunkCount()).isZero();
+        assertThat(tt.only().timeToFirstTokenMs()).isNull();
+    }
+
+    @Test
     void nothingIsRecordedUntilSubscribedAndASecondRecordingIsAnError() {
         TrackedCall call = Spectra.startCall("openai", "gpt-4o");
         var pending = Spectra.recordSuccess(call, null);

@@ -182,6 +182,7 @@ class UntrackedStartUnitTests {
         StepVerifier.create(Spectra.recordSuccess(manual, "x")).verifyComplete();
         TrackedCall call = t.startCall("openai", "gpt-4o", TrackOptions.none(), reactor.util.context.Context.empty());
         call.chunkArrived();
+        call.chunksArrived(3);
         assertThat(call.succeed()).isFalse();
 
         assertThat(seen.get().id()).isEqualTo(NIL);

@@ -453,13 +453,16 @@ public final class HttpCallObserver {
         return b != null ? b.seen() : readAtOnce != null ? responseLength : 0;
     }
 
-    /** Guarded by this: each event completed since the last look is a chunk (the first one sets the TTFT). */
+    /**
+     * Guarded by this: each event completed since the last look is a chunk (the first one of the call sets the TTFT),
+     * told to the call at once.
+     */
     private void countEvents(StreamReader s) {
         long now = s.events();
-        for (long e = events; e < now; e++) {
-            call.chunkArrived();
+        if (now > events) {
+            call.chunksArrived((int) Math.min(Integer.MAX_VALUE, now - events));
+            events = now;
         }
-        events = now;
     }
 
     // ------------------------------------------------------------------------------------------ the end

@@ -2,14 +2,17 @@ package dev.spectra.reactive.internal.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.PricingStatus;
+import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
+import dev.spectra.reactive.sink.InMemorySink;
 import dev.spectra.reactive.testing.SpectraFake;
 import org.junit.jupiter.api.Test;
 import reactor.util.context.Context;
@@ -66,6 +69,46 @@ class HttpCallObserverUnitTests {
         }
         call.responseCompleted();
         return mostHeld;
+    }
+
+    @Test
+    void streamEventsThatArriveInOneReadEachCountAndTheFirstCompleteEventSetsTheTimeToFirstToken() {
+        AtomicLong ticker = new AtomicLong(5_000_000_000L);
+        InMemorySink sink = new InMemorySink();
+        SpectraTracker tracker = SpectraTracker.builder().sink(sink).directDelivery().nanoTime(ticker::get).build();
+        HttpCapture capture = HttpCapture.builder().tracker(tracker).maxHeldBytes(1 << 20).build();
+        String chunk = "{\"id\":\"chatcmpl-7\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-2024-08-06\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},\"finish_reason\":%s}]}";
+        String stream = "data: " + String.format(chunk, "", "null") + "\n\n"
+                + "data: " + String.format(chunk, "Hel", "null") + "\n\n"
+                + "data: " + String.format(chunk, "lo", "\"stop\"") + "\n\n"
+                + "data: {\"id\":\"chatcmpl-7\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-2024-08-06\","
+                + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n"
+                + "data: [DONE]\n\n";
+        byte[] body = stream.getBytes(StandardCharsets.US_ASCII);
+        int firstCut = 20; // inside the first event
+        int secondCut = stream.indexOf("\"usage\""); // inside the usage event, after three complete events
+
+        HttpCallObserver call = capture.start(CHAT, Context.empty());
+        call.requestBody(ByteBuffer.wrap("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}"
+                .getBytes(StandardCharsets.US_ASCII)));
+        assertThat(call.responseStarted(200, "text/event-stream", -1)).isTrue();
+        assertThat(call.claimResponseBody()).isTrue();
+        ticker.addAndGet(90_000_000L);
+        call.responseBody(ByteBuffer.wrap(body, 0, firstCut));
+        ticker.addAndGet(35_000_000L);
+        call.responseBody(ByteBuffer.wrap(body, firstCut, secondCut - firstCut));
+        ticker.addAndGet(40_000_000L);
+        call.responseBody(ByteBuffer.wrap(body, secondCut, body.length - secondCut));
+        call.responseCompleted();
+
+        TrackedRequest r = sink.records().get(0);
+        assertThat(sink.records()).hasSize(1);
+        assertThat(r.chunkCount()).isEqualTo(5);
+        assertThat(r.timeToFirstTokenMs()).isEqualTo(125L);
+        assertThat(r.latencyMs()).isEqualTo(165);
+        assertThat(r.usage()).isEqualTo(Usage.of(9, 2));
+        assertThat(r.finishReason()).isEqualTo("stop");
     }
 
     @Test
