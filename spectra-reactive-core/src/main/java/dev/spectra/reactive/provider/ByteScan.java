@@ -23,8 +23,8 @@ final class ByteScan {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long QUOTES = ONES * '"';
-    private static final long LFS = ONES * '\n';
-    private static final long CRS = ONES * '\r';
+    /** Every byte one above {@code \r}, the larger line end: a byte below it may be one. */
+    private static final long BELOW_LINE_END = ONES * ('\r' + 1);
     private static final long BACKSLASHES = ONES * '\\';
     private static final long SPACES = ONES * ' ';
 
@@ -97,16 +97,22 @@ final class ByteScan {
 
     /**
      * The index of the next line end ({@code \n} or {@code \r}) at or after {@code i}, or {@code end}: eight bytes
-     * at a time, as {@link #nextQuote}. Of the two tests' lowest flagged bytes, the lower one is the first match.
+     * at a time, with one test for the bytes below {@code 0x0E} (its lowest flagged byte is exact, as in
+     * {@link #zeroBytes}); a tab or another control byte it also finds is stepped over.
      */
     static int nextLineEnd(byte[] b, int i, int end) {
         while (i + 8 <= end) {
             long w = (long) LONGS.get(b, i);
-            long t = zeroBytes(w ^ LFS) | zeroBytes(w ^ CRS);
-            if (t != 0) {
-                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            long t = (w - BELOW_LINE_END) & ~w & HIGHS;
+            if (t == 0) {
+                i += 8;
+                continue;
             }
-            i += 8;
+            int at = i + (Long.numberOfTrailingZeros(t) >>> 3);
+            if (b[at] == '\n' || b[at] == '\r') {
+                return at;
+            }
+            i = at + 1;
         }
         while (i < end && b[i] != '\n' && b[i] != '\r') {
             i++;

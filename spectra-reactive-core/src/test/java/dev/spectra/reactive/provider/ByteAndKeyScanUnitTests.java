@@ -62,8 +62,10 @@ class ByteAndKeyScanUnitTests {
 
     @Test
     void nextLineEndAgreesWithAByteLoopAtEveryPositionAndAlignment() {
-        // CR and LF, their neighbours (0x0B, 0x0C, 0x0E, 0x09) and CR after LF and LF after CR in one word
-        agreesWithAByteLoop(ByteScan::nextLineEnd, 7, c -> c == '\n' || c == '\r', '\n', '\r', 0x0B, 0x0C, 0x0E, 0x09);
+        // CR and LF, the other bytes below 0x0E that the word test also flags (a tab, 0x00, 0x0B, 0x0C) before,
+        // between and after them, 0x0E, and CR and LF with the high bit set
+        agreesWithAByteLoop(ByteScan::nextLineEnd, 7, c -> c == '\n' || c == '\r', '\n', '\r', 0x0B, 0x0C, 0x0E, 0x09,
+                0x00, 0x8A, 0x8D);
     }
 
     @Test
