@@ -47,6 +47,11 @@ public final class BenchmarkReport {
             "<!-- notes:(\\w+) -->\\n(.*?)<!-- /notes:\\1 -->", Pattern.DOTALL);
     /** A method row of the write benchmark's table: {@code | sink | 17,000 | ...}. */
     private static final Pattern WRITE_ROW = Pattern.compile("^\\| (sink|sink1|copy) \\| ([0-9,]+) \\|");
+    /** A method's ratios to {@code copy}, round by round: {@code sink / copy, round by round: … (median 0.93×)}. */
+    private static final Pattern WRITE_PAIRED = Pattern.compile(
+            "^(sink|sink1) / copy, round by round: .* \\(median ([0-9.]+)×\\)");
+    /** The number of rounds in the write benchmark's table header. */
+    private static final Pattern WRITE_ROUNDS = Pattern.compile("rows/s \\(median of ([0-9]+) rounds\\)");
     /** The summary line of {@link FilterAllocationCount}. */
     private static final Pattern ALLOC = Pattern.compile(
             "filter: ([+-][0-9]+) B per JSON call, ([+-][0-9]+) B per stream, ([+-][0-9]+) B per stream event");
@@ -285,10 +290,13 @@ public final class BenchmarkReport {
         String rows = rowsWritten.find() ? String.format(Locale.ROOT, "%,d", Long.parseLong(rowsWritten.group(1)))
                 : "200,000";
         md.append("## Writing ").append(rows).append(" records to PostgreSQL\n\n");
+        Matcher roundsRun = WRITE_ROUNDS.matcher(output);
+        String rounds = roundsRun.find() ? roundsRun.group(1) : null;
         md.append("`WriteBenchmark` (a `main` in `spectra-benchmarks`, also run alone by "
                 + "`scripts/bench-r2dbc-write.sh`): " + rows + " realistic records written into the real "
                 + "`spectra_requests` table of an embedded PostgreSQL 17, each method into a fresh schema after a "
-                + "20,000-row warm-up: `sink` = `R2dbcSpectraSink.write` in batches of 512 as the Recorder calls it "
+                + "20,000-row warm-up and a `CHECKPOINT`: `sink` = `R2dbcSpectraSink.write` in batches of 512 as the "
+                + "Recorder calls it "
                 + "with the default options, two batches in flight on two connections (one statement per batch: "
                 + "the batch unnested once, its response ids claimed, the new rows inserted, the daily rollups "
                 + "moved); `sink1` = the same, one batch at a time (`writeConcurrency(1)`, which keeps queue "
@@ -298,8 +306,14 @@ public final class BenchmarkReport {
                 + "batch's response ids into `spectra_response_ids` (the like-for-like baseline for the "
                 + "deduplication, real table only); `copyAll` = one COPY of all rows. Each method "
                 + "pays for its own encoding. Run against the real table, then without its GIN indexes and without "
-                + "any secondary index, to show where the time goes.\n\n");
+                + "any secondary index, to show where the time goes."
+                + (rounds == null ? "" : " Every method but `add` is measured in " + rounds + " rounds, odd rounds "
+                + "in the order given and even rounds reversed, so that a drift of the shared machine over the run "
+                + "favours no method: rows/s are each method's median, and a ratio to `copyIn` is the median of "
+                + "its ratios to the `copyIn` run of the same round.")
+                + "\n\n");
         Map<String, double[]> byIndexes = new LinkedHashMap<>(); // indexes -> {sink, copy, sink1 (NaN: not run)}
+        Map<String, double[]> ratiosByIndexes = new LinkedHashMap<>(); // indexes -> {sink / copy, sink1 / copy}
         String section = "all";
         for (String line : output.split("\n")) {
             if (line.startsWith("== indexes=")) {
@@ -314,7 +328,18 @@ public final class BenchmarkReport {
                     default -> 2;
                 }] = Double.parseDouble(m.group(2).replace(",", ""));
             }
+            Matcher p = WRITE_PAIRED.matcher(line);
+            if (p.find()) {
+                ratiosByIndexes.computeIfAbsent(section, k -> new double[] {Double.NaN, Double.NaN})
+                        [p.group(1).equals("sink") ? 0 : 1] = Double.parseDouble(p.group(2));
+            }
         }
+        // the ratio of a method to copyIn: paired round by round when the run had rounds, else of the two rates
+        byIndexes.forEach((ix, v) -> {
+            double[] paired = ratiosByIndexes.getOrDefault(ix, new double[] {Double.NaN, Double.NaN});
+            ratiosByIndexes.put(ix, new double[] {Double.isNaN(paired[0]) ? v[0] / v[1] : paired[0],
+                    Double.isNaN(paired[1]) ? v[2] / v[1] : paired[1]});
+        });
         if (byIndexes.isEmpty()) {
             md.append("(not run)\n\n");
             notes(md, "write");
@@ -324,14 +349,16 @@ public final class BenchmarkReport {
                 + "| one batch at a time: rows/s | one at a time / `copyIn` |\n|---|---:|---:|---:|---:|---:|\n");
         byIndexes.forEach((ix, v) -> md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f× | %s | %s |%n",
                 ix.equals("all") ? "all (the real table)" : ix.equals("nogin") ? "without the GIN indexes"
-                        : ix.equals("none") ? "none" : ix, v[0], v[1], v[0] / v[1],
+                        : ix.equals("none") ? "none" : ix, v[0], v[1], ratiosByIndexes.get(ix)[0],
                 Double.isNaN(v[2]) ? "" : String.format(Locale.ROOT, "%,.0f", v[2]),
-                Double.isNaN(v[2]) ? "" : String.format(Locale.ROOT, "%.2f×", v[2] / v[1]))));
+                Double.isNaN(v[2]) ? "" : String.format(Locale.ROOT, "%.2f×", ratiosByIndexes.get(ix)[1]))));
         double[] real = byIndexes.get("all");
         if (real != null) {
+            double ratio = ratiosByIndexes.get("all")[0];
             target("sink into the real table, against `copyIn`", "≥ " + SINK_VS_COPY + "×",
-                    String.format(Locale.ROOT, "%.2f× (%,.0f against %,.0f rows/s)", real[0] / real[1], real[0],
-                            real[1]), real[0] / real[1] >= SINK_VS_COPY);
+                    String.format(Locale.ROOT, "%.2f× (%,.0f against %,.0f rows/s%s)", ratio, real[0], real[1],
+                            rounds == null ? "" : "; medians of " + rounds + " rounds, the ratio paired by round"),
+                    ratio >= SINK_VS_COPY);
         }
         md.append("\nOutput of the run:\n\n```\n").append(output.strip()).append("\n```\n\n");
         notes(md, "write");

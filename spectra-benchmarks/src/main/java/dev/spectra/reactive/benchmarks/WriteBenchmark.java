@@ -8,6 +8,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,11 @@ import reactor.core.publisher.Mono;
  * their columns through the public catalog ({@link RequestColumn}), so neither a qualified export of the sink's
  * internals nor a benchmark hook in its public API is needed.
  *
- * <p>Arguments: {@code rows=200000 batch=512 warmup=20000}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
+ * <p>Each measured run starts after a {@code CHECKPOINT}. With {@code rounds=N}, every method is measured N times,
+ * odd rounds in the order given and even rounds in reverse; the table gives each method's median, and each method's
+ * ratio to {@code copy} is also given round by round (the two measured next to each other).
+ *
+ * <p>Arguments: {@code rows=200000 batch=512 warmup=20000 rounds=1}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
  * existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
  * {@code durable=true}).
  */
@@ -70,12 +75,15 @@ public final class WriteBenchmark {
     /** Which of the schema's indexes to keep: all (the real schema), nogin, or none (primary key only). */
     private static String indexes = "all";
 
+    /** Set once the server refuses a {@code CHECKPOINT}: not asked again. */
+    private static boolean checkpointRefused;
+
     private WriteBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000", "batch", "512", "warmup", "20000",
-                "durable", "false", "methods", "sink,add,copy,copyAll"));
+                "durable", "false", "methods", "sink,add,copy,copyAll", "rounds", "1"));
         opts.put("indexes", "all");
         opts.put("server", "");
         for (String a : args) {
@@ -86,6 +94,10 @@ public final class WriteBenchmark {
         int batch = Integer.parseInt(opts.get("batch"));
         int warmup = Integer.parseInt(opts.get("warmup"));
         List<String> methods = List.of(opts.get("methods").split(","));
+        int rounds = Integer.parseInt(opts.get("rounds"));
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1: " + rounds);
+        }
         indexes = opts.get("indexes");
 
         String url = System.getenv("SPECTRA_BENCH_R2DBC_URL");
@@ -113,24 +125,55 @@ public final class WriteBenchmark {
 
             List<TrackedRequest> data = generate(rows, 42);
             List<TrackedRequest> warm = generate(warmup, 7);
-            Map<String, Double> rates = new LinkedHashMap<>();
-            Map<String, Double> cpu = new LinkedHashMap<>();
-            for (String method : methods) {
-                run(cf, url, method, warm, batch);                       // JIT warm-up, other schema
-                long cpuBefore = processCpuNanos();
-                double rate = run(cf, url, method, data, batch);
-                double clientCpuUsPerRow = (processCpuNanos() - cpuBefore) / 1e3 / data.size();
-                rates.put(method, rate);
-                cpu.put(method, clientCpuUsPerRow);
-                System.out.printf(Locale.ROOT, "%-8s %,12.0f rows/s  client CPU %.1f µs/row%n", method, rate,
-                        clientCpuUsPerRow);
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            Map<String, List<Double>> cpu = new LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                // odd rounds in the order given, even rounds reversed: a drift of the machine or the server over
+                // the run favours no method
+                List<String> order = new ArrayList<>(methods);
+                if (round % 2 == 0) {
+                    Collections.reverse(order);
+                }
+                for (String method : order) {
+                    run(cf, url, method, warm, batch);                       // JIT warm-up, other schema
+                    checkpoint(cf);
+                    long cpuBefore = processCpuNanos();
+                    double rate = run(cf, url, method, data, batch);
+                    double clientCpuUsPerRow = (processCpuNanos() - cpuBefore) / 1e3 / data.size();
+                    rates.computeIfAbsent(method, m -> new ArrayList<>()).add(rate);
+                    cpu.computeIfAbsent(method, m -> new ArrayList<>()).add(clientCpuUsPerRow);
+                    System.out.printf(Locale.ROOT, "%-8s %,12.0f rows/s  client CPU %.1f µs/row%s%n", method, rate,
+                            clientCpuUsPerRow, rounds == 1 ? "" : "  (round " + round + " of " + rounds + ")");
+                }
             }
             System.out.println();
-            System.out.println("| method | rows/s | vs copyIn (same batches) | client CPU µs/row |");
+            // each method's ratio to copy: with rounds, the median of its ratios to the copy run of the same round
+            List<Double> copyRates = rates.get("copy");
+            Map<String, Double> vsCopy = new LinkedHashMap<>();
+            if (copyRates != null) {
+                rates.forEach((m, r) -> {
+                    List<Double> ratios = new ArrayList<>();
+                    for (int i = 0; i < r.size(); i++) {
+                        ratios.add(r.get(i) / copyRates.get(i));
+                    }
+                    vsCopy.put(m, median(ratios));
+                    if (rounds > 1 && !m.equals("copy")) {
+                        System.out.printf(Locale.ROOT, "%s / copy, round by round: %s (median %.2f×)%n", m,
+                                String.join(", ", ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f×", x))
+                                        .toList()), median(ratios));
+                    }
+                });
+                if (rounds > 1) {
+                    System.out.println();
+                }
+            }
+            System.out.println("| method | rows/s" + (rounds == 1 ? "" : " (median of " + rounds + " rounds)")
+                    + " | vs copyIn (same batches" + (rounds == 1 ? "" : ", median of the rounds") + ")"
+                    + " | client CPU µs/row |");
             System.out.println("|---|---:|---:|---:|");
-            Double copy = rates.get("copy");
-            rates.forEach((m, r) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %.1f |%n", m, r,
-                    copy == null ? "-" : String.format(Locale.ROOT, "%.2f×", r / copy), cpu.get(m)));
+            rates.forEach((m, r) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %.1f |%n", m, median(r),
+                    vsCopy.containsKey(m) ? String.format(Locale.ROOT, "%.2f×", vsCopy.get(m)) : "-",
+                    median(cpu.get(m))));
         } finally {
             if (server != null) {
                 server.close();
@@ -365,6 +408,31 @@ public final class WriteBenchmark {
      * CPU time of this JVM (the client: encoding, driver, Netty), not of the server. From java.base (the module
      * under test reads no management module), at the operating system's resolution (10 ms on Linux).
      */
+    /** The middle value; the mean of the two middle ones for an even count. */
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * Writes the server's dirty pages out before a measured run, so that no run pays for the checkpoint of the
+     * runs before it. Needs the right to checkpoint (a superuser, or {@code pg_checkpoint} from PostgreSQL 15);
+     * without it the run goes on, and says so once.
+     */
+    private static void checkpoint(ConnectionFactory cf) {
+        if (checkpointRefused) {
+            return;
+        }
+        try {
+            Mono.usingWhen(cf.create(), c -> Flux.from(c.createStatement("CHECKPOINT").execute())
+                    .flatMap(Result::getRowsUpdated).then(), Connection::close).block(TIMEOUT);
+        } catch (RuntimeException e) {
+            checkpointRefused = true;
+            System.out.println("(no CHECKPOINT before each run: " + e.getMessage() + ")");
+        }
+    }
+
     private static long processCpuNanos() {
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
