@@ -197,13 +197,13 @@ public final class BenchmarkReport {
     }
 
     private void filter(StringBuilder md, List<Result> all, String alloc) throws IOException {
-        int events = FilterOverheadBenchmark.EVENTS + 3;
+        int events = FilterOverheadBenchmark.STREAM_EVENTS;
         md.append("## What the WebClient filter adds to a call, on against off\n\n");
         md.append("`FilterOverheadBenchmark`: the same `WebClient` with and without `SpectraExchangeFilter`, against a "
                 + "local Reactor Netty server that answers at once (no simulated latency, so the filter's share is "
                 + "as large as it can be): a chat completion (JSON, 634 bytes) and an SSE stream of " + events
-                + " events (a role chunk, " + FilterOverheadBenchmark.EVENTS + " content chunks, the usage chunk, "
-                + "`[DONE]`), read by the caller as Strings. The filter's tracker has the real Recorder in front of a "
+                + " events (a role chunk, " + FilterOverheadBenchmark.EVENTS + " content chunks, the finish chunk, the "
+                + "usage chunk, `[DONE]`), read by the caller as Strings. The filter's tracker has the real Recorder in front of a "
                 + "discarding sink.\n\n");
         if (all.isEmpty()) {
             md.append("(not run)\n\n");

@@ -83,7 +83,7 @@ public final class FilterAllocationCount {
             }
             double json = median(perCall[1]) - median(perCall[0]);
             double stream = median(perCall[3]) - median(perCall[2]);
-            int events = FilterOverheadBenchmark.EVENTS + 3;
+            int events = FilterOverheadBenchmark.STREAM_EVENTS;
             System.out.printf(Locale.ROOT, "medians: jsonPlain %.0f B, jsonFiltered %.0f B, streamPlain %.0f B, "
                             + "streamFiltered %.0f B (idle JVM: %.0f B/s)%n", median(perCall[0]), median(perCall[1]),
                     median(perCall[2]), median(perCall[3]), idlePerNano * 1e9);

@@ -29,7 +29,8 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * What {@link SpectraExchangeFilter} adds to a WebClient call, against a local Reactor Netty server that
- * answers at once: a chat completion (JSON) and a stream of {@value #EVENTS} SSE events plus the usage chunk.
+ * answers at once: a chat completion (JSON) and a stream of {@value #STREAM_EVENTS} SSE events ({@value #EVENTS}
+ * content chunks among them).
  * The same client with and without the filter, in one run; the caller reads the body as Strings, as users do.
  *
  * <p>Per call = {@code jsonFiltered - jsonPlain}; per event = ({@code streamFiltered - streamPlain} - per call) /
@@ -44,8 +45,11 @@ import reactor.netty.http.server.HttpServer;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"})
 public class FilterOverheadBenchmark {
 
-    /** SSE content events per stream (plus one usage chunk and [DONE]). */
+    /** SSE content events per stream. */
     public static final int EVENTS = 100;
+
+    /** SSE events per stream: the role chunk, the content chunks, the finish chunk, the usage chunk and [DONE]. */
+    public static final int STREAM_EVENTS = EVENTS + 4;
 
     private DisposableServer server;
     private SpectraTracker tracker;
@@ -120,7 +124,10 @@ public class FilterOverheadBenchmark {
                 .block(Duration.ofSeconds(10));
     }
 
-    /** A realistic OpenAI chat stream: a role chunk, {@value #EVENTS} content chunks, the usage chunk, [DONE]. */
+    /**
+     * A realistic OpenAI chat stream of {@value #STREAM_EVENTS} events: a role chunk, {@value #EVENTS} content chunks,
+     * the finish chunk, the usage chunk, [DONE].
+     */
     private static byte[] stream() {
         StringBuilder b = new StringBuilder();
         String head = "data: {\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion.chunk\","
