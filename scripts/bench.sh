@@ -43,8 +43,9 @@ java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks
 write_benchmark() {
   java -Xmx2g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks.WriteBenchmark "$@"
 }
-# Three rounds of each method, the order reversed every other round, so that the shared machine's drift over the run
-# favours no method (a single sink-then-copy pass swung from 0.8x to 1.1x between runs); add, at 4,000 rows/s, once.
+# Three rounds of each method, each run after a 60,000-row warm-up (after 20,000 the first round still paid for the
+# JIT), the order reversed every other round so that the shared machine's drift favours no method (single passes of
+# sink then copy gave 0.8x to 1.1x); add, at 4,000 rows/s, once.
 {
   echo "== indexes=all"; write_benchmark methods=sink,copy,sink1,copyIds,copyAll rounds=3; write_benchmark methods=add
   echo "== indexes=nogin"; write_benchmark methods=sink,copy indexes=nogin rounds=3

@@ -287,15 +287,16 @@ public final class BenchmarkReport {
 
     private void write(StringBuilder md, String output) {
         Matcher rowsWritten = Pattern.compile("rows: ([0-9]+), batch: ([0-9]+), warmup: ([0-9]+)").matcher(output);
-        String rows = rowsWritten.find() ? String.format(Locale.ROOT, "%,d", Long.parseLong(rowsWritten.group(1)))
-                : "200,000";
+        boolean found = rowsWritten.find();
+        String rows = found ? String.format(Locale.ROOT, "%,d", Long.parseLong(rowsWritten.group(1))) : "200,000";
+        String warmup = found ? String.format(Locale.ROOT, "%,d", Long.parseLong(rowsWritten.group(3))) : "60,000";
         md.append("## Writing ").append(rows).append(" records to PostgreSQL\n\n");
         Matcher roundsRun = WRITE_ROUNDS.matcher(output);
         String rounds = roundsRun.find() ? roundsRun.group(1) : null;
         md.append("`WriteBenchmark` (a `main` in `spectra-benchmarks`, also run alone by "
                 + "`scripts/bench-r2dbc-write.sh`): " + rows + " realistic records written into the real "
                 + "`spectra_requests` table of an embedded PostgreSQL 17, each method into a fresh schema after a "
-                + "20,000-row warm-up and a `CHECKPOINT`: `sink` = `R2dbcSpectraSink.write` in batches of 512 as the "
+                + warmup + "-row warm-up and a `CHECKPOINT`: `sink` = `R2dbcSpectraSink.write` in batches of 512 as the "
                 + "Recorder calls it "
                 + "with the default options, two batches in flight on two connections (one statement per batch: "
                 + "the batch unnested once, its response ids claimed, the new rows inserted, the daily rollups "

@@ -64,7 +64,7 @@ import reactor.core.publisher.Mono;
  * odd rounds in the order given and even rounds in reverse; the table gives each method's median, and each method's
  * ratio to {@code copy} is also given round by round (the two measured next to each other).
  *
- * <p>Arguments: {@code rows=200000 batch=512 warmup=20000 rounds=1}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
+ * <p>Arguments: {@code rows=200000 batch=512 warmup=60000 rounds=1}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
  * existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
  * {@code durable=true}).
  */
@@ -82,7 +82,7 @@ public final class WriteBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000", "batch", "512", "warmup", "20000",
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("rows", "200000", "batch", "512", "warmup", "60000",
                 "durable", "false", "methods", "sink,add,copy,copyAll", "rounds", "1"));
         opts.put("indexes", "all");
         opts.put("server", "");
