@@ -203,8 +203,8 @@ public final class BenchmarkReport {
                 + "local Reactor Netty server that answers at once (no simulated latency, so the filter's share is "
                 + "as large as it can be): a chat completion (JSON, 634 bytes) and an SSE stream of " + events
                 + " events (a role chunk, " + FilterOverheadBenchmark.EVENTS + " content chunks, the finish chunk, the "
-                + "usage chunk, `[DONE]`), read by the caller as Strings. The filter's tracker has the real Recorder in front of a "
-                + "discarding sink.\n\n");
+                + "usage chunk, `[DONE]`), read by the caller as Strings. The filter's tracker has the real Recorder "
+                + "in front of a discarding sink.\n\n");
         if (all.isEmpty()) {
             md.append("(not run)\n\n");
         } else {
@@ -296,11 +296,10 @@ public final class BenchmarkReport {
         md.append("`WriteBenchmark` (a `main` in `spectra-benchmarks`, also run alone by "
                 + "`scripts/bench-r2dbc-write.sh`): " + rows + " realistic records written into the real "
                 + "`spectra_requests` table of an embedded PostgreSQL 17, each method into a fresh schema after a "
-                + warmup + "-row warm-up and a `CHECKPOINT`: `sink` = `R2dbcSpectraSink.write` in batches of 512 as the "
-                + "Recorder calls it "
-                + "with the default options, two batches in flight on two connections (one statement per batch: "
-                + "the batch unnested once, its response ids claimed, the new rows inserted, the daily rollups "
-                + "moved); `sink1` = the same, one batch at a time (`writeConcurrency(1)`, which keeps queue "
+                + warmup + "-row warm-up and a `CHECKPOINT`: `sink` = `R2dbcSpectraSink.write` in batches of 512 "
+                + "as the Recorder calls it with the default options, two batches in flight on two connections "
+                + "(one statement per batch: the batch unnested once, its response ids claimed, the new rows "
+                + "inserted, the daily rollups moved); `sink1` = the same, one batch at a time (`writeConcurrency(1)`, which keeps queue "
                 + "order); `add` = the same columns with one `Statement.add()` "
                 + "binding per row; `copy` = `COPY … FROM STDIN` through `copyIn`, per batch of 512, into the same "
                 + "table (rows only: no deduplication, no rollup); `copyIds` = that COPY and a second COPY of the "

@@ -404,10 +404,6 @@ public final class WriteBenchmark {
         return out;
     }
 
-    /**
-     * CPU time of this JVM (the client: encoding, driver, Netty), not of the server. From java.base (the module
-     * under test reads no management module), at the operating system's resolution (10 ms on Linux).
-     */
     /** The middle value; the mean of the two middle ones for an even count. */
     private static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
@@ -433,6 +429,10 @@ public final class WriteBenchmark {
         }
     }
 
+    /**
+     * CPU time of this JVM (the client: encoding, driver, Netty), not of the server. From java.base (the module
+     * under test reads no management module), at the operating system's resolution (10 ms on Linux).
+     */
     private static long processCpuNanos() {
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
