@@ -102,8 +102,8 @@ class HttpCallObserverUnitTests {
         call.responseBody(ByteBuffer.wrap(body, secondCut, body.length - secondCut));
         call.responseCompleted();
 
-        TrackedRequest r = sink.records().get(0);
         assertThat(sink.records()).hasSize(1);
+        TrackedRequest r = sink.records().get(0);
         assertThat(r.chunkCount()).isEqualTo(5);
         assertThat(r.timeToFirstTokenMs()).isEqualTo(125L);
         assertThat(r.latencyMs()).isEqualTo(165);
