@@ -38,41 +38,57 @@ final class KeyScan {
         int found = 0;
         int all = (1 << keys.length) - 1;
         for (int i = ByteScan.nextQuote(b, off, end); i < end; i = ByteScan.nextQuote(b, i + 1, end)) {
-            int at = i + 1;
-            if (at >= end) {
-                break;
-            }
-            int candidates = byFirstByte[b[at] & 0xFF] & ~found;
-            while (candidates != 0) {
-                int k = Integer.numberOfTrailingZeros(candidates);
-                candidates &= candidates - 1;
-                byte[] key = keys[k];
-                if (at + key.length > end) {
-                    continue;
-                }
-                int j = 1;
-                while (j < key.length && b[at + j] == key[j]) {
-                    j++;
-                }
-                if (j < key.length) {
-                    continue;
-                }
-                if (values[k] == 0) {
-                    found |= 1 << k;
-                } else {
-                    int v = ByteScan.skipWs(b, at + key.length, end);
-                    if (v < end && b[v] == ':') {
-                        v = ByteScan.skipWs(b, v + 1, end);
-                        if (v < end && b[v] == values[k]) {
-                            found |= 1 << k;
-                        }
-                    }
-                }
-                if ((stopMask != 0 && (found & stopMask) == stopMask) || found == all) {
-                    return found;
-                }
+            found |= foundAt(b, i, end, found);
+            if ((stopMask != 0 && (found & stopMask) == stopMask) || found == all) {
+                return found;
             }
         }
         return found;
+    }
+
+    /**
+     * The keys found at one quote, as {@link #scan} looks at each: bit k set when the bytes after the quote at
+     * {@code q} are key k with its value. Keys already in {@code found} are not looked for again.
+     *
+     * @param b the payload
+     * @param q the index of a quote in {@code b}
+     * @param end the payload's end: nothing at or past it is read
+     * @param found keys already found
+     * @return the keys found here and not in {@code found}
+     */
+    int foundAt(byte[] b, int q, int end, int found) {
+        int at = q + 1;
+        if (at >= end) {
+            return 0;
+        }
+        int candidates = byFirstByte[b[at] & 0xFF] & ~found;
+        int here = 0;
+        while (candidates != 0) {
+            int k = Integer.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            byte[] key = keys[k];
+            if (at + key.length > end) {
+                continue;
+            }
+            int j = 1;
+            while (j < key.length && b[at + j] == key[j]) {
+                j++;
+            }
+            if (j < key.length) {
+                continue;
+            }
+            if (values[k] == 0) {
+                here |= 1 << k;
+            } else {
+                int v = ByteScan.skipWs(b, at + key.length, end);
+                if (v < end && b[v] == ':') {
+                    v = ByteScan.skipWs(b, v + 1, end);
+                    if (v < end && b[v] == values[k]) {
+                        here |= 1 << k;
+                    }
+                }
+            }
+        }
+        return here;
     }
 }

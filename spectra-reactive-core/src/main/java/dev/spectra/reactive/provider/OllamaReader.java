@@ -72,11 +72,12 @@ final class OllamaReader extends FormatReader {
             super(INSTANCE);
         }
         private int headerTries;
+        private final SameShapeScan keys = new SameShapeScan(KEYS);
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
             return (out.responseModel == null && headerTries++ < 4)
-                    || KEYS.scan(d, off, len, 0) != 0;
+                    || keys.scan(d, off, len) != 0;
         }
 
         @Override

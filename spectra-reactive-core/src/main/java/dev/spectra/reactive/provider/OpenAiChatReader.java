@@ -135,10 +135,11 @@ final class OpenAiChatReader extends FormatReader {
         private @Nullable Usage usage;
         /** Tool calls already counted, as choice index &lt;&lt; 32 | tool-call index. */
         private final Set<Long> seenCalls = new HashSet<>();
+        private final SameShapeScan keys = new SameShapeScan(KEYS);
 
         @Override
         boolean mayMatter(byte[] name, int nameLen, byte[] d, int off, int len) {
-            return needsHeader() || KEYS.scan(d, off, len, 0) != 0;
+            return needsHeader() || keys.scan(d, off, len) != 0;
         }
 
         @Override
