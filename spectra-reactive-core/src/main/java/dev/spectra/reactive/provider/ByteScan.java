@@ -33,7 +33,15 @@ final class ByteScan {
      * zero byte may be flagged too, but the lowest flagged byte is always a real zero.
      */
     private static long zeroBytes(long x) {
-        return (x - ONES) & ~x & HIGHS;
+        return bytesBelow(x, ONES);
+    }
+
+    /**
+     * The same test for the bytes below {@code k}, given as {@code k} in every byte ({@code k} at most 0x80): the
+     * high bit of each byte of {@code x} below {@code k} set. The lowest flagged byte is always a real one.
+     */
+    private static long bytesBelow(long x, long k) {
+        return (x - k) & ~x & HIGHS;
     }
 
     /**
@@ -79,7 +87,7 @@ final class ByteScan {
     static int nextStringSpecial(byte[] b, int i, int end) {
         while (i + 8 <= end) {
             long x = (long) LONGS.get(b, i);
-            long t = zeroBytes(x ^ QUOTES) | zeroBytes(x ^ BACKSLASHES) | ((x - SPACES) & ~x & HIGHS) | (x & HIGHS);
+            long t = zeroBytes(x ^ QUOTES) | zeroBytes(x ^ BACKSLASHES) | bytesBelow(x, SPACES) | (x & HIGHS);
             if (t != 0) {
                 return i + (Long.numberOfTrailingZeros(t) >>> 3);
             }
@@ -97,13 +105,13 @@ final class ByteScan {
 
     /**
      * The index of the next line end ({@code \n} or {@code \r}) at or after {@code i}, or {@code end}: eight bytes
-     * at a time, with one test for the bytes below {@code 0x0E} (its lowest flagged byte is exact, as in
-     * {@link #zeroBytes}); a tab or another control byte it also finds is stepped over.
+     * at a time, with one test for the bytes below {@code 0x0E} ({@link #bytesBelow}); a tab or another control
+     * byte it also finds is stepped over.
      */
     static int nextLineEnd(byte[] b, int i, int end) {
         while (i + 8 <= end) {
             long w = (long) LONGS.get(b, i);
-            long t = (w - BELOW_LINE_END) & ~w & HIGHS;
+            long t = bytesBelow(w, BELOW_LINE_END);
             if (t == 0) {
                 i += 8;
                 continue;
