@@ -137,7 +137,7 @@ public final class BenchmarkReport {
         md.append("- **Machine**: ").append(read("machine.txt").strip()).append("\n");
         if (!jmh.isEmpty()) {
             md.append("- **JVM**: ").append(jvm(results.resolve("jmh.json"))).append("; JMH 1.37, one fork per "
-                    + "benchmark, `-prof gc` for bytes per operation. Errors are JMH's 99.9% intervals.\n");
+                    + "benchmark unless a section says otherwise, `-prof gc` for bytes per operation. Errors are JMH's 99.9% intervals.\n");
         }
         md.append("- Client and server share the machine; the headline figures are differences and ratios between "
                 + "variants measured side by side in this run.\n\n");
@@ -216,7 +216,7 @@ public final class BenchmarkReport {
             md.append("All four variants in one JMH run, " + (pinning.isEmpty() ? "the JVM not pinned to a CPU"
                     : "the JVM pinned to one CPU (`" + pinning + "`)") + ", "
                     + settings(results.resolve("filter-jmh.json")) + "; times are the medians of the measurement "
-                    + "iterations, with the fastest and slowest iteration beside them.\n\n");
+                    + "iterations of every fork together, with the fastest and slowest iteration beside them.\n\n");
             md.append("| call | without: median µs | with: median µs | without: iterations µs "
                     + "| with: iterations µs | B/op without | B/op with |\n|---|---:|---:|---:|---:|---:|---:|\n");
             md.append(String.format(Locale.ROOT, "| JSON chat completion | %.1f | %.1f | %.1f to %.1f | %.1f to %.1f "
