@@ -50,7 +50,8 @@ import reactor.util.context.ContextView;
  * bodies are scanned for {@code model}, {@code stream}, {@code service_tier} and {@code stream_options} in constant
  * memory); the copy of a JSON response, or its pruned copy, at most {@link Builder#maxResponseBytes}; for a
  * stream, the reader's state, which holds one event at a time (events are bounded by the registry's
- * {@code maxEventBytes}); the captured payloads when on. The copies grow only as bytes arrive, and together they
+ * {@code maxEventBytes}) and a copy of one earlier event of at most 4 KiB to compare the next ones with; the
+ * captured payloads when on. The copies grow only as bytes arrive, and together they
  * never pass {@link Builder#maxHeldBytes} (by default a process-wide bound, 1/16 of the heap): past it, a call is
  * recorded with its usage unknown, counted and logged, and the caller's bytes pass untouched.
  *

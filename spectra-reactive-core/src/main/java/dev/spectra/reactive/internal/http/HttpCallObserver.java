@@ -36,9 +36,10 @@ import reactor.util.context.ContextView;
  * bytes (past them a constant-size scanner), none for a request body shown whole in an array
  * ({@link #wholeRequestBody(ByteBuffer)}); for a whole response, none when it arrives in one piece of its announced
  * length, else a copy of its first 64 KiB, else a pruned copy within the response bound ({@link WholeBody}); for a
- * stream, the stream reader's state (one event at a time, bounded by the registry's event bound); with payload
- * capture, the first bytes of each body. The copies grow as bytes arrive, with memory granted by the integration's
- * {@link ByteBudget}, and give it back when the call is recorded. A response that could not be read within these
+ * stream, the stream reader's state (one event at a time, bounded by the registry's event bound, and a copy of
+ * one earlier event of at most 4 KiB); with payload capture, the first bytes of each body. The copies grow as
+ * bytes arrive, with memory granted by the integration's {@link ByteBudget}, and give it back when the call is
+ * recorded. A response that could not be read within these
  * bounds is recorded with its usage unknown, counted in the tracker's {@code readFailures} and logged.
  */
 public final class HttpCallObserver {
