@@ -31,6 +31,8 @@ final class SseDecoder {
     static final int SHRINK_AFTER = 32;
     static final int PROBE = 256;
     private static final int MAX_NAME = 128;
+    /** The length of {@code data:}, the field name and colon most lines start with. */
+    private static final int DATA_FIELD = 5;
 
     private static final int LINE_START = 0;
     private static final int FIELD = 1;
@@ -112,6 +114,12 @@ final class SseDecoder {
                 case LINE_START:
                     if (c == ':') {
                         state = IGNORE;
+                    } else if (c == 'd' && i + DATA_FIELD <= end && b[i + 1] == 'a' && b[i + 2] == 't'
+                            && b[i + 3] == 'a' && b[i + 4] == ':') { // the usual line, its field name read at once
+                        beginData();
+                        state = VALUE_START;
+                        i += DATA_FIELD;
+                        break;
                     } else {
                         fieldLen = 0;
                         fieldTooLong = false;
@@ -224,16 +232,21 @@ final class SseDecoder {
             return;
         }
         if (fieldLen == 4 && field[0] == 'd' && field[1] == 'a' && field[2] == 't' && field[3] == 'a') {
-            target = T_DATA;
-            if (hasData) {
-                appendByte((byte) '\n');
-            }
-            hasData = true;
+            beginData();
         } else if (fieldLen == 5 && field[0] == 'e' && field[1] == 'v' && field[2] == 'e' && field[3] == 'n'
                 && field[4] == 't') {
             target = T_EVENT;
             nameLen = 0;
         }
+    }
+
+    /** A {@code data:} field starts: its value is appended to the event's data, after a LF when it has some. */
+    private void beginData() {
+        target = T_DATA;
+        if (hasData) {
+            appendByte((byte) '\n');
+        }
+        hasData = true;
     }
 
     private void appendName(byte[] b, int off, int len) {
