@@ -6,15 +6,16 @@ import java.util.Arrays;
  * A {@link KeyScan} over the events of one stream that skips what an event shares with an earlier one. Most events
  * of a stream have one shape: the same bytes as the last event in which no key was found, except inside some
  * strings (the text of a delta, a timestamp, a padding). Such an event is compared with that one a vector at a time
- * ({@link Arrays#mismatch}), and only the quotes around and inside the strings that differ are looked at; any
- * other difference, and any event that differs too much, is scanned whole.
+ * ({@link Arrays#mismatch}), and only the quotes around and inside the strings that differ are looked at; an
+ * event that differs anywhere else is scanned whole.
  *
  * <p>The answer is always the one {@link KeyScan#scan} gives with no early stop, bit for bit, so a caller cannot
- * tell the two apart. Why it holds: {@link KeyScan#foundAt} reads forward from a quote to at most the next quote and
- * the colon, blanks and value byte after it. So a quote before the last quote ahead of a differing string reads
- * only bytes the two events share, and finds what it found in the earlier event: nothing. Quotes after a differing
- * string, up to the next one, likewise. Only the last quote before a differing string, its quotes, escaped ones
- * included, and its closing quote can find something new, and those are looked at.
+ * tell the two apart. Why it holds: {@link KeyScan#foundAt} reads forward from a quote, at most to the quote after
+ * the next one (the key up to its closing quote, then a colon, blanks and the value's first byte). So a quote before
+ * the last quote ahead of a differing string reads only bytes the two events share, and finds what it found in the
+ * earlier event: nothing. Quotes after a differing string, up to the next one, likewise. Only the last quote before
+ * a differing string, its quotes, escaped ones included, and its closing quote can find something new, and those
+ * are looked at.
  *
  * <p>Memory: the shape is a copy of one event of at most {@value #MAX_SHAPE_BYTES} bytes and the places of its
  * strings; a longer event is scanned whole and never kept. After {@value #MAX_MISSES} events in a row that do not
@@ -130,7 +131,7 @@ final class SameShapeScan {
                 break; // an unclosed string: its bytes are compared as they are
             }
             if (2 * n + 2 > strings.length) {
-                strings = Arrays.copyOf(strings, Math.max(16, 2 * strings.length));
+                strings = Arrays.copyOf(strings, Math.max(64, 2 * strings.length)); // 32 strings: a chunk's at once
             }
             strings[2 * n] = q;
             strings[2 * n + 1] = close;

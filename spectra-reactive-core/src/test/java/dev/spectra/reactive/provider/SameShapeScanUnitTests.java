@@ -93,35 +93,19 @@ class SameShapeScanUnitTests {
 
     @Test
     void findsAKeyThatTakesThePlaceOfAnotherString() {
-        SameShapeScan scan = new SameShapeScan(CHAT);
-        byte[] shape = ascii("{\"x\":1,\"a\":[]}");
-        byte[] call = ascii("{\"x\":1,\"tool_calls\":[]}");
-        assertThat(scan.scan(shape, 0, shape.length)).isZero();
-        assertThat(scan.scan(call, 0, call.length)).isEqualTo(0b100);
-        assertThat(scan.sameShapeEvents()).isEqualTo(1);
+        assertThat(throughTheShape(CHAT, "{\"x\":1,\"a\":[]}", "{\"x\":1,\"tool_calls\":[]}")).isEqualTo(0b100);
     }
 
     @Test
     void findsAKeyThatTheQuoteBeforeADifferingStringReadsIntoIt() {
         // the key ," needs a colon and a brace after it: here they stand inside the second string
-        SameShapeScan scan = new SameShapeScan(AROUND);
-        byte[] shape = ascii("[\"a\",\":x\"]");
-        byte[] event = ascii("[\"a\",\":}\"]");
-        assertThat(AROUND.scan(shape, 0, shape.length, 0)).isZero();
-        assertThat(scan.scan(shape, 0, shape.length)).isZero();
-        assertThat(scan.scan(event, 0, event.length)).isEqualTo(0b1).isEqualTo(AROUND.scan(event, 0, event.length, 0));
-        assertThat(scan.sameShapeEvents()).isEqualTo(1);
+        assertThat(throughTheShape(AROUND, "[\"a\",\":x\"]", "[\"a\",\":}\"]")).isEqualTo(0b1);
     }
 
     @Test
     void findsAKeyAtAnEscapedQuoteInsideADifferingString() {
         // a whole scan looks at every quote, escaped ones too: here one is followed by usage", a colon and a brace
-        SameShapeScan scan = new SameShapeScan(CHAT);
-        byte[] shape = ascii("{\"a\":{}}");
-        byte[] event = ascii("{\"\\\"usage\":{}}");
-        assertThat(scan.scan(shape, 0, shape.length)).isZero();
-        assertThat(scan.scan(event, 0, event.length)).isEqualTo(0b1).isEqualTo(CHAT.scan(event, 0, event.length, 0));
-        assertThat(scan.sameShapeEvents()).isEqualTo(1);
+        assertThat(throughTheShape(CHAT, "{\"a\":{}}", "{\"\\\"usage\":{}}")).isEqualTo(0b1);
     }
 
     @Test
@@ -219,6 +203,22 @@ class SameShapeScanUnitTests {
         byte[] plain = ascii("data: " + chunk("there", "abcdef") + "\n\n");
         assertThat(scan.scan(plain, 6, plain.length - 8)).isZero();
         assertThat(scan.sameShapeEvents()).isEqualTo(1);
+    }
+
+    /**
+     * The keys found in {@code event} read after the key-less {@code shape}; fails unless it went through the shape
+     * and found what a whole scan finds.
+     */
+    private static int throughTheShape(KeyScan keys, String shape, String event) {
+        byte[] s = ascii(shape);
+        byte[] e = ascii(event);
+        SameShapeScan scan = new SameShapeScan(keys);
+        assertThat(keys.scan(s, 0, s.length, 0)).isZero();
+        assertThat(scan.scan(s, 0, s.length)).isZero();
+        int found = scan.scan(e, 0, e.length);
+        assertThat(found).isEqualTo(keys.scan(e, 0, e.length, 0));
+        assertThat(scan.sameShapeEvents()).isEqualTo(1);
+        return found;
     }
 
     /** 1 when the mutant, read after the shape, went through the shape; fails when it finds other keys. */
