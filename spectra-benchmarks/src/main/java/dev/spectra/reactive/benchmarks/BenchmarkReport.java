@@ -26,8 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code machine.txt}: one line describing the machine and its load;</li>
  *   <li>{@code jmh.json}: JMH's JSON for the operators ({@code TrackingOverheadBenchmark}) and stream scanning
  *       ({@code StreamScanBenchmark}), run with {@code -prof gc};</li>
- *   <li>{@code filter-jmh.json}: JMH's JSON for {@code FilterOverheadBenchmark}, run on its own, pinned to one CPU,
- *       with {@code -prof gc}; its times are read as medians of the measurement iterations;</li>
+ *   <li>{@code filter-jmh-1.json}, {@code filter-jmh-2.json} ...: JMH's JSON of each run of one
+ *       {@code FilterOverheadBenchmark} variant in one fork, pinned to one CPU, with {@code -prof gc}, numbered in the
+ *       order they ran (or one {@code filter-jmh.json} of all of them); a variant's time is the median of the
+ *       measurement iterations of all its forks;</li>
  *   <li>{@code filter-pinning.txt}: the command that pinned the filter's JVM to one CPU, empty when it ran
  *       unpinned;</li>
  *   <li>{@code filter-alloc.txt}: the output of {@link FilterAllocationCount} (bytes per call on every thread);</li>
@@ -121,7 +123,7 @@ public final class BenchmarkReport {
 
     private String write() throws IOException {
         List<Result> jmh = readJmh(results.resolve("jmh.json"));
-        List<Result> filter = readJmh(results.resolve("filter-jmh.json"));
+        List<Fork> filter = filterForks();
         StringBuilder body = new StringBuilder();
         tracking(body, jmh);
         filter(body, filter, read("filter-alloc.txt"));
@@ -196,7 +198,8 @@ public final class BenchmarkReport {
         notes(md, "tracking");
     }
 
-    private void filter(StringBuilder md, List<Result> all, String alloc) throws IOException {
+    private void filter(StringBuilder md, List<Fork> forks, String alloc) throws IOException {
+        List<Result> all = pooled(forks);
         int events = FilterOverheadBenchmark.STREAM_EVENTS;
         md.append("## What the WebClient filter adds to a call, on against off\n\n");
         md.append("`FilterOverheadBenchmark`: the same `WebClient` with and without `SpectraExchangeFilter`, against a "
@@ -213,10 +216,11 @@ public final class BenchmarkReport {
             Result sp = find(all, "FilterOverheadBenchmark.streamPlain", null);
             Result sf = find(all, "FilterOverheadBenchmark.streamFiltered", null);
             String pinning = read("filter-pinning.txt").strip();
-            md.append("All four variants in one JMH run, " + (pinning.isEmpty() ? "the JVM not pinned to a CPU"
-                    : "the JVM pinned to one CPU (`" + pinning + "`)") + ", "
-                    + settings(results.resolve("filter-jmh.json")) + "; times are the medians of the measurement "
-                    + "iterations of every fork together, with the fastest and slowest iteration beside them.\n\n");
+            md.append("Each variant in " + forks.size() / all.size() + " forks, each fork its own JVM "
+                    + (pinning.isEmpty() ? "not pinned to a CPU" : "pinned to one CPU (`" + pinning + "`)")
+                    + ", run in the order of the table below: " + forks.get(0).settings() + "; a variant's time is "
+                    + "the median of the measurement iterations of all its forks, with the fastest and slowest "
+                    + "iteration beside it.\n\n");
             md.append("| call | without: median µs | with: median µs | without: iterations µs "
                     + "| with: iterations µs | B/op without | B/op with |\n|---|---:|---:|---:|---:|---:|---:|\n");
             md.append(String.format(Locale.ROOT, "| JSON chat completion | %.1f | %.1f | %.1f to %.1f | %.1f to %.1f "
@@ -235,6 +239,15 @@ public final class BenchmarkReport {
                     + "**%.2f×** of without;%n- per stream event beyond the call: **%+.0f ns**; the stream's "
                     + "throughput with the filter **%.2f×** of without.%n%n", perCall, jsonRatio, perEvent,
                     streamRatio));
+            md.append("The forks in the order they ran:\n\n| run | variant | median µs | iterations µs |\n"
+                    + "|---:|---|---:|---:|\n");
+            for (int i = 0; i < forks.size(); i++) {
+                Fork f = forks.get(i);
+                md.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f to %.1f |%n", i + 1,
+                        f.benchmark().replace("FilterOverheadBenchmark.", ""), median(f.iterations()),
+                        min(f.iterations()), max(f.iterations())));
+            }
+            md.append("\n");
             if (jsonNoisy || streamNoisy) {
                 md.append("The iterations of " + (jsonNoisy && streamNoisy ? "both calls" : jsonNoisy ? "the JSON call"
                         : "the stream") + " lie more than 20% apart: a difference between medians smaller than that "
@@ -448,6 +461,68 @@ public final class BenchmarkReport {
         return Files.exists(file) ? Files.readString(file) : "";
     }
 
+    /** One fork of one JMH benchmark: its measurement iterations, bytes per operation and run settings. */
+    record Fork(String benchmark, List<Double> iterations, double bytesPerOp, String settings) {
+    }
+
+    /** The filter's forks in the order they ran: the numbered files, else every fork of {@code filter-jmh.json}. */
+    private List<Fork> filterForks() throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int n = 1; Files.exists(results.resolve("filter-jmh-" + n + ".json")); n++) {
+            files.add(results.resolve("filter-jmh-" + n + ".json"));
+        }
+        if (files.isEmpty() && Files.exists(results.resolve("filter-jmh.json"))) {
+            files.add(results.resolve("filter-jmh.json"));
+        }
+        List<Fork> forks = new ArrayList<>();
+        for (Path file : files) {
+            for (JsonNode r : JSON.readTree(Files.readString(file))) {
+                String benchmark = r.path("benchmark").asString().replaceAll(".*\\.(\\w+\\.\\w+)$", "$1");
+                String settings = String.format(Locale.ROOT,
+                        "warm-up: %d iterations of %s, measurement: %d iterations of %s",
+                        r.path("warmupIterations").asInt(), r.path("warmupTime").asString(),
+                        r.path("measurementIterations").asInt(), r.path("measurementTime").asString());
+                double bytes = num(r.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score"));
+                for (JsonNode fork : r.path("primaryMetric").path("rawData")) {
+                    List<Double> iterations = new ArrayList<>();
+                    fork.forEach(v -> iterations.add(num(v)));
+                    forks.add(new Fork(benchmark, iterations, bytes, settings));
+                }
+            }
+        }
+        return forks;
+    }
+
+    /** One result per benchmark, from the iterations of all its forks together (bytes: the forks' mean). */
+    private static List<Result> pooled(List<Fork> forks) {
+        Map<String, List<Fork>> byBenchmark = new LinkedHashMap<>();
+        forks.forEach(f -> byBenchmark.computeIfAbsent(f.benchmark(), k -> new ArrayList<>()).add(f));
+        List<Result> results = new ArrayList<>();
+        byBenchmark.forEach((benchmark, list) -> {
+            List<Double> all = new ArrayList<>();
+            list.forEach(f -> all.addAll(f.iterations()));
+            double bytes = list.stream().mapToDouble(Fork::bytesPerOp).average().orElse(Double.NaN);
+            double mean = all.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            results.add(new Result(benchmark, Map.of(), mean, Double.NaN, median(all), min(all), max(all), "us/op",
+                    bytes, Double.NaN));
+        });
+        return results;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
     private static List<Result> readJmh(Path file) throws IOException {
         List<Result> results = new ArrayList<>();
         if (!Files.exists(file)) {
@@ -473,14 +548,6 @@ public final class BenchmarkReport {
         JsonNode first = JSON.readTree(Files.readString(file)).get(0);
         return first.path("vmName").asString() + " " + first.path("vmVersion").asString()
                 + " (JDK " + first.path("jdkVersion").asString() + ")";
-    }
-
-    private static String settings(Path file) throws IOException {
-        JsonNode first = JSON.readTree(Files.readString(file)).get(0);
-        return String.format(Locale.ROOT, "forks: %d, warm-up: %d iterations of %s, measurement: %d iterations of %s",
-                first.path("forks").asInt(), first.path("warmupIterations").asInt(),
-                first.path("warmupTime").asString(), first.path("measurementIterations").asInt(),
-                first.path("measurementTime").asString());
     }
 
     private static Result find(List<Result> all, String benchmark, String paramValue) {
