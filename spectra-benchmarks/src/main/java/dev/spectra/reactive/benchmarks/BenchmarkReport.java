@@ -139,7 +139,8 @@ public final class BenchmarkReport {
         md.append("- **Machine**: ").append(read("machine.txt").strip()).append("\n");
         if (!jmh.isEmpty()) {
             md.append("- **JVM**: ").append(jvm(results.resolve("jmh.json"))).append("; JMH 1.37, one fork per "
-                    + "benchmark unless a section says otherwise, `-prof gc` for bytes per operation. Errors are JMH's 99.9% intervals.\n");
+                    + "benchmark unless a section says otherwise, `-prof gc` for bytes per operation. Errors are "
+                    + "JMH's 99.9% intervals.\n");
         }
         md.append("- Client and server share the machine; the headline figures are differences and ratios between "
                 + "variants measured side by side in this run.\n\n");

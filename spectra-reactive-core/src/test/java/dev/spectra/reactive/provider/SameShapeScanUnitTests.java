@@ -72,7 +72,8 @@ class SameShapeScanUnitTests {
         List<byte[]> events = new ArrayList<>();
         events.add(ascii(chunk("", "x")));
         for (int i = 0; i < 100; i++) {
-            events.add(ascii(chunk(" word" + i + (i % 7 == 0 ? "\\n\\\"quoted\\\"" : ""), "Ui6T7ZRgUUHB".substring(i % 10))));
+            String text = " word" + i + (i % 7 == 0 ? "\\n\\\"quoted\\\"" : ""); // some with escapes
+            events.add(ascii(chunk(text, "Ui6T7ZRgUUHB".substring(i % 10))));
         }
         events.add(ascii(chunk("", "x").replace("\"content\":\"\"", "").replace("\"finish_reason\":null",
                 "\"finish_reason\":\"stop\"")));
