@@ -3,8 +3,9 @@
 # on the same 200,000 tracked requests, into the real spectra_requests schema (all indexes).
 #
 #   scripts/bench-r2dbc-write.sh                         # embedded PostgreSQL 17 (zonky), nothing to install
-#   scripts/bench-r2dbc-write.sh rows=50000 batch=2048   # arguments: rows, batch, warmup, methods, indexes, durable,
-#   scripts/bench-r2dbc-write.sh methods=sink,copy rounds=3   # rounds (each method N times, every other round reversed)
+#   scripts/bench-r2dbc-write.sh rows=50000 batch=2048   # arguments: rows, batch, warmup, methods, indexes,
+#                                                        # durable, rounds
+#   scripts/bench-r2dbc-write.sh methods=sink,copy rounds=3   # each method 3 times, every other round reversed
 #   SPECTRA_BENCH_R2DBC_URL=r2dbc:postgresql://u:p@host/db scripts/bench-r2dbc-write.sh
 #
 # Not part of the test suite: it measures, it does not assert. Results and their command go to docs/benchmarks.md.

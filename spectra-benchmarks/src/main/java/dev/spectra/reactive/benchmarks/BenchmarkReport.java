@@ -245,7 +245,7 @@ public final class BenchmarkReport {
             for (int i = 0; i < forks.size(); i++) {
                 Fork f = forks.get(i);
                 md.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f to %.1f |%n", i + 1,
-                        f.benchmark().replace("FilterOverheadBenchmark.", ""), median(f.iterations()),
+                        f.benchmark().replace("FilterOverheadBenchmark.", ""), Median.of(f.iterations()),
                         min(f.iterations()), max(f.iterations())));
             }
             md.append("\n");
@@ -504,16 +504,10 @@ public final class BenchmarkReport {
             list.forEach(f -> all.addAll(f.iterations()));
             double bytes = list.stream().mapToDouble(Fork::bytesPerOp).average().orElse(Double.NaN);
             double mean = all.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            results.add(new Result(benchmark, Map.of(), mean, Double.NaN, median(all), min(all), max(all), "us/op",
+            results.add(new Result(benchmark, Map.of(), mean, Double.NaN, Median.of(all), min(all), max(all), "us/op",
                     bytes, Double.NaN));
         });
         return results;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static double min(List<Double> values) {

@@ -64,8 +64,8 @@ import reactor.core.publisher.Mono;
  * odd rounds in the order given and even rounds in reverse; the table gives each method's median, and each method's
  * ratio to {@code copy} is also given round by round (the two measured next to each other).
  *
- * <p>Arguments: {@code rows=200000 batch=512 warmup=60000 rounds=1}; environment {@code SPECTRA_BENCH_R2DBC_URL} to use an
- * existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
+ * <p>Arguments: {@code rows=200000 batch=512 warmup=60000 rounds=1}; environment {@code SPECTRA_BENCH_R2DBC_URL}
+ * to use an existing server instead of an embedded one ({@code synchronous_commit=off}, zonky's default, unless
  * {@code durable=true}).
  */
 public final class WriteBenchmark {
@@ -156,11 +156,11 @@ public final class WriteBenchmark {
                     for (int i = 0; i < r.size(); i++) {
                         ratios.add(r.get(i) / copyRates.get(i));
                     }
-                    vsCopy.put(m, median(ratios));
+                    vsCopy.put(m, Median.of(ratios));
                     if (rounds > 1 && !m.equals("copy")) {
                         System.out.printf(Locale.ROOT, "%s / copy, round by round: %s (median %.2f×)%n", m,
                                 String.join(", ", ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f×", x))
-                                        .toList()), median(ratios));
+                                        .toList()), Median.of(ratios));
                     }
                 });
                 if (rounds > 1) {
@@ -171,9 +171,10 @@ public final class WriteBenchmark {
                     + " | vs copyIn (same batches" + (rounds == 1 ? "" : ", median of the rounds") + ")"
                     + " | client CPU µs/row |");
             System.out.println("|---|---:|---:|---:|");
-            rates.forEach((m, r) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %.1f |%n", m, median(r),
+            rates.forEach((m, r) -> System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %.1f |%n", m,
+                    Median.of(r),
                     vsCopy.containsKey(m) ? String.format(Locale.ROOT, "%.2f×", vsCopy.get(m)) : "-",
-                    median(cpu.get(m))));
+                    Median.of(cpu.get(m))));
         } finally {
             if (server != null) {
                 server.close();
@@ -402,13 +403,6 @@ public final class WriteBenchmark {
                     .build());
         }
         return out;
-    }
-
-    /** The middle value; the mean of the two middle ones for an even count. */
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**
