@@ -74,10 +74,6 @@ final class CallState implements TrackedCall {
         @Nullable Usage chunkUsage;
         @Nullable ResponseDetails details;
         boolean readFailed;
-        /** Whether the trace ids were resolved when the call ended (its record is built later, without the view). */
-        boolean idsResolved;
-        @Nullable String resolvedTraceId;
-        @Nullable String resolvedParentSpanId;
     }
 
     /** Guarded by this. */
@@ -177,9 +173,6 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall addMetadata(String key, @Nullable Object value) {
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             Extras e = x();
             e.added = e.added.withMetadata(e.added.metadata().with(key, value, metadataMaxBytes(), lowerMetadata()));
         }
@@ -190,9 +183,6 @@ final class CallState implements TrackedCall {
     public TrackedCall addMetadata(Map<String, ? extends @Nullable Object> entries) {
         Objects.requireNonNull(entries, "metadata entries");
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             Extras x = x();
             Metadata m = x.added.metadata();
             Metadata base = lowerMetadata();
@@ -208,9 +198,6 @@ final class CallState implements TrackedCall {
     public TrackedCall addTag(String tag) {
         String t = Tags.check(tag);
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().added = x().added.addTags(List.of(t));
         }
         return this;
@@ -220,9 +207,6 @@ final class CallState implements TrackedCall {
     public TrackedCall usage(Usage usage) {
         Objects.requireNonNull(usage, "usage");
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().manualUsage = usage;
         }
         return this;
@@ -232,9 +216,6 @@ final class CallState implements TrackedCall {
     public TrackedCall pricingTier(PricingTier tier) {
         Objects.requireNonNull(tier, "pricingTier");
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().added = x().added.withPricingTier(tier);
         }
         return this;
@@ -243,9 +224,6 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall traceId(String traceId) {
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().added = x().added.withTraceId(traceId);
         }
         return this;
@@ -255,9 +233,6 @@ final class CallState implements TrackedCall {
     public TrackedCall trackable(String type, String id) {
         Trackable t = new Trackable(type, id);
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().added = x().added.withTrackable(t);
         }
         return this;
@@ -266,9 +241,6 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall conversationId(String conversationId) {
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().added = x().added.withConversationId(conversationId);
         }
         return this;
@@ -295,9 +267,6 @@ final class CallState implements TrackedCall {
     public TrackedCall model(String model) {
         Objects.requireNonNull(model, "model");
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             this.model = model;
         }
         return this;
@@ -308,9 +277,6 @@ final class CallState implements TrackedCall {
         Objects.requireNonNull(path, "endpoint");
         String p = SecretScrubber.pathOnly(path);
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().endpoint = p;
         }
         return this;
@@ -320,9 +286,6 @@ final class CallState implements TrackedCall {
     public TrackedCall operation(String operation) {
         Objects.requireNonNull(operation, "operation");
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().operation = operation;
         }
         return this;
@@ -332,9 +295,6 @@ final class CallState implements TrackedCall {
     public TrackedCall modelType(ModelType type) {
         Objects.requireNonNull(type, "modelType");
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().modelType = type;
         }
         return this;
@@ -343,9 +303,6 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall streaming(boolean streaming) {
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             this.streaming = streaming;
         }
         return this;
@@ -354,9 +311,6 @@ final class CallState implements TrackedCall {
     @Override
     public TrackedCall httpStatus(int status) {
         synchronized (this) {
-            if (ended()) {
-                return this;
-            }
             x().httpStatus = boxedStatus(status);
         }
         return this;
@@ -390,9 +344,6 @@ final class CallState implements TrackedCall {
         }
         long now = engine.nanoTime();
         synchronized (this) {
-            if (ended()) {
-                return;
-            }
             if (chunks == 0) {
                 firstChunkNanos = now;
             }
@@ -404,36 +355,27 @@ final class CallState implements TrackedCall {
     public void responseDetails(ResponseDetails details) {
         Objects.requireNonNull(details, "details");
         synchronized (this) {
-            if (ended()) {
-                return;
-            }
             x().details = details;
         }
     }
 
     @Override
     public boolean succeed() {
-        return end(Outcome.SUCCESS);
+        return finish(Outcome.SUCCESS, null, null) != null;
     }
 
     @Override
     public boolean fail(@Nullable Throwable error) {
-        // an exception may hold a whole response: read at once, not kept until the batch is cut
-        return error == null ? end(Outcome.FAILURE) : finish(Outcome.FAILURE, null, error) != null;
+        return finish(Outcome.FAILURE, null, error) != null;
     }
 
     @Override
     public boolean cancel() {
-        return end(Outcome.CANCELLED);
+        return finish(Outcome.CANCELLED, null, null) != null;
     }
 
     @Override
     public boolean isRecorded() {
-        return done != 0;
-    }
-
-    /** Whether the call has ended: from then on, changes to it are ignored. */
-    private boolean ended() {
         return done != 0;
     }
 
@@ -517,7 +459,7 @@ final class CallState implements TrackedCall {
 
     /** For {@code recordSuccess}: the Context of the recording subscription, when none was known at the start. */
     synchronized void attachContext(ContextView v) {
-        if (view == null && !ended()) {
+        if (view == null) {
             view = v;
             context = CallAttributes.in(v);
         }
@@ -548,11 +490,10 @@ final class CallState implements TrackedCall {
         if (detached) {
             return null;
         }
-        long end = engine.nanoTime();
         TrackedRequest record;
         try {
             synchronized (this) {
-                record = assemble(outcome, value, error, end);
+                record = assemble(outcome, value, error);
             }
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
@@ -571,72 +512,6 @@ final class CallState implements TrackedCall {
         return record;
     }
 
-    /**
-     * Ends the call where nothing waits for its record (no observer, no value to read, no exception): its end
-     * time, outcome and trace ids are fixed now, and the tracker's delivery builds the record when it cuts the
-     * batch, off the thread that ended the call. Built here when the delivery is direct.
-     *
-     * @return true when this ended the call
-     */
-    private boolean end(Outcome outcome) {
-        if (observer != null || detached) {
-            return finish(outcome, null, null) != null; // a budget settles on the record: built now
-        }
-        if (!DONE.compareAndSet(this, 0, 1)) {
-            return false;
-        }
-        long end = engine.nanoTime();
-        try {
-            synchronized (this) {
-                resolveIds();
-            }
-            if (engine.deliverLater(this, outcome, end)) {
-                return true;
-            }
-        } catch (Throwable t) {
-            Fatal.rethrowIfFatal(t);
-            engine.internalError("handing over the record of a " + provider + " call", t);
-            return false;
-        }
-        TrackedRequest record = build(outcome, end);
-        if (record == null) {
-            return false;
-        }
-        engine.deliver(record);
-        return true;
-    }
-
-    /**
-     * The record of a call that ended at {@code end} without a value or an exception, built on any thread; null
-     * when building it failed (counted and logged).
-     */
-    @Nullable TrackedRequest build(Outcome outcome, long end) {
-        try {
-            synchronized (this) {
-                return assemble(outcome, null, null, end);
-            }
-        } catch (Throwable t) {
-            Fatal.rethrowIfFatal(t);
-            engine.internalError("building the record of a " + provider + " call", t);
-            return null;
-        }
-    }
-
-    /**
-     * Guarded by this, once the call has ended: resolves the trace id and parent span id from the subscription's
-     * Context while the thread that ended the call is current (a resolver may read its tracer's current span),
-     * then lets go of the Context, which a queued call must not keep alive.
-     */
-    private void resolveIds() {
-        CallAttributes merged = attributes(null);
-        String traceId = traceId(merged);
-        Extras e = x();
-        e.resolvedParentSpanId = parentSpanId(merged, traceId);
-        e.resolvedTraceId = traceId;
-        e.idsResolved = true;
-        view = null;
-    }
-
     /** Tells the observer of the subscription's Context, if any, that this call started. */
     CallState announce() {
         if (observer != null) {
@@ -651,8 +526,8 @@ final class CallState implements TrackedCall {
     }
 
     /** Guarded by this. */
-    private TrackedRequest assemble(Outcome outcome, @Nullable Object value, @Nullable Throwable error, long end) {
-        long elapsed = Math.max(0, end - startNanos);
+    private TrackedRequest assemble(Outcome outcome, @Nullable Object value, @Nullable Throwable error) {
+        long elapsed = Math.max(0, engine.nanoTime() - startNanos);
         Extras e = x;
         String path = endpointOrOption();
 
@@ -819,9 +694,6 @@ final class CallState implements TrackedCall {
     /** Guarded by this: the trace id given to this call, or null when it is its own trace (its id). */
     private @Nullable String traceId(CallAttributes merged) {
         String t = merged.traceId();
-        if (t == null && x != null && x.idsResolved) {
-            return x.resolvedTraceId;
-        }
         if (t == null && view != null) {
             t = engine.resolveTraceId(view);
         }
@@ -833,13 +705,7 @@ final class CallState implements TrackedCall {
      * from the Context's trace (not from the call's own attributes, whose trace the span would not belong to).
      */
     private @Nullable String parentSpanId(CallAttributes merged, @Nullable String traceId) {
-        if (merged.traceId() != null || traceId == null) {
-            return null;
-        }
-        if (x != null && x.idsResolved) {
-            return x.resolvedParentSpanId;
-        }
-        return view != null ? engine.resolveParentSpanId(view) : null;
+        return merged.traceId() == null && traceId != null && view != null ? engine.resolveParentSpanId(view) : null;
     }
 
     private ResponseDetails read(Object value, @Nullable String path) {

@@ -7,13 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.RateLimitedLog;
 import dev.spectra.reactive.sink.Delivery;
 import dev.spectra.reactive.sink.RecorderStats;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -50,28 +48,6 @@ final class Destinations {
                 Fatal.rethrowIfFatal(e);
                 LOG.warn("destination:" + d.name(), "Spectra destination \"" + d.name() + "\" failed to take record "
                         + record.id(), e);
-            }
-        }
-    }
-
-    /**
-     * Hands the builder of a record to every destination, each building it (once, shared) when it cuts its batch;
-     * a destination that builds nothing later gets the record built now.
-     */
-    void deliverLater(Supplier<? extends @Nullable TrackedRequest> record) {
-        for (int i = 0; i < all.size(); i++) {
-            Destination d = all.get(i);
-            try {
-                if (!d.delivery().deliverLater(record)) {
-                    TrackedRequest r = record.get();
-                    if (r != null) {
-                        d.delivery().deliver(r);
-                    }
-                }
-            } catch (Throwable e) {
-                Fatal.rethrowIfFatal(e);
-                LOG.warn("destination:" + d.name(), "Spectra destination \"" + d.name() + "\" failed to take a record",
-                        e);
             }
         }
     }

@@ -23,11 +23,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: the callback may hand it to any thread. A call is recorded once: the first end wins, and changes
  * made after it are ignored. Spectra implements this interface; it cannot be implemented elsewhere.
  *
- * <p>Its end time, outcome and trace ids are fixed when it ends. When {@link #succeed()}, {@link #cancel()} or
- * {@link #fail fail(null)} ends it, no budget watches it and its tracker delivers through a recorder (the default),
- * the record itself is built off the ending thread, when the recorder cuts its batch: {@link SpectraTracker#flush()}
- * waits for it, and {@link SpectraTracker#stats()} and the tracker's events count it from then.
- *
  * @since 0.1
  */
 public sealed interface TrackedCall permits CallState {

@@ -11,8 +11,7 @@ import dev.spectra.reactive.sink.RecorderStats;
  * Counters of a {@link SpectraTracker}: how many calls it recorded, and every problem tracking met without
  * disturbing the user's pipelines.
  *
- * @param recorded calls recorded (records handed to delivery); a record the recorder builds when it cuts its
- *        batch (a call a capture path ended) counts from then
+ * @param recorded calls recorded (records handed to delivery)
  * @param readFailures responses or stream chunks that could not be read (malformed body, extractor threw, a body
  *        an HTTP integration left unread because it passed a memory bound)
  * @param unpriced calls with known usage whose model is not in the pricing catalog (cost null)

@@ -237,54 +237,6 @@ final class TrackingEngine {
         destinations.deliver(record);
     }
 
-    /**
-     * Hands an ended call to the sink's delivery and to every destination, each of which builds its record off the
-     * caller's thread (when it cuts the batch): built once, by whichever takes it first, and counted then. False
-     * when the sink's delivery builds nothing later (direct): the caller then builds the record and
-     * {@linkplain #deliver delivers} it.
-     *
-     * @param end the {@link #nanoTime()} at which the call ended
-     */
-    boolean deliverLater(CallState call, Outcome outcome, long end) {
-        PendingRecord pending = new PendingRecord(call, outcome, end);
-        if (!delivery.deliverLater(pending)) {
-            return false;
-        }
-        destinations.deliverLater(pending);
-        return true;
-    }
-
-    /**
-     * The record of an ended call, built on the first {@link #get()} and the same for every later one, so that the
-     * sink's delivery and the destinations, each on its own thread, share one record; the call is let go once
-     * built.
-     */
-    private final class PendingRecord implements Supplier<@Nullable TrackedRequest> {
-        private @Nullable CallState call;
-        private final Outcome outcome;
-        private final long end;
-        private @Nullable TrackedRequest record;
-
-        PendingRecord(CallState call, Outcome outcome, long end) {
-            this.call = call;
-            this.outcome = outcome;
-            this.end = end;
-        }
-
-        @Override
-        public synchronized @Nullable TrackedRequest get() {
-            CallState c = call;
-            if (c != null) {
-                call = null;
-                record = c.build(outcome, end);
-                if (record != null) {
-                    recorded.increment();
-                }
-            }
-            return record;
-        }
-    }
-
     void readFailed(String provider, Throwable error) {
         readFailures.increment();
         LOG.warn("read:" + provider, "Spectra could not read a " + provider

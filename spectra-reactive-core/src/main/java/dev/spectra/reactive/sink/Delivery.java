@@ -1,10 +1,8 @@
 package dev.spectra.reactive.sink;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import dev.spectra.reactive.TrackedRequest;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,22 +26,6 @@ public interface Delivery {
      * @return false when it was dropped (queue full, or delivery closed)
      */
     boolean deliver(TrackedRequest record);
-
-    /**
-     * Hands over a record that this delivery builds when it takes it, off the thread that ended the call, as
-     * OpenTelemetry's batch span processor turns a span into its data on the export thread. The queued delivery
-     * builds it when it cuts the batch; where the record cannot be queued (queue full, delivery closed) it is
-     * built at once and dropped like one given to {@link #deliver}. A builder that returns null or throws is
-     * counted nowhere but by itself: that record was never handed over. {@link #flush()} waits for the records
-     * handed over this way too; {@link #events()} sees each once it is built.
-     *
-     * @param record builds the record, once, on any thread; returns null when there is none
-     * @return true when this delivery took the builder; false when it builds nothing later (the direct delivery),
-     *         and the caller builds and {@linkplain #deliver delivers} the record itself
-     */
-    default boolean deliverLater(Supplier<? extends @Nullable TrackedRequest> record) {
-        return false;
-    }
 
     /**
      * The records handed to this delivery, for reacting (alerts, budgets) without polling. Hot and best effort: a

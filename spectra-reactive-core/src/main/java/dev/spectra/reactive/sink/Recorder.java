@@ -13,12 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.internal.BoundedMpscQueue;
 import dev.spectra.reactive.internal.EventStream;
-import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.RateLimitedLog;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -38,8 +36,6 @@ import reactor.util.retry.Retry;
  * <ul>
  *   <li>{@link #deliver} never blocks: when the queue is full the record is dropped and counted
  *       ({@link RecorderStats#dropped()}); memory stays bounded.</li>
- *   <li>{@link #deliverLater} queues the builder of a record instead: it is built on the bookkeeping thread when
- *       its batch is cut, so the thread that ended the call pays only for the hand-off.</li>
  *   <li>A full batch is written as soon as {@link RecorderOptions#batchSize()} records wait (or as soon as a
  *       write in flight ends, when every slot was taken). A partial batch is written at the next tick of a
  *       fixed-rate timer of period {@link RecorderOptions#maxDelay()}, so at most about {@code maxDelay} after it
@@ -87,8 +83,6 @@ public final class Recorder implements Delivery {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    /** Builders taken by {@link #deliverLater} that built no record: never counted as queued in {@link #stats()}. */
-    private final AtomicLong unbuilt = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     /** How many batches may be written at once: the sink's {@link SpectraSink#maxConcurrentWrites()}, at least 1. */
@@ -109,11 +103,8 @@ public final class Recorder implements Delivery {
     private record Waiter(long target, MonoSink<Void> sink) {
     }
 
-    /**
-     * A record in the queue, or the builder of one ({@link #deliverLater}), with the
-     * {@link RecorderOptions#nanoTime()} of when it was offered.
-     */
-    private record Queued(Object request, long offeredAt) {
+    /** A record in the queue, with the {@link RecorderOptions#nanoTime()} of when it was offered. */
+    private record Queued(TrackedRequest request, long offeredAt) {
     }
 
     /** A batch handed to the sink; counted once, by its write's outcome or by a close that could not wait for it. */
@@ -181,38 +172,10 @@ public final class Recorder implements Delivery {
             LOG.warn("closed", "Spectra recorder is closed: record " + record.id() + " dropped", null);
             return false;
         }
-        if (!offer(record)) {
+        if (!queue.offer(new Queued(record, options.nanoTime().getAsLong()))) {
             dropped.incrementAndGet();
             LOG.warn("full", "Spectra recorder queue is full (" + queue.capacity()
                     + " records): dropping new records until the sink catches up; see RecorderStats.dropped", null);
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * Queues the builder of a record, which runs on the recorder's thread when its batch is cut (or when a close
-     * gives up on the queue); never blocks. When the queue is full or the recorder closed, the record is built at
-     * once and goes the way of {@link #deliver}: seen by {@link #events()}, then dropped and counted.
-     *
-     * @param record builds the record, once; returns null when there is none
-     * @return true (the recorder builds every record it is given)
-     */
-    @Override
-    public boolean deliverLater(Supplier<? extends @Nullable TrackedRequest> record) {
-        Objects.requireNonNull(record, "record");
-        if (closed || !offer(record)) {
-            TrackedRequest r = build(record);
-            if (r != null) {
-                deliver(r);
-            }
-        }
-        return true;
-    }
-
-    /** Adds a record or a builder to the queue; false when it is full. */
-    private boolean offer(Object request) {
-        if (!queue.offer(new Queued(request, options.nanoTime().getAsLong()))) {
             return false;
         }
         queued.incrementAndGet();
@@ -220,35 +183,6 @@ public final class Recorder implements Delivery {
             scheduleDrain();
         }
         return true;
-    }
-
-    /** The record a builder makes, or null (counted by the builder, logged here when it throws). */
-    private static @Nullable TrackedRequest build(Supplier<? extends @Nullable TrackedRequest> builder) {
-        try {
-            return builder.get();
-        } catch (Throwable e) {
-            Fatal.rethrowIfFatal(e);
-            LOG.warn("build", "Spectra could not build a record handed to its recorder; it is not written", e);
-            return null;
-        }
-    }
-
-    /**
-     * Worker thread only: the record a queued entry stands for, built now if it is a builder (and then seen by
-     * {@link #events()}); null when the builder made none, which settles it.
-     */
-    private @Nullable TrackedRequest take(Queued q) {
-        if (q.request() instanceof TrackedRequest r) {
-            return r;
-        }
-        @SuppressWarnings("unchecked")
-        TrackedRequest r = build((Supplier<? extends @Nullable TrackedRequest>) q.request());
-        if (r == null) {
-            unbuilt.incrementAndGet();
-        } else {
-            events.emit(r);
-        }
-        return r;
     }
 
     /**
@@ -326,8 +260,8 @@ public final class Recorder implements Delivery {
      */
     @Override
     public RecorderStats stats() {
-        return new RecorderStats(queued.get() - unbuilt.get(), written.get(), retried.get(), dropped.get(),
-                failed.get(), queue.size());
+        return new RecorderStats(queued.get(), written.get(), retried.get(), dropped.get(), failed.get(),
+                queue.size());
     }
 
     /**
@@ -359,9 +293,8 @@ public final class Recorder implements Delivery {
         return "Recorder{sink=" + sink + ", " + options + ", " + stats() + "}";
     }
 
-    /** What was queued and is done with: written, failed, or a builder that built nothing. */
     private long settled() {
-        return written.get() + failed.get() + unbuilt.get();
+        return written.get() + failed.get();
     }
 
     private void scheduleDrain() {
@@ -405,21 +338,11 @@ public final class Recorder implements Delivery {
         }
         List<TrackedRequest> batch = new ArrayList<>(Math.min(size, options.batchSize()));
         long oldest = Long.MAX_VALUE;
-        boolean polled = false;
         Queued q;
         while (batch.size() < options.batchSize() && (q = queue.poll()) != null) {
-            polled = true;
-            TrackedRequest r = take(q);
-            if (r == null) {
-                continue;
-            }
-            batch.add(r);
+            batch.add(q.request());
             // the oldest by the clock, not by position: producers may stamp and enqueue in different orders
             oldest = batch.size() == 1 ? q.offeredAt() : earlier(oldest, q.offeredAt());
-        }
-        if (batch.isEmpty() && polled) {
-            settleWaiters(); // only builders that built nothing: the next batch may be due
-            return true;
         }
         if (batch.isEmpty()) {
             // a producer has claimed the head slot but not filled it yet: look again shortly
@@ -580,11 +503,8 @@ public final class Recorder implements Delivery {
      */
     private void abandon() {
         long n = 0;
-        Queued q;
-        while ((q = queue.poll()) != null) {
-            if (take(q) != null) { // a builder still builds: its record is seen and counted, then failed
-                n++;
-            }
+        while (queue.poll() != null) {
+            n++;
         }
         long writing = 0;
         for (Batch b : inFlight) {

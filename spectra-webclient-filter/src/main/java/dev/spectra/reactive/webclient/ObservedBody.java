@@ -111,9 +111,8 @@ final class ObservedBody extends FluxOperator<DataBuffer, DataBuffer> {
     }
 
     /**
-     * Forwards every signal; the call is ended before a terminal signal goes on, so that its outcome and latency
-     * are fixed once the caller has seen the end of the body. Its record follows: built by the tracker's recorder
-     * when it cuts the batch, which {@code flush()} waits for.
+     * Forwards every signal; the call is recorded before a terminal signal goes on, so that the record exists
+     * once the caller has seen the end of the body.
      */
     static final class Observer extends ForwardingSubscriber<DataBuffer> {
 
