@@ -5,10 +5,10 @@
 #   - the WebClient filter on against off (JMH, pinned to one CPU), and the bytes it allocates per call;
 #   - the R2DBC sink against Statement.add() and copyIn, 200,000 rows, with all, some and no indexes;
 #   - the query API on 10,000,000 rows generated on the server.
-# Nothing to install (embedded PostgreSQL). About 30 minutes. Keep the machine otherwise idle.
+# Nothing to install (embedded PostgreSQL). About 40 minutes. Keep the machine otherwise idle.
 #
 #   scripts/bench.sh                      # everything
-#   SKIP_SCALE=1 scripts/bench.sh         # everything but the 10M-row scale benchmark (about 20 minutes)
+#   SKIP_SCALE=1 scripts/bench.sh         # everything but the 10M-row scale benchmark (about 30 minutes)
 #   SCALE_ROWS=1000000 scripts/bench.sh   # a smaller scale run
 #
 # Text written by hand between <!-- notes:NAME --> markers in docs/benchmarks.md is kept; the rest is rewritten.
@@ -29,15 +29,17 @@ java -jar "$jar" 'TrackingOverheadBenchmark|StreamScanBenchmark' -prof gc -rf js
     | tee "$out/jmh.txt"
 
 # The filter's variants, the JVM on one CPU: unpinned, the client, the server and the JIT share two cores with each
-# other and the times swing by 3x. Each call's two variants run in two forks each, in the order without, with, with,
-# without (ABBA), each fork its own JMH run, so that a drift of the shared machine over the section favours neither;
-# a variant's figure is the median of its forks' 18 iterations. On one CPU the JIT competes with the measurement, so
-# the warm-up is long: the filtered calls reach their level after 15 to 20 iterations of 2 s.
+# other and the times swing by 3x. Each call's two variants run in four forks each, in the order without, with, with,
+# without, twice (ABBA ABBA), each fork its own JMH run, so that a drift of the shared machine over the section
+# favours neither; a variant's figure is the median of its forks' 36 iterations (two forks a variant could not tell
+# a stream at 0.87x from one at 0.92x). On one CPU the JIT competes with the measurement, so the warm-up is long:
+# the filtered calls reach their level after 15 to 20 iterations of 2 s.
 pin=()
 command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -gt 1 ] && pin=(taskset -c 1)
 echo "${pin[*]}" > "$out/filter-pinning.txt"
 n=0
-for variant in jsonPlain jsonFiltered jsonFiltered jsonPlain streamPlain streamFiltered streamFiltered streamPlain; do
+abba() { echo "$1" "$2" "$2" "$1" "$1" "$2" "$2" "$1"; }
+for variant in $(abba jsonPlain jsonFiltered) $(abba streamPlain streamFiltered); do
   n=$((n + 1))
   "${pin[@]}" java -jar "$jar" "FilterOverheadBenchmark.$variant\$" -f 1 -wi 25 -w 2 -i 9 -r 2 -prof gc \
       -rf json -rff "$out/filter-jmh-$n.json" | tee -a "$out/filter-jmh.txt"

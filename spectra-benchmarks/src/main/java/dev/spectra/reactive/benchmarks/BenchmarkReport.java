@@ -134,7 +134,7 @@ public final class BenchmarkReport {
         StringBuilder md = new StringBuilder("# Benchmarks\n\n");
         md.append("Written by `scripts/bench.sh` on ").append(LocalDate.now(ZoneOffset.UTC))
                 .append(" from one run of it; every figure below comes from that run. Run `scripts/bench.sh` to "
-                        + "reproduce (about 30 minutes on 2 cores; "
+                        + "reproduce (about 40 minutes on 2 cores; "
                         + "`SKIP_SCALE=1` leaves the scale section out). Keep the machine otherwise idle.\n\n");
         md.append("- **Machine**: ").append(read("machine.txt").strip()).append("\n");
         if (!jmh.isEmpty()) {
