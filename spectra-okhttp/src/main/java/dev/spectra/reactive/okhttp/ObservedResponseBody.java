@@ -6,6 +6,7 @@ import java.lang.ref.Cleaner;
 import dev.spectra.reactive.budget.BudgetExceededException;
 import dev.spectra.reactive.internal.http.HttpBudgetCall;
 import dev.spectra.reactive.internal.http.HttpCallObserver;
+import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
 import okio.Buffer;
@@ -22,6 +23,12 @@ import org.jspecify.annotations.Nullable;
  * never closed at all: a body that becomes unreachable without being closed (an abandoned async call) is told
  * {@code responseClosed} by a {@link Cleaner}, so that no call goes unrecorded.
  *
+ * <p>A read that fails because the caller ended the call is the caller's close, not a failure of the provider: the
+ * SDKs close a stream's body from the thread that cancels it while another thread is blocked reading it, and that
+ * read then fails ({@code closed}, {@code Socket closed}, {@code Canceled}) before the close returns. So a read
+ * that fails once the body's close has begun, or once the HTTP call was cancelled, is told
+ * {@code responseClosed}.
+ *
  * <p>With budgets, each read is made into a buffer of its own and priced before it is moved (not copied) into the
  * caller's: when a hard budget cuts the stream off, the bytes holding the event that would cross the limit are
  * dropped, the body is closed (the call is recorded {@code cancelled}) and the read fails with an
@@ -33,13 +40,22 @@ final class ObservedResponseBody extends ResponseBody {
 
     private final ResponseBody delegate;
     private final HttpCallObserver call;
+    private final Call httpCall;
     private final @Nullable HttpBudgetCall budget;
     private final Cleaner.Cleanable abandoned;
     private @Nullable BufferedSource source;
 
-    ObservedResponseBody(ResponseBody delegate, HttpCallObserver call, @Nullable HttpBudgetCall budget) {
+    /**
+     * @param delegate the body as it came
+     * @param call the call it answers
+     * @param httpCall OkHttp's call, asked whether it was cancelled when a read fails
+     * @param budget the budget hold, or null
+     */
+    ObservedResponseBody(ResponseBody delegate, HttpCallObserver call, Call httpCall,
+                         @Nullable HttpBudgetCall budget) {
         this.delegate = delegate;
         this.call = call;
+        this.httpCall = httpCall;
         this.budget = budget;
         HttpCallObserver observer = call; // the action must not reach this body
         this.abandoned = CLEANER.register(this, observer::responseClosed);
@@ -69,7 +85,9 @@ final class ObservedResponseBody extends ResponseBody {
     private final class Observer extends ForwardingSource {
         private final long length = delegate.contentLength();
         private long read;
-        private boolean ended;
+        private volatile boolean ended;
+        /** Set before the delegate is closed: a read failing from then on fails because of the close. */
+        private volatile boolean closing;
 
         Observer(okio.Source delegate) {
             super(delegate);
@@ -112,7 +130,11 @@ final class ObservedResponseBody extends ResponseBody {
                 n = super.read(sink, byteCount);
             } catch (IOException | RuntimeException e) {
                 if (!ended) {
-                    call.responseFailed(e);
+                    if (closing || httpCall.isCanceled()) {
+                        call.responseClosed();
+                    } else {
+                        call.responseFailed(e);
+                    }
                     ended();
                 }
                 throw e;
@@ -139,6 +161,7 @@ final class ObservedResponseBody extends ResponseBody {
 
         @Override
         public void close() throws IOException {
+            closing = true;
             try {
                 super.close();
             } finally {

@@ -13,6 +13,7 @@ import dev.spectra.reactive.internal.http.HttpCallObserver;
 import dev.spectra.reactive.internal.http.HttpCapture;
 import dev.spectra.reactive.provider.EndpointMatch;
 import dev.spectra.reactive.provider.ProviderRegistry;
+import okhttp3.Call;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -63,9 +64,10 @@ import reactor.util.context.ContextView;
  * (success, or failure for HTTP 4xx/5xx and error events), reading it fails, it is closed before its end, or it
  * is never closed. A body closed before its end is complete when the whole answer had arrived (the SDKs stop
  * reading at a stream's {@code [DONE]} or {@code message_stop}, and at the end of a JSON value), else
- * {@code cancelled} with the usage that arrived; a body of which not a byte was read (the answer to an
- * asynchronous call whose future was cancelled, which the SDK drops) is {@code cancelled}, unless its status is
- * an error (a retrying client closes a 503 unread: a failure). A body dropped without being closed (an abandoned
+ * {@code cancelled} with the usage that arrived (so is a read that fails because the body is being closed, or the
+ * call was cancelled, from another thread: an SDK cancelling a stream); a body of which not a byte was read (the
+ * answer to an asynchronous call whose future was cancelled, which the SDK drops) is {@code cancelled}, unless its
+ * status is an error (a retrying client closes a 503 unread: a failure). A body dropped without being closed (an abandoned
  * asynchronous call) is recorded the same way when the garbage collector finds it. A failure before any response is a
  * failure without status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client
  * passes here and is one record.
@@ -183,7 +185,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
             }
             throw e;
         }
-        return observe(response, call, budget);
+        return observe(response, call, chain.call(), budget);
     }
 
     /**
@@ -253,7 +255,8 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
     }
 
     /** The response as the caller gets it: its body observed as it is read, everything else as it came. */
-    private static Response observe(Response response, HttpCallObserver call, @Nullable HttpBudgetCall budget) {
+    private static Response observe(Response response, HttpCallObserver call, Call httpCall,
+                                    @Nullable HttpBudgetCall budget) {
         ResponseBody body = response.body();
         boolean observing;
         try {
@@ -274,7 +277,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
             return response;
         }
         try {
-            return response.newBuilder().body(new ObservedResponseBody(body, call, budget)).build();
+            return response.newBuilder().body(new ObservedResponseBody(body, call, httpCall, budget)).build();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             call.internalError("observing a response", e);

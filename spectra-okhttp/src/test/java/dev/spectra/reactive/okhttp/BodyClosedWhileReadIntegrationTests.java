@@ -1,0 +1,242 @@
+package dev.spectra.reactive.okhttp;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.Spectra;
+import dev.spectra.reactive.SpectraScope;
+import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.testing.SpectraFake;
+import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
+import okhttp3.Call;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.Okio;
+import okio.Source;
+import okio.Timeout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A stream read on one thread while another ends it, as the SDKs cancel a stream: they close its body, or cancel
+ * its call, from the cancelling thread while their reader is blocked on the next bytes. That read then fails, and
+ * its failure can reach the interceptor before the close does; the call is still the caller's cancel, not a
+ * failure of the provider. The connection is a stand-in behind the interceptor, so that the order is fixed: the
+ * read fails while the close is under way, or after the call was cancelled. A read that fails on its own is still a
+ * failure.
+ */
+class BodyClosedWhileReadIntegrationTests {
+
+    static final MediaType JSON = MediaType.get("application/json");
+
+    /** The first two events of a real OpenAI chat stream: a role chunk and a content chunk, no usage. */
+    static final byte[] TWO_EVENTS = firstEvents(ProviderFixtures.bytes("openai__chat__stream__1.sse"), 2);
+
+    final SpectraFake fake = SpectraFake.create();
+
+    @AfterEach
+    void close() {
+        fake.close();
+    }
+
+    @Test
+    void aReadFailingWhileTheBodyIsClosedIsTheCloseACancel() throws Exception {
+        StandInConnection connection = new StandInConnection("closed", true);
+        Reading reading = startReading(connection);
+
+        connection.awaitReaderBlocked();
+        reading.response.close(); // returns once the blocked read has failed
+
+        assertThat(reading.failure()).hasMessage("closed");
+        assertCancelledWithWhatArrived();
+    }
+
+    @Test
+    void aReadFailingAfterTheCallWasCancelledIsACancel() throws Exception {
+        StandInConnection connection = new StandInConnection("Canceled", false);
+        Reading reading = startReading(connection);
+
+        connection.awaitReaderBlocked();
+        reading.call.cancel();
+        connection.failReads();
+
+        assertThat(reading.failure()).hasMessage("Canceled");
+        reading.response.close();
+        assertCancelledWithWhatArrived();
+    }
+
+    @Test
+    void aReadFailingOnItsOwnIsAFailure() throws Exception {
+        StandInConnection connection = new StandInConnection("Connection reset", false);
+        Reading reading = startReading(connection);
+
+        connection.awaitReaderBlocked();
+        connection.failReads();
+
+        assertThat(reading.failure()).hasMessage("Connection reset");
+        reading.response.close();
+        assertThat(fake.recorded()).hasSize(1);
+        TrackedRequest r = fake.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.FAILURE);
+        assertThat(r.errorMessage()).isEqualTo("Connection reset");
+        assertThat(r.chunkCount()).isEqualTo(2);
+    }
+
+    private void assertCancelledWithWhatArrived() {
+        assertThat(fake.recorded()).hasSize(1);
+        TrackedRequest r = fake.last();
+        assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
+        assertThat(r.errorType()).isNull();
+        assertThat(r.streaming()).isTrue();
+        assertThat(r.chunkCount()).isEqualTo(2);
+        assertThat(r.responseModel()).isEqualTo("gpt-4o-2024-08-06");
+        assertThat(r.usage()).isNull(); // OpenAI sends usage in the last chunk, which never came
+    }
+
+    /** Starts the call on this thread (in the fake's scope) and reads its body to the end on another. */
+    private Reading startReading(StandInConnection connection) throws IOException {
+        OkHttpClient client = new OkHttpClient.Builder()
+                .addInterceptor(SpectraOkHttpInterceptor.builder().build())
+                .addInterceptor(connection)
+                .build();
+        Call call = client.newCall(new Request.Builder()
+                .url("https://api.openai.com/v1/chat/completions")
+                .post(RequestBody.create("{\"model\":\"gpt-4o\",\"stream\":true}", JSON))
+                .build());
+        Response response;
+        try (SpectraScope scope = Spectra.scope(fake.bind())) {
+            response = call.execute();
+        }
+        Reading reading = new Reading(call, response);
+        Thread reader = new Thread(() -> {
+            try {
+                response.body().source().readByteArray();
+                reading.failure.set(new AssertionError("the body was read to its end"));
+            } catch (IOException | RuntimeException e) {
+                reading.failure.set(e);
+            } finally {
+                connection.readerDone.countDown();
+            }
+        }, "stream-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return reading;
+    }
+
+    /** The caller's call, its response, and how the reader's read ended. */
+    private static final class Reading {
+        final Call call;
+        final Response response;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Reading(Call call, Response response) {
+            this.call = call;
+            this.response = response;
+        }
+
+        Throwable failure() {
+            return failure.get();
+        }
+    }
+
+    /**
+     * Answers a stream with two events, then holds the next read until reads fail (or the body is closed, when the
+     * close fails them), and then fails it with an {@link IOException}. A close that fails the reads returns only
+     * once the reader has seen its failure, as OkHttp's close of a stream still in flight (it first tries to
+     * discard the rest) returns after the read it breaks.
+     */
+    private static final class StandInConnection implements okhttp3.Interceptor, Source {
+        private final String failure;
+        private final boolean closeFailsReads;
+        private final CountDownLatch readerBlocked = new CountDownLatch(1);
+        private final CountDownLatch readsFail = new CountDownLatch(1);
+        final CountDownLatch readerDone = new CountDownLatch(1);
+        private boolean served;
+
+        StandInConnection(String failure, boolean closeFailsReads) {
+            this.failure = failure;
+            this.closeFailsReads = closeFailsReads;
+        }
+
+        @Override
+        public Response intercept(Chain chain) {
+            BufferedSource source = Okio.buffer(this);
+            return new Response.Builder().request(chain.request()).protocol(Protocol.HTTP_1_1).code(200).message("OK")
+                    .header("Content-Type", "text/event-stream")
+                    .body(ResponseBody.create(source, MediaType.get("text/event-stream"), -1))
+                    .build();
+        }
+
+        @Override
+        public long read(Buffer sink, long byteCount) throws IOException {
+            if (!served) {
+                served = true;
+                sink.write(TWO_EVENTS);
+                return TWO_EVENTS.length;
+            }
+            readerBlocked.countDown();
+            await(readsFail);
+            throw new IOException(failure);
+        }
+
+        void awaitReaderBlocked() throws InterruptedException {
+            assertThat(readerBlocked.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void failReads() throws InterruptedException {
+            readsFail.countDown();
+            assertThat(readerDone.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closeFailsReads) {
+                try {
+                    failReads();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
+        }
+
+        @Override
+        public Timeout timeout() {
+            return Timeout.NONE;
+        }
+
+        private static void await(CountDownLatch latch) throws IOException {
+            try {
+                if (!latch.await(10, TimeUnit.SECONDS)) {
+                    throw new IOException("the test never failed the read");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
+    private static byte[] firstEvents(byte[] stream, int events) {
+        String text = new String(stream, StandardCharsets.UTF_8);
+        int end = 0;
+        for (int i = 0; i < events; i++) {
+            end = text.indexOf("\n\n", end) + 2;
+        }
+        return Arrays.copyOf(stream, text.substring(0, end).getBytes(StandardCharsets.UTF_8).length);
+    }
+}
