@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * last byte), failed, closed before its end ({@link HttpCallObserver#responseClosed}), or never closed: a response
  * that becomes unreachable without any of these is told {@code responseClosed} by a {@link Cleaner}, so that no
  * call goes unrecorded.
+ *
+ * <p>A read that fails once the response or its body is being closed fails because of that close, and is told
+ * {@code responseClosed}, not {@code responseFailed}: the SDK cancels a stream by closing its response from the
+ * cancelling thread while its reader is blocked on the next bytes, and that read fails before the close returns.
  */
 final class ObservedResponse implements HttpResponse {
 
@@ -28,6 +32,8 @@ final class ObservedResponse implements HttpResponse {
     private final long contentLength;
     private final Cleaner.Cleanable abandoned;
     private @Nullable Body body;
+    /** Set before the delegate or its body is closed: a read failing from then on fails because of the close. */
+    private volatile boolean closing;
 
     ObservedResponse(HttpResponse delegate, HttpCallObserver call, long contentLength) {
         this.delegate = delegate;
@@ -78,6 +84,7 @@ final class ObservedResponse implements HttpResponse {
 
     @Override
     public void close() {
+        closing = true;
         try {
             delegate.close();
         } finally {
@@ -89,7 +96,7 @@ final class ObservedResponse implements HttpResponse {
     private final class Body extends InputStream {
         private final InputStream in;
         private long read;
-        private boolean ended;
+        private volatile boolean ended;
 
         Body(InputStream in) {
             this.in = in;
@@ -108,7 +115,7 @@ final class ObservedResponse implements HttpResponse {
             try {
                 n = in.read(b, off, len);
             } catch (IOException | RuntimeException e) {
-                end(() -> call.responseFailed(e));
+                end(closing ? call::responseClosed : () -> call.responseFailed(e));
                 throw e;
             }
             if (n == -1) {
@@ -130,6 +137,7 @@ final class ObservedResponse implements HttpResponse {
 
         @Override
         public void close() throws IOException {
+            closing = true;
             try {
                 in.close();
             } finally {

@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>One record per call</b> (each retry of the SDK is one), on the first of: the body is read to its end or
  * to its {@code Content-Length} (success, or failure for HTTP 4xx/5xx and error events), reading it fails, it is
  * closed before its end (complete when the whole answer had arrived: the SDK stops reading a stream at
- * {@code message_stop}; else {@code cancelled} with the usage that arrived), or it is never closed (found by the
+ * {@code message_stop}; else {@code cancelled} with the usage that arrived, and so is a read that fails because
+ * another thread is closing the response: the SDK cancelling a stream), or it is never closed (found by the
  * garbage collector, then recorded the same way). A failure before any response is a failure without status;
  * a cancelled asynchronous call is {@code cancelled}.
  *
