@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A read that fails because the caller ended the call is the caller's close, not a failure of the provider: the
  * SDKs close a stream's body from the thread that cancels it while another thread is blocked reading it, and that
  * read then fails ({@code closed}, {@code Socket closed}, {@code Canceled}) before the close returns. So a read
- * that fails once the body's close has begun, or once the HTTP call was cancelled, is told
- * {@code responseClosed}.
+ * that fails once the body's close has begun, or once the HTTP call was cancelled (not by its own call timeout), is
+ * told {@code responseClosed}.
  *
  * <p>With budgets, each read is made into a buffer of its own and priced before it is moved (not copied) into the
  * caller's: when a hard budget cuts the stream off, the bytes holding the event that would cross the limit are
@@ -41,6 +41,7 @@ final class ObservedResponseBody extends ResponseBody {
     private final ResponseBody delegate;
     private final HttpCallObserver call;
     private final Call httpCall;
+    private final long started;
     private final @Nullable HttpBudgetCall budget;
     private final Cleaner.Cleanable abandoned;
     private @Nullable BufferedSource source;
@@ -49,13 +50,15 @@ final class ObservedResponseBody extends ResponseBody {
      * @param delegate the body as it came
      * @param call the call it answers
      * @param httpCall OkHttp's call, asked whether it was cancelled when a read fails
+     * @param started {@link System#nanoTime()} when the call reached the interceptor
      * @param budget the budget hold, or null
      */
-    ObservedResponseBody(ResponseBody delegate, HttpCallObserver call, Call httpCall,
+    ObservedResponseBody(ResponseBody delegate, HttpCallObserver call, Call httpCall, long started,
                          @Nullable HttpBudgetCall budget) {
         this.delegate = delegate;
         this.call = call;
         this.httpCall = httpCall;
+        this.started = started;
         this.budget = budget;
         HttpCallObserver observer = call; // the action must not reach this body
         this.abandoned = CLEANER.register(this, observer::responseClosed);
@@ -130,7 +133,7 @@ final class ObservedResponseBody extends ResponseBody {
                 n = super.read(sink, byteCount);
             } catch (IOException | RuntimeException e) {
                 if (!ended) {
-                    if (closing || httpCall.isCanceled()) {
+                    if (closing || SpectraOkHttpInterceptor.cancelledByCaller(httpCall, started, e)) {
                         call.responseClosed();
                     } else {
                         call.responseFailed(e);
@@ -148,7 +151,9 @@ final class ObservedResponseBody extends ResponseBody {
                 try {
                     Bytes.show(sink, sink.size() - n, n, call::responseBody);
                 } catch (Throwable e) {
-                    call.internalError("reading a response body", e);
+                    if (!closing) { // a close on another thread clears the caller's buffer under this read
+                        call.internalError("reading a response body", e);
+                    }
                 }
                 read += n;
                 if (length >= 0 && read >= length && !ended) { // complete, whether or not EOF is read

@@ -1,6 +1,7 @@
 package dev.spectra.reactive.okhttp;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
@@ -65,7 +66,8 @@ import reactor.util.context.ContextView;
  * is never closed. A body closed before its end is complete when the whole answer had arrived (the SDKs stop
  * reading at a stream's {@code [DONE]} or {@code message_stop}, and at the end of a JSON value), else
  * {@code cancelled} with the usage that arrived (so is a read that fails because the body is being closed, or the
- * call was cancelled, from another thread: an SDK cancelling a stream); a body of which not a byte was read (the
+ * call was cancelled, from another thread: an SDK cancelling a stream; a call that passes its {@code callTimeout}
+ * is a failure); a body of which not a byte was read (the
  * answer to an asynchronous call whose future was cancelled, which the SDK drops) is {@code cancelled}, unless its
  * status is an error (a retrying client closes a 503 unread: a failure). A body dropped without being closed (an abandoned
  * asynchronous call) is recorded the same way when the garbage collector finds it. A failure before any response is a
@@ -156,6 +158,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
 
     private Response intercept(Chain chain, Request request, EndpointMatch match, ContextView context)
             throws IOException {
+        long started = System.nanoTime();
         HttpBudgetCall budget = budgets == null ? null : HttpBudgetCall.start(budgets, context);
         HttpCallObserver call = capture.start(match, budget == null ? context : budget.context());
         if (call == null) {
@@ -178,14 +181,36 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
         try {
             response = chain.proceed(sent);
         } catch (IOException | RuntimeException | Error e) {
-            if (chain.call().isCanceled()) {
+            if (cancelledByCaller(chain.call(), started, e)) {
                 call.exchangeCancelled();
             } else {
                 call.exchangeFailed(e);
             }
             throw e;
         }
-        return observe(response, call, chain.call(), budget);
+        return observe(response, call, chain.call(), started, budget);
+    }
+
+    /**
+     * Whether a call that failed was cancelled by its caller: OkHttp's call was cancelled, and not by its own call
+     * timeout ({@code callTimeout}, which cancels the call when it passes: that is a failure). A timed-out call's
+     * reads fail with OkHttp's {@code InterruptedIOException("timeout")}; before the response the failure is not
+     * yet wrapped, so the call's timeout is compared with the time since the call reached this interceptor.
+     *
+     * @param httpCall OkHttp's call
+     * @param started {@link System#nanoTime()} when the call reached this interceptor
+     * @param error how the call failed
+     * @return true when the caller cancelled the call
+     */
+    static boolean cancelledByCaller(Call httpCall, long started, Throwable error) {
+        if (!httpCall.isCanceled()) {
+            return false;
+        }
+        if (error instanceof InterruptedIOException && "timeout".equals(error.getMessage())) {
+            return false;
+        }
+        long timeout = httpCall.timeout().timeoutNanos();
+        return timeout == 0 || System.nanoTime() - started < timeout;
     }
 
     /**
@@ -255,7 +280,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
     }
 
     /** The response as the caller gets it: its body observed as it is read, everything else as it came. */
-    private static Response observe(Response response, HttpCallObserver call, Call httpCall,
+    private static Response observe(Response response, HttpCallObserver call, Call httpCall, long started,
                                     @Nullable HttpBudgetCall budget) {
         ResponseBody body = response.body();
         boolean observing;
@@ -277,7 +302,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
             return response;
         }
         try {
-            return response.newBuilder().body(new ObservedResponseBody(body, call, httpCall, budget)).build();
+            return response.newBuilder().body(new ObservedResponseBody(body, call, httpCall, started, budget)).build();
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             call.internalError("observing a response", e);
