@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 import dev.spectra.reactive.Outcome;
@@ -24,6 +25,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -271,17 +273,28 @@ class CaptureLifecycleIntegrationTests {
         assertThat(r.streaming()).isFalse();
     }
 
+    /**
+     * Cancelled once the server holds the whole request (so the body, and the model in it, has passed the filter)
+     * and 250 ms more, long before the server's answer, which waits 10 s.
+     */
     @Test
     void cancelledBeforeTheResponseIsRecordedCancelledWithoutStatus() {
-        StepVerifier.create(call(CHAT).header("x-header-delay-ms", "2000").retrieve().bodyToMono(String.class)
-                        .timeout(Duration.ofMillis(300)).contextWrite(fake.bind()))
+        String marker = UUID.randomUUID().toString();
+        Mono<Long> heldAndMore = Flux.interval(Duration.ofMillis(5))
+                .filter(i -> server.received().stream().anyMatch(q -> marker.equals(q.headers().get("x-marker"))))
+                .next()
+                .delayElement(Duration.ofMillis(250));
+        StepVerifier.create(call(CHAT).header("x-marker", marker).header("x-header-delay-ms", "10000")
+                        .retrieve().bodyToMono(String.class)
+                        .timeout(heldAndMore).contextWrite(fake.bind()))
                 .expectError(TimeoutException.class)
-                .verify();
+                .verify(Duration.ofSeconds(30));
         TrackedRequest r = onlyRecord();
         assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
         assertThat(r.httpStatus()).isNull();
         assertThat(r.model()).isEqualTo("gpt-4o");
-        assertThat(r.latencyMs()).isBetween(250L, 1900L);
+        // from the call to the cancel: at least the 250 ms, less than the answer's wait
+        assertThat(r.latencyMs()).isBetween(250L, 9_999L);
     }
 
     @Test
