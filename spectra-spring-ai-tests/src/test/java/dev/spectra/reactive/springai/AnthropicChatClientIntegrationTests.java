@@ -143,7 +143,9 @@ class AnthropicChatClientIntegrationTests {
 
     @Test
     void aStreamCancelledAfterTwoChunksIsCancelledWithTheUsageThatArrived() {
-        StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "33", "x-delay-ms", "30");
+        // 100 ms between pieces: about 3.3 s for the whole stream, so that it is still running when the cancel
+        // reaches the SDK (a stream that ended first would be a success)
+        StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "33", "x-delay-ms", "100");
         List<ChatResponse> two = chat.build().prompt().user("Hello").stream().chatResponse().take(2)
                 .collectList().block(Duration.ofSeconds(20));
         assertThat(two).hasSize(2);

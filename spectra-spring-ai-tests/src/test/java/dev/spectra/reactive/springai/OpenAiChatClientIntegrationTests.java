@@ -3,6 +3,7 @@ package dev.spectra.reactive.springai;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.spectra.reactive.Outcome;
 import dev.spectra.reactive.Spectra;
@@ -174,7 +175,9 @@ class OpenAiChatClientIntegrationTests {
 
     @Test
     void aStreamCancelledAfterTwoChunksIsCancelled() {
-        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "30", "x-delay-ms", "20");
+        // 100 ms between pieces: about 3 s for the whole stream, so that it is still running when the cancel
+        // reaches the SDK (a stream that ended first would be a success)
+        StandIn.answerWith("openai__chat__stream__1.sse", "x-chunks", "30", "x-delay-ms", "100");
         List<ChatResponse> two = chat.build().prompt().user("Hello").stream().chatResponse()
                 .take(2)
                 .collectList().block(Duration.ofSeconds(20));
@@ -186,11 +189,14 @@ class OpenAiChatClientIntegrationTests {
         assertThat(r.usage()).isNull(); // OpenAI sends usage only in the last chunk, which never came
     }
 
-    /** A cancelled stream is closed on OkHttp's thread, just after the subscriber has gone. */
+    /**
+     * A cancelled stream is closed on OkHttp's thread, just after the subscriber has gone: parks between looks, so
+     * that the thread closing it has the core.
+     */
     static void awaitOneRecord() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (StandIn.FAKE.recorded().isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
         assertThat(StandIn.FAKE.recorded()).hasSize(1);
     }
