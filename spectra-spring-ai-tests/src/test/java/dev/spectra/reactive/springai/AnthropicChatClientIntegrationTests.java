@@ -143,9 +143,10 @@ class AnthropicChatClientIntegrationTests {
 
     @Test
     void aStreamCancelledAfterTwoChunksIsCancelledWithTheUsageThatArrived() {
-        // 100 ms between pieces: about 3.3 s for the whole stream, so that it is still running when the cancel
-        // reaches the SDK (a stream that ended first would be a success)
-        StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "33", "x-delay-ms", "100");
+        // the second answer is the second text delta, 26 pieces of 33 in: 200 ms between pieces leaves the
+        // stream running for about 1.4 s after it, so that the cancel reaches the SDK first (a stream that ended
+        // first would be a success)
+        StandIn.answerWith("anthropic__messages__stream__cache.sse", "x-chunks", "33", "x-delay-ms", "200");
         List<ChatResponse> two = chat.build().prompt().user("Hello").stream().chatResponse().take(2)
                 .collectList().block(Duration.ofSeconds(20));
         assertThat(two).hasSize(2);
