@@ -2,6 +2,7 @@ package dev.spectra.reactive.opentelemetry;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.SpectraTrackerBuilder;
@@ -61,7 +62,7 @@ class ExporterDownIntegrationTests {
             down = run(db, "down", sdk);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (collector.requests() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait(); // the JDK HTTP client's first connection can take seconds on a loaded machine
+                pause(); // the JDK HTTP client's first connection can take seconds on a loaded machine
             }
             assertThat(collector.requests()).as("the exporter reached the collector, which hangs").isPositive();
             sdk.shutdown(); // not awaited: the hanging export ends when the collector closes
@@ -76,7 +77,9 @@ class ExporterDownIntegrationTests {
         long timeoutMillis = EXPORT_TIMEOUT.toMillis();
         assertThat(down.maxCallerMillis()).isLessThan(timeoutMillis / 10);
         assertThat(down.flushNanos() / 1_000_000).isLessThan(timeoutMillis / 3);
-        assertThat(down.totalCallerMillis()).isLessThan(3 * baseline.totalCallerMillis() + 1000);
+        // two phases timed one after the other on a shared machine differ by more than noise, hence the wide
+        // ratio; one caller that waited on the exporter would still add its 30 s timeout, far above the bound
+        assertThat(down.totalCallerMillis()).isLessThan(5 * baseline.totalCallerMillis() + 2000);
         // the destination handed every record to the SDK, which queues and drops on its own side
         assertThat(down.export()).isNotNull();
         assertThat(down.export().written()).isEqualTo(CALLS);
@@ -109,7 +112,7 @@ class ExporterDownIntegrationTests {
             long rows;
             while ((rows = db.single("SELECT count(*) FROM \"" + schema + "\".spectra_requests", Long.class)) < CALLS
                     && System.nanoTime() - flushStart < Duration.ofSeconds(20).toNanos()) {
-                Thread.onSpinWait(); // each round asks PostgreSQL itself: the rows, not the tracker's counters
+                pause(); // each round asks PostgreSQL itself: the rows, not the tracker's counters
             }
             long flushNanos = System.nanoTime() - flushStart;
             RecorderStats export = null;
@@ -117,7 +120,7 @@ class ExporterDownIntegrationTests {
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 while (tracker.stats().destinations().get(SpectraOpenTelemetry.DESTINATION_NAME).written() < CALLS
                         && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
+                    pause();
                 }
                 export = tracker.stats().destinations().get(SpectraOpenTelemetry.DESTINATION_NAME);
             }
@@ -125,5 +128,10 @@ class ExporterDownIntegrationTests {
         } finally {
             tracker.close(Duration.ofSeconds(5)).block(Duration.ofSeconds(20));
         }
+    }
+
+    /** Between looks at a condition: parks, so that the threads that make it true have the cores. */
+    private static void pause() {
+        LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
     }
 }
