@@ -365,16 +365,17 @@ class OpenAiSdkIntegrationTests {
             int before = server.received().size();
             ChatCompletionCreateParams p = ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("Hi")
                     .putAdditionalHeader("x-fixture", "openai__chat__json__1.json")
-                    .putAdditionalHeader("x-header-delay-ms", "1500").build();
+                    .putAdditionalHeader("x-header-delay-ms", "5000").build();
             CompletableFuture<ChatCompletion> future = async.async().chat().completions().create(p);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (server.received().size() == before && System.nanoTime() < deadline) {
-                Thread.sleep(5); // until the server holds the request, before its answer
+                Thread.sleep(5); // until the server holds the request, before its answer (5 s later)
             }
             assertThat(future.cancel(true)).isTrue();
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (fake.recorded().isEmpty() && System.nanoTime() < deadline) {
                 System.gc(); // the answer is dropped unread: its body is found unreachable
-                Thread.sleep(20);
+                Thread.sleep(50); // a few collections a second while the answer is still on its way
             }
         } finally {
             async.close();
