@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraTracker;
@@ -154,7 +155,7 @@ class CallerSpanIntegrationTests {
     private void await(int records) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (stored.size() < records && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the threads being waited for have the cores
         }
         tracker.flush().block(Duration.ofSeconds(10));
         assertThat(stored.size()).isEqualTo(records);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.spectra.reactive.Cost;
 import dev.spectra.reactive.Spectra;
@@ -238,7 +239,7 @@ class FixtureExportIntegrationTests {
     static void awaitRecords(InMemorySink sink) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (sink.size() < 1 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the threads being waited for have the cores
         }
         assertThat(sink.size()).isEqualTo(1);
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.spectra.reactive.SpectraTracker;
@@ -70,7 +71,7 @@ class OtlpExportIntegrationTests {
                     .block(Duration.ofSeconds(20));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (stored.size() < 1 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the threads awaited have the cores
             }
             tracker.flush().block(Duration.ofSeconds(10));
             assertThat(sdk.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
