@@ -13,8 +13,12 @@ public final class UrlPasswordMask {
      */
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^/?#]*@");
 
-    /** {@code ?password=…} or {@code &password=…} (any case) in the query part. */
-    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&]password=)[^&#]*");
+    /**
+     * A query option whose name holds {@code password}, {@code secret}, {@code token} or {@code key} (any case):
+     * {@code password=…}, r2dbc-postgresql's {@code sslPassword=…}, and the like.
+     */
+    private static final Pattern QUERY_PASSWORD = Pattern.compile(
+            "(?i)([?&][A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|key)[A-Za-z0-9_.-]*=)[^&#]*");
 
     private UrlPasswordMask() {
     }

@@ -170,6 +170,11 @@ class InternalsUnitTests {
         assertThat(UrlPasswordMask.maskUrl("r2dbcs:postgresql://user@host/db?Password=x&ssl=true"))
                 .isEqualTo("r2dbcs:postgresql://user@host/db?Password=****&ssl=true");
         assertThat(UrlPasswordMask.maskUrl("r2dbc:postgresql://host/db")).isEqualTo("r2dbc:postgresql://host/db");
+        assertThat(UrlPasswordMask.maskUrl(
+                "r2dbcs:postgresql://host/db?sslMode=verify-full&sslPassword=keypass&sslKey=/k.pk8&schema=s"))
+                .isEqualTo("r2dbcs:postgresql://host/db?sslMode=verify-full&sslPassword=****&sslKey=****&schema=s");
+        assertThat(UrlPasswordMask.maskUrl("r2dbc:postgresql://host/db?options=a&api_token=t0k&client_secret=s3c"))
+                .isEqualTo("r2dbc:postgresql://host/db?options=a&api_token=****&client_secret=****");
     }
 
     @Test
