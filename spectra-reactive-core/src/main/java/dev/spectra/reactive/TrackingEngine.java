@@ -15,6 +15,7 @@ import dev.spectra.reactive.internal.Fatal;
 import dev.spectra.reactive.internal.Metadata;
 import dev.spectra.reactive.internal.RateLimitedLog;
 import dev.spectra.reactive.internal.MetadataRedactor;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.internal.Uuids;
 import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.provider.ResponseReader;
@@ -195,11 +196,18 @@ final class TrackingEngine {
         return pricing;
     }
 
-    /** The trace id the tracker's resolver reads from a Context: at most 128 characters, null for none. */
+    /**
+     * The trace id the tracker's resolver reads from a Context: at most 128 characters, null for none. A longer one
+     * is scrubbed before it is cut, so that no cut leaves part of a credential (a JWT's claims) unrecognised.
+     */
     @Nullable String resolveTraceId(ContextView view) {
         try {
             String id = traceIdResolver.apply(view);
-            return id == null || id.isBlank() ? null : id.length() > 128 ? id.substring(0, 128) : id;
+            if (id == null || id.isBlank()) {
+                return null;
+            }
+            String scrubbed = id.length() > 128 ? SecretScrubber.scrubValue(id, redactor) : id;
+            return scrubbed.length() > 128 ? scrubbed.substring(0, 128) : scrubbed;
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             internalError("resolving a trace id", e);

@@ -200,6 +200,34 @@ class BadInputUnitTests {
     }
 
     @Test
+    void anOwnerIdThatIsACredentialIsRecordedAsItsDigest() {
+        String key = "Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab5Cd7";
+        StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o"))
+                .contextWrite(Spectra.trackable("api_key", key)).contextWrite(fake.bind()))
+                .expectNext(1).verifyComplete();
+        StepVerifier.create(Mono.just(1).transform(Spectra.tracked("openai", "gpt-4o"))
+                .contextWrite(Spectra.trackable("user", "u-7")).contextWrite(fake.bind()))
+                .expectNext(1).verifyComplete();
+
+        Trackable owner = fake.recorded().get(0).trackable();
+        assertThat(owner.type()).isEqualTo("api_key");
+        assertThat(owner.id()).matches("sha256:[0-9a-f]{32}").doesNotContain(key);
+        assertThat(fake.recorded().get(1).trackable()).isEqualTo(new Trackable("user", "u-7"));
+    }
+
+    @Test
+    void aTraceIdLongerThanItsBoundIsScrubbedBeforeItIsCut() {
+        String jwt = "eyJhbGciOiJIUzI1NiJ9." + "eyJzdWIiOiJhZGEiLCJyb2xlIjoiYWRtaW4ifQ".repeat(8) + ".c2lnbmF0dXJl";
+        SpectraTracker tracker = SpectraTracker.builder().directDelivery().sink(batch -> Mono.empty())
+                .traceIdResolver(view -> jwt).build();
+        TrackedCall call = tracker.startCall("openai", "gpt-4o", TrackOptions.none());
+
+        StepVerifier.create(Spectra.recordSuccess(call, null))
+                .assertNext(r -> assertThat(r.traceId()).isEqualTo("[REDACTED]"))
+                .verifyComplete();
+    }
+
+    @Test
     void redactionKeysAreConfigurable() {
         SpectraTracker tracker = SpectraTracker.builder().directDelivery().sink(batch -> Mono.empty())
                 .addRedactKeys("ssn").build();

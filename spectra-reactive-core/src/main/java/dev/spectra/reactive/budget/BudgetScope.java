@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * owner, one value of a metadata key) or splits calls by a value ({@link #trackable(String)} per owner id,
  * {@link #metadata(String)} per value of the key): then each value has its own spend and the same limits, e.g.
  * {@code $10 a day per tenant_id}. That value is the budget's <em>subject</em>; it is empty for the scopes that
- * split nothing.
+ * split nothing. A subject that is a credential (split by a key or owner type named like one, such as
+ * {@code api_key}, or a value shaped like a key) is stored, reported and refused as {@code sha256:} and the first 32
+ * hex digits of its SHA-256: each key keeps its own spend, and no key reaches the budget store.
  *
  * @since 0.2
  */
@@ -127,6 +129,11 @@ public final class BudgetScope {
                 yield value == null ? text : value.equals(text) ? "" : null;
             }
         };
+    }
+
+    /** The metadata key or owner type whose values are the subjects; null for a scope that does not split. */
+    @Nullable String splitKey() {
+        return splitsByValue() ? key : null;
     }
 
     /**

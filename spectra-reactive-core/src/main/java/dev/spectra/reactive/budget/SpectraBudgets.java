@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
 
 import dev.spectra.reactive.ContextAttributes;
 import dev.spectra.reactive.Cost;
@@ -17,7 +18,9 @@ import dev.spectra.reactive.PricingTier;
 import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.internal.CallObserver;
 import dev.spectra.reactive.internal.Fatal;
+import dev.spectra.reactive.internal.MetadataRedactor;
 import dev.spectra.reactive.internal.RateLimitedLog;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.pricing.PricingCatalog;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +79,9 @@ public final class SpectraBudgets {
     public static final String CUT_OFF_KEY = "budget_cut_off";
 
     private static final RateLimitedLog LOG = new RateLimitedLog(SpectraBudgets.class);
+    /** The built-in names of credentials: a subject split by such a key or owner type is kept as its digest. */
+    private static final MetadataRedactor CREDENTIAL_NAMES = new MetadataRedactor(MetadataRedactor.DEFAULT_KEYS);
+    private static final Pattern STORED_DIGEST = Pattern.compile("sha256:[0-9a-f]{32}");
 
     private final List<Budget> budgets;
     private final BudgetStore store;
@@ -264,7 +270,8 @@ public final class SpectraBudgets {
 
     /**
      * @param budget a budget's name
-     * @param subject a subject (empty for a budget not split by value)
+     * @param subject a subject (empty for a budget not split by value); a credential may be given as itself or as
+     *        the digest it is reported under
      * @return its status in the current period
      * @throws IllegalArgumentException (as the error of the Mono) when no budget has that name
      */
@@ -279,8 +286,9 @@ public final class SpectraBudgets {
             }
             Instant now = clock.instant();
             BudgetWindow w = b.period().window(now);
-            return store.counters(new BudgetStore.Key(b.name(), subject, w), now)
-                    .map(c -> BudgetStatus.of(b, subject, w, now, c));
+            String stored = storedSubject(b, subject);
+            return store.counters(new BudgetStore.Key(b.name(), stored, w), now)
+                    .map(c -> BudgetStatus.of(b, stored, w, now, c));
         });
     }
 
@@ -336,7 +344,8 @@ public final class SpectraBudgets {
         for (Budget b : budgets) {
             String subject = b.scope().subject(provider, model, attributes);
             if (subject != null) {
-                matches.add(new BudgetedCall.Match(b, new BudgetStore.Key(b.name(), subject, b.period().window(now))));
+                matches.add(new BudgetedCall.Match(b, new BudgetStore.Key(b.name(), storedSubject(b, subject),
+                        b.period().window(now))));
             }
         }
         if (matches.isEmpty()) {
@@ -344,6 +353,16 @@ public final class SpectraBudgets {
         }
         PricingTier tier = attributes.pricingTier() != null ? attributes.pricingTier() : PricingTier.STANDARD;
         return new BudgetedCall(this, provider, model, tier, estimate, streaming, matches);
+    }
+
+    /**
+     * The subject as stored and reported: a credential (a value of a key or owner type named like one, or a value
+     * shaped like a key) as its digest, so that it is kept apart without being stored; a digest as it is.
+     */
+    private static String storedSubject(Budget b, String subject) {
+        String splitKey = b.scope().splitKey();
+        return splitKey == null || STORED_DIGEST.matcher(subject).matches() ? subject
+                : SecretScrubber.identifying(splitKey, subject, CREDENTIAL_NAMES);
     }
 
     /** The spend of a call of this usage: its cost (zero when the model is not priced), tokens and one request. */

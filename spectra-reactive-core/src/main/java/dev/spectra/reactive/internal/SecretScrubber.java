@@ -1,5 +1,9 @@
 package dev.spectra.reactive.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,9 +46,18 @@ public final class SecretScrubber {
     private static final Pattern SCHEME = Pattern.compile("(?i)(?:bearer|basic|token|digest|apikey)[ \\t]+");
     private static final Pattern BEARER = Pattern.compile(
             "(?i)(\\b(?:bearer|basic)[ \\t]+)(?!\\[REDACTED\\])[A-Za-z0-9._~+/=-]{6,}");
+    /** {@code scheme://user:password@}, also with JSON's escaped slashes ({@code :\/\/}). */
     private static final Pattern URL_USER_INFO = Pattern.compile(
-            "(?i)(\\b[a-z][a-z0-9+.-]{1,20}://[^/\\s:@\"'<>]{0,100}:)(?!\\[REDACTED\\])[^@\\s/\"'<>]+@");
-    private static final Pattern KEY_SHAPES = Pattern.compile("\\b(?:"
+            "(?i)(\\b[a-z][a-z0-9+.-]{1,20}:(?:\\\\?/){2}[^/\\\\\\s:@\"'<>]{0,100}:)(?!\\[REDACTED\\])"
+            + "[^@\\s/\"'<>]+@");
+    /** {@code scheme://token@}: a user name of 20 or more token characters is a token ({@code https://ghp_…@}). */
+    private static final Pattern URL_TOKEN_USER = Pattern.compile(
+            "(?i)(\\b[a-z][a-z0-9+.-]{1,20}:(?:\\\\?/){2})(?!\\[REDACTED\\])[A-Za-z0-9._~+%-]{20,}@");
+    /**
+     * Known key shapes, each starting at a word boundary or right after an escape of JSON's ({@code \n},
+     * {@code \t} ...), so that a key on a new line of a JSON string is found too.
+     */
+    private static final Pattern KEY_SHAPES = Pattern.compile("(?:(?<=\\\\[nrtbf])|\\b)(?:"
             + "sk-(?:ant-|proj-|svcacct-|admin-|or-)?[A-Za-z0-9_-]{16,}"
             + "|sk_(?:live_|test_)?[A-Za-z0-9]{16,}"
             + "|AIza[0-9A-Za-z_-]{30,}"
@@ -55,7 +68,8 @@ public final class SecretScrubber {
             + "|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
             + "|hf_[A-Za-z0-9]{30,}|r8_[A-Za-z0-9]{30,}|pplx-[A-Za-z0-9]{30,}|fw_[A-Za-z0-9]{20,}"
             + "|pa-[A-Za-z0-9_-]{30,}|nvapi-[A-Za-z0-9_-]{30,}|glpat-[A-Za-z0-9_-]{20,}"
-            + "|xox[abposr]-[A-Za-z0-9-]{10,}"
+            + "|xox[abposr]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}"
+            + "|rk_(?:live|test)_[A-Za-z0-9]{16,}|ya29\\.[A-Za-z0-9_-]{20,}"
             + ")");
 
     /**
@@ -63,7 +77,8 @@ public final class SecretScrubber {
      * holds no key shape, and is not run through the pattern (no matcher is allocated for ids, models and paths).
      */
     private static final String[] KEY_SHAPE_STARTS = {"sk-", "sk_", "AIza", "xai-", "AKIA", "ASIA", "ABIA", "ACCA",
-        "eyJ", "gh", "github_pat_", "hf_", "r8_", "pplx-", "fw_", "pa-", "nvapi-", "glpat-", "xox"};
+        "eyJ", "gh", "github_pat_", "hf_", "r8_", "pplx-", "fw_", "pa-", "nvapi-", "glpat-", "xox", "xapp-", "rk_",
+        "ya29."};
     /** A run of characters a key can be made of; the candidates of the entropy check. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/=_-]{20,}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9]{20,}");
@@ -176,8 +191,33 @@ public final class SecretScrubber {
         return s.equals(value) ? value : s;
     }
 
+    /**
+     * A value that tells things apart (a budget's subject, an owner's id), kept apart from every other value without
+     * being stored: the value itself when it is no credential, else {@code sha256:} and the first 32 hex digits of
+     * its SHA-256, the same for the same value in every process. It is a credential when its name is one's
+     * ({@code api_key}, by the built-in names or {@code names}) or when {@link #scrubValue} would change it;
+     * {@value #REDACTED} in its place would merge every credential into one subject.
+     *
+     * @param name what the value is, e.g. a metadata key or an owner type
+     * @param value the value
+     * @param names the names of credentials besides the built-in ones
+     * @return the value, the same instance when it is no credential, else its digest
+     */
+    public static String identifying(String name, String value, MetadataRedactor names) {
+        if (!DEFAULT_NAMES.isSecret(name) && !names.isSecret(name) && scrubValue(value, names) == value) {
+            return value;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     private static String scrubAll(String text, MetadataRedactor names, boolean freeText) {
         String s = URL_USER_INFO.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
+        s = URL_TOKEN_USER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
         s = byName(s, names);
         s = BEARER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
         s = keyShapes(s);
@@ -224,8 +264,9 @@ public final class SecretScrubber {
     }
 
     /**
-     * Where the value starting at {@code i} lies: a quoted string to its closing quote (or the end, when cut),
-     * else a bare word after an optional auth scheme; null for none, an object or array, or a JSON literal.
+     * Where the value starting at {@code i} lies: a quoted string to its closing quote (or the end, when cut), a
+     * list to its closing bracket ({@code "password":["…"]}, or {@code {password=[…]}} as a map of header values
+     * prints), else a bare word after an optional auth scheme; null for none, an object, or a JSON literal.
      */
     private static int @Nullable [] value(String s, int i, boolean toEndOfLine) {
         int n = s.length();
@@ -244,7 +285,11 @@ public final class SecretScrubber {
             }
             return span(i + 1, Math.min(j, n));
         }
-        if (c == '{' || c == '[') {
+        if (c == '[') {
+            int end = s.indexOf(']', i + 1);
+            return span(i + 1, end < 0 ? n : end);
+        }
+        if (c == '{') {
             return null;
         }
         Matcher scheme = SCHEME.matcher(s).region(i, n);

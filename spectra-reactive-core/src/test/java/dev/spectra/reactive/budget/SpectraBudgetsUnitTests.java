@@ -12,6 +12,8 @@ import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.TrackOptions;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.Usage;
+import dev.spectra.reactive.internal.MetadataRedactor;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.internal.SetClock;
 import dev.spectra.reactive.sink.InMemorySink;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,8 @@ import static dev.spectra.reactive.budget.Budgets.usd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SpectraBudgetsUnitTests {
+
+    static final MetadataRedactor NAMES = new MetadataRedactor(MetadataRedactor.DEFAULT_KEYS);
 
     private final SetClock clock = new SetClock(T0);
     private final AtomicInteger providerCalls = new AtomicInteger();
@@ -151,6 +155,45 @@ class SpectraBudgetsUnitTests {
 
         budgets.status().map(s -> s.subject() + "=" + s.line(BudgetDimension.REQUESTS).spent())
                 .as(StepVerifier::create).expectNext("acme=1", "globex=1").verifyComplete();
+    }
+
+    @Test
+    void aBudgetSplitByACredentialKeepsEachKeyApartUnderItsDigestAndNeverItself() {
+        String key = "sk-proj-Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab5";
+        String other = "Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9";
+        SpectraBudgets budgets = Budgets.builder(clock)
+                .budget(Budget.builder("per-key").scope(BudgetScope.metadata("api_key")).requests(1).build())
+                .budget(Budget.builder("per-customer").scope(BudgetScope.trackable("customer")).requests(1).build())
+                .build();
+        for (String k : List.of(key, other)) {
+            call().transform(budgets.enforce("openai", "gpt-4o")).contextWrite(Spectra.metadata("api_key", k))
+                    .as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        }
+        call().transform(budgets.enforce("openai", "gpt-4o")).contextWrite(Spectra.metadata("api_key", key))
+                .as(StepVerifier::create)
+                .verifyErrorSatisfies(e -> {
+                    assertThat(refusal(e).subject()).isEqualTo(SecretScrubber.identifying("api_key", key, NAMES))
+                            .startsWith("sha256:").hasSize(39);
+                    assertThat(e).hasMessageNotContaining(key);
+                });
+        // a customer id shaped like a key is kept as its digest; a plain one as itself
+        call().transform(budgets.enforce("openai", "gpt-4o")).contextWrite(Spectra.trackable("customer", key))
+                .as(StepVerifier::create).expectNextCount(1).verifyComplete();
+        call().transform(budgets.enforce("openai", "gpt-4o")).contextWrite(Spectra.trackable("customer", "c-42"))
+                .as(StepVerifier::create).expectNextCount(1).verifyComplete();
+
+        budgets.status().map(BudgetStatus::subject).collectList().as(StepVerifier::create)
+                .assertNext(subjects -> assertThat(subjects).hasSize(4).contains("c-42")
+                        .allSatisfy(subject -> assertThat(subject).doesNotContain(key).doesNotContain(other))
+                        .containsOnlyOnce(SecretScrubber.identifying("api_key", other, NAMES)))
+                .verifyComplete();
+        // asked for by the key itself or by its digest: the same status
+        for (String asked : List.of(key, SecretScrubber.identifying("api_key", key, NAMES))) {
+            budgets.status("per-key", asked).as(StepVerifier::create).assertNext(s -> {
+                assertThat(s.subject()).isEqualTo(SecretScrubber.identifying("api_key", key, NAMES));
+                assertThat(s.line(BudgetDimension.REQUESTS).spent()).isEqualByComparingTo("1");
+            }).verifyComplete();
+        }
     }
 
     @Test

@@ -41,7 +41,8 @@ class SecretScrubberUnitTests {
                 "gho_" + "a".repeat(30), "ghu_" + "a".repeat(30), "ghs_" + "a".repeat(30), "ghr_" + "a".repeat(30),
                 "github_pat_" + "a".repeat(30), "hf_" + "a".repeat(30), "r8_" + "a".repeat(30),
                 "pplx-" + "a".repeat(30), "fw_" + "a".repeat(20), "pa-" + "a".repeat(30), "nvapi-" + "a".repeat(30),
-                "glpat-" + "a".repeat(20), "xoxb-1234567890", "xoxp-1234567890");
+                "glpat-" + "a".repeat(20), "xoxb-1234567890", "xoxp-1234567890", "xapp-1-A0123456789",
+                "rk_live_abcdefghijklmnop1234", "rk_test_abcdefghijklmnop1234", "ya29.a0AfH6SMBx1234567890abcdef");
         for (String key : keys) {
             assertThat(SecretScrubber.scrubValue("/v1/models/" + key, names)).as(key)
                     .isEqualTo("/v1/models/[REDACTED]");
@@ -50,6 +51,43 @@ class SecretScrubberUnitTests {
         assertThat(SecretScrubber.scrubValue(id, names)).isSameAs(id);
         String path = "/v1/chat/completions";
         assertThat(SecretScrubber.scrubValue(path, names)).isSameAs(path);
+    }
+
+    @Test
+    void credentialsInLessCommonPlacesAreScrubbed() {
+        MetadataRedactor names = new MetadataRedactor(MetadataRedactor.DEFAULT_KEYS);
+        // a key on a new line of a JSON string: after the escape, not at a word boundary
+        assertThat(SecretScrubber.scrub("{\"content\":\"here it is:\\nsk-proj-abcdefghijklmnop1234\"}"))
+                .isEqualTo("{\"content\":\"here it is:\\n[REDACTED]\"}");
+        // a token as a URL's user name, in a value that is not free text; a short user name is kept
+        assertThat(SecretScrubber.scrubValue("https://Zx8Kq2Lm9Np4Rs7Tv1Wy3@proxy.example.com/v1", names))
+                .isEqualTo("https://[REDACTED]@proxy.example.com/v1");
+        String git = "ssh://git@github.com/org/repo";
+        assertThat(SecretScrubber.scrubValue(git, names)).isSameAs(git);
+        // a URL's password in JSON, its slashes escaped
+        assertThat(SecretScrubber.scrub("dsn \"postgres:\\/\\/admin:hunter2pass@db:5432\""))
+                .isEqualTo("dsn \"postgres:\\/\\/admin:[REDACTED]@db:5432\"");
+        // a list after a credential's name: headers printed as a map, and JSON
+        assertThat(SecretScrubber.scrub("rejected {password=[hunter2pass], accept=[*/*]}"))
+                .isEqualTo("rejected {password=[[REDACTED]], accept=[*/*]}");
+        assertThat(SecretScrubber.scrub("{\"password\":[\"hunter2pass\"],\"n\":1}"))
+                .isEqualTo("{\"password\":[[REDACTED]],\"n\":1}");
+    }
+
+    @Test
+    void aCredentialThatIdentifiesSomethingIsKeptAsItsDigest() {
+        MetadataRedactor names = new MetadataRedactor(List.of("customer_secret"));
+        // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223 b00361a396177a9cb410ff61f20015ad
+        assertThat(SecretScrubber.identifying("api_key", "abc", names))
+                .isEqualTo("sha256:ba7816bf8f01cfea414140de5dae2223");
+        assertThat(SecretScrubber.identifying("customer_secret", "abc", names))
+                .isEqualTo("sha256:ba7816bf8f01cfea414140de5dae2223");
+        // a value shaped like a key, whatever its name
+        assertThat(SecretScrubber.identifying("user", "sk-proj-abcdefghijklmnop1234", names))
+                .startsWith("sha256:").hasSize(39)
+                .isNotEqualTo(SecretScrubber.identifying("user", "sk-proj-abcdefghijklmnop1235", names));
+        String plain = "user-42";
+        assertThat(SecretScrubber.identifying("user", plain, names)).isSameAs(plain);
     }
 
     @Test
