@@ -15,6 +15,8 @@ import reactor.util.Loggers;
 public final class RateLimitedLog {
 
     private static final long INTERVAL_NANOS = 60_000_000_000L;
+    /** The longest line logged: {@value} characters. */
+    private static final int MAX_LINE = 8192;
 
     private final Logger log;
     private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
@@ -76,9 +78,11 @@ public final class RateLimitedLog {
         }
     }
 
+    /** Logs a line, its message scrubbed of credentials (a model name or an error text may carry one). */
     private void log(String kind, String message, @Nullable Throwable error) {
         long n = states.get(kind).suppressed.getAndSet(0);
-        String text = n > 0 ? message + " (" + n + " similar suppressed in the last minute)" : message;
+        String scrubbed = SecretScrubber.scrub(message, MAX_LINE);
+        String text = n > 0 ? scrubbed + " (" + n + " similar suppressed in the last minute)" : scrubbed;
         if (error != null) {
             log.warn(text, error);
         } else {
@@ -95,7 +99,7 @@ public final class RateLimitedLog {
     public void debug(String kind, String message) {
         if (log.isDebugEnabled() && due(kind)) {
             states.get(kind).suppressed.set(0);
-            log.debug(message);
+            log.debug(SecretScrubber.scrub(message, MAX_LINE));
         }
     }
 

@@ -47,4 +47,14 @@ class RateLimitedLogUnitTests {
                 .doesNotContain("third line");
         assertThat(built).as("only the logged line's message was built").hasValue(1);
     }
+
+    @Test
+    void aLoggedLineIsScrubbedOfCredentials() {
+        RateLimitedLog log = new RateLimitedLog(RateLimitedLogUnitTests.class);
+
+        log.warn("unpriced", "Spectra has no price for ", "openai", "/", "sk-proj-abcdefghijklmnop1234", "");
+
+        assertThat(logger.getErrContent()).contains("Spectra has no price for openai/[REDACTED]")
+                .doesNotContain("sk-proj-");
+    }
 }
