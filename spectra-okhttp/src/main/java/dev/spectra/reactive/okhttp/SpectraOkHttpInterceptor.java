@@ -2,6 +2,7 @@ package dev.spectra.reactive.okhttp;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.concurrent.TimeUnit;
 
 import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
@@ -69,10 +70,10 @@ import reactor.util.context.ContextView;
  * call was cancelled, from another thread: an SDK cancelling a stream; a call that passes its {@code callTimeout}
  * is a failure); a body of which not a byte was read (the
  * answer to an asynchronous call whose future was cancelled, which the SDK drops) is {@code cancelled}, unless its
- * status is an error (a retrying client closes a 503 unread: a failure). A body dropped without being closed (an abandoned
- * asynchronous call) is recorded the same way when the garbage collector finds it. A failure before any response is a
- * failure without status ({@code cancelled} when the call was cancelled). Each attempt of a retrying client
- * passes here and is one record.
+ * status is an error (a retrying client closes a 503 unread: a failure). A body dropped without being closed (an
+ * abandoned asynchronous call) is recorded the same way when the garbage collector finds it. A failure before any
+ * response is a failure without status ({@code cancelled} when its caller cancelled it; a call that passes its
+ * {@code callTimeout} is a failure). Each attempt of a retrying client passes here and is one record.
  *
  * <p><b>Whose call.</b> OkHttp runs interceptors outside Reactor. The metadata, tags, trace id, trackable and
  * tracker of a record are those the calling thread carries ({@link Spectra#threadContext()}): an open
@@ -142,6 +143,7 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
+        long started = System.nanoTime(); // as near as this interceptor gets to where the call's timeout starts
         Request request = chain.request();
         String carried = request.header(CarriedContext.HEADER);
         ContextView context = null;
@@ -153,12 +155,11 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
         if (match == null) {
             return chain.proceed(request);
         }
-        return intercept(chain, request, match, context != null ? context : Spectra.threadContext());
+        return intercept(chain, request, match, context != null ? context : Spectra.threadContext(), started);
     }
 
-    private Response intercept(Chain chain, Request request, EndpointMatch match, ContextView context)
+    private Response intercept(Chain chain, Request request, EndpointMatch match, ContextView context, long started)
             throws IOException {
-        long started = System.nanoTime();
         HttpBudgetCall budget = budgets == null ? null : HttpBudgetCall.start(budgets, context);
         HttpCallObserver call = capture.start(match, budget == null ? context : budget.context());
         if (call == null) {
@@ -195,7 +196,9 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
      * Whether a call that failed was cancelled by its caller: OkHttp's call was cancelled, and not by its own call
      * timeout ({@code callTimeout}, which cancels the call when it passes: that is a failure). A timed-out call's
      * reads fail with OkHttp's {@code InterruptedIOException("timeout")}; before the response the failure is not
-     * yet wrapped, so the call's timeout is compared with the time since the call reached this interceptor.
+     * yet wrapped, so the call's timeout is compared with the time since the call reached this interceptor. That
+     * time starts a little after the timeout's (other interceptors may run first), so a cancel within the last
+     * tenth of the timeout, or its last 50 ms, counts as the timeout.
      *
      * @param httpCall OkHttp's call
      * @param started {@link System#nanoTime()} when the call reached this interceptor
@@ -210,7 +213,8 @@ public final class SpectraOkHttpInterceptor implements Interceptor {
             return false;
         }
         long timeout = httpCall.timeout().timeoutNanos();
-        return timeout == 0 || System.nanoTime() - started < timeout;
+        long slack = Math.max(TimeUnit.MILLISECONDS.toNanos(50), timeout / 10);
+        return timeout == 0 || System.nanoTime() - started < timeout - slack;
     }
 
     /**
