@@ -2,8 +2,6 @@ package dev.spectra.reactive.anthropic;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResponseClosedWhileReadIntegrationTests {
 
     /** The first three events of a real Anthropic stream: message_start (with the input usage) and a block's start. */
-    static final byte[] FIRST_EVENTS = firstEvents(ProviderFixtures.bytes("anthropic__messages__stream__1.sse"), 3);
+    static final byte[] FIRST_EVENTS = ProviderFixtures.firstEvents("anthropic__messages__stream__1.sse", 3);
 
     final SpectraFake fake = SpectraFake.create();
 
@@ -220,14 +218,5 @@ class ResponseClosedWhileReadIntegrationTests {
                 throw new IOException(e);
             }
         }
-    }
-
-    private static byte[] firstEvents(byte[] stream, int events) {
-        String text = new String(stream, StandardCharsets.UTF_8);
-        int end = 0;
-        for (int i = 0; i < events; i++) {
-            end = text.indexOf("\n\n", end) + 2;
-        }
-        return Arrays.copyOf(stream, text.substring(0, end).getBytes(StandardCharsets.UTF_8).length);
     }
 }

@@ -1,8 +1,6 @@
 package dev.spectra.reactive.okhttp;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +42,7 @@ class BodyClosedWhileReadIntegrationTests {
     static final MediaType JSON = MediaType.get("application/json");
 
     /** The first two events of a real OpenAI chat stream: a role chunk and a content chunk, no usage. */
-    static final byte[] TWO_EVENTS = firstEvents(ProviderFixtures.bytes("openai__chat__stream__1.sse"), 2);
+    static final byte[] TWO_EVENTS = ProviderFixtures.firstEvents("openai__chat__stream__1.sse", 2);
 
     final SpectraFake fake = SpectraFake.create();
 
@@ -229,14 +227,5 @@ class BodyClosedWhileReadIntegrationTests {
                 throw new IOException(e);
             }
         }
-    }
-
-    private static byte[] firstEvents(byte[] stream, int events) {
-        String text = new String(stream, StandardCharsets.UTF_8);
-        int end = 0;
-        for (int i = 0; i < events; i++) {
-            end = text.indexOf("\n\n", end) + 2;
-        }
-        return Arrays.copyOf(stream, text.substring(0, end).getBytes(StandardCharsets.UTF_8).length);
     }
 }
