@@ -637,7 +637,7 @@ final class CallState implements TrackedCall {
             return null;
         }
         String type = SecretScrubber.scrubValue(t.type(), names);
-        String tid = SecretScrubber.identifying(t.type(), t.id(), names); // an owner that is a key: kept apart
+        String tid = SecretScrubber.identifying(t.type(), t.id()); // an owner that is a key: kept apart
         if (type == t.type() && tid == t.id()) {
             return t;
         }

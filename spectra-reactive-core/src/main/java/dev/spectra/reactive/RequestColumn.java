@@ -269,10 +269,15 @@ public enum RequestColumn {
             trackable(Trackable::type, 0),
             "The kind of party the call is attributed to (user, team, job …)."),
 
-    /** The id of the party the call is attributed to. */
+    /**
+     * The id of the party the call is attributed to; an id that is a credential (of a type named like one, such as
+     * api_key, or shaped like a key) as sha256: and 32 hex digits of its digest, which filters also find by the key.
+     */
     TRACKABLE_ID("trackable_id", "text", NULLABLE, "spectra.trackable.id", "id",
             trackable(Trackable::id, 1),
-            "The id of the party the call is attributed to."),
+            "The id of the party the call is attributed to; an id that is a credential (of a type named like one,"
+                    + " such as api_key, or shaped like a key) as sha256: and 32 hex digits of its digest, which"
+                    + " filters also find by the key."),
 
     /** The conversation (chat thread, session) the call belongs to. */
     CONVERSATION_ID("conversation_id", "text", NULLABLE, "gen_ai.conversation.id",

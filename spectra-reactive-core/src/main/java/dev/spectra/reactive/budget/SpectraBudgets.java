@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
-import java.util.regex.Pattern;
 
 import dev.spectra.reactive.ContextAttributes;
 import dev.spectra.reactive.Cost;
@@ -18,7 +17,6 @@ import dev.spectra.reactive.PricingTier;
 import dev.spectra.reactive.Usage;
 import dev.spectra.reactive.internal.CallObserver;
 import dev.spectra.reactive.internal.Fatal;
-import dev.spectra.reactive.internal.MetadataRedactor;
 import dev.spectra.reactive.internal.RateLimitedLog;
 import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.pricing.Pricing;
@@ -79,9 +77,6 @@ public final class SpectraBudgets {
     public static final String CUT_OFF_KEY = "budget_cut_off";
 
     private static final RateLimitedLog LOG = new RateLimitedLog(SpectraBudgets.class);
-    /** The built-in names of credentials: a subject split by such a key or owner type is kept as its digest. */
-    private static final MetadataRedactor CREDENTIAL_NAMES = new MetadataRedactor(MetadataRedactor.DEFAULT_KEYS);
-    private static final Pattern STORED_DIGEST = Pattern.compile("sha256:[0-9a-f]{32}");
 
     private final List<Budget> budgets;
     private final BudgetStore store;
@@ -357,12 +352,11 @@ public final class SpectraBudgets {
 
     /**
      * The subject as stored and reported: a credential (a value of a key or owner type named like one, or a value
-     * shaped like a key) as its digest, so that it is kept apart without being stored; a digest as it is.
+     * shaped like a key) as its digest ({@link SecretScrubber#identifying}), kept apart without being stored.
      */
     private static String storedSubject(Budget b, String subject) {
         String splitKey = b.scope().splitKey();
-        return splitKey == null || STORED_DIGEST.matcher(subject).matches() ? subject
-                : SecretScrubber.identifying(splitKey, subject, CREDENTIAL_NAMES);
+        return splitKey == null ? subject : SecretScrubber.identifying(splitKey, subject);
     }
 
     /** The spend of a call of this usage: its cost (zero when the model is not priced), tokens and one request. */

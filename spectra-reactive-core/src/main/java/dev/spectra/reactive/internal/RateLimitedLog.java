@@ -10,13 +10,16 @@ import reactor.util.Loggers;
 
 /**
  * Logs a warning per kind of problem at most once per interval, with how many were suppressed in between, so a
- * sink that is down or a provider that keeps sending odd bodies cannot flood the log.
+ * sink that is down or a provider that keeps sending odd bodies cannot flood the log. Every line is scrubbed of
+ * credentials and cut at 8,192 characters, and so is every message of an error logged with it.
  */
 public final class RateLimitedLog {
 
     private static final long INTERVAL_NANOS = 60_000_000_000L;
     /** The longest line logged: {@value} characters. */
     private static final int MAX_LINE = 8192;
+    /** The causes of an error scrubbed before it is logged, at most. */
+    private static final int MAX_CAUSES = 16;
 
     private final Logger log;
     private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
@@ -84,9 +87,49 @@ public final class RateLimitedLog {
         String scrubbed = SecretScrubber.scrub(message, MAX_LINE);
         String text = n > 0 ? scrubbed + " (" + n + " similar suppressed in the last minute)" : scrubbed;
         if (error != null) {
-            log.warn(text, error);
+            log.warn(text, scrubbed(error, 0));
         } else {
             log.warn(text);
+        }
+    }
+
+    /**
+     * The error as logged: itself when no message of its chain holds a credential, else a copy of the chain with
+     * each message scrubbed, each class named and each stack trace as it was.
+     */
+    static Throwable scrubbed(Throwable error, int depth) {
+        if (depth > MAX_CAUSES || !holdsCredential(error, depth)) {
+            return error;
+        }
+        Throwable cause = error.getCause();
+        return new ScrubbedError(error, cause == null || cause == error ? null : scrubbed(cause, depth + 1));
+    }
+
+    private static boolean holdsCredential(Throwable error, int depth) {
+        int d = depth;
+        for (Throwable t = error; t != null && d <= MAX_CAUSES; t = t.getCause() == t ? null : t.getCause(), d++) {
+            String message = t.getMessage();
+            if (message != null && !message.equals(SecretScrubber.scrub(message, MAX_LINE))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An error of the chain as logged: the original's class name, its message scrubbed, its stack trace. */
+    static final class ScrubbedError extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String shown;
+
+        ScrubbedError(Throwable original, @Nullable Throwable cause) {
+            super(SecretScrubber.scrub(original.getMessage(), MAX_LINE), cause, false, true);
+            this.shown = original.getClass().getName() + (getMessage() == null ? "" : ": " + getMessage());
+            setStackTrace(original.getStackTrace());
+        }
+
+        @Override
+        public String toString() {
+            return shown;
         }
     }
 

@@ -17,10 +17,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>by name: JSON members ({@code "apiKey": "…"}, also escaped inside a JSON string and single-quoted),
  *       {@code name=value} pairs (query strings, forms, connection strings) and {@code name: value} (headers,
  *       logs) whose name means a credential, in any case or separator style, as {@link MetadataRedactor} decides
- *       for metadata keys; an auth scheme ({@code Bearer}, {@code Basic}) before the value goes with it;</li>
+ *       for metadata keys; an auth scheme ({@code Bearer}, {@code Basic}) before the value goes with it, and a
+ *       list after the name ({@code {password=[…]}}, {@code "password":[…]}) goes whole;</li>
  *   <li>by shape: provider keys ({@code sk-…}, {@code sk-ant-…}, {@code AIza…}, {@code gsk_…}, {@code xai-…},
- *       {@code hf_…}, {@code r8_…}, {@code pplx-…} and others), AWS access key ids, JWTs, GitHub and Slack tokens,
- *       bearer and basic credentials, and the password in a URL's user info;</li>
+ *       {@code hf_…}, {@code r8_…}, {@code pplx-…} and others), AWS access key ids, JWTs, GitHub, Slack, Stripe
+ *       and Google OAuth tokens, also right after a JSON escape ({@code \n}), bearer and basic credentials, the
+ *       password in a URL's user info (also with JSON's escaped slashes) and a user name that is a token;</li>
  *   <li>in free text (error messages, captured payloads): high-entropy tokens, such as 32-hex Azure keys or
  *       32-character alphanumeric keys, told from words and identifiers by their length (at least 20 letters
  *       and digits), their mix of characters, and how little of them reads as words. Well-known response and
@@ -39,6 +41,8 @@ public final class SecretScrubber {
     public static final String REDACTED = MetadataRedactor.REDACTED;
 
     private static final MetadataRedactor DEFAULT_NAMES = new MetadataRedactor(MetadataRedactor.DEFAULT_KEYS);
+    private static final String DIGEST_PREFIX = "sha256:";
+    private static final int DIGEST_HEX_DIGITS = 32;
 
     /** A name, optionally quoted (also as {@code \"} inside a JSON string), then {@code :} or {@code =}. */
     private static final Pattern NAME_THEN_VALUE = Pattern.compile(
@@ -50,9 +54,9 @@ public final class SecretScrubber {
     private static final Pattern URL_USER_INFO = Pattern.compile(
             "(?i)(\\b[a-z][a-z0-9+.-]{1,20}:(?:\\\\?/){2}[^/\\\\\\s:@\"'<>]{0,100}:)(?!\\[REDACTED\\])"
             + "[^@\\s/\"'<>]+@");
-    /** {@code scheme://token@}: a user name of 20 or more token characters is a token ({@code https://ghp_…@}). */
+    /** {@code scheme://name@}: a user name that looks random is a token ({@code https://ghp_…@}), a word is not. */
     private static final Pattern URL_TOKEN_USER = Pattern.compile(
-            "(?i)(\\b[a-z][a-z0-9+.-]{1,20}:(?:\\\\?/){2})(?!\\[REDACTED\\])[A-Za-z0-9._~+%-]{20,}@");
+            "(?i)\\b[a-z][a-z0-9+.-]{1,20}:(?:\\\\?/){2}([A-Za-z0-9._~+%-]{20,})@");
     /**
      * Known key shapes, each starting at a word boundary or right after an escape of JSON's ({@code \n},
      * {@code \t} ...), so that a key on a new line of a JSON string is found too.
@@ -77,8 +81,8 @@ public final class SecretScrubber {
      * holds no key shape, and is not run through the pattern (no matcher is allocated for ids, models and paths).
      */
     private static final String[] KEY_SHAPE_STARTS = {"sk-", "sk_", "AIza", "xai-", "AKIA", "ASIA", "ABIA", "ACCA",
-        "eyJ", "gh", "github_pat_", "hf_", "r8_", "pplx-", "fw_", "pa-", "nvapi-", "glpat-", "xox", "xapp-", "rk_",
-        "ya29."};
+        "eyJ", "gh", "github_pat_", "hf_", "r8_", "pplx-", "fw_", "pa-", "nvapi-", "glpat-", "xox", "xapp-",
+        "rk_live_", "rk_test_", "ya29."};
     /** A run of characters a key can be made of; the candidates of the entropy check. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/=_-]{20,}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9]{20,}");
@@ -194,34 +198,69 @@ public final class SecretScrubber {
     /**
      * A value that tells things apart (a budget's subject, an owner's id), kept apart from every other value without
      * being stored: the value itself when it is no credential, else {@code sha256:} and the first 32 hex digits of
-     * its SHA-256, the same for the same value in every process. It is a credential when its name is one's
-     * ({@code api_key}, by the built-in names or {@code names}) or when {@link #scrubValue} would change it;
-     * {@value #REDACTED} in its place would merge every credential into one subject.
+     * its SHA-256, the same for the same value in every process. It is a credential when its name is one by the
+     * built-in names ({@code api_key}, {@code token} ...: the same whatever a tracker's redaction keys, so that
+     * records, budgets and queries agree without sharing settings) or when it holds a key's shape or name;
+     * {@value #REDACTED} in its place would merge every credential into one subject. A digest is its own: a query
+     * may name an owner by the digest it was listed under.
      *
      * @param name what the value is, e.g. a metadata key or an owner type
      * @param value the value
-     * @param names the names of credentials besides the built-in ones
-     * @return the value, the same instance when it is no credential, else its digest
+     * @return the value, the same instance when it is no credential or already a digest, else its digest
      */
-    public static String identifying(String name, String value, MetadataRedactor names) {
-        if (!DEFAULT_NAMES.isSecret(name) && !names.isSecret(name) && scrubValue(value, names) == value) {
+    public static String identifying(String name, String value) {
+        if (isDigest(value)
+                || !DEFAULT_NAMES.isSecret(name) && scrubValue(value, DEFAULT_NAMES) == value) {
             return value;
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest, 0, 16);
+            return DIGEST_PREFIX + HexFormat.of().formatHex(digest, 0, DIGEST_HEX_DIGITS / 2);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 
+    /** Whether a value has the form {@link #identifying} gives a credential: {@code sha256:} and 32 hex digits. */
+    private static boolean isDigest(String value) {
+        if (value.length() != DIGEST_PREFIX.length() + DIGEST_HEX_DIGITS || !value.startsWith(DIGEST_PREFIX)) {
+            return false;
+        }
+        for (int k = DIGEST_PREFIX.length(); k < value.length(); k++) {
+            char c = value.charAt(k);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String scrubAll(String text, MetadataRedactor names, boolean freeText) {
         String s = URL_USER_INFO.matcher(text).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
-        s = URL_TOKEN_USER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
+        s = tokenUserNames(s);
         s = byName(s, names);
         s = BEARER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
         s = keyShapes(s);
         return freeText ? highEntropy(s) : s;
+    }
+
+    /** Replaces each URL user name that is a token: a key's shape, or random by {@link #looksLikeKey}. */
+    private static String tokenUserNames(String s) {
+        Matcher m = URL_TOKEN_USER.matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        while (m.find()) {
+            String user = m.group(1);
+            if (!looksLikeKey(user) && keyShapes(user) == user) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(s.length());
+            }
+            out.append(s, copied, m.start(1)).append(REDACTED);
+            copied = m.end(1);
+        }
+        return out == null ? s : out.append(s, copied, s.length()).toString();
     }
 
     /** Replaces every key shape; the same instance when the value cannot hold one. */
@@ -285,9 +324,11 @@ public final class SecretScrubber {
             }
             return span(i + 1, Math.min(j, n));
         }
+        if (s.startsWith(REDACTED, i)) {
+            return null; // scrubbed before: scrubbing again changes nothing
+        }
         if (c == '[') {
-            int end = s.indexOf(']', i + 1);
-            return span(i + 1, end < 0 ? n : end);
+            return span(i + 1, listEnd(s, i));
         }
         if (c == '{') {
             return null;
@@ -302,6 +343,27 @@ public final class SecretScrubber {
             return null;
         }
         return span(i, j);
+    }
+
+    /** Where the list opened at {@code open} closes (its nested lists and quoted strings skipped), or the end. */
+    private static int listEnd(String s, int open) {
+        int depth = 0;
+        int j = open;
+        while (j < s.length()) {
+            char c = s.charAt(j);
+            if (c == '"') {
+                j++;
+                while (j < s.length() && s.charAt(j) != '"') {
+                    j += s.charAt(j) == '\\' ? 2 : 1;
+                }
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth == 0) {
+                return j;
+            }
+            j++;
+        }
+        return s.length();
     }
 
     private static int @Nullable [] span(int start, int end) {

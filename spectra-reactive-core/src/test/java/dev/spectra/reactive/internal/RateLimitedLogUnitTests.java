@@ -57,4 +57,25 @@ class RateLimitedLogUnitTests {
         assertThat(logger.getErrContent()).contains("Spectra has no price for openai/[REDACTED]")
                 .doesNotContain("sk-proj-");
     }
+
+    @Test
+    void anErrorLoggedWithALineIsScrubbedThroughItsCauses() {
+        RateLimitedLog log = new RateLimitedLog(RateLimitedLogUnitTests.class);
+        IllegalStateException cause =
+                new IllegalStateException("GET https://x/v1?key=AIzaSyA1234567890abcdefghijklmnopqrstu");
+        java.io.IOException error = new java.io.IOException("the call failed", cause);
+
+        log.warn("failed", "Spectra could not write", error);
+
+        String logged = logger.getErrContent();
+        assertThat(logged).contains("java.io.IOException: the call failed")
+                .contains("java.lang.IllegalStateException: GET https://x/v1?key=[REDACTED]")
+                .doesNotContain("AIzaSy");
+        Throwable shown = RateLimitedLog.scrubbed(error, 0);
+        assertThat(shown.getStackTrace()).isEqualTo(error.getStackTrace());
+        assertThat(shown.getCause().getStackTrace()).isEqualTo(cause.getStackTrace());
+        // nothing to scrub: the error itself
+        java.io.IOException plain = new java.io.IOException("connection reset");
+        assertThat(RateLimitedLog.scrubbed(plain, 0)).isSameAs(plain);
+    }
 }

@@ -59,11 +59,12 @@ class SecretScrubberUnitTests {
         // a key on a new line of a JSON string: after the escape, not at a word boundary
         assertThat(SecretScrubber.scrub("{\"content\":\"here it is:\\nsk-proj-abcdefghijklmnop1234\"}"))
                 .isEqualTo("{\"content\":\"here it is:\\n[REDACTED]\"}");
-        // a token as a URL's user name, in a value that is not free text; a short user name is kept
+        // a token as a URL's user name, in a value that is not free text; a user name that reads as words is kept
         assertThat(SecretScrubber.scrubValue("https://Zx8Kq2Lm9Np4Rs7Tv1Wy3@proxy.example.com/v1", names))
                 .isEqualTo("https://[REDACTED]@proxy.example.com/v1");
-        String git = "ssh://git@github.com/org/repo";
-        assertThat(SecretScrubber.scrubValue(git, names)).isSameAs(git);
+        for (String kept : List.of("ssh://git@github.com/org/repo", "postgres://analytics_readonly_user@db/x")) {
+            assertThat(SecretScrubber.scrubValue(kept, names)).isSameAs(kept);
+        }
         // a URL's password in JSON, its slashes escaped
         assertThat(SecretScrubber.scrub("dsn \"postgres:\\/\\/admin:hunter2pass@db:5432\""))
                 .isEqualTo("dsn \"postgres:\\/\\/admin:[REDACTED]@db:5432\"");
@@ -72,22 +73,33 @@ class SecretScrubberUnitTests {
                 .isEqualTo("rejected {password=[[REDACTED]], accept=[*/*]}");
         assertThat(SecretScrubber.scrub("{\"password\":[\"hunter2pass\"],\"n\":1}"))
                 .isEqualTo("{\"password\":[[REDACTED]],\"n\":1}");
+        // the whole list, nested lists and brackets in strings included
+        assertThat(SecretScrubber.scrub("{\"credentials\":[[\"u\",\"p1\"],[\"u2\",\"p]2\"]],\"n\":1}"))
+                .isEqualTo("{\"credentials\":[[REDACTED]],\"n\":1}");
+        // scrubbing twice changes nothing
+        for (String once : List.of("rejected {password=[[REDACTED]], accept=[*/*]}", "key=[REDACTED]&b=1",
+                "Authorization: [REDACTED] rejected")) {
+            assertThat(SecretScrubber.scrub(once)).isEqualTo(once);
+        }
     }
 
     @Test
     void aCredentialThatIdentifiesSomethingIsKeptAsItsDigest() {
-        MetadataRedactor names = new MetadataRedactor(List.of("customer_secret"));
         // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223 b00361a396177a9cb410ff61f20015ad
-        assertThat(SecretScrubber.identifying("api_key", "abc", names))
-                .isEqualTo("sha256:ba7816bf8f01cfea414140de5dae2223");
-        assertThat(SecretScrubber.identifying("customer_secret", "abc", names))
+        assertThat(SecretScrubber.identifying("api_key", "abc")).isEqualTo("sha256:ba7816bf8f01cfea414140de5dae2223");
+        assertThat(SecretScrubber.identifying("licenseToken", "abc"))
                 .isEqualTo("sha256:ba7816bf8f01cfea414140de5dae2223");
         // a value shaped like a key, whatever its name
-        assertThat(SecretScrubber.identifying("user", "sk-proj-abcdefghijklmnop1234", names))
+        assertThat(SecretScrubber.identifying("user", "sk-proj-abcdefghijklmnop1234"))
                 .startsWith("sha256:").hasSize(39)
-                .isNotEqualTo(SecretScrubber.identifying("user", "sk-proj-abcdefghijklmnop1235", names));
+                .isNotEqualTo(SecretScrubber.identifying("user", "sk-proj-abcdefghijklmnop1235"));
         String plain = "user-42";
-        assertThat(SecretScrubber.identifying("user", plain, names)).isSameAs(plain);
+        assertThat(SecretScrubber.identifying("user", plain)).isSameAs(plain);
+        // a digest is its own, so that a query may name an owner as it was listed
+        String digest = "sha256:ba7816bf8f01cfea414140de5dae2223";
+        assertThat(SecretScrubber.identifying("api_key", digest)).isSameAs(digest);
+        assertThat(SecretScrubber.identifying("api_key", "sha256:BA7816BF8F01CFEA414140DE5DAE2223")).isNotEqualTo(
+                "sha256:BA7816BF8F01CFEA414140DE5DAE2223");
     }
 
     @Test

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.spectra.reactive.Outcome;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.r2dbc.internal.JsonText;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Statement;
@@ -96,7 +98,9 @@ final class FilterSql {
             where("trackable_type = " + bind(f.trackableType()));
         }
         if (f.trackableId() != null) {
-            where("trackable_id = " + bind(f.trackableId()));
+            // as recorded: an id that is a credential as its digest
+            where("trackable_id = " + bind(SecretScrubber.identifying(
+                    Objects.requireNonNull(f.trackableType()), f.trackableId())));
         }
         if (f.startedFrom() != null) {
             where("started_at >= " + bind(f.startedFrom()));

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import dev.spectra.reactive.SpectraTracker;
 import dev.spectra.reactive.TrackOptions;
+import dev.spectra.reactive.Trackable;
+import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
 import dev.spectra.reactive.testsupport.postgres.SecretScan;
 import dev.spectra.reactive.testsupport.postgres.TestDatabase;
@@ -60,5 +62,35 @@ class CredentialCorpusIntegrationTests {
         assertThat(rows).hasSize(calls);
         assertThat(corpus.leaks(rows, i -> "row " + i)).isEmpty();
         assertThat(SecretScan.findings(db.connectionFactory(), schema)).isEmpty();
+    }
+
+    @Test
+    void anOwnerIdThatIsACredentialIsStoredAsItsDigestAndFoundByItOrByTheKey(TestDatabase db) {
+        String key = "sk-proj-Zx8Kq2Lm9Np4Rs7Tv1Wy3Ab5";
+        String schema = db.newSchemaName("owners");
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(
+                R2dbcSinkOptions.builder().url(db.url()).schema(schema).build());
+        SpectraTracker tracker = SpectraTracker.builder().sink(sink).build();
+        try {
+            StepVerifier.create(tracker.track("openai", "gpt-4o", call -> {
+                call.trackable("api_key", key);
+                return Mono.just("ok");
+            })).expectNext("ok").verifyComplete();
+            StepVerifier.create(tracker.flush()).expectComplete().verify(Duration.ofSeconds(60));
+        } finally {
+            tracker.close(Duration.ofSeconds(30)).block(Duration.ofSeconds(60));
+        }
+        String digest = SecretScrubber.identifying("api_key", key);
+        assertThat(digest).matches("sha256:[0-9a-f]{32}");
+
+        SpectraRequests requests = SpectraRequests.create(db.connectionFactory(), SpectraSchema.of(schema));
+        for (String asked : List.of(key, digest)) {
+            RequestFilter f = RequestFilter.builder().trackable(new Trackable("api_key", asked)).build();
+            StepVerifier.create(requests.search(RequestQuery.builder().filter(f).build()))
+                    .assertNext(page -> assertThat(page.items()).singleElement()
+                            .satisfies(r -> assertThat(r.trackable()).isEqualTo(new Trackable("api_key", digest))))
+                    .verifyComplete();
+        }
+        assertThat(SecretScan.rows(db.connectionFactory(), schema)).singleElement().asString().doesNotContain(key);
     }
 }

@@ -14,8 +14,9 @@ public final class UrlPasswordMask {
     private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:?#]*:)[^/?#]*@");
 
     /**
-     * A query option whose name holds {@code password}, {@code secret}, {@code token} or {@code key} (any case):
-     * {@code password=…}, r2dbc-postgresql's {@code sslPassword=…}, and the like.
+     * A query option whose name holds {@code password}, {@code passwd}, {@code pwd}, {@code secret},
+     * {@code token} or {@code key} (any case): {@code password=…}, r2dbc-postgresql's {@code sslPassword=…} and
+     * {@code sslKey=…} (a file path, masked all the same), and the like.
      */
     private static final Pattern QUERY_PASSWORD = Pattern.compile(
             "(?i)([?&][A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|key)[A-Za-z0-9_.-]*=)[^&#]*");
