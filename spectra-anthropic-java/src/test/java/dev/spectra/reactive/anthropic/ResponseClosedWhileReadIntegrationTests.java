@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.anthropic.core.RequestOptions;
@@ -20,6 +18,7 @@ import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.testing.SpectraFake;
+import dev.spectra.reactive.testsupport.concurrency.BlockedRead;
 import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +49,7 @@ class ResponseClosedWhileReadIntegrationTests {
         StandInClient client = new StandInClient("Socket closed", true);
         Reading reading = startReading(client);
 
-        client.awaitReaderBlocked();
+        client.held.awaitReaderBlocked();
         reading.response.close(); // returns once the blocked read has failed
 
         assertThat(reading.failure.get()).hasMessage("Socket closed");
@@ -69,8 +68,8 @@ class ResponseClosedWhileReadIntegrationTests {
         StandInClient client = new StandInClient("Connection reset", false);
         Reading reading = startReading(client);
 
-        client.awaitReaderBlocked();
-        client.failReads();
+        client.held.awaitReaderBlocked();
+        client.held.failReads();
 
         assertThat(reading.failure.get()).hasMessage("Connection reset");
         reading.response.close();
@@ -100,7 +99,7 @@ class ResponseClosedWhileReadIntegrationTests {
             } catch (IOException | RuntimeException e) {
                 reading.failure.set(e);
             } finally {
-                standIn.readerDone.countDown();
+                standIn.held.readerDone();
             }
         }, "stream-reader");
         reader.setDaemon(true);
@@ -124,14 +123,11 @@ class ResponseClosedWhileReadIntegrationTests {
      * reads returns only once the reader has seen its failure, as OkHttp's close of a stream in flight does.
      */
     private static final class StandInClient implements HttpClient {
-        private final String failure;
+        final BlockedRead held;
         private final boolean closeFailsReads;
-        private final CountDownLatch readerBlocked = new CountDownLatch(1);
-        private final CountDownLatch readsFail = new CountDownLatch(1);
-        final CountDownLatch readerDone = new CountDownLatch(1);
 
         StandInClient(String failure, boolean closeFailsReads) {
-            this.failure = failure;
+            this.held = new BlockedRead(failure);
             this.closeFailsReads = closeFailsReads;
         }
 
@@ -155,9 +151,7 @@ class ResponseClosedWhileReadIntegrationTests {
                             System.arraycopy(FIRST_EVENTS, 0, b, off, n);
                             return n;
                         }
-                        readerBlocked.countDown();
-                        await(readsFail);
-                        throw new IOException(failure);
+                        throw held.holdThenFail();
                     }
                 };
 
@@ -179,7 +173,7 @@ class ResponseClosedWhileReadIntegrationTests {
                 @Override
                 public void close() {
                     if (closeFailsReads) {
-                        failReads();
+                        held.failReads();
                     }
                 }
             };
@@ -192,31 +186,6 @@ class ResponseClosedWhileReadIntegrationTests {
 
         @Override
         public void close() {
-        }
-
-        void awaitReaderBlocked() throws InterruptedException {
-            assertThat(readerBlocked.await(10, TimeUnit.SECONDS)).isTrue();
-        }
-
-        void failReads() {
-            readsFail.countDown();
-            try {
-                assertThat(readerDone.await(10, TimeUnit.SECONDS)).isTrue();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-
-        private static void await(CountDownLatch latch) throws IOException {
-            try {
-                if (!latch.await(10, TimeUnit.SECONDS)) {
-                    throw new IOException("the test never failed the read");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
         }
     }
 }

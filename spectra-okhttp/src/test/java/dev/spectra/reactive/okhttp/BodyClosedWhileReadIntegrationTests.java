@@ -1,8 +1,6 @@
 package dev.spectra.reactive.okhttp;
 
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.spectra.reactive.Outcome;
@@ -10,6 +8,7 @@ import dev.spectra.reactive.Spectra;
 import dev.spectra.reactive.SpectraScope;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.testing.SpectraFake;
+import dev.spectra.reactive.testsupport.concurrency.BlockedRead;
 import dev.spectra.reactive.testsupport.fixtures.ProviderFixtures;
 import okhttp3.Call;
 import okhttp3.MediaType;
@@ -56,7 +55,7 @@ class BodyClosedWhileReadIntegrationTests {
         StandInConnection connection = new StandInConnection("closed", true);
         Reading reading = startReading(connection);
 
-        connection.awaitReaderBlocked();
+        connection.held.awaitReaderBlocked();
         reading.response.close(); // returns once the blocked read has failed
 
         assertThat(reading.failure()).hasMessage("closed");
@@ -68,9 +67,9 @@ class BodyClosedWhileReadIntegrationTests {
         StandInConnection connection = new StandInConnection("Canceled", false);
         Reading reading = startReading(connection);
 
-        connection.awaitReaderBlocked();
+        connection.held.awaitReaderBlocked();
         reading.call.cancel();
-        connection.failReads();
+        connection.held.failReads();
 
         assertThat(reading.failure()).hasMessage("Canceled");
         reading.response.close();
@@ -82,8 +81,8 @@ class BodyClosedWhileReadIntegrationTests {
         StandInConnection connection = new StandInConnection("Connection reset", false);
         Reading reading = startReading(connection);
 
-        connection.awaitReaderBlocked();
-        connection.failReads();
+        connection.held.awaitReaderBlocked();
+        connection.held.failReads();
 
         assertThat(reading.failure()).hasMessage("Connection reset");
         reading.response.close();
@@ -127,7 +126,7 @@ class BodyClosedWhileReadIntegrationTests {
             } catch (IOException | RuntimeException e) {
                 reading.failure.set(e);
             } finally {
-                connection.readerDone.countDown();
+                connection.held.readerDone();
             }
         }, "stream-reader");
         reader.setDaemon(true);
@@ -158,15 +157,12 @@ class BodyClosedWhileReadIntegrationTests {
      * discard the rest) returns after the read it breaks.
      */
     private static final class StandInConnection implements okhttp3.Interceptor, Source {
-        private final String failure;
+        final BlockedRead held;
         private final boolean closeFailsReads;
-        private final CountDownLatch readerBlocked = new CountDownLatch(1);
-        private final CountDownLatch readsFail = new CountDownLatch(1);
-        final CountDownLatch readerDone = new CountDownLatch(1);
         private boolean served;
 
         StandInConnection(String failure, boolean closeFailsReads) {
-            this.failure = failure;
+            this.held = new BlockedRead(failure);
             this.closeFailsReads = closeFailsReads;
         }
 
@@ -186,46 +182,19 @@ class BodyClosedWhileReadIntegrationTests {
                 sink.write(TWO_EVENTS);
                 return TWO_EVENTS.length;
             }
-            readerBlocked.countDown();
-            await(readsFail);
-            throw new IOException(failure);
-        }
-
-        void awaitReaderBlocked() throws InterruptedException {
-            assertThat(readerBlocked.await(10, TimeUnit.SECONDS)).isTrue();
-        }
-
-        void failReads() throws InterruptedException {
-            readsFail.countDown();
-            assertThat(readerDone.await(10, TimeUnit.SECONDS)).isTrue();
+            throw held.holdThenFail();
         }
 
         @Override
-        public void close() throws IOException {
+        public void close() {
             if (closeFailsReads) {
-                try {
-                    failReads();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
+                held.failReads();
             }
         }
 
         @Override
         public Timeout timeout() {
             return Timeout.NONE;
-        }
-
-        private static void await(CountDownLatch latch) throws IOException {
-            try {
-                if (!latch.await(10, TimeUnit.SECONDS)) {
-                    throw new IOException("the test never failed the read");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
         }
     }
 }
