@@ -203,16 +203,18 @@ final class TrackingEngine {
     @Nullable String resolveTraceId(ContextView view) {
         try {
             String id = traceIdResolver.apply(view);
-            if (id == null || id.isBlank()) {
-                return null;
-            }
-            String scrubbed = id.length() > 128 ? SecretScrubber.scrubValue(id, redactor) : id;
-            return scrubbed.length() > 128 ? scrubbed.substring(0, 128) : scrubbed;
+            return id == null || id.isBlank() ? null : id.length() > 128 ? longTraceId(id) : id;
         } catch (Throwable e) {
             Fatal.rethrowIfFatal(e);
             internalError("resolving a trace id", e);
             return null;
         }
+    }
+
+    /** A trace id past its bound: scrubbed, then cut to 128 characters (kept apart: the common path stays small). */
+    private String longTraceId(String id) {
+        String scrubbed = SecretScrubber.scrubValue(id, redactor);
+        return scrubbed.length() > 128 ? scrubbed.substring(0, 128) : scrubbed;
     }
 
     /** The id of the span current where the call was made, from a Context: 16 lower-case hex digits, or null. */
