@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import dev.spectra.reactive.Outcome;
@@ -30,6 +29,17 @@ final class FilterSql {
     String bind(Object value) {
         binds.add(value);
         return "$" + binds.size();
+    }
+
+    /**
+     * Requests attributed to an owner of this type, and of this id when given: the id as it is recorded (one that is
+     * a credential as its digest, {@link SecretScrubber#identifying}).
+     */
+    void owner(String type, @Nullable String id) {
+        where("trackable_type = " + bind(type));
+        if (id != null) {
+            where("trackable_id = " + bind(SecretScrubber.identifying(type, id)));
+        }
     }
 
     void where(String condition) {
@@ -95,12 +105,7 @@ final class FilterSql {
             where("trace_id = " + bind(f.traceId()));
         }
         if (f.trackableType() != null) {
-            where("trackable_type = " + bind(f.trackableType()));
-        }
-        if (f.trackableId() != null) {
-            // as recorded: an id that is a credential as its digest
-            where("trackable_id = " + bind(SecretScrubber.identifying(
-                    Objects.requireNonNull(f.trackableType()), f.trackableId())));
+            owner(f.trackableType(), f.trackableId());
         }
         if (f.startedFrom() != null) {
             where("started_at >= " + bind(f.startedFrom()));

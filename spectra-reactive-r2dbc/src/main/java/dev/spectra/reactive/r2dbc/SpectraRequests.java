@@ -21,7 +21,6 @@ import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.TrackedRequest;
 import dev.spectra.reactive.Usage;
-import dev.spectra.reactive.internal.SecretScrubber;
 import dev.spectra.reactive.pricing.Pricing;
 import dev.spectra.reactive.provider.ResponseDetails;
 import dev.spectra.reactive.r2dbc.internal.Identifiers;
@@ -334,9 +333,7 @@ public final class SpectraRequests {
             } else {
                 from = dailyTable;
                 if (query.trackable() != null) {
-                    sql.where("trackable_type = " + sql.bind(query.trackable().type()));
-                    sql.where("trackable_id = " + sql.bind(SecretScrubber.identifying(query.trackable().type(),
-                            query.trackable().id()))); // as recorded: an id that is a credential as its digest
+                    sql.owner(query.trackable().type(), query.trackable().id());
                 }
             }
             sql.where("day >= " + sql.bind(query.from()));
