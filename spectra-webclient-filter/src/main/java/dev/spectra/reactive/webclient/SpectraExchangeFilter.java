@@ -259,7 +259,8 @@ public final class SpectraExchangeFilter implements ExchangeFilterFunction {
          * Captures the first bytes of each request and response body into the record's metadata, as the strings
          * {@code request_body} and {@code response_body} (for a stream, its first bytes as sent), cut at a
          * character boundary and ended with {@code …} when longer. Credentials in them (API key shapes, bearer
-         * tokens, {@code key=} parameters, auth headers) are replaced by {@code [REDACTED]}. Only text is
+         * tokens, {@code key=} parameters, auth headers) are replaced by {@code [REDACTED]}; in a stream, so are
+         * the pieces of one the answer sends a few characters an event. Only text is
          * captured: a request body that is not JSON (a multipart upload) and binary answers are left out. The
          * captures count towards the tracker's metadata bound; one that does not fit is left out and logged.
          * Off by default: prompts and answers may hold personal data.

@@ -635,7 +635,17 @@ public final class HttpCallObserver {
         }
         BoundedBytes res = responsePrefix;
         if (res != null && res.length() > 0) {
-            addMetadata("response_body", res.text(captureBytes), res.cutAt(captureBytes));
+            boolean cut = res.cutAt(captureBytes);
+            String text = res.text(captureBytes);
+            if (mode == MODE_STREAM) {
+                try {
+                    text = SplitSecrets.redact(text, cut);
+                } catch (RuntimeException e) { // left out rather than stored unchecked
+                    internalError("checking a captured stream for credentials split across its events", e);
+                    return;
+                }
+            }
+            addMetadata("response_body", text, cut);
         }
     }
 

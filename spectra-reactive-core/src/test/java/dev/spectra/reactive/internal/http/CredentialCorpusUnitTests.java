@@ -96,4 +96,52 @@ class CredentialCorpusUnitTests {
         assertThat(stored).allSatisfy(row -> assertThat(row).contains("provider=openai"));
         assertThat(recorded.get(recorded.size() - 1).metadata()).containsKey("request_body");
     }
+
+    @Test
+    void noCredentialTheAnswerStreamsInPiecesReachesTheCapturedStreamWholeOrCutAnywhereInIt() {
+        SpectraTracker tracker = fake.tracker();
+        int captures = 0;
+        for (CredentialCorpus.Secret s : corpus.secrets()) {
+            if (!s.keyLike()) {
+                continue; // a password is found by its name only, and an answer gives none here
+            }
+            StringBuilder stream = new StringBuilder(streamChunk("Here is the key you asked for: "));
+            List<Integer> cuts = new ArrayList<>();
+            String v = s.value();
+            for (int at = 0; at < v.length(); at += 10) {
+                int start = stream.length();
+                String chunk = streamChunk(v.substring(at, Math.min(v.length(), at + 10)));
+                cuts.add(start + chunk.indexOf("\"content\":\"") + 16); // inside the piece
+                stream.append(chunk);
+                cuts.add(stream.length()); // between two events
+            }
+            stream.append(streamChunk(". Keep it safe.")).append("data: [DONE]\n\n");
+            cuts.add(stream.length() + 10);
+            byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
+            for (int limit : cuts) {
+                HttpCallObserver call = HttpCapture.builder().tracker(tracker).maxHeldBytes(1 << 20)
+                        .capturePayloads(limit).build().start(CHAT, Context.empty());
+                call.requestBody(ByteBuffer.wrap("{\"model\":\"gpt-4o\",\"stream\":true}"
+                        .getBytes(StandardCharsets.UTF_8)));
+                call.responseStarted(200, "text/event-stream", -1);
+                call.responseBody(ByteBuffer.wrap(bytes));
+                call.responseCompleted();
+                captures++;
+            }
+        }
+
+        List<TrackedRequest> recorded = fake.recorded();
+        List<String> captured = recorded.stream().map(r -> String.valueOf(r.metadata().get("response_body"))).toList();
+        assertThat(captures).isGreaterThanOrEqualTo(150);
+        assertThat(recorded).hasSize(captures);
+        assertThat(corpus.leaks(captured, i -> recorded.get(i).id().toString())).isEmpty();
+        // the text around the credential is kept
+        assertThat(captured.get(captured.size() - 1)).contains("Here is the key you asked for: ", ". Keep it safe.");
+    }
+
+    private static String streamChunk(String content) {
+        return "data: {\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion.chunk\","
+                + "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content
+                + "\"},\"finish_reason\":null}]}\n\n";
+    }
 }
