@@ -35,6 +35,7 @@ public final class EndpointMatch {
     private final Endpoint endpoint;
     private final String path;
     private final Map<String, String> pathParameters;
+    private final @Nullable String pathModel;
 
     EndpointMatch(ProviderRegistry registry, String provider, Endpoint endpoint, String path,
                   Map<String, String> pathParameters) {
@@ -43,6 +44,8 @@ public final class EndpointMatch {
         this.endpoint = endpoint;
         this.path = path;
         this.pathParameters = Map.copyOf(pathParameters);
+        String model = this.pathParameters.get("model");
+        this.pathModel = model != null ? model : this.pathParameters.get("deployment"); // asked once a call
     }
 
     /** This match, for the full path called (a gateway's prefix included). */
@@ -95,8 +98,7 @@ public final class EndpointMatch {
      * @return the model or null
      */
     public @Nullable String pathModel() {
-        String m = pathParameters.get("model");
-        return m != null ? m : pathParameters.get("deployment");
+        return pathModel;
     }
 
     /**
