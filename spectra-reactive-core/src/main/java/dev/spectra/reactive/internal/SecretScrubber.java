@@ -3,6 +3,7 @@ package dev.spectra.reactive.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -83,6 +84,25 @@ public final class SecretScrubber {
     private static final String[] KEY_SHAPE_STARTS = {"sk-", "sk_", "AIza", "xai-", "AKIA", "ASIA", "ABIA", "ACCA",
         "eyJ", "gh", "github_pat_", "hf_", "r8_", "pplx-", "fw_", "pa-", "nvapi-", "glpat-", "xox", "xapp-",
         "rk_live_", "rk_test_", "ya29."};
+    /**
+     * {@link #KEY_SHAPE_STARTS} by their first character (all ASCII), and their first two characters as a set of
+     * {@link #pair}s: a value is searched for them in one pass, a bit test a character, where a search for each start
+     * passed over it once a start.
+     */
+    private static final String[][] STARTS_BY_FIRST = new String[128][];
+    private static final long[] START_PAIRS = new long[(1 << 14) / 64];
+
+    static {
+        for (String start : KEY_SHAPE_STARTS) {
+            int pair = pair(start.charAt(0), start.charAt(1));
+            START_PAIRS[pair >>> 6] |= 1L << pair;
+            String[] same = STARTS_BY_FIRST[start.charAt(0)];
+            String[] with = same == null ? new String[1] : Arrays.copyOf(same, same.length + 1);
+            with[with.length - 1] = start;
+            STARTS_BY_FIRST[start.charAt(0)] = with;
+        }
+    }
+
     /** A run of characters a key can be made of; the candidates of the entropy check. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/=_-]{20,}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9]{20,}");
@@ -180,19 +200,29 @@ public final class SecretScrubber {
      * @return the value, the same instance when nothing was found
      */
     public static String scrubValue(String value, MetadataRedactor names) {
-        if (value.length() < 5 || (value.length() < 16 && value.indexOf('=') < 0 && value.indexOf(':') < 0)) {
+        // shorter than the shortest key shape (a Slack token, 15 characters) and no name before a value
+        if (value.length() < 5 || (value.length() < 15 && value.indexOf('=') < 0 && value.indexOf(':') < 0)) {
             return value;
         }
         boolean freeText = false;
         boolean pairs = false;
-        for (int i = 0; i < value.length(); i++) {
+        boolean keyStart = false;
+        for (int i = 0, n = value.length(); i < n; i++) {
             char c = value.charAt(i);
-            freeText |= Character.isWhitespace(c);
-            pairs |= c == ':' || c == '=';
+            if (c <= ' ' || c >= '\u1680') { // no whitespace lies between
+                freeText |= Character.isWhitespace(c);
+            } else if (c == ':' || c == '=') {
+                pairs = true;
+            } else if (!keyStart) {
+                keyStart = startsAt(value, i);
+            }
+        }
+        if (freeText || pairs) {
+            String s = scrubAll(value, names, freeText);
+            return s.equals(value) ? value : s;
         }
         // an id, a model or a path (no separator, no space) can only hold a credential of a known shape
-        String s = freeText || pairs ? scrubAll(value, names, freeText) : keyShapes(value);
-        return s.equals(value) ? value : s;
+        return keyStart ? KEY_SHAPES.matcher(value).replaceAll(Matcher.quoteReplacement(REDACTED)) : value;
     }
 
     /**
@@ -265,12 +295,39 @@ public final class SecretScrubber {
 
     /** Replaces every key shape; the same instance when the value cannot hold one. */
     static String keyShapes(String s) {
-        for (String start : KEY_SHAPE_STARTS) {
-            if (s.contains(start)) {
-                return KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED));
+        return holdsKeyShapeStart(s) ? KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED)) : s;
+    }
+
+    /** Whether one of {@link #KEY_SHAPE_STARTS} is in the value. */
+    static boolean holdsKeyShapeStart(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (startsAt(s, i)) {
+                return true;
             }
         }
-        return s;
+        return false;
+    }
+
+    /** Whether one of {@link #KEY_SHAPE_STARTS} starts at {@code i}. */
+    private static boolean startsAt(String s, int i) {
+        if (i + 1 >= s.length()) {
+            return false; // every start is at least two characters long
+        }
+        int pair = pair(s.charAt(i), s.charAt(i + 1));
+        if (pair < 0 || (START_PAIRS[pair >>> 6] & (1L << pair)) == 0) {
+            return false;
+        }
+        for (String start : STARTS_BY_FIRST[s.charAt(i)]) {
+            if (s.startsWith(start, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Two ASCII characters as one number below 2^14; -1 for any other. */
+    private static int pair(char first, char second) {
+        return (first | second) < 128 ? first << 7 | second : -1;
     }
 
     /** Replaces the value after each name that means a credential. */

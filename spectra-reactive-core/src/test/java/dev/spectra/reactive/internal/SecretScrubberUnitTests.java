@@ -46,11 +46,39 @@ class SecretScrubberUnitTests {
         for (String key : keys) {
             assertThat(SecretScrubber.scrubValue("/v1/models/" + key, names)).as(key)
                     .isEqualTo("/v1/models/[REDACTED]");
+            assertThat(SecretScrubber.scrubValue(key, names)).as(key).isEqualTo("[REDACTED]");
+            assertThat(SecretScrubber.scrubValue("x/" + key + "/y", names)).as(key).isEqualTo("x/[REDACTED]/y");
         }
         String id = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG";
         assertThat(SecretScrubber.scrubValue(id, names)).isSameAs(id);
         String path = "/v1/chat/completions";
         assertThat(SecretScrubber.scrubValue(path, names)).isSameAs(path);
+    }
+
+    @Test
+    void theOnePassSearchForAKeyShapesStartFindsWhatASearchForEachStartFinds() {
+        List<String> starts = List.of("sk-", "sk_", "AIza", "xai-", "AKIA", "ASIA", "ABIA", "ACCA", "eyJ", "gh",
+                "github_pat_", "hf_", "r8_", "pplx-", "fw_", "pa-", "nvapi-", "glpat-", "xox", "xapp-", "rk_live_",
+                "rk_test_", "ya29.");
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "skAIzaxiKSBCeyJghubpthfr8_plnvoy29.-/:= é\u2003";
+        int found = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) { // characters, and starts cut anywhere (or not)
+                if (random.nextBoolean()) {
+                    b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                } else {
+                    String start = starts.get(random.nextInt(starts.size()));
+                    b.append(start, 0, 1 + random.nextInt(start.length()));
+                }
+            }
+            String s = b.toString();
+            boolean expected = starts.stream().anyMatch(s::contains);
+            assertThat(SecretScrubber.holdsKeyShapeStart(s)).as(s).isEqualTo(expected);
+            found += expected ? 1 : 0;
+        }
+        assertThat(found).isBetween(2_000, 18_000); // both answers were asked for often
     }
 
     @Test
