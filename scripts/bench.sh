@@ -2,7 +2,8 @@
 # Runs every benchmark once, with settings that fit a 2-core machine, and writes docs/benchmarks.md from that run,
 # each performance target marked met or missed:
 #   - the operators' overhead against bare Reactor and Micrometer, and stream scanning (JMH);
-#   - the WebClient filter on against off (JMH, pinned to one CPU), and the bytes it allocates per call;
+#   - the WebClient filter on against off (JMH forks pinned to one CPU, and side by side in one pinned JVM), and the
+#     bytes it allocates per call;
 #   - the R2DBC sink against Statement.add() and copyIn, 200,000 rows, with all, some and no indexes;
 #   - the query API on 10,000,000 rows generated on the server.
 # Nothing to install (embedded PostgreSQL). About 40 minutes. Keep the machine otherwise idle.
@@ -44,6 +45,10 @@ for variant in $(abba jsonPlain jsonFiltered) $(abba streamPlain streamFiltered)
   "${pin[@]}" java -jar "$jar" "FilterOverheadBenchmark.$variant\$" -f 1 -wi 25 -w 2 -i 9 -r 2 -prof gc \
       -rf json -rff "$out/filter-jmh-$n.json" | tee -a "$out/filter-jmh.txt"
 done
+# The same two variants side by side in one pinned JVM, alternating blocks of 500 ms: a steadier difference than
+# forks minutes apart, reported beside them (about 3 minutes).
+"${pin[@]}" java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks.FilterPairedTime 30 500 40 \
+    | tee "$out/filter-paired.txt"
 java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks.FilterAllocationCount 1000 \
     | tee "$out/filter-alloc.txt"
 

@@ -32,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       measurement iterations of all its forks;</li>
  *   <li>{@code filter-pinning.txt}: the command that pinned the filter's JVM to one CPU, empty when it ran
  *       unpinned;</li>
+ *   <li>{@code filter-paired.txt}: the output of {@link FilterPairedTime} (both variants side by side in one pinned
+ *       JVM), absent when not run;</li>
  *   <li>{@code filter-alloc.txt}: the output of {@link FilterAllocationCount} (bytes per call on every thread);</li>
  *   <li>{@code r2dbc-write.txt}: {@link WriteBenchmark}'s output, sections headed {@code == indexes=NAME};</li>
  *   <li>{@code scale.txt}: {@link ScaleQueryBenchmark}'s output (absent when the run skipped it).</li>
@@ -58,6 +60,10 @@ public final class BenchmarkReport {
     private static final Pattern ALLOC = Pattern.compile(
             "filter: ([+-][0-9]+) B per JSON call, ([+-][0-9]+) B per stream, ([+-][0-9]+) B per stream event");
     /** A row of the scale benchmark's timing table: {@code | name | 1.2 ms | 3.4 ms | 5.6 ms |}. */
+    private static final Pattern PAIRED = Pattern.compile("(json|stream): +without ([0-9.]+) us .*? with "
+            + "([0-9.]+) us .*?median ([+-][0-9.]+) us \\(quartiles ([+-][0-9.]+) to ([+-][0-9.]+)\\); "
+            + "throughput with ([0-9.]+)x");
+    private static final Pattern PAIRED_EVENT = Pattern.compile("per stream event beyond the call: ([+-][0-9]+) ns");
     private static final Pattern SCALE_ROW = Pattern.compile(
             "^\\| (.+?) \\| ([0-9.]+) ms \\| ([0-9.]+) ms \\| ([0-9.]+) ms \\|$");
     private static final Pattern EXECUTION = Pattern.compile("Execution Time: ([0-9.]+) ms");
@@ -126,7 +132,7 @@ public final class BenchmarkReport {
         List<Fork> filter = filterForks();
         StringBuilder body = new StringBuilder();
         tracking(body, jmh);
-        filter(body, filter, read("filter-alloc.txt"));
+        filter(body, filter, read("filter-paired.txt"), read("filter-alloc.txt"));
         scan(body, jmh);
         write(body, read("r2dbc-write.txt"));
         scale(body, read("scale.txt"));
@@ -199,7 +205,7 @@ public final class BenchmarkReport {
         notes(md, "tracking");
     }
 
-    private void filter(StringBuilder md, List<Fork> forks, String alloc) throws IOException {
+    private void filter(StringBuilder md, List<Fork> forks, String paired, String alloc) throws IOException {
         List<Result> all = pooled(forks);
         int events = FilterOverheadBenchmark.STREAM_EVENTS;
         md.append("## What the WebClient filter adds to a call, on against off\n\n");
@@ -255,14 +261,36 @@ public final class BenchmarkReport {
                         + "spread says little, and the per-event figure, which subtracts the JSON call's difference "
                         + "from the stream's, carries both spreads.\n\n");
             }
-            target("filter, per JSON call: time", "≤ +" + (int) FILTER_CALL_US + " µs", signed(perCall, 1) + " µs",
+            Map<String, String[]> side = new LinkedHashMap<>();
+            Matcher p = PAIRED.matcher(paired);
+            while (p.find()) {
+                side.put(p.group(1), new String[] {p.group(4), p.group(5), p.group(6), p.group(7)});
+            }
+            Matcher pe = PAIRED_EVENT.matcher(paired);
+            String pairedEvent = pe.find() ? pe.group(1) : null;
+            if (!paired.isBlank()) {
+                md.append("Side by side in one JVM (`FilterPairedTime`, pinned as the forks): the two variants of a "
+                        + "call alternate in blocks of equal length after a warm-up, each block with the filter beside "
+                        + "one without it, so that a drift of the machine moves both of a pair alike; the difference "
+                        + "is the median of the pairs' differences, with its quartiles, and CPU is the process's "
+                        + "(all threads) per call, from `/proc`. The plain call shares its JVM with the filter's types "
+                        + "here, so this corroborates the forks and does not replace them in the marks:\n\n```\n")
+                        .append(withoutLogging(paired)).append("\n```\n\n");
+            }
+            String[] js = side.get("json");
+            String[] ss = side.get("stream");
+            target("filter, per JSON call: time", "≤ +" + (int) FILTER_CALL_US + " µs", signed(perCall, 1) + " µs"
+                    + (js == null ? "" : "; side by side " + js[0] + " µs (quartiles " + js[1] + " to " + js[2] + ")"),
                     perCall <= FILTER_CALL_US, jsonNoisy);
             target("filter, JSON call throughput", "≥ " + FILTER_JSON_RATIO + "× of without",
-                    String.format(Locale.ROOT, "%.2f×", jsonRatio), jsonRatio >= FILTER_JSON_RATIO, jsonNoisy);
+                    String.format(Locale.ROOT, "%.2f×", jsonRatio) + (js == null ? "" : "; side by side " + js[3] + "×"),
+                    jsonRatio >= FILTER_JSON_RATIO, jsonNoisy);
             target("filter, per stream event: time", "≤ +" + (int) FILTER_EVENT_NS + " ns",
-                    signed(perEvent, 0) + " ns", perEvent <= FILTER_EVENT_NS, jsonNoisy || streamNoisy);
+                    signed(perEvent, 0) + " ns" + (pairedEvent == null ? "" : "; side by side " + pairedEvent + " ns"),
+                    perEvent <= FILTER_EVENT_NS, jsonNoisy || streamNoisy);
             target("filter, " + events + "-event stream throughput", "≥ " + FILTER_STREAM_RATIO + "× of without",
-                    String.format(Locale.ROOT, "%.2f×", streamRatio), streamRatio >= FILTER_STREAM_RATIO, streamNoisy);
+                    String.format(Locale.ROOT, "%.2f×", streamRatio) + (ss == null ? "" : "; side by side " + ss[3]
+                            + "×"), streamRatio >= FILTER_STREAM_RATIO, streamNoisy);
         }
         Matcher m = ALLOC.matcher(alloc);
         if (m.find()) {
