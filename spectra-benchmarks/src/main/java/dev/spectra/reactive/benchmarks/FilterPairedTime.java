@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * filter's time is spent in the JVM or in the kernel.
  *
  * <p>Both variants share the JVM's compiled code: the plain call's call sites also see the filter's types, which
- * may make it a little slower than in a JVM of its own. So this figure corroborates the forks of the JMH benchmark
- * and does not replace them.
+ * may make it a little slower than in a JVM of its own. So this figure corroborates the forks of the JMH benchmark;
+ * the report lets it decide a target's mark only where the forks' iterations spread too far to tell.
  *
  * <pre>
  * taskset -c 1 java -Xms1g -Xmx1g -XX:+UseParallelGC -cp spectra-benchmarks/target/benchmarks.jar \
