@@ -298,8 +298,13 @@ public final class SecretScrubber {
         return holdsKeyShapeStart(s) ? KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED)) : s;
     }
 
-    /** Whether one of {@link #KEY_SHAPE_STARTS} is in the value. */
-    static boolean holdsKeyShapeStart(String s) {
+    /**
+     * Whether a value holds the start of a key shape ({@code sk-}, {@code AIza}, {@code xai-} ...), anywhere.
+     *
+     * @param s the value
+     * @return whether it does
+     */
+    public static boolean holdsKeyShapeStart(String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
             if (startsAt(s, i)) {
                 return true;
@@ -512,6 +517,47 @@ public final class SecretScrubber {
             wordy += w.end() - w.start();
         }
         return wordy < 0.6 * s.length();
+    }
+
+    /**
+     * The last token of a text: its run of letters, digits and the characters keys use at its end.
+     *
+     * @param text the text
+     * @return the token, empty when the text ends in another character
+     */
+    public static String lastToken(String text) {
+        return text.substring(withoutPartialToken(text).length());
+    }
+
+    /**
+     * Whether a token the text was cut in could be the start of a key: it holds a key shape's start, or it is at
+     * least six characters long and mixes letters with digits, or upper with lower case, at least twice each (a
+     * word such as {@code assistant} or {@code content_block_delta} does not).
+     *
+     * @param token a token, see {@link #lastToken}
+     * @return whether to drop it
+     */
+    public static boolean couldStartAKey(String token) {
+        if (holdsKeyShapeStart(token)) {
+            return true;
+        }
+        if (token.length() < 6) {
+            return false;
+        }
+        int digits = 0;
+        int upper = 0;
+        int lower = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (Character.isUpperCase(c)) {
+                upper++;
+            } else if (Character.isLowerCase(c)) {
+                lower++;
+            }
+        }
+        return digits >= 2 && upper + lower >= 2 || upper >= 2 && lower >= 2;
     }
 
     /** The text without its last token (letters, digits and the characters keys use), cut there. */

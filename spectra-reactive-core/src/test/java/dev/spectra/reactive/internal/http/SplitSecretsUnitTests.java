@@ -50,11 +50,32 @@ class SplitSecretsUnitTests {
     }
 
     @Test
-    void aNameWhoseLastValueRepeatsDoesNotGoOnPastACut() {
-        String capture = stream("Hello", " there");
+    void aCutTextLosesItsLastTokenOnlyWhenItCouldStartAKey() {
+        String words = stream("Hello", " there");
+        String code = stream("Your code: ", "Xy7", "Qz9a");
 
-        // only the changing text loses its last token; the repeated id and the padding are kept
-        assertThat(SplitSecrets.redact(capture, true)).isEqualTo(stream("Hello", "[REDACTED]"));
+        assertThat(SplitSecrets.redact(words, true)).isSameAs(words);
+        // the repeated id and the padding are kept
+        assertThat(SplitSecrets.redact(code, true)).isEqualTo(stream("Your code: ", "[REDACTED]", "[REDACTED]"));
+    }
+
+    @Test
+    void aPieceRepeatedInsideAKeyIsJoinedAgain() {
+        String capture = stream("Your key ", "AKIA", "IOSF", "ODNN", "77", "77", "EXAM", " now");
+
+        assertThat(SplitSecrets.redact(capture, false)).isEqualTo(stream("Your key ", "[REDACTED]", "[REDACTED]",
+                "[REDACTED]", "[REDACTED]", "[REDACTED]", "[REDACTED]", " now"));
+    }
+
+    @Test
+    void theTextsOfAGeminiJsonArrayStreamAreJoinedAcrossItsElements() {
+        String element = "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"%s\"}], \"role\": \"model\"}, "
+                + "\"index\": 0}], \"modelVersion\": \"gemini-2.0-flash\"}";
+        String capture = "[" + element.formatted("the key AIzaSyA1234") + "\n,\r\n"
+                + element.formatted("567890abcdefgh") + "\n,\r\n" + element.formatted("ijklmnopqrstu and more") + "]";
+
+        assertThat(SplitSecrets.redact(capture, false)).isEqualTo("[" + element.formatted("[REDACTED]") + "\n,\r\n"
+                + element.formatted("[REDACTED]") + "\n,\r\n" + element.formatted("[REDACTED]") + "]");
     }
 
     @Test
@@ -74,7 +95,7 @@ class SplitSecretsUnitTests {
     }
 
     @Test
-    void aKeyBeginningInsideAPieceTakesThatWholePieceAndARepeatedPieceGoesWithTheOneItRepeats() {
+    void aKeyBeginningInsideAPieceTakesThatWholePiece() {
         String capture = stream("The key: sk-proj-Ab", "3d", "3d", "Ef6hIj9kLm2nOp5qRs8tUv and more");
 
         assertThat(SplitSecrets.redact(capture, false)).isEqualTo(stream("[REDACTED]", "[REDACTED]", "[REDACTED]",
@@ -100,7 +121,7 @@ class SplitSecretsUnitTests {
 
         assertThat(values).extracting(SplitSecrets.Value::name).containsExactly("a", "b", "t", "c");
         assertThat(values).extracting(SplitSecrets.Value::key)
-                .containsExactly("a", "o.b", "d.tindex=2;output_index=0;", "c");
+                .containsExactly("a", "o.b", "d.t#index=2;output_index=0;", "c");
         assertThat(values).extracting(v -> s.substring(v.start(), v.end()))
                 .containsExactly("x\\\"y", "z", "w", "open");
         assertThat(values).extracting(SplitSecrets.Value::index).containsExactly(0, 1, 2, 3);
@@ -120,10 +141,12 @@ class SplitSecretsUnitTests {
     }
 
     @Test
-    void noStreamFixtureLosesMoreThanTheCapturesOwnScrubbingTakes() {
+    void noStreamFixtureLosesMoreThanTheCapturesOwnScrubbingTakesNorACutCaptureMoreThanItsTextsLastToken() {
         int streams = 0;
+        int cuts = 0;
         for (ProviderFixture f : ProviderFixtures.all()) {
-            if (!f.file().endsWith(".sse") && !f.file().endsWith(".ndjson") && !f.file().endsWith(".jsonl")) {
+            boolean sse = f.file().endsWith(".sse");
+            if (!sse && !f.file().endsWith(".ndjson")) {
                 continue;
             }
             String text = new String(ProviderFixtures.bytes(f.file()), StandardCharsets.UTF_8);
@@ -131,7 +154,32 @@ class SplitSecretsUnitTests {
             assertThat(SecretScrubber.scrub(SplitSecrets.redact(text, false), whole, false)).as(f.file())
                     .isEqualTo(SecretScrubber.scrub(text, whole, false));
             streams++;
+            String boundary = sse ? "\n\n" : "\n";
+            for (int at = text.indexOf(boundary); at > 0 && at < text.length() - boundary.length();
+                 at = text.indexOf(boundary, at + 1)) {
+                String capture = text.substring(0, at + boundary.length());
+                String redacted = SplitSecrets.redact(capture, true);
+                List<SplitSecrets.Value> before = SplitSecrets.values(capture);
+                List<SplitSecrets.Value> after = SplitSecrets.values(redacted);
+                assertThat(after).as(f.file() + " cut at " + at).hasSameSizeAs(before);
+                for (int i = 0; i < before.size(); i++) {
+                    SplitSecrets.Value v = before.get(i);
+                    String was = capture.substring(v.start(), v.end());
+                    String is = redacted.substring(after.get(i).start(), after.get(i).end());
+                    if (!was.equals(is)) { // only the text being streamed, and only the end of it
+                        assertThat(TEXTS).as(f.file() + " cut at " + at + ": " + v.key()).contains(v.name());
+                        assertThat(i).as(f.file() + " cut at " + at + ": " + v.key() + " is not near the end")
+                                .isGreaterThanOrEqualTo(before.size() - 12);
+                    }
+                }
+                cuts++;
+            }
         }
         assertThat(streams).isGreaterThanOrEqualTo(30);
+        assertThat(cuts).isGreaterThanOrEqualTo(300);
     }
+
+    /** The members that carry the text a model streams. */
+    private static final List<String> TEXTS = List.of("content", "text", "delta", "partial_json", "arguments",
+            "thinking", "reasoning_content", "reasoning", "response");
 }
