@@ -86,8 +86,7 @@ public final class SecretScrubber {
         "rk_live_", "rk_test_", "ya29."};
     /**
      * {@link #KEY_SHAPE_STARTS} by their first character (all ASCII), and their first two characters as a set of
-     * {@link #pair}s: a value is searched for them in one pass, a bit test a character, where a search for each start
-     * passed over it once a start.
+     * {@link #pair}s: a value is searched for all of them in one pass, with one bit test a character.
      */
     private static final String[][] STARTS_BY_FIRST = new String[128][];
     private static final long[] START_PAIRS = new long[(1 << 14) / 64];
