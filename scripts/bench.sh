@@ -47,8 +47,8 @@ for variant in $(abba jsonPlain jsonFiltered) $(abba streamPlain streamFiltered)
 done
 # The same two variants side by side in one pinned JVM, alternating blocks of 500 ms: a steadier difference than
 # forks minutes apart, reported beside them (about 3 minutes).
-"${pin[@]}" java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks.FilterPairedTime 30 500 40 \
-    | tee "$out/filter-paired.txt"
+"${pin[@]}" java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks.FilterPairedTime \
+    30 500 40 | tee "$out/filter-paired.txt"
 java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$jar" dev.spectra.reactive.benchmarks.FilterAllocationCount 1000 \
     | tee "$out/filter-alloc.txt"
 

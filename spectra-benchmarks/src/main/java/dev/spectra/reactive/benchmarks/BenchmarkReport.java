@@ -295,7 +295,8 @@ public final class BenchmarkReport {
                     signed(perEvent, 0) + " ns", perEvent <= FILTER_EVENT_NS, eventNoisy,
                     pairedEvent == null ? null : pairedEvent + " ns",
                     pairedEvent != null && Double.parseDouble(pairedEvent) <= FILTER_EVENT_NS);
-            filterTarget("filter, " + events + "-event stream throughput", "≥ " + FILTER_STREAM_RATIO + "× of without",
+            filterTarget("filter, " + events + "-event stream throughput",
+                    "≥ " + FILTER_STREAM_RATIO + "× of without",
                     String.format(Locale.ROOT, "%.2f×", streamRatio), streamRatio >= FILTER_STREAM_RATIO, streamNoisy,
                     ss == null ? null : ss[3] + "×", ss != null && Double.parseDouble(ss[3]) >= FILTER_STREAM_RATIO);
         }
