@@ -69,6 +69,28 @@ class ByteAndKeyScanUnitTests {
     }
 
     @Test
+    void nextLineEndAgreesWithAByteLoopOverLongRunsWithoutALineEnd() {
+        // runs of up to 160 bytes where a byte below 0x0E is rare, so that whole 32-byte blocks are skipped and the
+        // block holding one is searched word by word, from every start to every end
+        SplittableRandom r = new SplittableRandom(11);
+        int[] rare = {'\n', '\r', 0x09, 0x00, 0x0B, 0x0C};
+        for (int round = 0; round < 300; round++) {
+            byte[] b = new byte[1 + r.nextInt(160)];
+            for (int i = 0; i < b.length; i++) {
+                int pick = r.nextInt(60);
+                b[i] = (byte) (pick == 0 ? rare[r.nextInt(rare.length)] : pick == 1 ? 0x8A : pick == 2 ? 0x0E
+                        : 0x20 + r.nextInt(0x5F));
+            }
+            for (int from = 0; from <= b.length; from++) {
+                for (int end = from; end <= b.length; end++) {
+                    assertThat(ByteScan.nextLineEnd(b, from, end)).as("round %d from %d end %d", round, from, end)
+                            .isEqualTo(naive(b, from, end, c -> c == '\n' || c == '\r'));
+                }
+            }
+        }
+    }
+
+    @Test
     void nextStringSpecialAgreesWithAByteLoopAtEveryPositionAndAlignment() {
         // a quote, a backslash, the edges of the control bytes and of ASCII, and their neighbours
         agreesWithAByteLoop(ByteScan::nextStringSpecial, 11, c -> c == '"' || c == '\\' || c < 0x20 || c >= 0x80,
