@@ -93,6 +93,13 @@ public final class BoundedMpscQueue<E> {
     }
 
     /**
+     * @return the elements ever added (every {@link #offer} that returned true, or is about to)
+     */
+    public long offered() {
+        return tail.get();
+    }
+
+    /**
      * @return whether nothing is held (a snapshot under concurrent use)
      */
     public boolean isEmpty() {

@@ -78,7 +78,6 @@ public final class Recorder implements Delivery {
     private final Disposable timer;
     private final EventStream events;
 
-    private final AtomicLong queued = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -178,7 +177,6 @@ public final class Recorder implements Delivery {
                     + " records): dropping new records until the sink catches up; see RecorderStats.dropped", null);
             return false;
         }
-        queued.incrementAndGet();
         if (queue.size() >= options.batchSize()) {
             scheduleDrain();
         }
@@ -194,7 +192,7 @@ public final class Recorder implements Delivery {
     @Override
     public Mono<Void> flush() {
         return Mono.create(s -> {
-            long target = queued.get();
+            long target = queue.offered();
             if (settled() >= target) {
                 s.success();
                 return;
@@ -260,7 +258,7 @@ public final class Recorder implements Delivery {
      */
     @Override
     public RecorderStats stats() {
-        return new RecorderStats(queued.get(), written.get(), retried.get(), dropped.get(), failed.get(),
+        return new RecorderStats(queue.offered(), written.get(), retried.get(), dropped.get(), failed.get(),
                 queue.size());
     }
 

@@ -25,6 +25,7 @@ class BoundedMpscQueueUnitTests {
         assertThat(List.of(q.poll(), q.poll(), q.poll())).containsExactly(2, 3, 5);
         assertThat(q.poll()).isNull();
         assertThat(q.isEmpty()).isTrue();
+        assertThat(q.offered()).as("every accepted element, not the refused one, polled or not").isEqualTo(4);
         assertThatThrownBy(() -> new BoundedMpscQueue<>(0)).hasMessage("queue capacity must be at least 1, was 0");
     }
 
@@ -74,6 +75,7 @@ class BoundedMpscQueueUnitTests {
             t.join();
         }
         assertThat(received).isEqualTo(producers * perProducer);
+        assertThat(q.offered()).isEqualTo(producers * perProducer);
         assertThat(outOfOrder).isFalse();
         assertThat(q.poll()).isNull();
     }
