@@ -69,7 +69,7 @@ class ByteAndKeyScanUnitTests {
     }
 
     @Test
-    void nextLineEndAgreesWithAByteLoopOverLongRunsWithoutALineEnd() {
+    void nextLineEndAgreesWithAByteLoopOverLongRunsWhereAControlByteIsRare() {
         // runs of up to 160 bytes where a byte below 0x0E is rare, so that whole 32-byte blocks are skipped and the
         // block holding one is searched word by word, from every start to every end
         SplittableRandom r = new SplittableRandom(11);
