@@ -221,7 +221,7 @@ public final class SecretScrubber {
             return s.equals(value) ? value : s;
         }
         // an id, a model or a path (no separator, no space) can only hold a credential of a known shape
-        return keyStart ? KEY_SHAPES.matcher(value).replaceAll(Matcher.quoteReplacement(REDACTED)) : value;
+        return keyStart ? replaceKeyShapes(value) : value;
     }
 
     /**
@@ -294,7 +294,12 @@ public final class SecretScrubber {
 
     /** Replaces every key shape; the same instance when the value cannot hold one. */
     static String keyShapes(String s) {
-        return holdsKeyShapeStart(s) ? KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED)) : s;
+        return holdsKeyShapeStart(s) ? replaceKeyShapes(s) : s;
+    }
+
+    /** Every key shape replaced; the same instance when none matches. */
+    private static String replaceKeyShapes(String s) {
+        return KEY_SHAPES.matcher(s).replaceAll(Matcher.quoteReplacement(REDACTED));
     }
 
     /**
