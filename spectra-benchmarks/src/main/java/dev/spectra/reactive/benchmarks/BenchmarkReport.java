@@ -59,11 +59,12 @@ public final class BenchmarkReport {
     /** The summary line of {@link FilterAllocationCount}. */
     private static final Pattern ALLOC = Pattern.compile(
             "filter: ([+-][0-9]+) B per JSON call, ([+-][0-9]+) B per stream, ([+-][0-9]+) B per stream event");
-    /** A row of the scale benchmark's timing table: {@code | name | 1.2 ms | 3.4 ms | 5.6 ms |}. */
+    /** A call's line of {@link FilterPairedTime}: its median difference, quartiles and throughput ratio. */
     private static final Pattern PAIRED = Pattern.compile("(json|stream): +without ([0-9.]+) us .*? with "
             + "([0-9.]+) us .*?median ([+-][0-9.]+) us \\(quartiles ([+-][0-9.]+) to ([+-][0-9.]+)\\); "
             + "throughput with ([0-9.]+)x");
     private static final Pattern PAIRED_EVENT = Pattern.compile("per stream event beyond the call: ([+-][0-9]+) ns");
+    /** A row of the scale benchmark's timing table: {@code | name | 1.2 ms | 3.4 ms | 5.6 ms |}. */
     private static final Pattern SCALE_ROW = Pattern.compile(
             "^\\| (.+?) \\| ([0-9.]+) ms \\| ([0-9.]+) ms \\| ([0-9.]+) ms \\|$");
     private static final Pattern EXECUTION = Pattern.compile("Execution Time: ([0-9.]+) ms");
@@ -263,10 +264,10 @@ public final class BenchmarkReport {
                         + (paired.isBlank() ? "" : "; such targets are marked by the side-by-side figure below")
                         + ".\n\n");
             }
-            Map<String, String[]> side = new LinkedHashMap<>();
+            Map<String, SideBySide> side = new LinkedHashMap<>();
             Matcher p = PAIRED.matcher(paired);
             while (p.find()) {
-                side.put(p.group(1), new String[] {p.group(4), p.group(5), p.group(6), p.group(7)});
+                side.put(p.group(1), new SideBySide(p.group(4), p.group(5), p.group(6), p.group(7)));
             }
             Matcher pe = PAIRED_EVENT.matcher(paired);
             String pairedEvent = pe.find() ? pe.group(1) : null;
@@ -281,16 +282,18 @@ public final class BenchmarkReport {
                         .append(withoutLogging(paired)).append("\n```\n\n");
             }
             // where the forks spread too far to tell, the side-by-side figure, steadier, decides the mark
-            String[] js = side.get("json");
-            String[] ss = side.get("stream");
+            SideBySide js = side.get("json");
+            SideBySide ss = side.get("stream");
             boolean eventNoisy = jsonNoisy || streamNoisy;
             filterTarget("filter, per JSON call: time", "≤ +" + (int) FILTER_CALL_US + " µs",
                     signed(perCall, 1) + " µs", perCall <= FILTER_CALL_US, jsonNoisy,
-                    js == null ? null : js[0] + " µs (quartiles " + js[1] + " to " + js[2] + ")",
-                    js != null && Double.parseDouble(js[0]) <= FILTER_CALL_US);
+                    js == null ? null : js.difference + " µs (quartiles " + js.firstQuartile + " to "
+                            + js.thirdQuartile + ")",
+                    js != null && Double.parseDouble(js.difference) <= FILTER_CALL_US);
             filterTarget("filter, JSON call throughput", "≥ " + FILTER_JSON_RATIO + "× of without",
                     String.format(Locale.ROOT, "%.2f×", jsonRatio), jsonRatio >= FILTER_JSON_RATIO, jsonNoisy,
-                    js == null ? null : js[3] + "×", js != null && Double.parseDouble(js[3]) >= FILTER_JSON_RATIO);
+                    js == null ? null : js.ratio + "×",
+                    js != null && Double.parseDouble(js.ratio) >= FILTER_JSON_RATIO);
             filterTarget("filter, per stream event: time", "≤ +" + (int) FILTER_EVENT_NS + " ns",
                     signed(perEvent, 0) + " ns", perEvent <= FILTER_EVENT_NS, eventNoisy,
                     pairedEvent == null ? null : pairedEvent + " ns",
@@ -298,7 +301,8 @@ public final class BenchmarkReport {
             filterTarget("filter, " + events + "-event stream throughput",
                     "≥ " + FILTER_STREAM_RATIO + "× of without",
                     String.format(Locale.ROOT, "%.2f×", streamRatio), streamRatio >= FILTER_STREAM_RATIO, streamNoisy,
-                    ss == null ? null : ss[3] + "×", ss != null && Double.parseDouble(ss[3]) >= FILTER_STREAM_RATIO);
+                    ss == null ? null : ss.ratio + "×",
+                    ss != null && Double.parseDouble(ss.ratio) >= FILTER_STREAM_RATIO);
         }
         Matcher m = ALLOC.matcher(alloc);
         if (m.find()) {
@@ -482,6 +486,10 @@ public final class BenchmarkReport {
 
     private void target(String what, String limit, String figure, boolean met, boolean noisy) {
         targets.add(new Target(what, limit, figure, met, noisy));
+    }
+
+    /** A call's figures side by side, as {@link FilterPairedTime} printed them: µs, µs, µs and a ratio. */
+    private record SideBySide(String difference, String firstQuartile, String thirdQuartile, String ratio) {
     }
 
     /**
