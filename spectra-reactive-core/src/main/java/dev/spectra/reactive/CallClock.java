@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.function.LongSupplier;
 
+import dev.spectra.reactive.internal.SystemTicker;
 import dev.spectra.reactive.internal.WallClock;
+import dev.spectra.reactive.sink.Delivery;
+import dev.spectra.reactive.sink.Recorder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +40,7 @@ final class CallClock {
     static CallClock of(Clock clock, @Nullable LongSupplier ticker) {
         // any system clock, whatever its zone (instants do not depend on it); not a clock of the user's own class
         if (ticker == null && clock.getClass() == SYSTEM_CLOCK) {
-            return following(clock, System::nanoTime);
+            return following(clock, SystemTicker.INSTANCE);
         }
         return new CallClock(clock, ticker != null ? ticker : () -> {
             Instant i = clock.instant();
@@ -56,6 +59,11 @@ final class CallClock {
         return new CallClock(wall, ticker, new WallClock(wall, ticker.getAsLong()));
     }
 
+    /** The monotonic time of durations. */
+    LongSupplier ticker() {
+        return ticker;
+    }
+
     /** The ticker now, in nanoseconds. */
     long nanoTime() {
         return ticker.getAsLong();
@@ -69,6 +77,21 @@ final class CallClock {
     /** Whether start times follow the ticker from a once-a-second base (the default), rather than the clock. */
     boolean followsTicker() {
         return wallClock != null;
+    }
+
+    /**
+     * Hands a record to a delivery: with the reading of this clock's ticker that ended its call when the delivery is
+     * a {@link Recorder} timing record ages by the same ticker (the defaults share {@link SystemTicker#INSTANCE}),
+     * which then reads no clock of its own; as {@link Delivery#deliver} otherwise.
+     *
+     * @param delivery the delivery
+     * @param record the record
+     * @param endedAt the reading of {@link #nanoTime()} that ended the record's call
+     * @return false when the delivery dropped it
+     */
+    boolean deliver(Delivery delivery, TrackedRequest record, long endedAt) {
+        return delivery instanceof Recorder r && r.options().nanoTime() == ticker
+                ? r.deliver(record, endedAt) : delivery.deliver(record);
     }
 
     /** The clock of start times. */

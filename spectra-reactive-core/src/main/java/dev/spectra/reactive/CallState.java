@@ -490,17 +490,18 @@ final class CallState implements TrackedCall {
         if (detached) {
             return null;
         }
+        long endedAt = engine.nanoTime();
         TrackedRequest record;
         try {
             synchronized (this) {
-                record = assemble(outcome, value, error);
+                record = assemble(outcome, value, error, endedAt);
             }
         } catch (Throwable t) {
             Fatal.rethrowIfFatal(t);
             engine.internalError("building the record of a " + provider + " call", t);
             return null;
         }
-        engine.deliver(record);
+        engine.deliver(record, endedAt);
         if (observer != null) {
             try {
                 observer.recorded(record);
@@ -525,9 +526,10 @@ final class CallState implements TrackedCall {
         return this;
     }
 
-    /** Guarded by this. */
-    private TrackedRequest assemble(Outcome outcome, @Nullable Object value, @Nullable Throwable error) {
-        long elapsed = Math.max(0, engine.nanoTime() - startNanos);
+    /** Guarded by this; {@code endedAt} is the ticker's reading that ended the call. */
+    private TrackedRequest assemble(Outcome outcome, @Nullable Object value, @Nullable Throwable error,
+                                    long endedAt) {
+        long elapsed = Math.max(0, endedAt - startNanos);
         Extras e = x;
         String path = endpointOrOption();
 

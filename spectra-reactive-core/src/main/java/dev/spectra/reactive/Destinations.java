@@ -38,12 +38,17 @@ final class Destinations {
         this.all = List.copyOf(list);
     }
 
-    /** Hands the record to every destination; a destination that throws (a bug) costs the others nothing. */
-    void deliver(TrackedRequest record) {
+    /**
+     * Hands the record to every destination; a destination that throws (a bug) costs the others nothing.
+     *
+     * @param endedAt the reading of the clock's ticker that ended the record's call
+     * @param clock the tracker's clock, which passes that reading on where a destination reads the same ticker
+     */
+    void deliver(TrackedRequest record, long endedAt, CallClock clock) {
         for (int i = 0; i < all.size(); i++) {
             Destination d = all.get(i);
             try {
-                d.delivery().deliver(record);
+                clock.deliver(d.delivery(), record, endedAt);
             } catch (Throwable e) {
                 Fatal.rethrowIfFatal(e);
                 LOG.warn("destination:" + d.name(), "Spectra destination \"" + d.name() + "\" failed to take record "

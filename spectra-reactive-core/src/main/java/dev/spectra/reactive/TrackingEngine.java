@@ -241,10 +241,15 @@ final class TrackingEngine {
         return id.toLowerCase(Locale.ROOT);
     }
 
-    void deliver(TrackedRequest record) {
+    /**
+     * Hands the record of a call to the sink's delivery and every destination.
+     *
+     * @param endedAt the reading of {@link #nanoTime()} that ended the call
+     */
+    void deliver(TrackedRequest record, long endedAt) {
         recorded.increment();
-        delivery.deliver(record);
-        destinations.deliver(record);
+        clock.deliver(delivery, record, endedAt);
+        destinations.deliver(record, endedAt, clock);
     }
 
     void readFailed(String provider, Throwable error) {

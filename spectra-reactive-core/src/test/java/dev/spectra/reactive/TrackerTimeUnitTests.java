@@ -6,9 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import dev.spectra.reactive.internal.SetClock;
+import dev.spectra.reactive.internal.SystemTicker;
 import dev.spectra.reactive.sink.InMemorySink;
+import dev.spectra.reactive.sink.RecorderOptions;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -35,6 +38,48 @@ class TrackerTimeUnitTests {
         StepVerifier.create(tracker.close(Duration.ofSeconds(1))).verifyComplete();
         assertThat(sink.records()).hasSize(1);
         return sink.records().get(0);
+    }
+
+    /**
+     * The reads of the tracker's ticker and of its recorders' (the sink's and a destination's) while one call is
+     * tracked, the recorders idle otherwise; {@code shared}: the recorders are given the tracker's own ticker.
+     */
+    private static long[] tickerReadsOfOneCall(boolean shared) {
+        AtomicLong trackerReads = new AtomicLong();
+        AtomicLong recorderReads = new AtomicLong();
+        LongSupplier trackerTicker = trackerReads::incrementAndGet;
+        LongSupplier recorderTicker = shared ? trackerTicker : recorderReads::incrementAndGet;
+        InMemorySink sink = new InMemorySink();
+        InMemorySink destination = new InMemorySink();
+        SpectraTracker tracker = SpectraTracker.builder().sink(sink).nanoTime(trackerTicker)
+                .recorder(RecorderOptions.builder().maxDelay(Duration.ofHours(1)).nanoTime(recorderTicker).build())
+                .addDestination("copy", destination,
+                        RecorderOptions.builder().maxDelay(Duration.ofHours(1)).nanoTime(recorderTicker).build())
+                .build();
+
+        StepVerifier.create(Mono.just("ok").transform(tracker.tracked("openai", "gpt-4o")))
+                .expectNext("ok")
+                .verifyComplete();
+        long[] reads = {trackerReads.get(), recorderReads.get()};
+
+        StepVerifier.create(tracker.close(Duration.ofSeconds(5))).verifyComplete();
+        assertThat(sink.records()).hasSize(1);
+        assertThat(destination.records()).isEqualTo(sink.records());
+        return reads;
+    }
+
+    @Test
+    void recordersTimingByTheTrackersTickerAreHandedTheReadingThatEndedTheCall() {
+        // the start and the end of the call; the recorders read nothing of their own
+        assertThat(tickerReadsOfOneCall(true)).containsExactly(2, 0);
+        // recorders with a ticker of their own each read it as the record arrives
+        assertThat(tickerReadsOfOneCall(false)).containsExactly(2, 2);
+    }
+
+    @Test
+    void aTrackerAndItsRecordersShareOneTickerByDefault() {
+        assertThat(RecorderOptions.builder().build().nanoTime()).isSameAs(SystemTicker.INSTANCE);
+        assertThat(CallClock.of(Clock.systemUTC(), null).ticker()).isSameAs(SystemTicker.INSTANCE);
     }
 
     @Test

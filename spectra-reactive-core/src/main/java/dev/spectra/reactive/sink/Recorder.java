@@ -163,6 +163,20 @@ public final class Recorder implements Delivery {
      */
     @Override
     public boolean deliver(TrackedRequest record) {
+        return deliver(record, options.nanoTime().getAsLong());
+    }
+
+    /**
+     * Queues a record as {@link #deliver(TrackedRequest)} does, for a caller that has just read this recorder's
+     * ticker ({@link RecorderOptions#nanoTime()}) when the record was made, so that it is not read again: a tracker
+     * whose durations are timed by the same ticker passes the reading that ended the call. The record's age for the
+     * retry timeout counts from that reading.
+     *
+     * @param record the record
+     * @param arrivedAt a reading of this recorder's ticker, taken when the record was made
+     * @return false when it was dropped (queue full, or recorder closed)
+     */
+    public boolean deliver(TrackedRequest record, long arrivedAt) {
         Objects.requireNonNull(record, "record");
         // before the queue: a listener sees every captured record, even one the queue must drop
         events.emit(record);
@@ -171,7 +185,7 @@ public final class Recorder implements Delivery {
             LOG.warn("closed", "Spectra recorder is closed: record " + record.id() + " dropped", null);
             return false;
         }
-        if (!queue.offer(new Queued(record, options.nanoTime().getAsLong()))) {
+        if (!queue.offer(new Queued(record, arrivedAt))) {
             dropped.incrementAndGet();
             LOG.warn("full", "Spectra recorder queue is full (" + queue.capacity()
                     + " records): dropping new records until the sink catches up; see RecorderStats.dropped", null);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
+import dev.spectra.reactive.internal.SystemTicker;
+
 /**
  * Settings of a {@link Recorder}: queue bound, batch size, how long a record may wait for a batch, write timeout
  * and the retry policy for transient sink failures. Immutable; {@link #defaults()} or {@link #builder()}.
@@ -13,8 +15,10 @@ import java.util.function.LongSupplier;
  * out a database restart of a minute at ~100 calls/s), the delay shorter (1 s, so dashboards are fresh), and
  * transient failures are retried for up to 2 minutes instead of dropped.
  *
- * <p>{@link #retryTimeout()} counts from when a record was first offered to the recorder, not from a batch's
- * first attempt: with the sink down, {@link Recorder#flush()} and {@link Recorder#close(Duration)} end within
+ * <p>{@link #retryTimeout()} counts from when a record was first offered to the recorder (a tracker timing its
+ * calls by the same clock hands over the reading that ended the call:
+ * {@link Recorder#deliver(dev.spectra.reactive.TrackedRequest, long)}), not from a batch's first attempt: with the
+ * sink down, {@link Recorder#flush()} and {@link Recorder#close(Duration)} end within
  * {@code retryTimeout + writeTimeout}, whatever the number of batches queued.
  *
  * @since 0.1
@@ -156,7 +160,7 @@ public final class RecorderOptions {
         private Duration retryMinBackoff = DEFAULT_RETRY_MIN_BACKOFF;
         private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
         private Duration retryTimeout = DEFAULT_RETRY_TIMEOUT;
-        private LongSupplier nanoTime = System::nanoTime;
+        private LongSupplier nanoTime = SystemTicker.INSTANCE;
 
         private Builder() {
         }

@@ -424,6 +424,36 @@ class RecorderUnitTests {
     }
 
     @Test
+    void aRecordHandedOverWithTheReadingItWasMadeAtIsAgedFromThatReading() {
+        AtomicLong clock = new AtomicLong();
+        ListSink sink = new ListSink();
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        SpectraSink failsOnce = batch -> {
+            attempts.add(batch.size());
+            return attempts.size() == 1 ? Mono.error(new IllegalStateException("relation does not exist"))
+                    : sink.write(batch);
+        };
+        Recorder recorder = recorder(failsOnce, o -> o.batchSize(4).maxDelay(Duration.ofHours(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofSeconds(3)).retryTimeout(Duration.ofSeconds(2))
+                .nanoTime(clock::get));
+        clock.set(Duration.ofSeconds(10).toNanos());
+
+        recorder.deliver(Records.record(0));               // at 10 s: tried, fails; the sink is failing now
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        // made at 7.5 s, by the reading handed over: 2.5 s old, past the retry timeout, so not tried
+        recorder.deliver(Records.record(1), Duration.ofMillis(7500).toNanos());
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+        assertThat(attempts).containsExactly(1);
+        // made at 9.5 s: 0.5 s old, so tried, and written
+        recorder.deliver(Records.record(2), Duration.ofMillis(9500).toNanos());
+        StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
+
+        assertThat(attempts).containsExactly(1, 1);
+        assertThat(sink.ids()).containsExactly(ids(2, 3));
+        assertThat(recorder.stats()).isEqualTo(new RecorderStats(3, 1, 0, 0, 2, 0));
+    }
+
+    @Test
     void transientFailuresAreRetriedWithBackoffAndCounted() {
         ListSink sink = new ListSink();
         AtomicInteger attempts = new AtomicInteger();
