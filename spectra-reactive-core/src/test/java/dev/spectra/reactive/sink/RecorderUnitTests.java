@@ -392,19 +392,31 @@ class RecorderUnitTests {
         assertThat(recorder.stats()).isEqualTo(new RecorderStats(2, 2, 0, 0, 0, 0));
     }
 
+    /**
+     * A sink whose first write fails for good (a missing table) and whose later writes go to {@code sink}; the size of
+     * each attempt's batch goes to {@code attempts}.
+     */
+    private static SpectraSink failsFirstWrite(ListSink sink, List<Integer> attempts) {
+        return batch -> {
+            attempts.add(batch.size());
+            return attempts.size() == 1 ? Mono.error(new IllegalStateException("relation does not exist"))
+                    : sink.write(batch);
+        };
+    }
+
+    /** Batches of 4, cut on flush only, aged by {@code clock}, retried with backoffs up to 3 s for 2 s. */
+    private Recorder retriedForTwoSeconds(SpectraSink sink, AtomicLong clock) {
+        return recorder(sink, o -> o.batchSize(4).maxDelay(Duration.ofHours(1))
+                .retryBackoff(Duration.ofMillis(1), Duration.ofSeconds(3)).retryTimeout(Duration.ofSeconds(2))
+                .nanoTime(clock::get));
+    }
+
     @Test
     void aBatchOlderThanTheRetryTimeoutIsNotTriedWhileTheSinkIsFailingButIsOnceItMayHaveRecovered() {
         AtomicLong clock = new AtomicLong();
         ListSink sink = new ListSink();
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        SpectraSink failsOnce = batch -> {
-            attempts.add(batch.size());
-            return attempts.size() == 1 ? Mono.error(new IllegalStateException("relation does not exist"))
-                    : sink.write(batch);
-        };
-        Recorder recorder = recorder(failsOnce, o -> o.batchSize(4).maxDelay(Duration.ofHours(1))
-                .retryBackoff(Duration.ofMillis(1), Duration.ofSeconds(3)).retryTimeout(Duration.ofSeconds(2))
-                .nanoTime(clock::get));
+        Recorder recorder = retriedForTwoSeconds(failsFirstWrite(sink, attempts), clock);
 
         recorder.deliver(Records.record(0));               // at 0 s: tried, fails
         StepVerifier.create(recorder.flush()).expectComplete().verify(Duration.ofSeconds(10));
@@ -428,14 +440,7 @@ class RecorderUnitTests {
         AtomicLong clock = new AtomicLong();
         ListSink sink = new ListSink();
         List<Integer> attempts = new CopyOnWriteArrayList<>();
-        SpectraSink failsOnce = batch -> {
-            attempts.add(batch.size());
-            return attempts.size() == 1 ? Mono.error(new IllegalStateException("relation does not exist"))
-                    : sink.write(batch);
-        };
-        Recorder recorder = recorder(failsOnce, o -> o.batchSize(4).maxDelay(Duration.ofHours(1))
-                .retryBackoff(Duration.ofMillis(1), Duration.ofSeconds(3)).retryTimeout(Duration.ofSeconds(2))
-                .nanoTime(clock::get));
+        Recorder recorder = retriedForTwoSeconds(failsFirstWrite(sink, attempts), clock);
         clock.set(Duration.ofSeconds(10).toNanos());
 
         recorder.deliver(Records.record(0));               // at 10 s: tried, fails; the sink is failing now
