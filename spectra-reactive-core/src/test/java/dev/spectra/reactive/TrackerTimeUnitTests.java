@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Which clock a tracker's start times come from: the default system clock (in any zone) is followed through the
  * monotonic ticker from a wall-clock base; any other clock, or a clock given with its own ticker, is obeyed exactly.
+ * And which ticker reads its recorders share with it: a recorder on the tracker's own ticker is handed the reading
+ * that ended a call instead of reading it again.
  * Time is set by hand throughout: no assertion depends on the machine's clock or speed.
  */
 class TrackerTimeUnitTests {
