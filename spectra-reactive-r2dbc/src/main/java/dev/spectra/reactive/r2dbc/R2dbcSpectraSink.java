@@ -51,11 +51,11 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>One statement per batch, whatever its size: {@code INSERT … SELECT … FROM unnest($1::uuid[], …)}, one
  *       array per column, every value bound (no SQL is ever built from values). Never one round trip per row.</li>
- *   <li>Idempotent: {@code ON CONFLICT DO NOTHING} on the primary key {@code (id, started_at)}, so a batch retried
- *       after a transient error stores each record once; and a record whose {@code (provider, response_id)} is
- *       already stored is skipped (one call captured twice is stored once), whatever months the two fall in: the
- *       statement writes the pair into {@code spectra_response_ids} first and inserts the record only when it was
- *       new there.</li>
+ *   <li>Idempotent: a batch retried after a transient error stores each record once, and a record whose
+ *       {@code (provider, response_id)} is already stored is skipped (one call captured twice is stored once),
+ *       whatever months the two fall in: the statement writes the pair into {@code spectra_response_ids} first
+ *       ({@code ON CONFLICT DO NOTHING}) and inserts the record only when it was new there; a record without a
+ *       response id is inserted with {@code ON CONFLICT DO NOTHING} on the primary key {@code (id, started_at)}.</li>
  *   <li>Monthly partitions: the sink calls {@code spectra_create_partitions(2)} (the current UTC month and the next
  *       two) at its first write and in {@link #checkStartup()}, and again once its clock enters the last month
  *       created: a comparison with the clock per batch, no round trip. A record of a month without a partition is

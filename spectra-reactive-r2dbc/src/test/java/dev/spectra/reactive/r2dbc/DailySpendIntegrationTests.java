@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 
 import dev.spectra.reactive.Trackable;
 import dev.spectra.reactive.TrackedRequest;
@@ -123,6 +124,29 @@ class DailySpendIntegrationTests {
                     + " = (SELECT sum(input_tokens) FROM " + table + "spectra_requests)", Boolean.class)).isTrue();
         } finally {
             recorder.close(TIMEOUT).block(TIMEOUT);
+        }
+    }
+
+    @Test
+    void aRecordTwiceInOneBatchIsStoredAndCountedOnce(TestDatabase db) {
+        String schema = db.newSchemaName("twice");
+        R2dbcSpectraSink sink = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url()).schema(schema).build());
+        TrackedRequest call = Records.full(Records.T0);
+        TrackedRequest other = Records.full(Records.T0.plusMillis(1));
+        TrackedRequest withoutResponseId = Records.minimal(Records.T0.plusMillis(2));
+        try {
+            sink.write(List.of(call, other, withoutResponseId, call, withoutResponseId)).as(StepVerifier::create)
+                    .expectComplete().verify(TIMEOUT);
+
+            String table = "\"" + schema + "\".";
+            assertThat(db.column("SELECT id FROM " + table + "spectra_requests ORDER BY started_at", UUID.class))
+                    .containsExactly(call.id(), other.id(), withoutResponseId.id());
+            assertThat(db.single("SELECT sum(requests) FROM " + table + "spectra_spend_daily", Long.class))
+                    .isEqualTo(3L);
+            assertThat(db.single("SELECT (SELECT sum(cost) FROM " + table + "spectra_spend_daily)"
+                    + " = (SELECT sum(total_cost) FROM " + table + "spectra_requests)", Boolean.class)).isTrue();
+        } finally {
+            sink.close().block(TIMEOUT);
         }
     }
 

@@ -16,10 +16,18 @@ import dev.spectra.reactive.RequestColumn;
  *
  * <p>Idempotent, and one call captured twice is stored once. The unnested batch is materialised once; its
  * {@code (provider, response_id)} pairs go first into {@link SchemaDdl#RESPONSE_IDS_TABLE} with
- * {@code ON CONFLICT DO NOTHING}, and a row with a response id is inserted into the requests only when its pair was
- * new there, whichever month's partition holds the row stored before. A row without a response id is inserted with
- * {@code ON CONFLICT DO NOTHING} on the primary key {@code (id, started_at)}, so a retried batch skips the rows
- * already stored (a retried row with a response id finds its pair already stored and is skipped the same way).
+ * {@code ON CONFLICT DO NOTHING} (the claims), and a row with a response id is inserted into the requests only when
+ * its pair was new there, whichever month's partition holds the row stored before. A row without a response id is
+ * inserted with {@code ON CONFLICT DO NOTHING} on the primary key {@code (id, started_at)}, so a retried batch skips
+ * the rows already stored (a retried row with a response id finds its pair already stored and is skipped the same
+ * way).
+ *
+ * <p>The rows whose claim this statement made are inserted without {@code ON CONFLICT}: a request row with a
+ * response id is only ever stored together with its claim, in one statement, and deleted together with it
+ * (pruning, dropping a month), so a new claim means a row not stored yet, and a concurrent batch holding the same
+ * call waits on the claim instead of on the row. That spares each row the arbiter check and the confirmation of a
+ * speculative insertion. One record present twice in a batch (the same id) makes the plain insert fail with a
+ * unique violation; the sink's isolation then splits the batch and the second copy finds its claim stored.
  */
 public final class RequestInsert {
 
@@ -37,11 +45,12 @@ public final class RequestInsert {
      *
      * @param quotedSchema the quoted schema name
      * @return {@code WITH batch AS MATERIALIZED (SELECT … FROM unnest($1::uuid[], …)), ids AS (INSERT INTO
-     *         spectra_response_ids … ON CONFLICT DO NOTHING RETURNING …) INSERT INTO spectra_requests … ON CONFLICT
-     *         DO NOTHING}
+     *         spectra_response_ids … ON CONFLICT DO NOTHING RETURNING …), claimed AS (INSERT INTO spectra_requests …)
+     *         INSERT INTO spectra_requests … ON CONFLICT DO NOTHING}
      */
     public static String sql(String quotedSchema) {
-        return batchAndResponseIds(quotedSchema) + "\n" + insertRequests(quotedSchema);
+        return batchAndResponseIds(quotedSchema) + ",\nclaimed AS (\n" + insertClaimed(quotedSchema) + "\n)\n"
+                + insertUnclaimed(quotedSchema);
     }
 
     /** The batch, unnested once, and the insert of its response ids, which returns the rows whose pair was new. */
@@ -68,12 +77,21 @@ public final class RequestInsert {
                 + "\nRETURNING " + ID + ", " + STARTED + "\n)";
     }
 
-    /** The insert of the batch's rows that have no response id or whose response id was new. */
-    private static String insertRequests(String quotedSchema) {
+    /** The insert of the batch's rows whose response id this statement claimed: new rows, no conflict to check. */
+    private static String insertClaimed(String quotedSchema) {
+        return insertFromBatch(quotedSchema) + "\nWHERE (" + ID + ", " + STARTED + ") IN (SELECT " + ID + ", "
+                + STARTED + " FROM ids)";
+    }
+
+    /** The insert of the batch's rows without a response id, skipping those stored before (a retried batch). */
+    private static String insertUnclaimed(String quotedSchema) {
+        return insertFromBatch(quotedSchema) + "\nWHERE " + RESPONSE_ID + " IS NULL\nON CONFLICT DO NOTHING";
+    }
+
+    private static String insertFromBatch(String quotedSchema) {
         String names = String.join(", ", columnNames());
         return "INSERT INTO " + quotedSchema + "." + SchemaDdl.REQUESTS_TABLE + " (" + names + ")\nSELECT " + names
-                + " FROM batch\nWHERE " + RESPONSE_ID + " IS NULL OR (" + ID + ", " + STARTED + ") IN (SELECT " + ID
-                + ", " + STARTED + " FROM ids)\nON CONFLICT DO NOTHING";
+                + " FROM batch";
     }
 
     /**
@@ -86,8 +104,9 @@ public final class RequestInsert {
      * are upserted in key order, so concurrent batches lock rollup rows in the same order.
      *
      * @param quotedSchema the quoted schema name
-     * @return {@code WITH batch …, ids …, inserted AS (INSERT … RETURNING …), by_metadata AS (INSERT … ON CONFLICT … DO UPDATE)
-     *         INSERT INTO spectra_spend_daily … ON CONFLICT … DO UPDATE}
+     * @return {@code WITH batch …, ids …, claimed AS (INSERT … RETURNING …), unclaimed AS (INSERT … ON CONFLICT DO
+     *         NOTHING RETURNING …), inserted AS (…), by_metadata AS (INSERT … ON CONFLICT … DO UPDATE) INSERT INTO
+     *         spectra_spend_daily … ON CONFLICT … DO UPDATE}
      */
     public static String sqlWithDailySpend(String quotedSchema) {
         String started = RequestColumn.STARTED_AT.columnName();
@@ -98,8 +117,9 @@ public final class RequestInsert {
         String metadata = RequestColumn.METADATA.columnName();
         String returning = String.join(", ", started, provider, model, type, id, COST, IN, OUT, TOTAL, metadata);
         String day = "(" + started + " AT TIME ZONE 'UTC')::date";
-        return batchAndResponseIds(quotedSchema) + ",\ninserted AS (\n" + insertRequests(quotedSchema)
-                + "\nRETURNING " + returning + "\n),\nby_metadata AS (\nINSERT INTO " + quotedSchema + "."
+        return batchAndResponseIds(quotedSchema) + ",\nclaimed AS (\n" + insertClaimed(quotedSchema) + "\nRETURNING "
+                + returning + "\n),\nunclaimed AS (\n" + insertUnclaimed(quotedSchema) + "\nRETURNING " + returning
+                + "\n),\ninserted AS (\nSELECT * FROM claimed UNION ALL SELECT * FROM unclaimed\n),\nby_metadata AS (\nINSERT INTO " + quotedSchema + "."
                 + SchemaDdl.DAILY_SPEND_METADATA_TABLE + " AS d (key, value, day, provider, model, " + SUM_COLUMNS
                 + ")\nSELECT k.key, i." + metadata + " -> k.key, " + day + ", " + provider + ", " + model + ", "
                 + SUMS + "\nFROM inserted i JOIN " + quotedSchema + "." + SchemaDdl.METADATA_DIMENSIONS_TABLE

@@ -194,8 +194,8 @@ class InternalsUnitTests {
             assertThat(Integer.parseInt(placeholders.group(1))).isEqualTo(++count);
         }
         assertThat(count).isEqualTo(RequestInsert.COLUMN_COUNT).isEqualTo(RequestColumn.values().length);
-        // the batch unnested once; its response ids written first; the requests whose response id was new, or
-        // that have none, inserted after
+        // the batch unnested once; its response ids claimed first; the requests whose claim was new inserted
+        // without a conflict check, those without a response id skipping what a retried batch stored before
         assertThat(sql).startsWith("WITH batch AS MATERIALIZED (\nSELECT u.id, u.trace_id, u.response_id,")
                 .contains("FROM unnest($1::uuid[], $2::text[],")
                 .contains("u.metadata::jsonb AS metadata")
@@ -203,9 +203,10 @@ class InternalsUnitTests {
                         + "SELECT provider, response_id, id, started_at FROM batch WHERE response_id IS NOT NULL\n"
                         + "ORDER BY provider, response_id\n"
                         + "ON CONFLICT DO NOTHING\nRETURNING id, started_at\n)")
-                .contains("\nINSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
-                .endsWith("FROM batch\nWHERE response_id IS NULL OR (id, started_at) IN (SELECT id, started_at FROM ids)"
-                        + "\nON CONFLICT DO NOTHING")
+                .contains("claimed AS (\nINSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
+                .contains("FROM batch\nWHERE (id, started_at) IN (SELECT id, started_at FROM ids)\n)\n"
+                        + "INSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
+                .endsWith("FROM batch\nWHERE response_id IS NULL\nON CONFLICT DO NOTHING")
                 .doesNotContain("'");
         assertThat(LiteralBatch.encode(List.of())).hasSize(RequestColumn.values().length).containsOnly("{}");
     }
