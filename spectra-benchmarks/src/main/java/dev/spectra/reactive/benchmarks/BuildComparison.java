@@ -44,7 +44,8 @@ import reactor.core.publisher.Mono;
  * ({@code taskset -c 1}), not for the sink (the server needs the other core).
  *
  * <pre>
- * git worktree add /tmp/before HEAD~1 &amp;&amp; (cd /tmp/before &amp;&amp; ./mvnw -q -pl spectra-benchmarks -am package -DskipTests)
+ * git worktree add /tmp/before HEAD~1
+ * (cd /tmp/before &amp;&amp; ./mvnw -q -pl spectra-benchmarks -am package -DskipTests)
  * cp /tmp/before/spectra-benchmarks/target/benchmarks.jar before.jar
  * cp spectra-benchmarks/target/benchmarks.jar after.jar
  * taskset -c 1 java -Xmx2g -XX:+UseParallelGC -cp spectra-benchmarks/target/benchmarks.jar \
