@@ -208,6 +208,11 @@ class InternalsUnitTests {
                         + "INSERT INTO \"s\".spectra_requests (id, trace_id, response_id,")
                 .endsWith("FROM batch\nWHERE response_id IS NULL\nON CONFLICT DO NOTHING")
                 .doesNotContain("'");
+        // the sink's statement inserts the same way, and adds what both inserts returned to the rollups
+        assertThat(RequestInsert.sqlWithDailySpend("\"s\""))
+                .contains("FROM batch\nWHERE (id, started_at) IN (SELECT id, started_at FROM ids)\nRETURNING ")
+                .contains("FROM batch\nWHERE response_id IS NULL\nON CONFLICT DO NOTHING\nRETURNING ")
+                .contains("inserted AS (\nSELECT * FROM claimed UNION ALL SELECT * FROM unclaimed\n)");
         assertThat(LiteralBatch.encode(List.of())).hasSize(RequestColumn.values().length).containsOnly("{}");
     }
 }
