@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 
+import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.r2dbc.internal.ColumnArray;
 import dev.spectra.reactive.r2dbc.internal.Identifiers;
 import dev.spectra.reactive.r2dbc.internal.LiteralBatch;
 import dev.spectra.reactive.r2dbc.internal.PgErrors;
@@ -50,7 +52,11 @@ import reactor.core.publisher.Mono;
  * <h2>Writes</h2>
  * <ul>
  *   <li>One statement per batch, whatever its size: {@code INSERT … SELECT … FROM unnest($1::uuid[], …)}, one
- *       array per column, every value bound (no SQL is ever built from values). Never one round trip per row.</li>
+ *       array per column, every value bound (no SQL is ever built from values). Never one round trip per row. The
+ *       arrays travel in PostgreSQL's binary format on connections that have Spectra's codec for them (an
+ *       r2dbc-postgresql extension, found when the factory detects extensions, its default), else as text
+ *       literals (the {@code numeric} columns always); the first connection without it switches the sink to text
+ *       and logs it once at INFO.</li>
  *   <li>Idempotent: a batch retried after a transient error stores each record once, and a record whose
  *       {@code (provider, response_id)} is already stored is skipped (one call captured twice is stored once),
  *       whatever months the two fall in: the statement writes the pair into {@code spectra_response_ids} first
@@ -100,6 +106,11 @@ public final class R2dbcSpectraSink implements SpectraSink {
     private volatile boolean schemaReady;
     /** When to call {@code spectra_create_partitions} next: the start of the last month it created. */
     private volatile Instant partitionsDueAt = Instant.MIN;
+    /**
+     * Whether the connections encode {@link ColumnArray}s (r2dbc-postgresql found {@code ColumnArrayCodec}'s
+     * registrar); cleared at the first that does not, after which every batch binds text literals.
+     */
+    private volatile boolean binaryArrays = true;
 
     /** Months created ahead of the current one. */
     static final int PARTITION_MONTHS_AHEAD = 2;
@@ -353,14 +364,37 @@ public final class R2dbcSpectraSink implements SpectraSink {
     }
 
     private Mono<Long> insert(Connection connection, List<TrackedRequest> batch) {
-        return Mono.defer(() -> {
-            Statement statement = connection.createStatement(insertSql);
-            String[] columns = LiteralBatch.encode(batch);
-            for (int i = 0; i < columns.length; i++) {
-                statement.bind(i, columns[i]);
+        return Mono.defer(() -> Flux.from(bound(connection, batch).execute()).flatMap(Result::getRowsUpdated)
+                .reduce(0L, Long::sum));
+    }
+
+    /**
+     * The insert with the batch bound: each column's array in binary ({@link ColumnArray}) where the connection
+     * encodes it, else as its text literal; {@code numeric} columns always as their literal.
+     */
+    private Statement bound(Connection connection, List<TrackedRequest> batch) {
+        Statement statement = connection.createStatement(insertSql);
+        for (RequestColumn column : RequestColumn.values()) {
+            if (binaryArrays && ColumnArray.binary(column)) {
+                try {
+                    statement.bind(column.ordinal(), new ColumnArray(batch, column));
+                    continue;
+                } catch (IllegalArgumentException noCodec) {
+                    binaryArrays = false;
+                    LOG.log(System.Logger.Level.INFO, () -> "Spectra's sink writes to " + target + " with text array "
+                            + "parameters: its connections do not encode binary ones (" + noCodec.getMessage() + "); "
+                            + "the r2dbc-postgresql extension that does is found when extensions are detected");
+                    return bound(connection, batch);
+                }
             }
-            return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
-        });
+            statement.bind(column.ordinal(), LiteralBatch.encode(batch, column));
+        }
+        return statement;
+    }
+
+    /** Whether the sink binds binary arrays, for tests: false once a connection could not encode them. */
+    boolean bindsBinaryArrays() {
+        return binaryArrays;
     }
 
     private static String describeTarget(R2dbcSinkOptions options) {

@@ -1,23 +1,26 @@
 package dev.spectra.reactive.r2dbc.internal;
 
 import dev.spectra.reactive.RequestColumn;
+import io.r2dbc.postgresql.codec.PostgresqlObjectId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the values of a column of {@link RequestColumn} travel to and from PostgreSQL, by the column's type: the
- * array type the insert binds them as, and the length of a typical element of that array's text literal, which
- * sizes {@link LiteralBatch}'s buffers. {@code jsonb} travels as {@code text[]} cast per element, because the driver
- * has no {@code Json[]} codec, and is read back as JSON text.
+ * array type the insert binds them as, the element type when the array travels in binary ({@link ColumnArrayCodec};
+ * none for {@code numeric}, which always travels as its text literal) and the length of a typical element of the
+ * array's text literal, which sizes {@link LiteralBatch}'s buffers. {@code jsonb} travels as {@code text[]} cast per
+ * element, because the driver has no {@code Json[]} codec, and is read back as JSON text.
  */
 enum ColumnCodec {
-    UUID("uuid[]", 36),
-    TEXT("text[]", 16),
-    INT4("int4[]", 4),
-    INT8("int8[]", 8),
-    NUMERIC("numeric[]", 16),
-    FLOAT8("float8[]", 8),
-    BOOL("bool[]", 1),
-    TIMESTAMPTZ("timestamptz[]", 27),
-    JSONB("text[]", 32);
+    UUID("uuid[]", PostgresqlObjectId.UUID, PostgresqlObjectId.UUID_ARRAY, 36),
+    TEXT("text[]", PostgresqlObjectId.TEXT, PostgresqlObjectId.TEXT_ARRAY, 16),
+    INT4("int4[]", PostgresqlObjectId.INT4, PostgresqlObjectId.INT4_ARRAY, 4),
+    INT8("int8[]", PostgresqlObjectId.INT8, PostgresqlObjectId.INT8_ARRAY, 8),
+    NUMERIC("numeric[]", null, null, 16),
+    FLOAT8("float8[]", PostgresqlObjectId.FLOAT8, PostgresqlObjectId.FLOAT8_ARRAY, 8),
+    BOOL("bool[]", PostgresqlObjectId.BOOL, PostgresqlObjectId.BOOL_ARRAY, 1),
+    TIMESTAMPTZ("timestamptz[]", PostgresqlObjectId.TIMESTAMPTZ, PostgresqlObjectId.TIMESTAMPTZ_ARRAY, 27),
+    JSONB("text[]", PostgresqlObjectId.TEXT, PostgresqlObjectId.TEXT_ARRAY, 32);
 
     private static final ColumnCodec[] BY_COLUMN = new ColumnCodec[RequestColumn.values().length];
 
@@ -29,12 +32,24 @@ enum ColumnCodec {
 
     /** The array type the insert binds a column as. */
     final String arrayType;
+    /** The element type of the array in binary, or null when the column travels as text. */
+    final @Nullable PostgresqlObjectId binaryElement;
+    /** The array type in binary ({@code arrayType}), or null when the column travels as text. */
+    final @Nullable PostgresqlObjectId binaryArray;
     /** Characters of a typical element of the array literal. */
     final int typicalLength;
 
-    ColumnCodec(String arrayType, int typicalLength) {
+    ColumnCodec(String arrayType, @Nullable PostgresqlObjectId binaryElement, @Nullable PostgresqlObjectId binaryArray,
+            int typicalLength) {
         this.arrayType = arrayType;
+        this.binaryElement = binaryElement;
+        this.binaryArray = binaryArray;
         this.typicalLength = typicalLength;
+    }
+
+    /** Whether the column's array travels in binary when the connection encodes {@link ColumnArray}s. */
+    boolean binary() {
+        return binaryElement != null;
     }
 
     /**

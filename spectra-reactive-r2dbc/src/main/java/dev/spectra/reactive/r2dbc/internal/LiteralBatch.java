@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * Encodes a batch straight into the array literals the insert binds ({@code {a,"b c",NULL}}, one text parameter
  * per column of {@link RequestInsert}, cast to its array type in SQL and parsed by the server's {@code array_in}):
  * one pass over the records per column, each value read through {@link RequestColumn#value} and written by its
- * type ({@link ColumnCodec}), into one buffer sized by what the column took in the last batch.
+ * type ({@link ColumnCodec}), into one buffer sized by what the column took in the last batch. The sink binds
+ * these for the {@code numeric} columns, and for every column on connections without {@link ColumnArrayCodec}
+ * (which sends the others in binary, sparing the server the parsing).
  *
  * <p>Why not bind {@code UUID[]}, {@code String[]} … and let the driver encode: r2dbc-postgresql also sends arrays
  * as text, but allocates a builder per element, and the JSON columns would be written twice (JSON, then array
@@ -62,25 +64,35 @@ public final class LiteralBatch {
      * @return one array literal per column, in the order of {@link RequestInsert#sql}'s parameters
      */
     public static String[] encode(List<TrackedRequest> batch) {
-        int rows = batch.size();
         String[] literals = new String[COLUMNS.length];
-        for (int c = 0; c < COLUMNS.length; c++) {
-            RequestColumn column = COLUMNS[c];
-            ColumnCodec codec = ColumnCodec.of(column);
-            StringBuilder b = new StringBuilder(2 + rows * LENGTH_PER_ROW.get(c)).append('{');
-            for (int i = 0; i < rows; i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                element(b, codec, column.value(batch.get(i)));
-            }
-            literals[c] = b.append('}').toString();
-            if (rows > 0) {
-                int perRow = 1 + (b.length() - 2) / rows;                   // the elements' and their commas'
-                LENGTH_PER_ROW.set(c, Math.min(MAX_START_LENGTH_PER_ROW, perRow));
-            }
+        for (RequestColumn column : COLUMNS) {
+            literals[column.ordinal()] = encode(batch, column);
         }
         return literals;
+    }
+
+    /**
+     * @param batch the records
+     * @param column a column
+     * @return the column's array literal
+     */
+    public static String encode(List<TrackedRequest> batch, RequestColumn column) {
+        int rows = batch.size();
+        int c = column.ordinal();
+        ColumnCodec codec = ColumnCodec.of(column);
+        StringBuilder b = new StringBuilder(2 + rows * LENGTH_PER_ROW.get(c)).append('{');
+        for (int i = 0; i < rows; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            element(b, codec, column.value(batch.get(i)));
+        }
+        String literal = b.append('}').toString();
+        if (rows > 0) {
+            int perRow = 1 + (b.length() - 2) / rows;                       // the elements' and their commas'
+            LENGTH_PER_ROW.set(c, Math.min(MAX_START_LENGTH_PER_ROW, perRow));
+        }
+        return literal;
     }
 
     /**
@@ -129,8 +141,32 @@ public final class LiteralBatch {
     /** A JSON value as a quoted array element: JSON syntax, then array escaping, in one pass. */
     private static void json(StringBuilder b, Object value) {
         b.append('"');
-        writeJson(b, value);
+        writeJson(b, value, JsonQuoting.ARRAY_ELEMENT);
         b.append('"');
+    }
+
+    /** How JSON's quotes and backslashes are written: as JSON, or inside a quoted array element. */
+    private enum JsonQuoting {
+        /** JSON text as it is. */
+        PLAIN("\"", "\\\"", "\\\\", "\\u00"),
+        /** JSON text inside a quoted array element, where each {@code "} and {@code \} of it takes a backslash. */
+        ARRAY_ELEMENT("\\\"", "\\\\\\\"", "\\\\\\\\", "\\\\u00");
+
+        /** A string's opening or closing quote. */
+        final String quote;
+        /** A quote inside a string. */
+        final String escapedQuote;
+        /** A backslash inside a string. */
+        final String escapedBackslash;
+        /** What precedes a control character's two hex digits. */
+        final String controlPrefix;
+
+        JsonQuoting(String quote, String escapedQuote, String escapedBackslash, String controlPrefix) {
+            this.quote = quote;
+            this.escapedQuote = escapedQuote;
+            this.escapedBackslash = escapedBackslash;
+            this.controlPrefix = controlPrefix;
+        }
     }
 
     /**
@@ -141,10 +177,25 @@ public final class LiteralBatch {
      * @param value a JSON value: String, Number, Boolean, null, List or Map (String keys) of those
      */
     static void writeJson(StringBuilder b, @Nullable Object value) {
+        writeJson(b, value, JsonQuoting.ARRAY_ELEMENT);
+    }
+
+    /**
+     * Writes a JSON value as JSON text, with what {@link #writeJson(StringBuilder, Object)} writes in an array
+     * element (U+0000 as U+FFFD, controls as {@code \\u00XX}), for an element that travels in binary.
+     *
+     * @param b where to write
+     * @param value a JSON value: String, Number, Boolean, null, List or Map (String keys) of those
+     */
+    static void writeJsonText(StringBuilder b, @Nullable Object value) {
+        writeJson(b, value, JsonQuoting.PLAIN);
+    }
+
+    private static void writeJson(StringBuilder b, @Nullable Object value, JsonQuoting quoting) {
         if (value == null) {
             b.append("null");
         } else if (value instanceof String s) {
-            jsonString(b, s);
+            jsonString(b, s, quoting);
         } else if (value instanceof Boolean x) {
             b.append(x ? "true" : "false");
         } else if (value instanceof BigDecimal d) {
@@ -159,9 +210,9 @@ public final class LiteralBatch {
                     b.append(',');
                 }
                 first = false;
-                jsonString(b, (String) e.getKey());
+                jsonString(b, (String) e.getKey(), quoting);
                 b.append(':');
-                writeJson(b, e.getValue());
+                writeJson(b, e.getValue(), quoting);
             }
             b.append('}');
         } else if (value instanceof List<?> l) {
@@ -170,7 +221,7 @@ public final class LiteralBatch {
                 if (i > 0) {
                     b.append(',');
                 }
-                writeJson(b, l.get(i));
+                writeJson(b, l.get(i), quoting);
             }
             b.append(']');
         } else {
@@ -178,9 +229,9 @@ public final class LiteralBatch {
         }
     }
 
-    /** A JSON string: {@code "} becomes {@code \"} in JSON, {@code \\\"} in the element; controls {@code \\u00XX}. */
-    private static void jsonString(StringBuilder b, String s) {
-        b.append("\\\"");
+    /** A JSON string: {@code "} becomes {@code \"} in JSON, controls {@code \\u00XX}, then quoted as asked. */
+    private static void jsonString(StringBuilder b, String s, JsonQuoting quoting) {
+        b.append(quoting.quote);
         int plainFrom = 0;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
@@ -188,16 +239,16 @@ public final class LiteralBatch {
                 b.append(s, plainFrom, i);
                 plainFrom = i + 1;
                 if (ch == 0) {
-                    b.append(REPLACEMENT);                       // jsonb rejects \u0000
+                    b.append(REPLACEMENT);                       // jsonb rejects \\u0000
                 } else if (ch == '"') {
-                    b.append("\\\\\\\"");                    // JSON \"  -> element \\\"
+                    b.append(quoting.escapedQuote);
                 } else if (ch == '\\') {
-                    b.append("\\\\\\\\");                    // JSON \\  -> element \\\\
+                    b.append(quoting.escapedBackslash);
                 } else {
-                    b.append("\\\\u00").append(HEX[ch >> 4]).append(HEX[ch & 0xF]);   // JSON \\u00XX -> \\\\u00XX
+                    b.append(quoting.controlPrefix).append(HEX[ch >> 4]).append(HEX[ch & 0xF]);
                 }
             }
         }
-        b.append(s, plainFrom, s.length()).append("\\\"");
+        b.append(s, plainFrom, s.length()).append(quoting.quote);
     }
 }

@@ -12,7 +12,8 @@ import dev.spectra.reactive.RequestColumn;
  * batch of 1 or 10,000: one prepared statement, one round trip, no per-row {@code Bind/Execute} exchange (which is
  * what {@code Statement.add()} costs in r2dbc-postgresql) and no risk of the 32,767-parameter limit of multi-row
  * {@code VALUES}. {@code jsonb} columns travel as {@code text[]} cast per element, because the driver has no
- * {@code Json[]} codec. The sink binds each array as its text literal ({@link LiteralBatch}).
+ * {@code Json[]} codec. The sink binds each array in binary ({@link ColumnArray}) where the connection has
+ * {@link ColumnArrayCodec}, else as its text literal ({@link LiteralBatch}); the SQL is the same either way.
  *
  * <p>Idempotent, and one call captured twice is stored once. The unnested batch is materialised once; its
  * {@code (provider, response_id)} pairs go first into {@link SchemaDdl#RESPONSE_IDS_TABLE} with
