@@ -1,5 +1,6 @@
 package dev.spectra.reactive.r2dbc;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -76,10 +77,13 @@ class ArrayParametersIntegrationTests {
         }
     }
 
-    /** Strings, JSON and instants that an encoder gets wrong: quotes, escapes, NUL, controls, before 2000 and 1970. */
+    /**
+     * Strings, JSON and instants that an encoder gets wrong: quotes, escapes, NUL, controls, a lone surrogate, before
+     * 2000 and 1970.
+     */
     private static List<TrackedRequest> awkwardBatch() {
         List<String> strings = List.of("NULL", "", "a\"b", "back\\slash\\", "{,}", "line\nbreak\ttab\r", "\u0001\u001f",
-                "nul\u0000here", "🚀 東京 naïve", "\\u0000", "$1::text");
+                "nul\u0000here", "🚀 東京 naïve", "\\u0000", "$1::text", "lone \uD800 surrogate");
         List<Instant> instants = List.of(Records.T0, Instant.parse("1999-12-31T23:59:59.9999995Z"),
                 Instant.parse("1969-07-20T20:17:40.000000999Z"), Instant.parse("2000-01-01T00:00:00Z"),
                 Instant.parse("2024-02-29T23:59:59.999999999Z"));
@@ -98,7 +102,10 @@ class ArrayParametersIntegrationTests {
         return batch;
     }
 
-    /** A record as stored: U+0000 becomes U+FFFD, instants keep their microseconds. */
+    /**
+     * A record as stored: U+0000 becomes U+FFFD, a lone surrogate {@code ?} (as UTF-8 encoding makes it), instants
+     * keep their microseconds.
+     */
     private static TrackedRequest expected(TrackedRequest r) {
         return RequestColumn.toRequest(c -> c.value(r) instanceof Instant instant
                 ? instant.truncatedTo(ChronoUnit.MICROS) : replaceNul(c.value(r)));
@@ -106,14 +113,14 @@ class ArrayParametersIntegrationTests {
 
     private static @Nullable Object replaceNul(@Nullable Object value) {
         if (value instanceof String s) {
-            return s.replace('\u0000', '\uFFFD');
+            return new String(s.replace('\u0000', '\uFFFD').getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
         }
         if (value instanceof List<?> list) {
             return list.stream().map(ArrayParametersIntegrationTests::replaceNul).toList();
         }
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(k, replaceNul(v)));
+            map.forEach((k, v) -> copy.put(replaceNul(k), replaceNul(v)));
             return copy;
         }
         return value;
