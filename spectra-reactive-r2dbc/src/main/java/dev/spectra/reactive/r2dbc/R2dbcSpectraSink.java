@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
@@ -110,7 +111,7 @@ public final class R2dbcSpectraSink implements SpectraSink {
      * Whether the connections encode {@link ColumnArray}s (r2dbc-postgresql found {@code ColumnArrayCodec}'s
      * registrar); cleared at the first that does not, after which every batch binds text literals.
      */
-    private volatile boolean binaryArrays = true;
+    private final AtomicBoolean binaryArrays = new AtomicBoolean(true);
 
     /** Months created ahead of the current one. */
     static final int PARTITION_MONTHS_AHEAD = 2;
@@ -375,15 +376,17 @@ public final class R2dbcSpectraSink implements SpectraSink {
     private Statement bound(Connection connection, List<TrackedRequest> batch) {
         Statement statement = connection.createStatement(insertSql);
         for (RequestColumn column : RequestColumn.values()) {
-            if (binaryArrays && ColumnArray.binary(column)) {
+            if (binaryArrays.get() && ColumnArray.binary(column)) {
                 try {
                     statement.bind(column.ordinal(), new ColumnArray(batch, column));
                     continue;
                 } catch (IllegalArgumentException noCodec) {
-                    binaryArrays = false;
-                    LOG.log(System.Logger.Level.INFO, () -> "Spectra's sink writes to " + target + " with text array "
-                            + "parameters: its connections do not encode binary ones (" + noCodec.getMessage() + "); "
-                            + "the r2dbc-postgresql extension that does is found when extensions are detected");
+                    if (binaryArrays.compareAndSet(true, false)) {
+                        LOG.log(System.Logger.Level.INFO, () -> "Spectra's sink writes to " + target
+                                + " with text array parameters: its connections do not encode binary ones ("
+                                + noCodec.getMessage() + "); the r2dbc-postgresql extension that does is found when"
+                                + " extensions are detected");
+                    }
                     return bound(connection, batch);
                 }
             }
@@ -394,7 +397,7 @@ public final class R2dbcSpectraSink implements SpectraSink {
 
     /** Whether the sink binds binary arrays, for tests: false once a connection could not encode them. */
     boolean bindsBinaryArrays() {
-        return binaryArrays;
+        return binaryArrays.get();
     }
 
     private static String describeTarget(R2dbcSinkOptions options) {

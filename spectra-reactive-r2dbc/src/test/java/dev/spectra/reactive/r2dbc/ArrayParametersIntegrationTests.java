@@ -53,7 +53,7 @@ class ArrayParametersIntegrationTests {
             }
             List<String> binaryRows = rows(db, binarySchema);
             assertThat(binaryRows).hasSize(batch.size()).isEqualTo(rows(db, textSchema));
-            assertThat(db.column("SELECT spend.requests FROM " + binarySchema + ".spectra_spend_daily spend", Long.class)
+            assertThat(db.column("SELECT requests FROM " + binarySchema + ".spectra_spend_daily", Long.class)
                     .stream().mapToLong(Long::longValue).sum()).isEqualTo(batch.size());
         } finally {
             binary.close().block(Duration.ofSeconds(10));

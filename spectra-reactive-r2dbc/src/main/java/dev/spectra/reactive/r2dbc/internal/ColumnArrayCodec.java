@@ -13,7 +13,6 @@ import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.client.EncodedParameter;
 import io.r2dbc.postgresql.codec.Codec;
 import io.r2dbc.postgresql.codec.CodecRegistry;
-import io.r2dbc.postgresql.codec.PostgresqlObjectId;
 import io.r2dbc.postgresql.extension.CodecRegistrar;
 import io.r2dbc.postgresql.message.Format;
 import org.jspecify.annotations.Nullable;
@@ -69,16 +68,16 @@ public final class ColumnArrayCodec implements Codec<ColumnArray> {
     }
 
     @Override
-    public ColumnArray decode(@Nullable ByteBuf buffer, int dataType, Format format, Class<? extends ColumnArray> type) {
+    public ColumnArray decode(@Nullable ByteBuf buffer, int dataType, Format format,
+            Class<? extends ColumnArray> type) {
         throw new UnsupportedOperationException("ColumnArray is written only");
     }
 
     @Override
     public EncodedParameter encode(Object value) {
         ColumnArray array = (ColumnArray) value;
-        PostgresqlObjectId arrayType = ColumnCodec.of(array.column()).binaryArray;
         Publisher<ByteBuf> bytes = Mono.fromSupplier(() -> encode(allocator, array));
-        return new EncodedParameter(Format.FORMAT_BINARY, arrayType.getObjectId(), bytes);
+        return new EncodedParameter(Format.FORMAT_BINARY, ColumnCodec.of(array.column()).array.getObjectId(), bytes);
     }
 
     @Override
@@ -106,7 +105,7 @@ public final class ColumnArrayCodec implements Codec<ColumnArray> {
             b.writeInt(rows == 0 ? 0 : 1);
             int nullFlagAt = b.writerIndex();
             b.writeInt(0);
-            b.writeInt(codec.binaryElement.getObjectId());
+            b.writeInt(codec.element.getObjectId());
             if (rows == 0) {
                 return b;
             }

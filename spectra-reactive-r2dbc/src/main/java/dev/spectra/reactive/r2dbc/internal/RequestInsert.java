@@ -120,7 +120,8 @@ public final class RequestInsert {
         String day = "(" + started + " AT TIME ZONE 'UTC')::date";
         return batchAndResponseIds(quotedSchema) + ",\nclaimed AS (\n" + insertClaimed(quotedSchema) + "\nRETURNING "
                 + returning + "\n),\nunclaimed AS (\n" + insertUnclaimed(quotedSchema) + "\nRETURNING " + returning
-                + "\n),\ninserted AS (\nSELECT * FROM claimed UNION ALL SELECT * FROM unclaimed\n),\nby_metadata AS (\nINSERT INTO " + quotedSchema + "."
+                + "\n),\ninserted AS (\nSELECT * FROM claimed UNION ALL SELECT * FROM unclaimed\n),\nby_metadata AS (\n"
+                + "INSERT INTO " + quotedSchema + "."
                 + SchemaDdl.DAILY_SPEND_METADATA_TABLE + " AS d (key, value, day, provider, model, " + SUM_COLUMNS
                 + ")\nSELECT k.key, i." + metadata + " -> k.key, " + day + ", " + provider + ", " + model + ", "
                 + SUMS + "\nFROM inserted i JOIN " + quotedSchema + "." + SchemaDdl.METADATA_DIMENSIONS_TABLE

@@ -74,7 +74,8 @@ class ColumnArrayCodecUnitTests {
         EncodedParameter ids = codec.encode(new ColumnArray(List.of(), RequestColumn.ID));
         EncodedParameter tags = codec.encode(new ColumnArray(List.of(), RequestColumn.TAGS));
 
-        assertThat(ids.toString()).contains("FORMAT_BINARY").contains("type=" + PostgresqlObjectId.UUID_ARRAY.getObjectId());
+        assertThat(ids.toString()).contains("FORMAT_BINARY")
+                .contains("type=" + PostgresqlObjectId.UUID_ARRAY.getObjectId());
         assertThat(tags.toString()).contains("type=" + PostgresqlObjectId.TEXT_ARRAY.getObjectId());
         assertThat(ColumnArray.binary(RequestColumn.TOTAL_COST)).isFalse();
         assertThatThrownBy(() -> new ColumnArray(List.of(), RequestColumn.TOTAL_COST))
