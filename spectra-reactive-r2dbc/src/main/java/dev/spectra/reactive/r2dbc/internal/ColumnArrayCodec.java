@@ -3,6 +3,7 @@ package dev.spectra.reactive.r2dbc.internal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
@@ -176,9 +177,14 @@ public final class ColumnArrayCodec implements Codec<ColumnArray> {
 
     /**
      * Adds {@link ColumnArrayCodec} to each connection of a factory that detects extensions (found through
-     * {@link java.util.ServiceLoader}), or of one given it in the {@code extensions} option.
+     * {@link java.util.ServiceLoader}), or of one given it in the {@code extensions} option. Every r2dbc-postgresql
+     * connection of the application runs it as it opens, so it never fails one: with a driver whose codec types
+     * differ from the ones Spectra was built against, it adds nothing (and says so once), and the sink binds text
+     * literals.
      */
     public static final class Registrar implements CodecRegistrar {
+
+        private static final AtomicBoolean UNLINKED_LOGGED = new AtomicBoolean();
 
         /** For {@link java.util.ServiceLoader}. */
         public Registrar() {
@@ -187,7 +193,17 @@ public final class ColumnArrayCodec implements Codec<ColumnArray> {
         @Override
         public Publisher<Void> register(PostgresqlConnection connection, ByteBufAllocator allocator,
                 CodecRegistry registry) {
-            return Mono.fromRunnable(() -> registry.addFirst(new ColumnArrayCodec(allocator)));
+            return Mono.fromRunnable(() -> {
+                try {
+                    registry.addFirst(new ColumnArrayCodec(allocator));
+                } catch (LinkageError otherDriver) {
+                    if (UNLINKED_LOGGED.compareAndSet(false, true)) {
+                        System.getLogger(ColumnArrayCodec.class.getName()).log(System.Logger.Level.INFO,
+                                "Spectra's binary array codec does not link against this r2dbc-postgresql ("
+                                        + otherDriver + "): its sink sends text array literals");
+                    }
+                }
+            });
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.spectra.reactive.r2dbc.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,8 +15,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.r2dbc.postgresql.client.EncodedParameter;
+import io.r2dbc.postgresql.codec.Codec;
+import io.r2dbc.postgresql.codec.CodecRegistry;
 import io.r2dbc.postgresql.codec.PostgresqlObjectId;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -92,5 +98,50 @@ class ColumnArrayCodecUnitTests {
         // past a long: just inside infinity's value, which PostgreSQL refuses as out of range
         assertThat(ColumnArrayCodec.postgresMicros(Instant.MAX)).isEqualTo(Long.MAX_VALUE - 1);
         assertThat(ColumnArrayCodec.postgresMicros(Instant.MIN)).isEqualTo(Long.MIN_VALUE + 1);
+    }
+
+    @Test
+    void theRegistrarAddsTheCodecAndNeverFailsAConnectionWhenItCannotLink() {
+        List<Codec<?>> added = new ArrayList<>();
+        CodecRegistry registry = new CodecRegistry() {
+            @Override
+            public void addFirst(Codec<?> codec) {
+                added.add(codec);
+            }
+
+            @Override
+            public void addLast(Codec<?> codec) {
+                added.add(codec);
+            }
+
+            @Override
+            public Iterator<Codec<?>> iterator() {
+                return added.iterator();
+            }
+        };
+        CodecRegistry unlinkable = new CodecRegistry() {
+            @Override
+            public void addFirst(Codec<?> codec) {
+                throw new IncompatibleClassChangeError("io.r2dbc.postgresql.codec.Codec of another driver version");
+            }
+
+            @Override
+            public void addLast(Codec<?> codec) {
+                addFirst(codec);
+            }
+
+            @Override
+            public Iterator<Codec<?>> iterator() {
+                return Collections.emptyIterator();
+            }
+        };
+        ColumnArrayCodec.Registrar registrar = new ColumnArrayCodec.Registrar();
+
+        StepVerifier.create(registrar.register(null, ALLOCATOR, registry)).verifyComplete();
+        StepVerifier.create(registrar.register(null, ALLOCATOR, unlinkable)).verifyComplete();
+
+        assertThat(added).singleElement().isInstanceOf(ColumnArrayCodec.class)
+                .satisfies(codec -> assertThat(codec.canEncode(new ColumnArray(List.of(), RequestColumn.ID))).isTrue())
+                .satisfies(codec -> assertThat(codec.canEncode("text")).isFalse());
     }
 }
