@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.spectra.reactive.RequestColumn;
 import dev.spectra.reactive.TrackedRequest;
+import dev.spectra.reactive.sink.RejectedRecordsException;
 import dev.spectra.reactive.testsupport.postgres.PostgresExtension;
 import dev.spectra.reactive.testsupport.postgres.TestDatabase;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
@@ -74,6 +75,34 @@ class ArrayParametersIntegrationTests {
                     .verifyComplete();
         } finally {
             binary.close().block(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void anInstantOutsidePostgresRangeIsRefusedAloneInEitherEncoding(TestDatabase db) {
+        Instant beforeJulianDayZero = Instant.parse("-5000-01-01T00:00:00Z");
+        Instant pastALongOfMicros = Instant.parse("+300000-01-01T00:00:00Z");
+        TrackedRequest early = Records.minimal(beforeJulianDayZero);
+        TrackedRequest late = Records.minimal(pastALongOfMicros);
+        TrackedRequest fine = Records.full(Records.T0);
+        R2dbcSpectraSink binary = R2dbcSpectraSink.create(R2dbcSinkOptions.builder().url(db.url())
+                .schema(db.newSchemaName("binary_range")).build());
+        R2dbcSpectraSink text = R2dbcSpectraSink.create(R2dbcSinkOptions.builder()
+                .connectionFactory(withoutExtensions(db)).schema(db.newSchemaName("text_range")).build());
+        try {
+            for (R2dbcSpectraSink sink : List.of(binary, text)) {
+                sink.write(List.of(early, fine, late)).as(StepVerifier::create)
+                        .expectErrorSatisfies(e -> assertThat(((RejectedRecordsException) e).rejections())
+                                .extracting(rejection -> rejection.record().id())
+                                .containsExactly(early.id(), late.id()))
+                        .verify();
+                sink.requests().findById(fine.id()).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+            }
+            assertThat(binary.bindsBinaryArrays()).isTrue();
+            assertThat(text.bindsBinaryArrays()).isFalse();
+        } finally {
+            binary.close().block(Duration.ofSeconds(10));
+            text.close().block(Duration.ofSeconds(10));
         }
     }
 
